@@ -1,0 +1,47 @@
+"""adaptive_nb: Jupyter-first adaptive sampling, API-compatible with the `adaptive` library.
+
+Layering: the engine (learner/, runner, utils, _persistence) never imports the Jupyter stack;
+only adaptive_nb.notebook does, and notebook_integration reaches it lazily.
+
+>>> import adaptive_nb as adaptive
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+
+from adaptive_nb import learner, runner, utils
+from adaptive_nb._persistence import LearnerFileError
+from adaptive_nb.learner import (
+    BalancingLearner,
+    BaseLearner,
+    DataSaver,
+    Learner1D,
+    make_datasaver,
+)
+from adaptive_nb.notebook_integration import live_info, live_plot, notebook_extension
+from adaptive_nb.runner import AsyncRunner, BlockingRunner, Runner
+
+try:
+    __version__ = version("adaptive_nb")
+except PackageNotFoundError:  # running from a source tree that is not installed
+    __version__ = "0.0.0+unknown"
+
+__all__ = [
+    "AsyncRunner",
+    "BalancingLearner",
+    "BaseLearner",
+    "BlockingRunner",
+    "DataSaver",
+    "Learner1D",
+    "LearnerFileError",
+    "Runner",
+    "__version__",
+    "learner",
+    "live_info",
+    "live_plot",
+    "make_datasaver",
+    "notebook_extension",
+    "runner",
+    "utils",
+]

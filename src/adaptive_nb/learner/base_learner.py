@@ -1,0 +1,248 @@
+"""The learner contract shared by every learner (same methods as the reference library)."""
+
+from __future__ import annotations
+
+import abc
+import os
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import cloudpickle
+
+from adaptive_nb._persistence import read_data, write_data
+
+if TYPE_CHECKING:
+    import pandas
+
+__all__ = ["BaseLearner", "LearnerType", "uses_nth_neighbors"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def uses_nth_neighbors(n: int) -> Callable[[F], F]:
+    """Declare how many neighbouring intervals on each side a 1D loss function looks at.
+
+    The decorated loss then receives ``xs`` and ``ys`` of length ``2 + 2 * n`` (the interval and
+    ``n`` neighbours on each side, ``None`` where there is no neighbour), and the learner
+    recomputes an interval's loss whenever any of those neighbours changes.
+
+    Parameters
+    ----------
+    n
+        Number of neighbouring intervals on each side, ``n >= 0``.
+
+    Returns
+    -------
+    Callable
+        A decorator that tags the loss function and returns it unchanged.
+
+    Examples
+    --------
+    >>> @uses_nth_neighbors(1)
+    ... def my_loss(xs, ys):
+    ...     return xs[2] - xs[1]
+    >>> my_loss.nth_neighbors
+    1
+    """
+    if not isinstance(n, int) or isinstance(n, bool) or n < 0:
+        msg = f"uses_nth_neighbors expects a non-negative int, got {n!r}."
+        raise ValueError(msg)
+
+    def _tag(loss_per_interval: F) -> F:
+        loss_per_interval.nth_neighbors = n  # type: ignore[attr-defined]
+        return loss_per_interval
+
+    return _tag
+
+
+def _check_fname(fname: object) -> str | os.PathLike[str]:
+    if not isinstance(fname, str | os.PathLike):
+        msg = f"fname must be a str or os.PathLike (a file path), got {type(fname).__name__}."
+        raise TypeError(msg)
+    return fname
+
+
+class BaseLearner(abc.ABC):
+    """Base class for algorithms that learn a function ``f: X -> Y``.
+
+    Attributes
+    ----------
+    function : callable
+        The function to learn.
+    data : dict
+        ``function`` evaluated at certain points, ``{x: y}``.
+    pending_points : set
+        Points that were requested but have no value yet.
+    npoints : int
+        Number of evaluated points.
+    """
+
+    data: dict[Any, Any]
+    pending_points: set[Any]
+    function: Callable[..., Any]
+
+    @property
+    @abc.abstractmethod
+    def npoints(self) -> int:
+        """Number of evaluated points."""
+
+    def tell(self, x: Any, y: Any) -> None:
+        """Tell the learner the value ``y = f(x)``.
+
+        Parameters
+        ----------
+        x
+            A point of the function's domain.
+        y
+            The function's value at ``x``.
+        """
+        self.tell_many([x], [y])
+
+    def tell_many(self, xs: Iterable[Any], ys: Iterable[Any]) -> None:
+        """Tell the learner many values at once.
+
+        Parameters
+        ----------
+        xs
+            Points of the domain.
+        ys
+            The values at those points, in the same order.
+        """
+        for x, y in zip(xs, ys, strict=True):
+            self.tell(x, y)
+
+    @abc.abstractmethod
+    def tell_pending(self, x: Any) -> None:
+        """Mark ``x`` as requested so that it is not suggested again."""
+
+    @abc.abstractmethod
+    def remove_unfinished(self) -> None:
+        """Forget all pending points."""
+
+    @abc.abstractmethod
+    def loss(self, real: bool = True) -> float:
+        """Return the current loss.
+
+        Parameters
+        ----------
+        real
+            If False, include the pending points (the loss expected once they arrive).
+        """
+
+    @abc.abstractmethod
+    def ask(self, n: int, tell_pending: bool = True) -> tuple[list[Any], list[float]]:
+        """Choose the next ``n`` points to evaluate.
+
+        Parameters
+        ----------
+        n
+            Number of points.
+        tell_pending
+            If True, mark the points as pending; if False the learner is not changed at all.
+
+        Returns
+        -------
+        points, loss_improvements
+            The points and the expected loss improvement of each.
+        """
+
+    @abc.abstractmethod
+    def _get_data(self) -> Any:
+        """Return the learner's data in a picklable form (persistence hook)."""
+
+    @abc.abstractmethod
+    def _set_data(self, data: Any) -> None:
+        """Restore data returned by ``_get_data`` (persistence hook)."""
+
+    @abc.abstractmethod
+    def new(self) -> BaseLearner:
+        """Return a new, empty learner with the same function and parameters."""
+
+    def copy_from(self, other: BaseLearner) -> None:
+        """Copy the data of another learner into this one.
+
+        Parameters
+        ----------
+        other
+            The learner whose data is copied.
+        """
+        if not isinstance(other, BaseLearner):
+            msg = f"copy_from expects a learner, got {type(other).__name__}."
+            raise TypeError(msg)
+        self._set_data(other._get_data())
+
+    def save(self, fname: str | os.PathLike[str], compress: bool = True) -> None:
+        """Save the learner's data to a file, atomically.
+
+        A crash at any moment leaves either the previous file or the new one on disk, never a
+        torn file.
+
+        Parameters
+        ----------
+        fname
+            The file to write; parent folders are created.
+        compress
+            gzip the data (default). Files load whether or not they were compressed.
+        """
+        write_data(
+            _check_fname(fname), self._get_data(), kind=type(self).__name__, compress=compress
+        )
+
+    def load(self, fname: str | os.PathLike[str], compress: bool = True) -> None:
+        """Load data saved by :meth:`save` into this learner.
+
+        A missing file is not an error (nothing happens), so resume scripts can call ``load``
+        unconditionally.
+
+        Parameters
+        ----------
+        fname
+            The file to read.
+        compress
+            Accepted for compatibility with the reference library; compression is detected
+            from the file itself.
+
+        Raises
+        ------
+        adaptive_nb.LearnerFileError
+            When the file is truncated, corrupt or holds another kind of learner; the learner is
+            then left unchanged.
+        """
+        del compress  # detected from the file header
+        try:
+            data = read_data(_check_fname(fname), kind=type(self).__name__)
+        except FileNotFoundError:
+            return
+        self._set_data(data)
+
+    def to_dataframe(
+        self,
+        with_default_function_args: bool = True,
+        function_prefix: str = "function.",
+        **kwargs: Any,
+    ) -> pandas.DataFrame:
+        """Return the data as a ``pandas.DataFrame``."""
+        msg = f"{type(self).__name__} does not support to_dataframe."
+        raise NotImplementedError(msg)
+
+    def load_dataframe(
+        self,
+        df: pandas.DataFrame,
+        with_default_function_args: bool = True,
+        function_prefix: str = "function.",
+        **kwargs: Any,
+    ) -> None:
+        """Load data from a ``pandas.DataFrame`` made by :meth:`to_dataframe`."""
+        msg = f"{type(self).__name__} does not support load_dataframe."
+        raise NotImplementedError(msg)
+
+    # Learners hold user functions (lambdas, closures, notebook functions): cloudpickle ships
+    # them by value, where plain pickle would try to import them by name and fail.
+    def __getstate__(self) -> bytes:
+        return cloudpickle.dumps(self.__dict__)  # type: ignore[no-any-return]
+
+    def __setstate__(self, state: bytes) -> None:
+        self.__dict__ = cloudpickle.loads(state)
+
+
+LearnerType = TypeVar("LearnerType", bound=BaseLearner)
