@@ -21,8 +21,6 @@ export interface Snapshot {
 
 export interface LiveInfoState {
   _snapshot: Partial<Snapshot>;
-  _clicks: number;
-  _ack: number;
   _error: string;
 }
 
@@ -92,14 +90,19 @@ export function render({ model, el }: RenderProps<LiveInfoState>): () => void {
   root.appendChild(button);
   el.appendChild(root);
 
+  // Front end -> kernel events are custom messages, not trait syncs: ipywidgets throttles a
+  // model's syncs until the kernel reports "idle" for the previous one, and ipykernel >= 7.4
+  // handles comm messages that arrive while a cell awaits without any busy/idle status, so a
+  // second trait sync during `await runner.task` would wait forever. Custom messages are sent
+  // immediately.
   const onClick = () => {
-    model.set("_clicks", (model.get("_clicks") ?? 0) + 1);
-    model.save_changes();
+    model.send({ type: "cancel" });
     button.disabled = true;
     button.textContent = "Cancelling…";
   };
   button.addEventListener("click", onClick);
 
+  let acked = 0;
   const sync = () => {
     const s = model.get("_snapshot") ?? {};
     const st = s.status ?? "running";
@@ -138,11 +141,11 @@ export function render({ model, el }: RenderProps<LiveInfoState>): () => void {
     button.style.display = running ? "" : "none";
     if (!running) button.disabled = false;
     // Tell the kernel this update was drawn, so it can back off when nobody is draining.
-    if (typeof s.seq === "number" && s.seq > (model.get("_ack") ?? 0)) {
-      const latency = Date.now() - (s.sent_ms ?? Date.now());
-      root.dataset.latencyMs = String(latency);
-      model.set("_ack", s.seq);
-      model.save_changes();
+    if (typeof s.seq === "number" && s.seq > acked) {
+      acked = s.seq;
+      root.dataset.latencyMs = String(Date.now() - (s.sent_ms ?? Date.now()));
+      root.dataset.seq = String(s.seq);
+      model.send({ type: "ack", seq: s.seq });
     }
   };
   model.on("change:_snapshot", sync);

@@ -11,10 +11,8 @@ export interface LivePlotState {
   _mode: "canvas" | "bokeh";
   _bokeh_item: string;
   _bokeh_version: string;
-  _ack: number;
   _error: string;
   _status: string;
-  _stop_clicks: number;
 }
 
 export interface ChunkHeader {
@@ -69,10 +67,8 @@ function storeFor(model: Model<LivePlotState>): Store {
       model.send({ type: "resync" });
       return;
     }
-    if (msg.seq > (model.get("_ack") ?? 0)) {
-      model.set("_ack", msg.seq);
-      model.save_changes();
-    }
+    // Custom message, not a trait sync: see the note on throttling in live_info.ts.
+    model.send({ type: "ack", seq: msg.seq });
   });
   // Ask for everything sent so far: this page may have opened after the plot started.
   model.send({ type: "resync" });
@@ -115,10 +111,7 @@ export function render({ model, el }: RenderProps<LivePlotState>): () => void {
   root.append(bar, canvas, bokehDiv, tip, err);
   el.appendChild(root);
 
-  const onStop = () => {
-    model.set("_stop_clicks", (model.get("_stop_clicks") ?? 0) + 1);
-    model.save_changes();
-  };
+  const onStop = () => model.send({ type: "stop" });
   stop.addEventListener("click", onStop);
 
   let frames: Frame[] = [];
@@ -207,10 +200,7 @@ export function render({ model, el }: RenderProps<LivePlotState>): () => void {
           /* older BokehJS: the DOM node is gone, which is what matters */
         }
         bokehViews = views;
-        if (seq > (model.get("_ack") ?? 0)) {
-          model.set("_ack", seq);
-          model.save_changes();
-        }
+        model.send({ type: "ack", seq });
       } catch (e) {
         err.textContent = `live_plot: could not render the plotter's figure: ${e}`;
       }

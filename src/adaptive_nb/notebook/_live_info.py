@@ -41,8 +41,7 @@ class LiveInfo(anywidget.AnyWidget):
 
     _esm = STATIC / "live_info.js"
     _snapshot = traitlets.Dict().tag(sync=True)
-    _clicks = traitlets.Int(0).tag(sync=True)  # front end: +1 per Cancel click
-    _ack = traitlets.Int(0).tag(sync=True)  # front end: seq of the last update it drew
+    _clicks = traitlets.Int(0).tag(sync=True)  # Cancel clicks; setting it cancels the runner
     _error = traitlets.Unicode("").tag(sync=True)  # poller / click-handler errors
 
     def __init__(self, runner: Any, *, update_interval: float = 0.1) -> None:
@@ -51,8 +50,10 @@ class LiveInfo(anywidget.AnyWidget):
         self.runner = runner
         self._task = runner_task(runner)
         self._seq = 0
+        self._ack = 0  # seq of the last update a front end has drawn
         self.poller = Poller(self, self._task, update_interval)
         self.observe(self._on_click, names="_clicks")
+        self.on_msg(self._on_front_end_msg)
         self._push(final=self._task.done())
         self.poller.start(name=f"adaptive_nb.live_info-{id(self):x}")
 
@@ -96,6 +97,14 @@ class LiveInfo(anywidget.AnyWidget):
             self._push(final=True)
 
     # -- front-end events ------------------------------------------------------------------
+    # The front end sends events as custom messages, never trait syncs: see live_info.ts.
+    def _on_front_end_msg(self, _widget: Any, content: dict[str, Any], _buffers: Any) -> None:
+        kind = content.get("type")
+        if kind == "cancel":
+            self._clicks += 1
+        elif kind == "ack":
+            self._ack = max(self._ack, int(content.get("seq", 0)))
+
     def _on_click(self, change: dict[str, Any]) -> None:
         try:
             self.runner.cancel()

@@ -12,8 +12,9 @@ Protocol (kernel → front end, custom messages with binary buffers, no state co
 * ``{"type": "bokeh_js"}`` with BokehJS as a buffer; answers ``{"type": "need_bokeh"}``. Only for
   custom plotters, which are rendered with BokehJS shipped from the installed ``bokeh`` (no CDN).
 
-The front end writes the ``seq`` of the last message it has applied into ``_ack``; the poller
-backs off while acknowledgements lag (see ``_poller.py``).
+Front end → kernel: ``{"type": "ack", "seq"}`` after applying a message (the poller backs off
+while acknowledgements lag, see ``_poller.py``), ``{"type": "stop"}`` from the stop button.
+These are custom messages rather than trait syncs, see ``js/src/live_info.ts`` for why.
 """
 
 from __future__ import annotations
@@ -119,7 +120,6 @@ class LivePlot(anywidget.AnyWidget):
     _mode = traitlets.Unicode("canvas").tag(sync=True)
     _bokeh_item = traitlets.Unicode("").tag(sync=True)
     _bokeh_version = traitlets.Unicode("").tag(sync=True)
-    _ack = traitlets.Int(0).tag(sync=True)
     _error = traitlets.Unicode("").tag(sync=True)
     _status = traitlets.Unicode("").tag(sync=True)
     _stop_clicks = traitlets.Int(0).tag(sync=True)
@@ -141,6 +141,7 @@ class LivePlot(anywidget.AnyWidget):
         self.normalize = normalize
         self._task = runner_task(runner)
         self._seq = 0
+        self._ack = 0  # seq of the last message a front end has applied
         self._leaves: list[Any | None] = []
         self._cursor: list[int] = []
         self._last_npoints = -1
@@ -290,7 +291,11 @@ class LivePlot(anywidget.AnyWidget):
     def _on_front_end_msg(self, _widget: Any, content: dict[str, Any], _buffers: Any) -> None:
         try:
             kind = content.get("type")
-            if kind == "resync" and self._mode == "canvas":
+            if kind == "ack":
+                self._ack = max(self._ack, int(content.get("seq", 0)))
+            elif kind == "stop":
+                self._stop_clicks += 1
+            elif kind == "resync" and self._mode == "canvas":
                 chunks = [
                     self._chunk(i, leaf, 0, self._cursor[i])
                     for i, leaf in enumerate(self._leaves)

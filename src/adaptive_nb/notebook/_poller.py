@@ -4,8 +4,8 @@ Why polling and not runner callbacks: a snapshot is cheap, a poll coalesces any 
 events into one message per ``update_interval``, and the runner never has to know a widget exists
 (DESIGN.md: the notebook layer reads the engine, never the other way round).
 
-Back-off: every update carries a sequence number and the front end writes the number of the
-latest update it has drawn back into the widget's ``_ack`` trait. When more than ``max_lag``
+Back-off: every update carries a sequence number and the front end sends the number of the
+latest update it has drawn back in an ``ack`` message. When more than ``max_lag``
 updates are unacknowledged (tab closed, notebook not open, output cleared, browser too slow), the
 poller stops sending routine updates and only sends a probe every ``backoff`` seconds, doubling up
 to ``max_backoff``; as soon as the front end acknowledges again it resumes at full rate. This
