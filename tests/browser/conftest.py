@@ -11,7 +11,6 @@ from typing import Any
 import pytest
 from jupyter_harness import ARTIFACTS, CHROMIUM_ARGS
 
-
 LOCAL = ("http://127.0.0.1:", "ws://127.0.0.1:", "blob:", "data:", "about:")
 
 

@@ -97,9 +97,7 @@ def jupyter_server(tmp: Path, flavor: str) -> Iterator[Server]:
         JUPYTERLAB_WORKSPACES_DIR=str(cfg / "workspaces"),
         IPYTHONDIR=str(cfg / "ipython"),
         # The kernels must import this checkout's adaptive_nb, not whatever the venv has.
-        PYTHONPATH=os.pathsep.join([str(SRC), os.environ.get("PYTHONPATH", "")]).rstrip(
-            os.pathsep
-        ),
+        PYTHONPATH=os.pathsep.join([str(SRC), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep),
     )
     port, token = _free_port(), secrets.token_hex(16)
     app = "LabApp" if flavor == "lab" else "JupyterNotebookApp"
@@ -145,12 +143,13 @@ def jupyter_server(tmp: Path, flavor: str) -> Iterator[Server]:
 
 
 WAIT_KERNEL_JS = """async () => {
-  while (!window.jupyterapp) await new Promise(r => setTimeout(r, 100));
+  const sleep = () => new Promise(r => setTimeout(r, 100));
+  while (!window.jupyterapp) await sleep();
   const app = window.jupyterapp; await app.started; await app.restored;
   let panel;
-  while (!(panel = app.shell.currentWidget)?.sessionContext) await new Promise(r => setTimeout(r, 100));
+  while (!(panel = app.shell.currentWidget)?.sessionContext) await sleep();
   await panel.context.ready; await panel.sessionContext.ready;
-  while (panel.sessionContext.session?.kernel?.status !== 'idle') await new Promise(r => setTimeout(r, 100));
+  while (panel.sessionContext.session?.kernel?.status !== 'idle') await sleep();
   window.__panel = panel;
   return panel.sessionContext.session.kernel.status;
 }"""
@@ -161,7 +160,8 @@ RUN_CELL_JS = """async ([i, wait]) => {
   if (wait) await pr;
 }"""
 
-CELL_OUTPUT_JS = """(i) => window.__panel.content.widgets[i].node.querySelector('.jp-OutputArea')?.textContent ?? ''"""
+CELL_OUTPUT_JS = """(i) =>
+  window.__panel.content.widgets[i].node.querySelector('.jp-OutputArea')?.textContent ?? ''"""
 
 SHUTDOWN_JS = """async () => { await window.__panel?.sessionContext?.shutdown(); }"""
 
