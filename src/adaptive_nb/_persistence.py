@@ -347,8 +347,8 @@ def read_data(fname: str | os.PathLike[str], *, kind: str | None = None) -> Any:
     ------
     FileNotFoundError
         When the file does not exist (callers that resume treat this as "nothing saved yet").
-    IsADirectoryError
-        When ``fname`` is a folder.
+    IsADirectoryError, NotADirectoryError
+        When ``fname`` is a folder, or one of its parents is a file.
     LearnerFileError
         When the file is truncated, corrupt or for another kind of learner.
     """
@@ -356,5 +356,9 @@ def read_data(fname: str | os.PathLike[str], *, kind: str | None = None) -> Any:
     if path.is_dir():
         msg = f"Cannot load {str(path)!r}: it is a directory, not a file saved by a learner."
         raise IsADirectoryError(msg)
-    blob = path.read_bytes()
+    try:
+        blob = path.read_bytes()
+    except NotADirectoryError:
+        _check_target(path)  # raises with a message that names the culprit
+        raise
     return decode(blob, fname=str(path), kind=kind)

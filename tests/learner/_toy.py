@@ -70,6 +70,7 @@ class Toy1D(BaseLearner):
         return self.data
 
     def _set_data(self, data):
-        if data:
-            xs, ys = zip(*data.items(), strict=True)
-            self.tell_many(xs, ys)
+        if not isinstance(data, dict):
+            raise TypeError(f"Toy1D data is a dict, got {type(data).__name__}")
+        self.data.update(data)
+        self.pending_points -= set(data)
