@@ -528,3 +528,47 @@ def test_from_product_order_and_cdims() -> None:
     assert learner.function((3, 0.5)) == 1.0  # combo 3 is a=2, b="x"
     with pytest.raises(TypeError, match="callable f"):
         BalancingLearner.from_product(None, Child, {}, combos)  # type: ignore[arg-type]
+
+
+def _scatter(child):
+    import holoviews as hv
+
+    return hv.Scatter(sorted(child.data.items()), "x", "y")
+
+
+def test_plot_dynamic_and_holomap() -> None:
+    hv = pytest.importorskip("holoviews")
+    learner = BalancingLearner.from_product(
+        lambda x, a, b: a * x + b, Child, {"bounds": (0, 1)}, {"a": [1, 2], "b": [0, 1, 2]}
+    )
+    run(learner, 40)
+    dm = learner.plot(plotter=_scatter)
+    assert isinstance(dm, hv.DynamicMap)
+    assert [d.name for d in dm.kdims] == ["a", "b"]
+    assert [list(d.values) for d in dm.kdims] == [[1, 2], [0, 1, 2]]
+    frame = dm[2, 1]
+    child = learner.learners[4]  # a=2, b=1 in named_product order
+    assert list(frame.data["y"]) == [y for _, y in sorted(child.data.items())]
+
+    hm = learner.plot(plotter=_scatter, dynamic=False)
+    assert isinstance(hm, hv.HoloMap)
+    assert list(hm.keys()) == [(1, 0), (1, 1), (1, 2), (2, 0), (2, 1), (2, 2)]
+    assert list(hm[(1, 2)].data["x"]) == sorted(learner.learners[2].data)
+
+
+def test_plot_cdims_override_and_default_index() -> None:
+    hv = pytest.importorskip("holoviews")
+    learner = make(3)
+    run(learner, 15)
+    hm = learner.plot(plotter=_scatter, dynamic=False)
+    assert [d.name for d in hm.kdims] == ["i"]
+    assert list(hm.keys()) == [0, 1, 2]
+    sparse = learner.plot(
+        cdims=[{"p": 0, "q": 0}, {"p": 0, "q": 1}, {"p": 1, "q": 0}], plotter=_scatter
+    )
+    empty = sparse[1, 1]  # no learner has p=1, q=1: an empty frame of the same type
+    assert isinstance(empty, hv.Scatter)
+    assert len(empty) == 0
+    assert len(sparse[1, 0].data) == learner.learners[2].npoints
+    with pytest.raises(ValueError, match="cdims has 1 entries but there are 3 learners"):
+        learner.plot(cdims=[{"p": 0}])

@@ -802,6 +802,10 @@ class BalancingLearner(BaseLearner):
         except ModuleNotFoundError as e:  # pragma: no cover - holoviews is in the plot extras
             msg = "plot() needs holoviews: pip install holoviews"
             raise RuntimeError(msg) from e
+        if not hv.Store.renderers:
+            # `.opts(framewise=True)` needs a plotting backend; outside a notebook (scripts,
+            # tests) none is loaded yet. Registering bokeh's renderer prints nothing.
+            import holoviews.plotting.bokeh
 
         dims = _normalize_cdims(cdims, len(self.learners)) if cdims is not None else None
         dims = dims or self._cdims_default or [{"i": i} for i in range(len(self.learners))]
@@ -812,11 +816,22 @@ class BalancingLearner(BaseLearner):
                 if v not in values.setdefault(k, []):
                     values[k].append(v)
 
+        def plot_one(lrn: BaseLearner) -> Any:
+            return cast(Any, lrn).plot() if plotter is None else plotter(lrn)
+
         def plot_function(*key: Any) -> Any:
             lrn = mapping.get(tuple(key))
-            if lrn is None:  # a combination of slider values that labels no learner
-                return hv.Overlay()
-            return cast(Any, lrn).plot() if plotter is None else plotter(lrn)
+            if lrn is not None:
+                return plot_one(lrn)
+            # A combination of slider values that labels no learner. A DynamicMap holds one
+            # type of object, so show an empty copy of a real frame rather than nothing.
+            template = plot_one(self.learners[0])
+            try:
+                return template.map(lambda el: el.clone(data=[]), hv.Element)
+            except Exception as e:
+                labels = ", ".join(f"{k}={v!r}" for k, v in zip(values, key, strict=True))
+                msg = f"No learner has {labels}; choose another combination."
+                raise KeyError(msg) from e
 
         dm = hv.DynamicMap(plot_function, kdims=list(values))
         dm = dm.redim.values(**values)
