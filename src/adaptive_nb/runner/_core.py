@@ -54,7 +54,7 @@ class EvaluationError(RuntimeError):
         self.point = point
         self.traceback = tb
         super().__init__(
-            f"An error occurred while evaluating learner.function({point!r}); the runner "
+            f"An error occurred while evaluating learner.function({point}); the runner "
             f"stopped. The traceback is below and in runner.tracebacks:\n\n{tb}"
         )
 

@@ -569,7 +569,7 @@ class AsyncRunner(_BaseRunner):
                         self._waiter = None
                 if self._saving is not None:
                     # A save is reading the learner in a thread: don't change it meanwhile.
-                    await asyncio.shield(self._saving)
+                    await asyncio.wait([self._saving])
                 core.collect()
         except BaseException as e:
             if not isinstance(e, asyncio.CancelledError):
@@ -578,7 +578,7 @@ class AsyncRunner(_BaseRunner):
         finally:
             if self._saving is not None:
                 with contextlib.suppress(asyncio.CancelledError):
-                    await asyncio.shield(self._saving)
+                    await asyncio.wait([self._saving])
             try:
                 core.finish()
             finally:
@@ -713,12 +713,13 @@ class AsyncRunner(_BaseRunner):
 
     async def _save_in_thread(self, save: Callable[[], None]) -> None:
         while self._saving is not None:  # another saver's save is running: don't overlap
-            await asyncio.shield(self._saving)
+            await asyncio.wait([self._saving])
         saving = self.ioloop.run_in_executor(_save_pool(), save)
         self._saving = saving
         saving.add_done_callback(self._on_save_done)
-        # shield: cancelling the saver must not forget a save that is still writing
-        await asyncio.shield(saving)
+        # wait (not await): the outcome is handled in _on_save_done, and cancelling the saver
+        # does not cancel a save that is still writing
+        await asyncio.wait([saving])
 
     def _on_save_done(self, fut: asyncio.Future[None]) -> None:
         self._saving = None
