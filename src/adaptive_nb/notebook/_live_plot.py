@@ -246,7 +246,6 @@ class LivePlot(anywidget.AnyWidget):
         npoints = getattr(learner, "npoints", None)
         if npoints is not None and npoints == self._last_npoints:
             return False
-        self._last_npoints = -1 if npoints is None else npoints
         assert self.plotter is not None
         try:
             item = _to_bokeh_item(self.plotter(learner))
@@ -255,6 +254,7 @@ class LivePlot(anywidget.AnyWidget):
             return False
         if self._error:
             self._error = ""
+        self._last_npoints = -1 if npoints is None else npoints
         self._seq += 1
         text = json.dumps({"seq": self._seq, "item": item})
         self._bokeh_item = text
