@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Coroutine, Iterator
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 import pytest
@@ -28,7 +28,7 @@ class Sent:
 
 
 @pytest.fixture
-def sent(monkeypatch: pytest.MonkeyPatch) -> Iterator[Sent]:
+def sent(monkeypatch: pytest.MonkeyPatch) -> Sent:
     """Record LivePlot.send (what would go over the comm to the browser)."""
     rec = Sent()
 
@@ -36,9 +36,10 @@ def sent(monkeypatch: pytest.MonkeyPatch) -> Iterator[Sent]:
         rec.messages.append((content, [bytes(b) for b in buffers or []]))
 
     monkeypatch.setattr(LivePlot, "send", send)
-    yield rec
+    return rec
 
 
 def front_end_message(widget: Any, content: dict[str, Any]) -> None:
     """Deliver a custom message as if the browser had sent it (ipywidgets' comm path)."""
-    widget._handle_msg({"content": {"data": {"method": "custom", "content": content}}, "buffers": []})
+    data = {"method": "custom", "content": content}
+    widget._handle_msg({"content": {"data": data}, "buffers": []})

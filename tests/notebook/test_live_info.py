@@ -140,5 +140,5 @@ def test_runner_without_asyncio_task_is_refused() -> None:
     class NotARunner:
         task = None
 
-    with pytest.raises(TypeError, match="live widgets need an `adaptive.Runner`"):
+    with pytest.raises(TypeError, match=r"live widgets need an `adaptive\.Runner`"):
         LiveInfo(NotARunner())

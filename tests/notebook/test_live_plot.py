@@ -93,7 +93,7 @@ def test_vector_output_has_one_column_per_dimension(run, sent) -> None:
     (content, _), *_ = sent.of_type("append")
     assert content["series"][0]["vdim"] == 3
     pts = decode(sent.of_type("append"))[0]
-    x, y = learner._data_arrays_since(0)
+    _, y = learner._data_arrays_since(0)
     np.testing.assert_array_equal(pts[:, 1:], y)
 
 
