@@ -5,6 +5,7 @@ This is the only part of adaptive_nb that imports IPython, anywidget or ipywidge
 
 from __future__ import annotations
 
+from adaptive_nb.notebook._common import live_widgets
 from adaptive_nb.notebook._extension import in_ipykernel, notebook_extension
 from adaptive_nb.notebook._live_info import LiveInfo, live_info
 from adaptive_nb.notebook._live_plot import LivePlot, live_plot
@@ -17,5 +18,6 @@ __all__ = [
     "in_ipykernel",
     "live_info",
     "live_plot",
+    "live_widgets",
     "notebook_extension",
 ]

@@ -11,7 +11,13 @@ from typing import Any
 import anywidget
 import traitlets
 
-from adaptive_nb.notebook._common import STATIC, check_ipykernel, runner_task, task_failure
+from adaptive_nb.notebook._common import (
+    STATIC,
+    check_ipykernel,
+    register,
+    runner_task,
+    task_failure,
+)
 from adaptive_nb.notebook._poller import Poller, format_exception
 
 __all__ = ["LiveInfo", "live_info"]
@@ -48,6 +54,7 @@ class LiveInfo(anywidget.AnyWidget):
         super().__init__()
         check_ipykernel()
         self.runner = runner
+        register(self)
         self._task = runner_task(runner)
         self._seq = 0
         self._ack = 0  # seq of the last update a front end has drawn
