@@ -117,7 +117,8 @@ def test_live_info_updates_and_cancel_works_while_a_cell_awaits(
     assert match.group(1) == "cancelled"
     kernel_ms, dom_ms = float(match.group(2)) * 1000 - t_click, t_dom - t_click
     print(
-        f"[{server.flavor}] Cancel click -> runner cancelled in kernel {kernel_ms:.0f} ms, page {dom_ms:.0f} ms"
+        f"[{server.flavor}] Cancel click -> runner cancelled in the kernel after "
+        f"{kernel_ms:.0f} ms, shown in the page after {dom_ms:.0f} ms"
     )
     assert kernel_ms < 200  # the runner is cancelled in the kernel within 0.2 s
     assert dom_ms < 1000
