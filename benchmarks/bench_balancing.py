@@ -23,9 +23,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-import adaptive  # noqa: E402
+import adaptive
 
-import adaptive_nb  # noqa: E402
+import adaptive_nb
 
 
 def f(x: float, a: float) -> float:
