@@ -459,3 +459,17 @@ def test_sigkill_at_random_instants_never_tears_the_file(tmp_path: Path) -> None
     print(
         f"{kills} kills, {mid_write} inside a write, {time.monotonic() - start:.1f} s, save {save_seconds * 1e3:.1f} ms"
     )
+
+
+def test_saving_through_a_symlink_keeps_the_link(tmp_path: Path) -> None:
+    real = tmp_path / "runs" / "run3.p"
+    real.parent.mkdir()
+    filled(5).save(real)
+    link = tmp_path / "latest.p"
+    link.symlink_to(real)
+    filled(9).save(link)
+    assert link.is_symlink()
+    loaded = Learner(square, BOUNDS)
+    loaded.load(real)
+    assert loaded.npoints == 9
+    assert temp_files(tmp_path) == temp_files(real.parent) == []
