@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from adaptive import Learner1D  # until adaptive_nb.Learner1D lands
 
+from adaptive_nb import Learner1D
 from adaptive_nb.runner import AsyncRunner, BlockingRunner, EvaluationError, SequentialExecutor
 from adaptive_nb.runner._executors import describe_executor
 
@@ -258,7 +258,7 @@ MPI_SCRIPT = """
 import asyncio, time
 from mpi4py.futures import MPIPoolExecutor
 import adaptive_nb
-from adaptive import Learner1D
+from adaptive_nb import Learner1D
 
 def g(x):
     time.sleep(0.005)
