@@ -91,7 +91,7 @@ def test_default_number_of_tasks() -> None:
     with cf.ProcessPoolExecutor(2) as procs:
         info = describe_executor(procs)
         assert info.nworkers() == 2
-        assert info.default_ntasks(2) == 4  # one queued point per worker hides the round trip
+        assert info.default_ntasks(2) == 8  # queued points hide the round trip
 
 
 def test_unsupported_executor_is_explained() -> None:
