@@ -82,7 +82,7 @@ class MultiRunnerDashboard(pn.viewable.Viewer):
     def __init__(self, runners: list[Any] | None = None, update_interval: float = 0.5) -> None:
         super().__init__()
         self._follow = runners is None
-        self._rows: dict[str, _Row] = {}
+        self.rows: dict[str, _Row] = {}
         self._ids: dict[int, str] = {}
         self.selected: str | None = None
         header = pn.Row(
@@ -101,10 +101,10 @@ class MultiRunnerDashboard(pn.viewable.Viewer):
     def _add(self, runner: Any) -> None:
         if id(runner) in self._ids:
             return
-        key = str(len(self._rows))
+        key = str(len(self.rows))
         self._ids[id(runner)] = key
         row = _Row(self, key, runner)
-        self._rows[key] = row
+        self.rows[key] = row
         self.table.append(row.view)
         if self.selected is None:
             self.selected = key
@@ -116,10 +116,10 @@ class MultiRunnerDashboard(pn.viewable.Viewer):
 
     def runners(self) -> list[Any]:
         """The runners in the table, in the order they were added."""
-        return [row.runner for row in self._rows.values()]
+        return [row.runner for row in self.rows.values()]
 
     def _update_plot(self) -> None:
-        row = self._rows.get(self.selected or "")
+        row = self.rows.get(self.selected or "")
         if row is None:
             return
         n = self.plot.update(row.runner.learner)
@@ -130,7 +130,7 @@ class MultiRunnerDashboard(pn.viewable.Viewer):
         if self._follow:
             for runner in active_runners():
                 self._add(runner)
-        for row in self._rows.values():
+        for row in self.rows.values():
             row.update()
         self._update_plot()
 
