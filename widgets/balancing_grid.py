@@ -69,7 +69,7 @@ class BalancingGrid(pn.viewable.Viewer):
         self.labels = labels or [f"learner {i}" for i in range(len(self.children))]
         self.plots = [LearnerPlot(width=300, height=200) for _ in self.children]
         self.summary = pn.pane.HTML("", margin=(4, 5))
-        self.cancel = pn.widgets.Button(name="cancel runner", width=120, button_type="danger")
+        self.cancel = pn.widgets.Button(label="cancel runner", width=120, color="danger")
         self.cancel.on_click(lambda _event: self._cancel())
         self.grid = pn.GridBox(*[p.pane for p in self.plots], ncols=ncols)
         self.view = pn.Column(

@@ -70,7 +70,7 @@ class LongRunMonitor(pn.viewable.Viewer):
         self.runner = runner
         self.history = history
         self.table = pn.pane.HTML("", margin=(4, 5), width=520)
-        self.cancel = pn.widgets.Button(name="cancel runner", width=120, button_type="danger")
+        self.cancel = pn.widgets.Button(label="cancel runner", width=120, color="danger")
         self.cancel.on_click(lambda _event: self._cancel())
         self.source = ColumnDataSource({"t": [], "loss": [], "npoints": []})
         self.figure = figure(

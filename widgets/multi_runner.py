@@ -42,8 +42,8 @@ class _Row:
         self.key = key
         self.cells = [pn.pane.HTML("", width=w, margin=(4, 5)) for _, w in COLUMNS]
         self.cells[0].object = cell_html(f"#{key} {describe(runner.learner)}", "an-name", key)
-        self.show = pn.widgets.Button(name=f"show #{key}", width=80, button_type="light")
-        self.cancel = pn.widgets.Button(name=f"cancel #{key}", width=90, button_type="danger")
+        self.show = pn.widgets.Button(label=f"show #{key}", width=80, color="light")
+        self.cancel = pn.widgets.Button(label=f"cancel #{key}", width=90, color="danger")
         self.show.on_click(lambda _event: dashboard.select(key))
         self.cancel.on_click(lambda _event: self._cancel())
         self.view = pn.Row(*self.cells, self.show, self.cancel)
