@@ -1,16 +1,1507 @@
-"""Learner1D: adaptive sampling of f: R -> R^N. Being written: see issue 2."""
+"""Learner1D: adaptive sampling of ``f: R -> R^N`` with O(log n) work per point.
+
+How it works
+------------
+The domain is cut into *intervals* between neighbouring evaluated ("real") points. Each interval
+gets a loss from ``loss_per_interval`` (by default the length of the segment in the rescaled
+x-y plane), and ``ask`` splits the intervals with the largest losses. Pending points (asked but
+not yet told) cut the real intervals into *combined* intervals; a combined interval inside the
+real interval ``(l, r)`` carries the share ``(b - a) / (r - l)`` of that interval's loss, and one
+outside the hull of the real points carries an infinite loss.
+
+Data structures (this is where the speed over the reference library comes from):
+
+* ``_csorted``: a ``SortedList`` of real and pending points, only used to find the neighbours of
+  a brand-new point (O(log n));
+* dicts of left/right neighbours for the real points and for the combined points (O(1));
+* one entry tuple per interval, keyed by its left end, and a binary heap of entries per kind
+  (real, combined). Replaced entries stay in the heap and are skipped when they surface (lazy
+  invalidation: an entry is live iff the dict still holds that very object); the heap is
+  compacted when garbage exceeds the live entries.
+
+A told point changes only the losses of the ``2 + 2 * nth_neighbors`` intervals around it, except
+when the y-range of the data has grown by more than ``_recompute_losses_factor`` since the last
+full rescale: then every loss is recomputed (O(n), amortised as in the reference library).
+
+Ranking and point placement follow the reference library (adaptive 1.5) exactly, so both choose
+the same points for the same calls: losses are ranked after rounding to 12 digits, ties go to the
+leftmost interval, and a non-finite loss ranks as the interval's rescaled width.
+
+Beyond the reference, non-finite function values never corrupt the learner: the y-scale is taken
+from the finite values only, and an interval touching a NaN or +-inf value (or whose loss is NaN)
+gets its rescaled width as loss, so the region is sampled like ``uniform_loss`` would.
+
+Points outside ``bounds`` may be told (they are kept in ``data`` and counted in ``npoints``, as in
+the reference library) but take no part in the sampling.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import heapq
+import inspect
+import itertools
+import math
+import numbers
+from bisect import bisect_left
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, TypeAlias
 
+import numpy as np
+from sortedcontainers import SortedList
+
+from adaptive_nb.learner._dataframe import assign_defaults, partial_function_from_dataframe
 from adaptive_nb.learner.base_learner import BaseLearner, uses_nth_neighbors
 
-__all__ = ["Learner1D", "uses_nth_neighbors"]
+if TYPE_CHECKING:
+    import holoviews
+    import pandas
+
+__all__ = [
+    "Learner1D",
+    "abs_min_log_loss",
+    "curvature_loss_function",
+    "default_loss",
+    "resolution_loss_function",
+    "triangle_loss",
+    "uniform_loss",
+    "uses_nth_neighbors",
+]
+
+Real: TypeAlias = float | int | np.floating[Any] | np.integer[Any]
+LossFunction: TypeAlias = Callable[[tuple[Any, ...], tuple[Any, ...]], Any]
+# Internal value of a point: a float, or a tuple of floats for vector-valued functions.
+YInternal: TypeAlias = float | tuple[float, ...]
+# Real interval entry: (rank, left, right, loss, y-scale the loss was computed with).
+REntry: TypeAlias = tuple[float, float, float, float, float]
+# Combined interval entry: (rank, left, right, seq, loss, left end of the enclosing real
+# interval or None outside the hull of the real points). `seq` makes entries unique so the
+# heap never compares the trailing None/float fields.
+CEntry: TypeAlias = tuple[float, float, float, int, float, float | None]
+
+_INF = math.inf
+_EPS = float(np.finfo(float).eps)
+# Losses are ranked after rounding to 12 digits (as the reference does), so that losses equal
+# up to round-off tie and are then ordered by position: the same calls give the same points.
+_ROUND = 1e12
+# Below this magnitude `int(loss * _ROUND + 0.5)` is safe and exact enough; beyond it (and for
+# inf/NaN) the slow path in `_rank` takes over.
+_BIG = 1e250
 
 
-class Learner1D(BaseLearner):  # pragma: no cover - replaced by the real learner
-    """Learns and predicts a function ``f: R -> R^N``."""
+# --------------------------------------------------------------------------------------------
+# Loss functions. Each receives the rescaled xs and ys of one interval (plus `nth_neighbors`
+# neighbours on each side, None beyond the edges) and returns a real number.
+# --------------------------------------------------------------------------------------------
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        raise NotImplementedError("Learner1D is not written yet")
+
+@uses_nth_neighbors(0)
+def uniform_loss(xs: Sequence[Any], ys: Sequence[Any]) -> float:
+    """Loss that samples the domain uniformly: the interval's (rescaled) width.
+
+    Parameters
+    ----------
+    xs
+        ``(x_left, x_right)``, rescaled.
+    ys
+        The values at ``xs`` (unused).
+
+    Returns
+    -------
+    float
+        ``x_right - x_left``.
+
+    Examples
+    --------
+    >>> learner = Learner1D(lambda x: x**2, bounds=(-1, 1), loss_per_interval=uniform_loss)
+    """
+    return float(xs[1] - xs[0])
+
+
+@uses_nth_neighbors(0)
+def default_loss(xs: Sequence[Any], ys: Sequence[Any]) -> float:
+    """Length of the interval's segment in the rescaled x-y plane.
+
+    For vector-valued functions, the largest such length over the components.
+
+    Parameters
+    ----------
+    xs
+        ``(x_left, x_right)``, rescaled.
+    ys
+        The rescaled values at ``xs``: two floats or two 1D arrays.
+
+    Returns
+    -------
+    float
+        ``hypot(dx, dy)``, maximised over the components.
+    """
+    dx = float(xs[1] - xs[0])
+    y0, y1 = ys
+    if isinstance(y0, np.ndarray | list | tuple):
+        dy = np.abs(np.asarray(y1, dtype=float) - np.asarray(y0, dtype=float))
+        return float(np.max(np.hypot(dx, dy)))
+    return math.hypot(dx, float(y1) - float(y0))
+
+
+def _log_abs_min(y: Any) -> float:
+    a = float(np.min(np.abs(y))) if isinstance(y, np.ndarray | list | tuple) else abs(float(y))
+    if a > 0:
+        return math.log(a)
+    return -_INF if a == 0 else math.nan
+
+
+@uses_nth_neighbors(0)
+def abs_min_log_loss(xs: Sequence[Any], ys: Sequence[Any]) -> float:
+    """Loss that favours the absolute minimum: ``default_loss`` of ``log(min |y|)``.
+
+    Parameters
+    ----------
+    xs
+        ``(x_left, x_right)``, rescaled.
+    ys
+        The rescaled values at ``xs``.
+
+    Returns
+    -------
+    float
+        The loss of the interval.
+    """
+    return default_loss(xs, (_log_abs_min(ys[0]), _log_abs_min(ys[1])))
+
+
+def _triangle_area(p: Sequence[float], q: Sequence[float], r: Sequence[float]) -> float:
+    # Area from Lagrange's identity |u x v|^2 = sum_{i<j} (u_i v_j - u_j v_i)^2, which is
+    # accurate for thin triangles (unlike Heron's formula) and works in any dimension.
+    u = [b - a for a, b in zip(p, q, strict=True)]
+    v = [b - a for a, b in zip(p, r, strict=True)]
+    s = 0.0
+    for i in range(len(u)):
+        for j in range(i + 1, len(u)):
+            c = u[i] * v[j] - u[j] * v[i]
+            s += c * c
+    return 0.5 * math.sqrt(s)
+
+
+@uses_nth_neighbors(1)
+def triangle_loss(xs: Sequence[Any], ys: Sequence[Any]) -> float:
+    """Mean area of the triangles formed by the interval and its neighbouring points.
+
+    Parameters
+    ----------
+    xs
+        Four rescaled x values: the interval in the middle, one neighbour on each side
+        (``None`` at the edges of the domain).
+    ys
+        The rescaled values at ``xs``.
+
+    Returns
+    -------
+    float
+        The mean triangle area, or the interval's width when there is no neighbour.
+    """
+    pts: list[list[float]] = []
+    for x, y in zip(xs, ys, strict=True):
+        if x is None or y is None:
+            continue
+        if isinstance(y, np.ndarray | list | tuple):
+            pts.append([float(x), *(float(c) for c in y)])
+        else:
+            pts.append([float(x), float(y)])
+    if len(pts) == 2:  # no neighbour: no triangle
+        return pts[1][0] - pts[0][0]
+    n = len(pts) - 2
+    return sum(_triangle_area(*pts[i : i + 3]) for i in range(n)) / n
+
+
+def _check_real(name: str, value: object, *, lower: float = -_INF) -> float:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        msg = f"{name} must be a real number, got {value!r}."
+        raise TypeError(msg)
+    v = float(value)
+    if math.isnan(v) or v < lower:
+        msg = f"{name} must be >= {lower}, got {value!r}."
+        raise ValueError(msg)
+    return v
+
+
+def curvature_loss_function(
+    area_factor: Real = 1, euclid_factor: Real = 0.02, horizontal_factor: Real = 0.02
+) -> LossFunction:
+    """Make a loss that resolves curvature: triangle area plus segment length plus width.
+
+    Parameters
+    ----------
+    area_factor
+        Weight of the square root of :func:`triangle_loss`.
+    euclid_factor
+        Weight of :func:`default_loss`.
+    horizontal_factor
+        Weight of the interval's width.
+
+    Returns
+    -------
+    callable
+        A loss function with ``nth_neighbors == 1``.
+
+    Examples
+    --------
+    >>> loss = curvature_loss_function()
+    >>> learner = Learner1D(lambda x: x**3, bounds=(-1, 1), loss_per_interval=loss)
+    """
+    af = _check_real("area_factor", area_factor, lower=0.0)
+    ef = _check_real("euclid_factor", euclid_factor, lower=0.0)
+    hf = _check_real("horizontal_factor", horizontal_factor, lower=0.0)
+
+    @uses_nth_neighbors(1)
+    def curvature_loss(xs: Sequence[Any], ys: Sequence[Any]) -> float:
+        dx = float(xs[2] - xs[1])
+        area: float = triangle_loss(xs, ys) ** 0.5
+        return af * area + ef * default_loss(xs[1:3], ys[1:3]) + hf * dx
+
+    return curvature_loss
+
+
+def resolution_loss_function(min_length: Real = 0, max_length: Real = 1) -> LossFunction:
+    """Make a ``default_loss`` that never splits short intervals and always splits long ones.
+
+    Lengths are relative to the width of the bounds (the domain is rescaled to length 1).
+
+    Parameters
+    ----------
+    min_length
+        Intervals narrower than this get loss 0 (never split again).
+    max_length
+        Intervals wider than this get an infinite loss (split first).
+
+    Returns
+    -------
+    callable
+        A loss function with ``nth_neighbors == 0``.
+
+    Examples
+    --------
+    >>> loss = resolution_loss_function(min_length=0.01, max_length=0.5)
+    >>> learner = Learner1D(lambda x: x**2, bounds=(-1, 1), loss_per_interval=loss)
+    """
+    lo = _check_real("min_length", min_length, lower=0.0)
+    hi = _check_real("max_length", max_length, lower=0.0)
+    if lo > hi:
+        msg = f"min_length ({min_length!r}) must not exceed max_length ({max_length!r})."
+        raise ValueError(msg)
+
+    @uses_nth_neighbors(0)
+    def resolution_loss(xs: Sequence[Any], ys: Sequence[Any]) -> float:
+        width = uniform_loss(xs, ys)
+        if width < lo:
+            return 0.0
+        if width > hi:
+            return _INF
+        return default_loss(xs, ys)
+
+    return resolution_loss
+
+
+_LOSS_FACTORIES = (curvature_loss_function, resolution_loss_function)
+
+
+def _check_loss(loss: object) -> tuple[LossFunction, int]:
+    if loss in _LOSS_FACTORIES:
+        name = getattr(loss, "__name__", "the factory")
+        msg = (
+            f"{name} makes a loss function; pass its result: "
+            f"loss_per_interval={name}() (with your parameters)."
+        )
+        raise TypeError(msg)
+    if not callable(loss):
+        msg = (
+            "loss_per_interval must be a function (xs, ys) -> float, such as "
+            f"adaptive_nb.learner.learner1D.default_loss; got {type(loss).__name__}."
+        )
+        raise TypeError(msg)
+    nth = getattr(loss, "nth_neighbors", 0)
+    if isinstance(nth, bool) or not isinstance(nth, int) or nth < 0:
+        msg = (
+            f"loss_per_interval.nth_neighbors must be a non-negative int, got {nth!r}; "
+            "set it with the @uses_nth_neighbors(n) decorator."
+        )
+        raise ValueError(msg)
+    try:
+        inspect.signature(loss).bind(None, None)
+    except TypeError:
+        msg = (
+            "loss_per_interval must accept two arguments (xs, ys), like the 1D losses in "
+            "adaptive_nb.learner.learner1D; a loss for another learner (e.g. a Learner2D loss) "
+            "does not work here."
+        )
+        raise TypeError(msg) from None
+    except ValueError:  # no signature (some builtins): trust the caller
+        pass
+    return loss, nth
+
+
+def _check_bounds(bounds: object) -> tuple[float, float]:
+    hint = "bounds must be a pair of finite real numbers (lower, upper) with lower < upper"
+    if isinstance(bounds, str | bytes) or not isinstance(bounds, Iterable):
+        msg = f"{hint}, got {bounds!r}."
+        raise TypeError(msg)
+    items = list(bounds)
+    if len(items) != 2:
+        msg = f"{hint}; got {len(items)} values: {bounds!r}."
+        raise ValueError(msg)
+    out = []
+    for b in items:
+        if isinstance(b, np.ndarray) and b.ndim == 0:
+            b = b.item()  # noqa: PLW2901
+        if isinstance(b, bool | np.bool_) or not isinstance(b, numbers.Real):
+            msg = f"{hint}; {b!r} is not a real number."
+            raise TypeError(msg)
+        out.append(float(b))
+    lo, hi = out
+    if not (math.isfinite(lo) and math.isfinite(hi)):
+        msg = f"{hint}; got {bounds!r}."
+        raise ValueError(msg)
+    if not lo < hi:
+        msg = f"{hint}; got lower={lo!r} >= upper={hi!r} (swap them?)."
+        raise ValueError(msg)
+    return lo, hi
+
+
+def _as_x(x: Any) -> float:
+    """Convert a point to a finite Python float, or raise a clear error."""
+    if type(x) is not float:
+        if isinstance(x, np.ndarray) and x.ndim == 0:
+            x = x.item()
+        if isinstance(x, bool | np.bool_) or not isinstance(x, numbers.Real):
+            msg = f"Learner1D points must be real numbers, got {x!r}."
+            raise TypeError(msg)
+        x = float(x)
+    if not math.isfinite(x):
+        msg = f"Learner1D points must be finite, got {x!r}."
+        raise ValueError(msg)
+    return x  # type: ignore[no-any-return]
+
+
+def _as_y(y: Any) -> tuple[float | np.ndarray[Any, Any], YInternal]:
+    """Return (value stored in ``data``, internal value) for a function value."""
+    if y is None:
+        msg = (
+            "The value may not be None; use learner.tell_pending(x) to mark a point as "
+            "being computed."
+        )
+        raise TypeError(msg)
+    if isinstance(y, numbers.Real) and not isinstance(y, bool | np.bool_):
+        v = float(y)
+        return v, v
+    try:
+        arr = np.array(y, dtype=float)
+    except (TypeError, ValueError):
+        msg = f"The function must return a real number or a 1D sequence of real numbers, got {y!r}."
+        raise TypeError(msg) from None
+    if arr.ndim == 0:
+        v = float(arr)
+        return v, v
+    if arr.ndim > 1 or arr.size == 0:
+        msg = (
+            "The function must return a real number or a non-empty 1D sequence of real "
+            f"numbers, got an array of shape {arr.shape}."
+        )
+        raise ValueError(msg)
+    return arr, tuple(arr.tolist())
+
+
+def _finite(y: YInternal) -> bool:
+    if type(y) is float:
+        return y - y == 0.0
+    return all(c - c == 0.0 for c in y)  # type: ignore[union-attr]
+
+
+def _linspace(a: float, b: float, n: int) -> list[float]:
+    # The n - 1 interior points of n equal parts of (a, b), computed as the reference does so
+    # that both libraries return bit-identical points.
+    step = (b - a) / n
+    return [a + step * i for i in range(1, n)]
+
+
+class Learner1D(BaseLearner):
+    """Learns and predicts a function ``f: R -> R^N``.
+
+    Parameters
+    ----------
+    function : callable
+        The function to learn: takes one real number, returns a real number or a 1D array.
+    bounds : pair of reals
+        The interval ``(lower, upper)`` on which to learn ``function``; finite, lower < upper.
+    loss_per_interval : callable, optional
+        ``loss(xs, ys) -> float``, the loss of one interval (default :func:`default_loss`).
+        ``xs`` are the rescaled x values of the interval, ``ys`` the rescaled values there. If
+        the function has an ``nth_neighbors`` attribute (see :func:`uses_nth_neighbors`),
+        ``xs`` and ``ys`` also hold that many neighbours on each side (``None`` beyond the
+        edges), and the interval's loss is updated when they change.
+
+    Attributes
+    ----------
+    data : dict
+        Evaluated points ``{x: y}``, in the order they were told.
+    pending_points : set
+        Points asked for but not told yet.
+
+    Notes
+    -----
+    ``tell`` and ``tell_pending`` cost O(log n + k) with k the number of pending points in the
+    interval touched (usually 0 or a few); ``ask(n)`` costs O(n log n); ``tell_many`` of many
+    points rebuilds everything in O(n log n). Points outside ``bounds`` may be told: they are
+    kept in ``data`` but take no part in the sampling.
+    """
+
+    def __init__(
+        self,
+        function: Callable[[float], Any],
+        bounds: tuple[Real, Real] | Sequence[Real],
+        loss_per_interval: LossFunction | None = None,
+    ) -> None:
+        if not callable(function):
+            msg = (
+                "function must be callable (a function of one real number), got "
+                f"{type(function).__name__}."
+            )
+            raise TypeError(msg)
+        lo, hi = _check_bounds(bounds)
+        loss, nth = (
+            (default_loss, 0) if loss_per_interval is None else _check_loss(loss_per_interval)
+        )
+        self.function = function
+        self.bounds: tuple[float, float] = (lo, hi)
+        self.loss_per_interval: LossFunction = loss
+        self.nth_neighbors: int = nth
+        # When the y-range has grown by this factor since the last full recomputation, all
+        # losses are recomputed (amortised O(1) per point). Tests set it to 1 so that losses
+        # depend on the data only, not on the order it arrived in.
+        self._recompute_losses_factor: float = 2
+        self._reset()
+
+    # ---------------------------------------------------------------------------- state ---
+
+    def _reset(self) -> None:
+        lo, hi = self.bounds
+        self.data: dict[float, Any] = {}
+        self.pending_points: set[float] = set()
+        # Append-only record of told points, in telling order (for _data_arrays_since).
+        self._log_x: list[float] = []
+        self._log_y: list[Any] = []
+        self._vdim: int | None = None
+        self._vec = False
+        # True while the loss is default_loss and values are scalars: enables inlined math.
+        self._fast_default = self.loss_per_interval is default_loss
+        # Set once both bounds are evaluated (data only grows), to skip the check in ask().
+        self._have_bounds = False
+        self._xscale = hi - lo
+        # Intervals narrower than this are at the floating-point resolution: loss 0.
+        self._dx_eps = 2 * max(abs(lo), abs(hi)) * _EPS
+        # y bounding box of the finite values: floats, or per-component lists for vectors.
+        self._ymin: Any = _INF
+        self._ymax: Any = -_INF
+        self._yscale = 0.0
+        self._old_yscale = 0.0
+        # Real points inside the bounds.
+        self._y: dict[float, YInternal] = {}
+        self._rnext: dict[float, float | None] = {}
+        self._rprev: dict[float, float | None] = {}
+        self._rfirst: float | None = None
+        self._rlast: float | None = None
+        self._rentry: dict[float, REntry] = {}
+        self._rheap: list[REntry] = []
+        # Combined points: real and pending points inside the bounds.
+        self._csorted: SortedList = SortedList()
+        self._cnext: dict[float, float | None] = {}
+        self._cprev: dict[float, float | None] = {}
+        self._centry: dict[float, CEntry] = {}
+        self._cheap: list[CEntry] = []
+        self._seq = 0
+
+    def new(self) -> Learner1D:
+        """Return a new learner with the same function, bounds and loss, and no data."""
+        return Learner1D(self.function, self.bounds, self.loss_per_interval)
+
+    @property
+    def npoints(self) -> int:
+        """Number of evaluated points."""
+        return len(self.data)
+
+    @property
+    def vdim(self) -> int:
+        """Length of the function's output (1 for scalars, and while no data is known)."""
+        return 1 if self._vdim is None else self._vdim
+
+    # ----------------------------------------------------------------------------- losses ---
+
+    def _rank(self, loss: float, a: float, b: float, n: int = 1) -> float:
+        """Heap key of an interval: minus its loss rounded to 12 digits.
+
+        A non-finite loss ranks as the interval's width relative to the bounds (divided by
+        ``n``, the number of parts it is being split into), as in the reference library.
+        """
+        if -_BIG < loss < _BIG:
+            return -(int(loss * _ROUND + 0.5) / _ROUND)
+        if math.isnan(loss) or math.isinf(loss):
+            loss = (b - a) / self._xscale / n
+            return -(int(loss * _ROUND + 0.5) / _ROUND)
+        return -loss
+
+    def _interval_loss(self, left: float, right: float, yscale: float) -> float:
+        """Loss of the real interval (left, right), the data rescaled by ``yscale``."""
+        if right - left < self._dx_eps:
+            return 0.0
+        s = self._xscale
+        ys = yscale or 1.0
+        loss_fn = self.loss_per_interval
+        yv = self._y
+        y0 = yv[left]
+        y1 = yv[right]
+        loss: Any
+        if loss_fn is default_loss and type(y0) is float:
+            loss = math.hypot(right / s - left / s, y1 / ys - y0 / ys)  # type: ignore[operator]
+        elif loss_fn is uniform_loss:
+            loss = right / s - left / s
+        elif loss_fn is default_loss:
+            loss = self._vector_default_loss(left, right, s, ys)
+        else:
+            loss = self._generic_loss(left, right, s, ys)
+        # NaN, or inf on an interval touching a non-finite value: treat the interval as uniform
+        # sampling would (its rescaled width). A deliberate inf from a loss function on finite
+        # data (e.g. resolution_loss) is kept.
+        if not -_BIG < loss < _BIG and (
+            math.isnan(loss) or (math.isinf(loss) and not (_finite(y0) and _finite(y1)))
+        ):
+            loss = (right - left) / s
+        return loss  # type: ignore[no-any-return]
+
+    def _generic_loss(self, left: float, right: float, s: float, ys: float) -> float:
+        nn = self.nth_neighbors
+        xs: list[float | None] = [left, right]
+        p: float | None = left
+        q: float | None = right
+        for _ in range(nn):
+            p = self._rprev[p] if p is not None else None
+            q = self._rnext[q] if q is not None else None
+            xs.insert(0, p)
+            xs.append(q)
+        xs_scaled = tuple(None if x is None else x / s for x in xs)
+        if self._vec:
+            data = self.data
+            ys_scaled = tuple(None if x is None else data[x] / ys for x in xs)
+        else:
+            yv = self._y
+            ys_scaled = tuple(None if x is None else yv[x] / ys for x in xs)  # type: ignore[operator]
+        loss = self.loss_per_interval(xs_scaled, ys_scaled)
+        if type(loss) is not float:
+            if isinstance(loss, np.ndarray) and loss.ndim == 0:
+                loss = loss.item()
+            if isinstance(loss, bool) or not isinstance(loss, numbers.Real):
+                msg = (
+                    "loss_per_interval must return a real number, got "
+                    f"{loss!r} ({type(loss).__name__})."
+                )
+                raise TypeError(msg)
+            loss = float(loss)
+        return loss
+
+    def _vector_default_loss(self, left: float, right: float, s: float, ys: float) -> float:
+        dx = right / s - left / s
+        y0 = self._y[left]
+        y1 = self._y[right]
+        hyps = [math.hypot(dx, b / ys - a / ys) for a, b in zip(y0, y1, strict=True)]  # type: ignore[arg-type]
+        if any(math.isnan(h) for h in hyps):
+            return math.nan
+        return max(hyps)
+
+    def _set_comb(self, a: float, b: float, loss: float, gap: float | None) -> None:
+        k = -(int(loss * _ROUND + 0.5) / _ROUND) if -_BIG < loss < _BIG else self._rank(loss, a, b)
+        self._seq += 1
+        e = (k, a, b, self._seq, loss, gap)
+        self._centry[a] = e
+        heapq.heappush(self._cheap, e)
+
+    def _compact_heaps(self) -> None:
+        # Replaced entries stay in the heaps until they surface; drop them once they outnumber
+        # the live ones, so memory stays O(n) and the amortised cost O(1) per update.
+        if len(self._cheap) > 2 * len(self._centry) + 64:
+            self._cheap = list(self._centry.values())
+            heapq.heapify(self._cheap)
+        if len(self._rheap) > 2 * len(self._rentry) + 64:
+            self._rheap = list(self._rentry.values())
+            heapq.heapify(self._rheap)
+
+    def _update_real_interval(self, left: float, right: float) -> None:
+        """Recompute the loss of real interval (left, right) and of the combined parts in it."""
+        ysc = self._yscale
+        if self._fast_default and right - left >= self._dx_eps:
+            # Inlined default_loss on scalars (the hot path): identical to _interval_loss.
+            s = self._xscale
+            yd = ysc or 1.0
+            y0 = self._y[left]
+            y1 = self._y[right]
+            loss = math.hypot(right / s - left / s, y1 / yd - y0 / yd)  # type: ignore[operator]
+            if not -_BIG < loss < _BIG:
+                loss = self._interval_loss(left, right, ysc)
+        else:
+            loss = self._interval_loss(left, right, ysc)
+        if -_BIG < loss < _BIG:
+            k = -(int(loss * _ROUND + 0.5) / _ROUND)
+        else:
+            k = self._rank(loss, left, right)
+        e = (k, left, right, loss, ysc)
+        self._rentry[left] = e
+        heapq.heappush(self._rheap, e)
+        dx = right - left
+        cnext = self._cnext
+        b: float = cnext[left]  # type: ignore[assignment]
+        if b == right:  # no pending point inside: one combined interval
+            self._set_comb(left, right, dx * loss / dx, left)
+            return
+        a = left
+        while a != right:
+            self._set_comb(a, b, (b - a) * loss / dx, left)
+            a = b
+            b = cnext[a]  # type: ignore[assignment]
+
+    def _update_yscale(self, y: YInternal) -> None:
+        if type(y) is float:
+            if y - y == 0.0:  # finite
+                self._ymin = min(self._ymin, y)
+                self._ymax = max(self._ymax, y)
+                self._yscale = self._ymax - self._ymin
+            return
+        if not isinstance(self._ymin, list):
+            self._ymin = [_INF] * len(y)  # type: ignore[arg-type]
+            self._ymax = [-_INF] * len(y)  # type: ignore[arg-type]
+        lo: list[float] = self._ymin
+        hi: list[float] = self._ymax
+        for i, c in enumerate(y):  # type: ignore[arg-type]
+            if c - c == 0.0:
+                lo[i] = min(lo[i], c)
+                hi[i] = max(hi[i], c)
+        self._yscale = max((h - m for m, h in zip(lo, hi, strict=True) if h >= m), default=0.0)
+
+    def _recompute_all(self) -> None:
+        """Recompute every loss with the current y-scale and rebuild both heaps (O(n))."""
+        ysc = self._yscale
+        rentry: dict[float, REntry] = {}
+        rnext = self._rnext
+        left = self._rfirst
+        rank = self._rank
+        while left is not None:
+            right = rnext[left]
+            if right is None:
+                break
+            loss = self._interval_loss(left, right, ysc)
+            rentry[left] = (rank(loss, left, right), left, right, loss, ysc)
+            left = right
+        self._rentry = rentry
+        self._rheap = list(rentry.values())
+        heapq.heapify(self._rheap)
+        self._rebuild_combined_entries()
+        self._old_yscale = ysc
+
+    def _rebuild_combined_entries(self) -> None:
+        """Derive every combined entry from the real ones (O(n))."""
+        centry: dict[float, CEntry] = {}
+        rentry = self._rentry
+        reals = self._y
+        cnext = self._cnext
+        rank = self._rank
+        gap: float | None = None
+        seq = self._seq
+        for a in self._csorted:
+            b = cnext[a]
+            if b is None:
+                break
+            if a in rentry:
+                gap = a
+            elif a in reals:  # the last real point: outside the hull from here on
+                gap = None
+            if gap is None:
+                loss = _INF
+            else:
+                e = rentry[gap]
+                loss = (b - a) * e[3] / (e[2] - e[1])
+            seq += 1
+            centry[a] = (rank(loss, a, b), a, b, seq, loss, gap)
+        self._seq = seq
+        self._centry = centry
+        self._cheap = list(centry.values())
+        heapq.heapify(self._cheap)
+
+    # ------------------------------------------------------------------- neighbours ---
+
+    def _insert_combined(self, x: float) -> tuple[float | None, float | None]:
+        """Insert a new point into the combined structure; return its neighbours."""
+        cs = self._csorted
+        # SortedList keeps its values in sublists `_lists` with maxima `_maxes` (a documented
+        # implementation detail of sortedcontainers 2.x); reading the neighbours there costs
+        # two bisects instead of positional indexing, which walks an index tree.
+        maxes = cs._maxes
+        a: float | None
+        b: float | None
+        if not maxes:
+            a = b = None
+        else:
+            pos = bisect_left(maxes, x)
+            if pos == len(maxes):
+                a, b = maxes[-1], None
+            else:
+                sub = cs._lists[pos]
+                idx = bisect_left(sub, x)
+                b = sub[idx]
+                if idx:
+                    a = sub[idx - 1]
+                elif pos:
+                    a = cs._lists[pos - 1][-1]
+                else:
+                    a = None
+        cs.add(x)
+        self._cprev[x] = a
+        self._cnext[x] = b
+        if a is not None:
+            self._cnext[a] = x
+        if b is not None:
+            self._cprev[b] = x
+        return a, b
+
+    # ----------------------------------------------------------------------------- tell ---
+
+    def tell(self, x: Any, y: Any) -> None:
+        """Tell the learner that ``function(x) == y``.
+
+        Telling a point that is already known does nothing. Points outside ``bounds`` are
+        stored in ``data`` but not used for sampling.
+
+        Parameters
+        ----------
+        x
+            A real number.
+        y
+            The function's value at ``x``: a real number or a 1D array.
+
+        Notes
+        -----
+        O(log n) (plus the pending points inside the touched interval).
+        """
+        if type(x) is not float or x - x != 0.0:
+            x = _as_x(x)
+        if x in self.data:
+            return
+        if type(y) is float and not self._vec:
+            yi: YInternal = y
+            stored: Any = y
+            if self._vdim is None:
+                self._vdim = 1
+        else:
+            stored, yi = _as_y(y)
+            self._check_vdim(yi)
+        self._add_point(x, stored, yi)
+
+    def _check_vdim(self, yi: YInternal) -> None:
+        if type(yi) is float:
+            if self._vec:
+                msg = (
+                    f"The function returned a scalar, but earlier values had length "
+                    f"{self._vdim}; it must always return the same shape."
+                )
+                raise ValueError(msg)
+            if self._vdim is None:
+                self._vdim = 1
+            return
+        n = len(yi)  # type: ignore[arg-type]
+        if self._vdim is None:
+            self._vdim = n
+            self._vec = True
+            self._fast_default = False
+        elif not self._vec or self._vdim != n:
+            earlier = f"length {self._vdim}" if self._vec else "scalars"
+            msg = (
+                f"The function returned a value of length {n}, but earlier values were "
+                f"{earlier}; it must always return the same shape."
+            )
+            raise ValueError(msg)
+
+    def _add_point(self, x: float, stored: Any, yi: YInternal) -> None:  # noqa: PLR0912, PLR0915
+        self.data[x] = stored
+        self._log_x.append(x)
+        self._log_y.append(stored)
+        self.pending_points.discard(x)
+        lo, hi = self.bounds
+        if not lo <= x <= hi:
+            return
+        self._y[x] = yi
+        self._update_yscale(yi)
+
+        # Place x among the combined points, and find the real interval (l, r) it falls in.
+        cnext = self._cnext
+        if x in cnext:  # it was pending
+            a = self._cprev[x]
+            b = cnext[x]
+            gap = self._centry[x][5] if (a is not None and b is not None) else None
+        else:
+            a, b = self._insert_combined(x)
+            gap = self._centry[a][5] if (a is not None and b is not None) else None
+        rnext = self._rnext
+        rprev = self._rprev
+        if gap is not None:
+            left: float | None = gap
+            right = rnext[gap]
+        elif self._rfirst is None:
+            left = right = None
+        elif x < self._rfirst:
+            left, right = None, self._rfirst
+        else:
+            left, right = self._rlast, None
+        rnext[x] = right
+        rprev[x] = left
+        if left is not None:
+            rnext[left] = x
+        else:
+            self._rfirst = x
+        if right is not None:
+            rprev[right] = x
+        else:
+            self._rlast = x
+
+        # Recompute the intervals whose loss depends on x: those between the points
+        # nth_neighbors + 1 steps to its left and to its right.
+        nn = self.nth_neighbors
+        if nn == 0:
+            if left is not None:
+                self._update_real_interval(left, x)
+            if right is not None:
+                self._update_real_interval(x, right)
+        else:
+            pts = [x]
+            p: float | None = x
+            for _ in range(nn + 1):
+                p = rprev[p]  # type: ignore[index]
+                if p is None:
+                    break
+                pts.insert(0, p)
+            p = x
+            for _ in range(nn + 1):
+                p = rnext[p]
+                if p is None:
+                    break
+                pts.append(p)
+            for u, v in itertools.pairwise(pts):
+                self._update_real_interval(u, v)
+        # Combined intervals outside the hull of the real points have an infinite loss.
+        if left is None and a is not None:
+            self._set_comb(a, x, _INF, None)
+        if right is None and b is not None:
+            self._set_comb(x, b, _INF, None)
+
+        if self._yscale > self._recompute_losses_factor * self._old_yscale:
+            self._recompute_all()
+        else:
+            self._compact_heaps()
+
+    def tell_pending(self, x: Any) -> None:
+        """Mark ``x`` as being computed, so that it is not suggested again.
+
+        Parameters
+        ----------
+        x
+            A real number.
+
+        Notes
+        -----
+        O(log n).
+        """
+        if type(x) is not float or x - x != 0.0:
+            x = _as_x(x)
+        if x in self.data or x in self.pending_points:
+            return
+        self.pending_points.add(x)
+        lo, hi = self.bounds
+        if not lo <= x <= hi:
+            return
+        a, b = self._insert_combined(x)
+        if a is not None and b is not None:
+            gap = self._centry[a][5]
+            if gap is not None:
+                e = self._rentry[gap]
+                loss = e[3]
+                dx = e[2] - gap
+                self._set_comb(a, x, (x - a) * loss / dx, gap)
+                self._set_comb(x, b, (b - x) * loss / dx, gap)
+                self._compact_heaps()
+                return
+        if a is not None:
+            self._set_comb(a, x, _INF, None)
+        if b is not None:
+            self._set_comb(x, b, _INF, None)
+
+    def tell_many(  # noqa: PLR0912
+        self, xs: Iterable[Any], ys: Iterable[Any], *, force: bool = False
+    ) -> None:
+        """Tell the learner many values at once.
+
+        All points are validated before any is stored. When many new points arrive at once
+        (more than half the number already known, or ``force=True``) every structure is rebuilt
+        in one O(n log n) pass, with all losses computed at the final y-scale.
+
+        Parameters
+        ----------
+        xs
+            Points (real numbers).
+        ys
+            The values at ``xs``, in the same order.
+        force
+            Always use the bulk rebuild.
+        """
+        xl = xs.tolist() if isinstance(xs, np.ndarray) and xs.ndim == 1 else list(xs)
+        if isinstance(ys, np.ndarray):
+            yl: list[Any] = ys.tolist() if ys.ndim == 1 else list(ys)
+        else:
+            yl = list(ys)
+        if len(xl) != len(yl):
+            msg = f"xs and ys must have the same length, got {len(xl)} and {len(yl)}."
+            raise ValueError(msg)
+        data = self.data
+        new: dict[float, tuple[Any, YInternal]] = {}
+        vdim, vec = self._vdim, self._vec
+        try:
+            for x, y in zip(xl, yl, strict=True):
+                if type(x) is not float or x - x != 0.0:
+                    x = _as_x(x)  # noqa: PLW2901
+                if x in data or x in new:
+                    continue
+                stored: Any
+                yi: YInternal
+                if type(y) is float:
+                    stored, yi = y, y
+                else:
+                    stored, yi = _as_y(y)
+                if type(yi) is float:
+                    if self._vec:
+                        self._check_vdim(yi)
+                elif not self._vec or self._vdim != len(yi):  # type: ignore[arg-type]
+                    self._check_vdim(yi)
+                new[x] = (stored, yi)
+        except Exception:
+            self._vdim, self._vec = vdim, vec
+            raise
+        if new and self._vdim is None:
+            self._vdim = 1
+        if not new:
+            return
+        if not force and not (len(new) > 0.5 * len(data) and len(new) > 2):
+            for x, (stored_x, yi_x) in new.items():
+                self._add_point(x, stored_x, yi_x)
+            return
+        self._bulk_add(new)
+
+    def _bulk_add(self, new: dict[float, tuple[Any, YInternal]]) -> None:
+        """Add many points and rebuild every structure at once (O(n log n))."""
+        lo, hi = self.bounds
+        data = self.data
+        yv = self._y
+        pend = self.pending_points
+        for x, (stored, yi) in new.items():
+            data[x] = stored
+            self._log_x.append(x)
+            self._log_y.append(stored)
+            pend.discard(x)
+            if lo <= x <= hi:
+                yv[x] = yi
+        # y bounding box from scratch (finite values only).
+        self._ymin, self._ymax, self._yscale = _INF, -_INF, 0.0
+        if self._vec:
+            if yv:
+                arr = np.array(list(yv.values()), dtype=float)
+                fin = np.isfinite(arr)
+                mins = np.where(fin, arr, _INF).min(axis=0)
+                maxs = np.where(fin, arr, -_INF).max(axis=0)
+                self._ymin, self._ymax = mins.tolist(), maxs.tolist()
+                spans = [h - m for m, h in zip(self._ymin, self._ymax, strict=True) if h >= m]
+                self._yscale = max(spans, default=0.0)
+        else:
+            finite = [v for v in yv.values() if v - v == 0.0]  # type: ignore[operator]
+            if finite:
+                self._ymin = min(finite)
+                self._ymax = max(finite)
+                self._yscale = self._ymax - self._ymin
+        reals: list[float] = sorted(yv)
+        self._rebuild_neighbours(reals)
+        self._recompute_all()
+
+    def _rebuild_neighbours(self, reals: list[float]) -> None:
+        """Rebuild the real and combined neighbour structures from sorted real points."""
+        self._rnext = dict(zip(reals, [*reals[1:], None], strict=True))
+        self._rprev = dict(zip(reals, [None, *reals[:-1]], strict=True))
+        self._rfirst = reals[0] if reals else None
+        self._rlast = reals[-1] if reals else None
+        lo, hi = self.bounds
+        pend = [p for p in self.pending_points if lo <= p <= hi]
+        comb = sorted([*reals, *pend]) if pend else reals
+        self._csorted = SortedList(comb)
+        self._cnext = dict(zip(comb, [*comb[1:], None], strict=True))
+        self._cprev = dict(zip(comb, [None, *comb[:-1]], strict=True))
+
+    def remove_unfinished(self) -> None:
+        """Forget all pending points."""
+        self.pending_points = set()
+        if len(self._csorted) == len(self._y):
+            return
+        reals = sorted(self._y)
+        self._csorted = SortedList(reals)
+        self._cnext = dict(self._rnext)
+        self._cprev = dict(self._rprev)
+        self._rebuild_combined_entries()
+
+    # ------------------------------------------------------------------------------ ask ---
+
+    def ask(self, n: int, tell_pending: bool = True) -> tuple[list[float], list[float]]:
+        """Return ``n`` points that are expected to reduce the loss the most.
+
+        Parameters
+        ----------
+        n
+            Number of points, ``n >= 0``.
+        tell_pending
+            Mark the points as pending (default). With False the learner is not changed.
+
+        Returns
+        -------
+        points, loss_improvements
+            The points, and the loss improvement expected from each.
+
+        Notes
+        -----
+        O(n log n) (O(log n) amortised for ``n == 1``).
+        """
+        if type(n) is not int:
+            if isinstance(n, bool) or not isinstance(n, numbers.Integral):
+                msg = f"n must be a non-negative int, got {n!r}."
+                raise TypeError(msg)
+            n = int(n)
+        if n < 0:
+            msg = f"n must be >= 0 (the number of points to ask for), got {n}."
+            raise ValueError(msg)
+        points, improvements = self._ask_points(n)
+        if tell_pending:
+            for p in points:
+                self.tell_pending(p)
+        return points, improvements
+
+    def _missing_bounds(self) -> list[float]:
+        if self._have_bounds:
+            return []
+        data = self.data
+        lo, hi = self.bounds
+        if lo in data and hi in data:
+            self._have_bounds = True
+            return []
+        pend = self.pending_points
+        return [b for b in self.bounds if b not in data and b not in pend]
+
+    def _top_comb(self) -> CEntry | None:
+        heap = self._cheap
+        centry = self._centry
+        while heap:
+            e = heap[0]
+            if centry.get(e[1]) is e:
+                return e
+            heapq.heappop(heap)  # a replaced entry: garbage
+        return None
+
+    def _ask_points(self, n: int) -> tuple[list[float], list[float]]:  # noqa: PLR0912, PLR0915
+        if n == 0:
+            return [], []
+        missing = self._missing_bounds()
+        if len(missing) >= n:
+            return missing[:n], [_INF] * n
+        if not self._csorted:
+            lo, hi = self.bounds
+            return np.linspace(lo, hi, n).tolist(), [_INF] * n
+        if n == 1 and not missing:  # the hot path of a runner
+            top = self._top_comb()
+            if top is not None:
+                a, b = top[1], top[2]
+                return [a + (b - a) / 2], [top[4] / 2]
+
+        # Split the intervals into parts: repeatedly either take the next interval (in order of
+        # loss) and halve it, or split the best already-taken interval into one more part,
+        # whichever has the larger loss per part. The order of comparisons and ties is the
+        # reference library's, so both return the same points.
+        quals: list[tuple[float, float, float, int, float]] = []
+        rank = self._rank
+        if missing:
+            cs = self._csorted
+            lo, hi = self.bounds
+            if lo in missing:
+                quals.append((rank(_INF, lo, cs[0]), lo, cs[0], 1, _INF))
+            if hi in missing:
+                quals.append((rank(_INF, cs[-1], hi), cs[-1], hi, 1, _INF))
+            heapq.heapify(quals)
+        heap = self._cheap
+        centry = self._centry
+        popped: list[CEntry] = []
+
+        def next_comb() -> CEntry | None:
+            while heap:
+                e = heapq.heappop(heap)
+                if centry.get(e[1]) is e:
+                    popped.append(e)
+                    return e
+            return None
+
+        cand = next_comb()
+        try:
+            for _ in range(n - len(missing)):
+                if quals:
+                    q = quals[0]
+                    # (loss, interval) >= (loss, (a, b, parts)), compared as the reference does
+                    take = cand is not None and (-cand[0], (cand[1], cand[2])) >= (  # type: ignore[operator]
+                        -q[0],
+                        (q[1], q[2], q[3]),
+                    )
+                else:
+                    if cand is None:  # nothing left to split (cannot happen in bounds)
+                        break
+                    take = True
+                if take:
+                    assert cand is not None
+                    a, b, loss = cand[1], cand[2], cand[4] / 2
+                    heapq.heappush(quals, (rank(loss, a, b, 2), a, b, 2, loss))
+                    cand = next_comb()
+                else:
+                    _, a, b, m, loss = heapq.heappop(quals)
+                    loss = loss * m / (m + 1)
+                    heapq.heappush(quals, (rank(loss, a, b, m + 1), a, b, m + 1, loss))
+        finally:
+            for e in popped:
+                heapq.heappush(heap, e)
+
+        points = list(missing)
+        improvements = [_INF] * len(missing)
+        for _, a, b, m, loss in sorted(quals):
+            if m > 1:
+                points.extend(_linspace(a, b, m))
+                improvements.extend([loss] * (m - 1))
+        return points, improvements
+
+    # ----------------------------------------------------------------------------- loss ---
+
+    def loss(self, real: bool = True) -> float:
+        """Return the largest interval loss.
+
+        Parameters
+        ----------
+        real
+            If True (default), the loss of the evaluated data; infinite until both bounds
+            are evaluated. If False, include the pending points (the loss expected once they
+            arrive); infinite while a bound is neither evaluated nor pending.
+
+        Returns
+        -------
+        float
+            The loss.
+        """
+        lo, hi = self.bounds
+        data = self.data
+        if real:
+            if lo not in data or hi not in data:
+                return _INF
+            heap = self._rheap
+            rentry = self._rentry
+            while heap:
+                e = heap[0]
+                if rentry.get(e[1]) is e:
+                    return e[3]
+                heapq.heappop(heap)
+            return _INF
+        pend = self.pending_points
+        if (lo not in data and lo not in pend) or (hi not in data and hi not in pend):
+            return _INF
+        top = self._top_comb()
+        return _INF if top is None else top[4]
+
+    # ----------------------------------------------------------------------- data access ---
+
+    def _data_arrays_since(self, start: int) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+        """Return the x and y values of the points told after the first ``start``, in order.
+
+        Parameters
+        ----------
+        start
+            Number of points to skip (``0 <= start``; past the end gives empty arrays).
+
+        Returns
+        -------
+        xs, ys
+            A float array of shape ``(k,)`` and one of shape ``(k,)`` or ``(k, vdim)``.
+
+        Notes
+        -----
+        O(k): reads an append-only record, for live plots that send only new points.
+        """
+        if isinstance(start, bool) or not isinstance(start, numbers.Integral) or start < 0:
+            msg = f"start must be a non-negative int, got {start!r}."
+            raise ValueError(msg)
+        xs = np.array(self._log_x[start:], dtype=float)
+        ys_list = self._log_y[start:]
+        if self._vec:
+            ys = np.array(ys_list, dtype=float).reshape(len(ys_list), self.vdim)
+        else:
+            ys = np.array(ys_list, dtype=float)
+        return xs, ys
+
+    def _sorted_data(self) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+        xs, ys = self._data_arrays_since(0)
+        order = np.argsort(xs, kind="stable")
+        return xs[order], ys[order]
+
+    def to_numpy(self) -> np.ndarray[Any, Any]:
+        """Return the data sorted by x, as an array of shape ``(npoints, 1 + vdim)``.
+
+        Returns
+        -------
+        numpy.ndarray
+            Column 0 holds x, the others the function's value(s).
+        """
+        xs, ys = self._sorted_data()
+        return (
+            np.column_stack([xs, ys.reshape(len(xs), -1)])
+            if len(xs)
+            else np.empty((0, 1 + self.vdim))
+        )
+
+    def to_dataframe(  # type: ignore[override]
+        self,
+        with_default_function_args: bool = True,
+        function_prefix: str = "function.",
+        x_name: str = "x",
+        y_name: str = "y",
+    ) -> pandas.DataFrame:
+        """Return the data as a ``pandas.DataFrame``, sorted by x.
+
+        Parameters
+        ----------
+        with_default_function_args
+            Add the function's default arguments as constant columns.
+        function_prefix
+            Prefix of those columns' names.
+        x_name
+            Name of the input column.
+        y_name
+            Name of the output column (holding arrays for vector-valued functions).
+
+        Returns
+        -------
+        pandas.DataFrame
+            With ``df.attrs["inputs"] == [x_name]`` and ``df.attrs["output"] == y_name``.
+
+        Raises
+        ------
+        ImportError
+            If pandas is not installed.
+        """
+        try:
+            import pandas
+        except ModuleNotFoundError as e:
+            msg = "to_dataframe needs pandas: pip install pandas"
+            raise ImportError(msg) from e
+        xs, ys = self._sorted_data()
+        df = pandas.DataFrame({x_name: xs})
+        if self._vec:
+            col = np.empty(len(xs), dtype=object)
+            col[:] = list(ys)
+            df[y_name] = col
+        else:
+            df[y_name] = ys
+        df.attrs["inputs"] = [x_name]
+        df.attrs["output"] = y_name
+        if with_default_function_args:
+            assign_defaults(self.function, df, function_prefix)
+        return df
+
+    def load_dataframe(  # type: ignore[override]
+        self,
+        df: pandas.DataFrame,
+        with_default_function_args: bool = True,
+        function_prefix: str = "function.",
+        x_name: str = "x",
+        y_name: str = "y",
+    ) -> None:
+        """Tell the learner the data of a DataFrame made by :meth:`to_dataframe`.
+
+        Parameters
+        ----------
+        df
+            The data.
+        with_default_function_args
+            Bind the function's default-argument columns to ``learner.function`` (with
+            ``functools.partial``).
+        function_prefix
+            Prefix of those columns, as used in ``to_dataframe``.
+        x_name
+            Name of the input column.
+        y_name
+            Name of the output column.
+        """
+        for name in (x_name, y_name):
+            if name not in df.columns:
+                msg = (
+                    f"The DataFrame has no column {name!r} (columns: {list(df.columns)}); "
+                    "pass x_name=/y_name= as used in to_dataframe."
+                )
+                raise KeyError(msg)
+        self.tell_many(df[x_name].to_numpy(), list(df[y_name].to_numpy()))
+        if with_default_function_args:
+            self.function = partial_function_from_dataframe(self.function, df, function_prefix)
+
+    # ---------------------------------------------------------------------- persistence ---
+
+    def _get_data(self) -> dict[float, Any]:
+        # A copy: periodic saving pickles it in another thread while the runner keeps telling.
+        return dict(self.data)
+
+    def _set_data(self, data: dict[float, Any]) -> None:
+        if data:
+            self.tell_many(list(data.keys()), list(data.values()))
+
+    def __getstate__(self) -> bytes:
+        import cloudpickle
+
+        # The heaps are derived from the entry dicts: rebuilt on load instead of stored.
+        state = {k: v for k, v in self.__dict__.items() if k not in ("_rheap", "_cheap")}
+        return cloudpickle.dumps(state)  # type: ignore[no-any-return]
+
+    def __setstate__(self, state: bytes) -> None:
+        import cloudpickle
+
+        self.__dict__.update(cloudpickle.loads(state))
+        self._rheap = list(self._rentry.values())
+        heapq.heapify(self._rheap)
+        self._cheap = list(self._centry.values())
+        heapq.heapify(self._cheap)
+
+    # ----------------------------------------------------------------------------- plot ---
+
+    def plot(self, *, scatter_or_line: str = "scatter") -> holoviews.Overlay:
+        """Plot the evaluated data with holoviews (bokeh backend).
+
+        Parameters
+        ----------
+        scatter_or_line
+            ``"scatter"`` (default) for points, ``"line"`` for a line through them.
+
+        Returns
+        -------
+        holoviews.Overlay
+            One Scatter per output component (or a Path), with 5% margins on x.
+        """
+        if scatter_or_line not in ("scatter", "line"):
+            msg = f"scatter_or_line must be 'scatter' or 'line', got {scatter_or_line!r}."
+            raise ValueError(msg)
+        import holoviews as hv
+
+        xs, ys = self._sorted_data()
+        if scatter_or_line == "scatter":
+            if self._vec:
+                plots = [hv.Scatter((xs, ys[:, i])) for i in range(ys.shape[1])]
+            else:
+                plots = [hv.Scatter((xs, ys))]
+        else:
+            plots = [hv.Path((xs, ys))]
+        # An Overlay even for one element, so a live plot keeps one type while vdim is unknown.
+        lo, hi = self.bounds
+        margin = 0.05 * (hi - lo)
+        return hv.Overlay(plots).redim(x={"range": (lo - margin, hi + margin)})
+
+    # ----------------------------------------------------------------------- invariants ---
+
+    def _check_invariants(self) -> None:  # noqa: PLR0912, PLR0915
+        """Assert every internal invariant (for tests; O(n log n))."""
+        lo, hi = self.bounds
+        data = self.data
+        assert list(data) == self._log_x, "data order differs from the told-order record"
+        assert len(self._log_y) == len(self._log_x)
+        for x, y in zip(self._log_x, self._log_y, strict=True):
+            assert data[x] is y
+        assert not (self.pending_points & data.keys()), "a point is both pending and evaluated"
+        reals = sorted(x for x in data if lo <= x <= hi)
+        assert sorted(self._y) == reals
+        for x in reals:
+            assert _finite(self._y[x]) == _finite(_as_y(data[x])[1])
+        # y bounding box
+        if self._vec:
+            assert self._vdim is not None
+            for x in data:
+                assert np.shape(data[x]) == (self._vdim,)
+        elif data:
+            assert self._vdim == 1
+        fin = [self._y[x] for x in reals if _finite(self._y[x])]
+        if not self._vec:
+            if fin:
+                assert self._ymin == min(fin)
+                assert self._ymax == max(fin)
+                assert self._yscale == self._ymax - self._ymin
+            else:
+                assert self._yscale == 0.0
+        # real neighbours
+        assert self._rfirst == (reals[0] if reals else None)
+        assert self._rlast == (reals[-1] if reals else None)
+        assert set(self._rnext) == set(reals) == set(self._rprev)
+        for i, x in enumerate(reals):
+            assert self._rprev[x] == (reals[i - 1] if i > 0 else None)
+            assert self._rnext[x] == (reals[i + 1] if i + 1 < len(reals) else None)
+        # combined neighbours
+        comb = sorted(set(reals) | {p for p in self.pending_points if lo <= p <= hi})
+        assert list(self._csorted) == comb
+        assert set(self._cnext) == set(comb) == set(self._cprev)
+        for i, x in enumerate(comb):
+            assert self._cprev[x] == (comb[i - 1] if i > 0 else None)
+            assert self._cnext[x] == (comb[i + 1] if i + 1 < len(comb) else None)
+        # scale bookkeeping
+        factor = self._recompute_losses_factor
+        assert self._old_yscale <= self._yscale
+        assert self._yscale <= factor * self._old_yscale or self._yscale == 0.0
+        # real entries: one per interval, loss equal to a recomputation at the recorded scale
+        assert set(self._rentry) == set(reals[:-1])
+        for left, right in itertools.pairwise(reals):
+            e = self._rentry[left]
+            assert e[1] == left
+            assert e[2] == right
+            assert self._old_yscale <= e[4] <= self._yscale
+            loss = self._interval_loss(left, right, e[4])
+            assert _same_float(e[3], loss), (left, right, e[3], loss)
+            assert e[0] == self._rank(e[3], left, right)
+        live_r = {id(e) for e in self._rentry.values()}
+        assert live_r <= {id(e) for e in self._rheap}, "a live real entry is missing from its heap"
+        _assert_heap(self._rheap)
+        # combined entries: derived from the real ones
+        assert set(self._centry) == set(comb[:-1])
+        gap: float | None = None
+        for a, b in itertools.pairwise(comb):
+            if a in self._rentry:
+                gap = a
+            elif a in self._y:
+                gap = None
+            e2 = self._centry[a]
+            assert (e2[1], e2[2], e2[5]) == (a, b, gap), (a, b, e2, gap)
+            if gap is None:
+                assert e2[4] == _INF
+            else:
+                r = self._rentry[gap]
+                assert _same_float(e2[4], (b - a) * r[3] / (r[2] - r[1]))
+            assert e2[0] == self._rank(e2[4], a, b)
+        live_c = {id(e) for e in self._centry.values()}
+        assert live_c <= {id(e) for e in self._cheap}, "a live combined entry is missing"
+        _assert_heap(self._cheap)
+
+
+def _same_float(a: float, b: float) -> bool:
+    return a == b or (math.isnan(a) and math.isnan(b))
+
+
+def _assert_heap(heap: list[Any]) -> None:
+    for i in range(1, len(heap)):
+        assert not heap[i] < heap[(i - 1) // 2], "heap order violated"
