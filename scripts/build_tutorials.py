@@ -357,15 +357,17 @@ def peak(x, offset, width):
     return np.exp(-((x - offset) ** 2) / width**2)
 
 
-combos = adaptive.utils.named_product(offset=[-0.5, 0.0, 0.5], width=[0.02, 0.2])
-combos[:2]""",
+combos = {"offset": [-0.5, 0.0, 0.5], "width": [0.02, 0.2]}
+# one dict per combination, in the order from_product creates the children
+params = adaptive.utils.named_product(**combos)
+params[:2]""",
     ),
     (
         "md",
         """\
-`BalancingLearner.from_product` builds one child per combination: each child learns
-`partial(peak, **combo)`. We run it on a small thread pool, which is enough for a cheap NumPy
-function.""",
+`BalancingLearner.from_product` builds one child per combination of the values in `combos`:
+child `i` learns `partial(peak, **params[i])`. We run it on a small thread pool, which is enough
+for a cheap NumPy function.""",
     ),
     (
         "code",
@@ -375,7 +377,7 @@ learner = adaptive.BalancingLearner.from_product(
 )
 runner = adaptive.Runner(learner, loss_goal=0.02, executor=ThreadPoolExecutor(2))
 await runner.task
-for combo, child in zip(combos, learner.learners, strict=True):
+for combo, child in zip(params, learner.learners, strict=True):
     print(combo, f"{child.npoints:3d} points, loss {child.loss():.3f}")""",
     ),
     (
@@ -387,7 +389,7 @@ budget where it is needed.""",
     (
         "code",
         """\
-pairs = list(zip(combos, learner.learners, strict=True))
+pairs = list(zip(params, learner.learners, strict=True))
 narrow = [child.npoints for combo, child in pairs if combo["width"] == 0.02]
 wide = [child.npoints for combo, child in pairs if combo["width"] == 0.2]
 assert min(narrow) > max(wide)
@@ -519,14 +521,14 @@ taking the learner.""",
     ),
     (
         "code",
-        SETUP
-        + """
-
+        """\
 import os
 import subprocess
 import sys
 import tempfile
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor""",
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+
+import adaptive_nb as adaptive  # no notebook_extension(): no live widgets or plots here""",
     ),
     (
         "code",
@@ -623,7 +625,7 @@ dask-jobqueue to get workers from SLURM/PBS).""",
 from distributed import Client, LocalCluster
 
 cluster = LocalCluster(n_workers=2, threads_per_worker=1, host="127.0.0.1",
-                       dashboard_address=None, processes=True)
+                       dashboard_address="127.0.0.1:0", processes=True)
 client = Client(cluster)
 learner = adaptive.Learner1D(slow_peak, bounds=(-1, 1))
 runner = adaptive.Runner(learner, npoints_goal=60, executor=client)
@@ -727,15 +729,15 @@ JavaScript from the internet) and keep the kernel free while they update.""",
     ),
     (
         "code",
-        SETUP
-        + """
-
+        """\
 import asyncio
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import numpy as np""",
+import numpy as np
+
+import adaptive_nb as adaptive  # the live widgets are anywidgets: nothing to load first""",
     ),
     (
         "code",
@@ -842,12 +844,12 @@ loss (the one that will get the next points) has a red frame.""",
     (
         "code",
         """\
-combos = adaptive.utils.named_product(freq=[2.0, 5.0, 9.0])
+combos = {"freq": [2.0, 5.0, 9.0]}
 bal = adaptive.BalancingLearner.from_product(
     wiggle, adaptive.Learner1D, {"bounds": (-3, 3)}, combos
 )
 bal_runner = adaptive.Runner(bal, npoints_goal=200, executor=pool)
-balancing_grid(bal_runner, ncols=3, labels=[f"freq={c['freq']}" for c in combos])""",
+balancing_grid(bal_runner, ncols=3, labels=[f"freq={f}" for f in combos["freq"]])""",
     ),
     (
         "md",
@@ -925,13 +927,12 @@ into the blocked cell, with the fix. The `live_info` widget shows "kernel blocke
     ),
     (
         "code",
-        SETUP
-        + """
-
+        """\
 import asyncio
 import time
 from concurrent.futures import ThreadPoolExecutor
 
+import adaptive_nb as adaptive
 from adaptive_nb.notebook import watchdog""",
     ),
     (
@@ -1060,9 +1061,7 @@ once per session with `%load_ext adaptive_nb`.""",
         "code",
         """\
 %load_ext adaptive_nb
-import adaptive_nb as adaptive
-
-adaptive.notebook_extension()""",
+import adaptive_nb as adaptive""",
     ),
     (
         "code",
