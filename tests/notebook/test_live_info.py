@@ -5,7 +5,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from conftest import front_end_message
+from widget_helpers import front_end_message
 
 import adaptive_nb as adaptive
 from adaptive_nb.notebook import LiveInfo

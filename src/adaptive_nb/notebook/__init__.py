@@ -1,10 +1,13 @@
-"""The notebook layer: anywidget widgets and their pollers.
+"""The notebook layer: anywidget widgets, their pollers, the watchdog and the magic.
 
 This is the only part of adaptive_nb that imports IPython, anywidget or ipywidgets.
 """
 
 from __future__ import annotations
 
+# Importing the notebook layer subscribes the busy-loop watchdog to the engine's runner-started
+# hook (adaptive_nb._hooks), so every runner started in a kernel afterwards is watched.
+from adaptive_nb.notebook import watchdog as watchdog
 from adaptive_nb.notebook._common import live_widgets
 from adaptive_nb.notebook._extension import in_ipykernel, notebook_extension
 from adaptive_nb.notebook._live_info import LiveInfo, live_info
@@ -20,4 +23,5 @@ __all__ = [
     "live_plot",
     "live_widgets",
     "notebook_extension",
+    "watchdog",
 ]
