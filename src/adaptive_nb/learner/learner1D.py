@@ -138,8 +138,9 @@ def default_loss(xs: Sequence[Any], ys: Sequence[Any]) -> float:
     dx = float(xs[1] - xs[0])
     y0, y1 = ys
     if isinstance(y0, np.ndarray | list | tuple):
-        dy = np.abs(np.asarray(y1, dtype=float) - np.asarray(y0, dtype=float))
-        return float(np.max(np.hypot(dx, dy)))
+        with np.errstate(all="ignore"):  # inf - inf is NaN, handled by the learner
+            dy = np.abs(np.asarray(y1, dtype=float) - np.asarray(y0, dtype=float))
+            return float(np.max(np.hypot(dx, dy)))
     return math.hypot(dx, float(y1) - float(y0))
 
 
@@ -588,7 +589,8 @@ class Learner1D(BaseLearner):
         xs_scaled = tuple(None if x is None else x / s for x in xs)
         if self._vec:
             data = self.data
-            ys_scaled = tuple(None if x is None else data[x] / ys for x in xs)
+            with np.errstate(all="ignore"):  # non-finite values are handled by the caller
+                ys_scaled = tuple(None if x is None else data[x] / ys for x in xs)
         else:
             yv = self._y
             ys_scaled = tuple(None if x is None else yv[x] / ys for x in xs)  # type: ignore[operator]
@@ -655,8 +657,13 @@ class Learner1D(BaseLearner):
         dx = right - left
         cnext = self._cnext
         b: float = cnext[left]  # type: ignore[assignment]
-        if b == right:  # no pending point inside: one combined interval
-            self._set_comb(left, right, dx * loss / dx, left)
+        if b == right:  # no pending point inside: one combined interval (inlined _set_comb)
+            c = dx * loss / dx
+            k = -(int(c * _ROUND + 0.5) / _ROUND) if -_BIG < c < _BIG else self._rank(c, left, b)
+            self._seq += 1
+            ce = (k, left, b, self._seq, c, left)
+            self._centry[left] = ce
+            heapq.heappush(self._cheap, ce)
             return
         a = left
         while a != right:
@@ -682,42 +689,105 @@ class Learner1D(BaseLearner):
                 hi[i] = max(hi[i], c)
         self._yscale = max((h - m for m, h in zip(lo, hi, strict=True) if h >= m), default=0.0)
 
-    def _recompute_all(self) -> None:
-        """Recompute every loss with the current y-scale and rebuild both heaps (O(n))."""
+    def _recompute_all(self, reals: list[float] | None = None) -> None:
+        """Recompute every loss with the current y-scale and rebuild both heaps (O(n)).
+
+        ``reals`` are the real points in order, if the caller has them.
+        """
+        if reals is None:
+            reals = []
+            p = self._rfirst
+            rnext = self._rnext
+            while p is not None:
+                reals.append(p)
+                p = rnext[p]
         ysc = self._yscale
-        rentry: dict[float, REntry] = {}
-        rnext = self._rnext
-        left = self._rfirst
-        rank = self._rank
-        while left is not None:
-            right = rnext[left]
-            if right is None:
-                break
-            loss = self._interval_loss(left, right, ysc)
-            rentry[left] = (rank(loss, left, right), left, right, loss, ysc)
-            left = right
-        self._rentry = rentry
-        self._rheap = list(rentry.values())
-        heapq.heapify(self._rheap)
-        self._rebuild_combined_entries()
+        lefts = reals[:-1]
+        rights = reals[1:]
+        losses = self._losses_of(reals, ysc)
+        keys = self._ranks(losses, lefts, rights)
+        entries = list(zip(keys, lefts, rights, losses, itertools.repeat(ysc), strict=False))
+        self._rentry = dict(zip(lefts, entries, strict=True))
+        heapq.heapify(entries)
+        self._rheap = entries
+        self._rebuild_combined_entries(reals)
         self._old_yscale = ysc
 
-    def _rebuild_combined_entries(self) -> None:
+    def _losses_of(self, reals: list[float], ysc: float) -> list[float]:
+        """Losses of all real intervals, equal bit for bit to ``_interval_loss``."""
+        n = len(reals)
+        if n < 2:
+            return []
+        if not (self._fast_default or self.loss_per_interval is uniform_loss):
+            return [self._interval_loss(a, b, ysc) for a, b in itertools.pairwise(reals)]
+        # numpy's elementwise / and - are the same IEEE operations as Python's on floats, and
+        # math.hypot is applied to Python floats, so this matches the scalar path exactly.
+        s = self._xscale
+        xa = np.array(reals) / s
+        dxs = (xa[1:] - xa[:-1]).tolist()
+        if self._fast_default:
+            yd = ysc or 1.0
+            with np.errstate(all="ignore"):  # inf - inf: NaN, fixed up below
+                ya = np.array([self._y[x] for x in reals], dtype=float) / yd
+                dys = (ya[1:] - ya[:-1]).tolist()
+            losses = list(map(math.hypot, dxs, dys))
+        else:
+            losses = dxs
+        # The rare cases the vector path does not cover: intervals below the resolution, and
+        # non-finite losses; recompute those one by one.
+        widths = np.diff(np.array(reals))
+        loss_arr = np.array(losses)
+        odd = np.flatnonzero(~(np.abs(loss_arr) < _BIG) | (widths < self._dx_eps))
+        for i in odd.tolist():
+            losses[i] = self._interval_loss(reals[i], reals[i + 1], ysc)
+        return losses
+
+    def _ranks(self, losses: list[float], lefts: list[float], rights: list[float]) -> list[float]:
+        """``_rank`` of many intervals at once."""
+        if not losses:
+            return []
+        arr = np.array(losses)
+        # int() truncates towards zero like np.trunc, and float(int(v)) == v for these values.
+        with np.errstate(all="ignore"):  # huge and non-finite losses are redone below
+            keys = (-(np.trunc(arr * _ROUND + 0.5) / _ROUND)).tolist()
+        for i in np.flatnonzero(~(np.abs(arr) < _BIG)).tolist():
+            keys[i] = self._rank(losses[i], lefts[i], rights[i])
+        return keys  # type: ignore[no-any-return]
+
+    def _rebuild_combined_entries(self, reals: list[float] | None = None) -> None:
         """Derive every combined entry from the real ones (O(n))."""
+        seq0 = self._seq
+        if reals is not None and len(reals) == len(self._csorted):
+            # No pending point inside the bounds: the combined intervals are the real ones.
+            lefts = reals[:-1]
+            rights = reals[1:]
+            n = len(lefts)
+            r_losses = np.array([self._rentry[a][3] for a in lefts], dtype=float)
+            widths = np.array(rights) - np.array(lefts)
+            with np.errstate(invalid="ignore", over="ignore"):
+                c_losses = (widths * r_losses / widths).tolist()
+            keys = self._ranks(c_losses, lefts, rights)
+            seqs = range(seq0 + 1, seq0 + n + 1)
+            entries = list(zip(keys, lefts, rights, seqs, c_losses, lefts, strict=True))
+            self._seq = seq0 + n
+            self._centry = dict(zip(lefts, entries, strict=True))
+            heapq.heapify(entries)
+            self._cheap = entries
+            return
         centry: dict[float, CEntry] = {}
         rentry = self._rentry
-        reals = self._y
+        in_reals = self._y
         cnext = self._cnext
         rank = self._rank
         gap: float | None = None
-        seq = self._seq
+        seq = seq0
         for a in self._csorted:
             b = cnext[a]
             if b is None:
                 break
             if a in rentry:
                 gap = a
-            elif a in reals:  # the last real point: outside the hull from here on
+            elif a in in_reals:  # the last real point: outside the hull from here on
                 gap = None
             if gap is None:
                 loss = _INF
@@ -833,7 +903,16 @@ class Learner1D(BaseLearner):
         if not lo <= x <= hi:
             return
         self._y[x] = yi
-        self._update_yscale(yi)
+        if type(yi) is float:
+            if yi - yi == 0.0:  # finite: inlined scalar _update_yscale
+                # (comparisons: cheaper than min()/max() calls on this hot path)
+                if yi < self._ymin:  # noqa: PLR1730
+                    self._ymin = yi
+                if yi > self._ymax:  # noqa: PLR1730
+                    self._ymax = yi
+                self._yscale = self._ymax - self._ymin
+        else:
+            self._update_yscale(yi)
 
         # Place x among the combined points, and find the real interval (l, r) it falls in.
         cnext = self._cnext
@@ -898,7 +977,7 @@ class Learner1D(BaseLearner):
 
         if self._yscale > self._recompute_losses_factor * self._old_yscale:
             self._recompute_all()
-        else:
+        elif len(self._cheap) > 2 * len(self._centry) + 64:
             self._compact_heaps()
 
     def tell_pending(self, x: Any) -> None:
@@ -917,11 +996,16 @@ class Learner1D(BaseLearner):
             x = _as_x(x)
         if x in self.data or x in self.pending_points:
             return
-        self.pending_points.add(x)
         lo, hi = self.bounds
         if not lo <= x <= hi:
+            self.pending_points.add(x)
             return
         a, b = self._insert_combined(x)
+        self._split_combined(x, a, b)
+
+    def _split_combined(self, x: float, a: float | None, b: float | None) -> None:
+        """Record pending ``x``, just linked between combined neighbours ``a`` and ``b``."""
+        self.pending_points.add(x)
         if a is not None and b is not None:
             gap = self._centry[a][5]
             if gap is not None:
@@ -930,7 +1014,8 @@ class Learner1D(BaseLearner):
                 dx = e[2] - gap
                 self._set_comb(a, x, (x - a) * loss / dx, gap)
                 self._set_comb(x, b, (b - x) * loss / dx, gap)
-                self._compact_heaps()
+                if len(self._cheap) > 2 * len(self._centry) + 64:
+                    self._compact_heaps()
                 return
         if a is not None:
             self._set_comb(a, x, _INF, None)
@@ -1029,20 +1114,25 @@ class Learner1D(BaseLearner):
                 self._yscale = self._ymax - self._ymin
         reals: list[float] = sorted(yv)
         self._rebuild_neighbours(reals)
-        self._recompute_all()
+        self._recompute_all(reals)
 
     def _rebuild_neighbours(self, reals: list[float]) -> None:
         """Rebuild the real and combined neighbour structures from sorted real points."""
-        self._rnext = dict(zip(reals, [*reals[1:], None], strict=True))
-        self._rprev = dict(zip(reals, [None, *reals[:-1]], strict=True))
+        self._rnext = _next_map(reals)
+        self._rprev = _prev_map(reals)
         self._rfirst = reals[0] if reals else None
         self._rlast = reals[-1] if reals else None
         lo, hi = self.bounds
         pend = [p for p in self.pending_points if lo <= p <= hi]
-        comb = sorted([*reals, *pend]) if pend else reals
+        if pend:
+            comb = sorted([*reals, *pend])
+            self._cnext = _next_map(comb)
+            self._cprev = _prev_map(comb)
+        else:
+            comb = reals
+            self._cnext = dict(self._rnext)
+            self._cprev = dict(self._rprev)
         self._csorted = SortedList(comb)
-        self._cnext = dict(zip(comb, [*comb[1:], None], strict=True))
-        self._cprev = dict(zip(comb, [None, *comb[:-1]], strict=True))
 
     def remove_unfinished(self) -> None:
         """Forget all pending points."""
@@ -1053,7 +1143,7 @@ class Learner1D(BaseLearner):
         self._csorted = SortedList(reals)
         self._cnext = dict(self._rnext)
         self._cprev = dict(self._rprev)
-        self._rebuild_combined_entries()
+        self._rebuild_combined_entries(reals)
 
     # ------------------------------------------------------------------------------ ask ---
 
@@ -1084,6 +1174,31 @@ class Learner1D(BaseLearner):
         if n < 0:
             msg = f"n must be >= 0 (the number of points to ask for), got {n}."
             raise ValueError(msg)
+        if n == 1 and self._have_bounds:
+            # The hot path of a runner: halve the interval with the largest loss.
+            heap = self._cheap
+            centry = self._centry
+            while heap:
+                top = heap[0]
+                a = top[1]
+                if centry.get(a) is top:
+                    b = top[2]
+                    x = a + (b - a) / 2
+                    if tell_pending and a < x < b:
+                        # x falls between two neighbouring combined points, so it is new:
+                        # link it directly instead of searching for its neighbours.
+                        self._csorted.add(x)
+                        cnext = self._cnext
+                        cprev = self._cprev
+                        cnext[a] = x
+                        cprev[x] = a
+                        cnext[x] = b
+                        cprev[b] = x
+                        self._split_combined(x, a, b)
+                    elif tell_pending:
+                        self.tell_pending(x)
+                    return [x], [top[4] / 2]
+                heapq.heappop(heap)
         points, improvements = self._ask_points(n)
         if tell_pending:
             for p in points:
@@ -1403,6 +1518,10 @@ class Learner1D(BaseLearner):
             raise ValueError(msg)
         import holoviews as hv
 
+        if not hv.Store.renderers:
+            # No plotting backend loaded yet (a script, or before notebook_extension()):
+            # load bokeh so that options such as .opts(size=6) can be validated.
+            hv.renderer("bokeh")
         xs, ys = self._sorted_data()
         if scatter_or_line == "scatter":
             if self._vec:
@@ -1414,7 +1533,13 @@ class Learner1D(BaseLearner):
         # An Overlay even for one element, so a live plot keeps one type while vdim is unknown.
         lo, hi = self.bounds
         margin = 0.05 * (hi - lo)
-        return hv.Overlay(plots).redim(x={"range": (lo - margin, hi + margin)})
+        overlay = hv.Overlay(plots).redim(x={"range": (lo - margin, hi + margin)})
+        # adaptive's documentation writes `learner.plot().Scatter.I.opts(style=dict(size=6))`,
+        # a form holoviews >= 1.18 rejects. An instance attribute shadows the tree lookup of
+        # `.Scatter` and hands out elements whose .opts() still accepts option groups.
+        group = "Scatter" if scatter_or_line == "scatter" else "Path"
+        overlay.__dict__[group] = _LegacyOptsGroup(getattr(overlay, group))
+        return overlay
 
     # ----------------------------------------------------------------------- invariants ---
 
@@ -1425,7 +1550,7 @@ class Learner1D(BaseLearner):
         assert list(data) == self._log_x, "data order differs from the told-order record"
         assert len(self._log_y) == len(self._log_x)
         for x, y in zip(self._log_x, self._log_y, strict=True):
-            assert data[x] is y
+            assert data[x] is y or np.array_equal(data[x], y, equal_nan=True)
         assert not (self.pending_points & data.keys()), "a point is both pending and evaluated"
         reals = sorted(x for x in data if lo <= x <= hi)
         assert sorted(self._y) == reals
@@ -1496,6 +1621,75 @@ class Learner1D(BaseLearner):
         live_c = {id(e) for e in self._centry.values()}
         assert live_c <= {id(e) for e in self._cheap}, "a live combined entry is missing"
         _assert_heap(self._cheap)
+
+
+_OPTION_GROUPS = ("plot", "style", "norm", "output")
+
+
+class _LegacyOptsElement:
+    """A holoviews element whose ``.opts`` also accepts ``style=``/``plot=``/``norm=`` dicts.
+
+    ``.opts(...)`` returns the real holoviews element; everything else is delegated to it.
+    """
+
+    def __init__(self, element: Any) -> None:
+        self._element = element
+
+    def opts(self, *args: Any, **kwargs: Any) -> Any:
+        """Apply options, accepting the option-group form of holoviews < 1.18 too."""
+        groups = {k: kwargs.pop(k) for k in _OPTION_GROUPS if isinstance(kwargs.get(k), dict)}
+        element = self._element
+        if groups:
+            import holoviews as hv
+
+            element = hv.opts.apply_groups(element, **groups)
+            if not (args or kwargs):
+                return element
+        return element.opts(*args, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._element, name)
+
+    def __mul__(self, other: Any) -> Any:
+        return self._element * other
+
+    def __rmul__(self, other: Any) -> Any:
+        return other * self._element
+
+    def __add__(self, other: Any) -> Any:
+        return self._element + other
+
+    def __radd__(self, other: Any) -> Any:
+        return other + self._element
+
+    def __repr__(self) -> str:
+        return repr(self._element)
+
+
+class _LegacyOptsGroup:
+    """The ``overlay.Scatter`` node, handing out :class:`_LegacyOptsElement` children."""
+
+    def __init__(self, node: Any) -> None:
+        self._node = node
+
+    def __getattr__(self, name: str) -> Any:
+        child = getattr(self._node, name)
+        if name.startswith("_") or (callable(child) and not hasattr(child, "opts")):
+            return child
+        return _LegacyOptsElement(child)
+
+    def __repr__(self) -> str:
+        return repr(self._node)
+
+
+def _next_map(points: list[float]) -> dict[float, float | None]:
+    """``{p[i]: p[i + 1]}`` for sorted points, the last mapped to None."""
+    return dict(zip(points, [*points[1:], None], strict=False))
+
+
+def _prev_map(points: list[float]) -> dict[float, float | None]:
+    """``{p[i]: p[i - 1]}`` for sorted points, the first mapped to None."""
+    return dict(zip(points, [None, *points[:-1]], strict=False))
 
 
 def _same_float(a: float, b: float) -> bool:
