@@ -12,6 +12,12 @@ File layout (format version 1)::
 The header records the learner class, whether the payload is gzip-compressed, the payload length
 and its SHA-256, so a truncated or corrupt file is recognised instead of being silently ignored.
 Files written by the reference library (plain or gzipped cloudpickle, no header) still load.
+
+Temporary files are hidden siblings of the target named
+``.<target name>~<hash>.<host>-<pid>-<random>.adaptive_nb-tmp``. A writer that is SIGKILLed between
+creating its temporary file and the rename leaves one behind; the next save to the same target
+removes every such leftover whose writer (same host, that pid) is no longer alive, so leftovers
+never pile up. ``read_data`` only ever opens the exact path it is given, never a temporary file.
 """
 
 from __future__ import annotations
@@ -22,9 +28,9 @@ import hashlib
 import json
 import os
 import pickle
+import secrets
+import socket
 import struct
-import tempfile
-import zlib
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +41,7 @@ __all__ = ["FORMAT_VERSION", "LearnerFileError", "read_data", "write_data"]
 MAGIC = b"ADAPTIVE_NB\x00"
 FORMAT_VERSION = 1
 _PREFIX = struct.Struct(">HI")  # format version, header length
-_TMP_PREFIX = ".adaptive_nb-tmp-"
+_TMP_SUFFIX = ".adaptive_nb-tmp"
 _GZIP_MAGIC = b"\x1f\x8b"
 
 
@@ -93,6 +99,69 @@ def encode(data: Any, *, kind: str, compress: bool) -> bytes:
     return MAGIC + _PREFIX.pack(FORMAT_VERSION, len(header)) + header + payload
 
 
+def _tmp_prefix(path: Path) -> str:
+    # Names are capped at 255 bytes on most filesystems: keep a readable head of the target name
+    # plus a hash of all of it, so long targets still get short, unambiguous temp names.
+    name = path.name
+    digest = hashlib.sha1(name.encode(), usedforsecurity=False).hexdigest()[:10]
+    return f".{name[:80]}~{digest}."
+
+
+def _host_tag() -> str:
+    # The host is part of the name because a shared (NFS) folder can be written from several
+    # machines, where a pid says nothing about liveness.
+    return socket.gethostname().replace(".", "_").replace("-", "_")[:40] or "host"
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # PermissionError: alive but someone else's; anything else: assume alive
+        return True
+    return True
+
+
+def _remove_stale_tmp_files(path: Path) -> None:
+    """Delete temp files of ``path`` left by writers (on this host) that died mid-save."""
+    prefix = _tmp_prefix(path)
+    host = _host_tag()
+    try:
+        entries = list(os.scandir(path.parent))
+    except OSError:
+        return
+    for entry in entries:
+        name = entry.name
+        if not (name.startswith(prefix) and name.endswith(_TMP_SUFFIX)):
+            continue
+        tag = name[len(prefix) : -len(_TMP_SUFFIX)]  # "<host>-<pid>-<random>"
+        parts = tag.split("-")
+        if len(parts) != 3 or parts[0] != host or not parts[1].isdigit():
+            continue
+        if not _pid_alive(int(parts[1])):
+            with contextlib.suppress(OSError):
+                os.unlink(entry.path)
+
+
+def _check_target(path: Path) -> None:
+    if path.is_dir():
+        msg = (
+            f"Cannot save to {str(path)!r}: it is a directory. Pass a file name, "
+            f"e.g. {str(path / 'learner.pickle')!r}."
+        )
+        raise IsADirectoryError(msg)
+    for parent in path.parents:
+        if parent.exists():
+            if not parent.is_dir():
+                msg = (
+                    f"Cannot save to {str(path)!r}: {str(parent)!r} is a file, not a folder. "
+                    "Choose a path whose parent folders are folders (or do not exist yet)."
+                )
+                raise NotADirectoryError(msg)
+            break
+
+
 def write_data(fname: str | os.PathLike[str], data: Any, *, kind: str, compress: bool) -> Path:
     """Write ``data`` to ``fname`` atomically (old file or new file, never a torn one).
 
@@ -111,13 +180,40 @@ def write_data(fname: str | os.PathLike[str], data: Any, *, kind: str, compress:
     -------
     Path
         The path written.
+
+    Raises
+    ------
+    IsADirectoryError, NotADirectoryError
+        When ``fname`` is a folder, or one of its parents is a file.
+    OSError
+        When the folder is not writable or the disk is full; the old file is then untouched.
     """
     path = Path(fname).expanduser()
+    if path.is_symlink():
+        # Write through the link (as editors do): replacing the link itself with a regular file
+        # would silently detach it from the file it points to.
+        path = Path(os.path.realpath(path))
+    _check_target(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     blob = encode(data, kind=kind, compress=compress)
-    fd, tmp = tempfile.mkstemp(prefix=_TMP_PREFIX, suffix=".part", dir=path.parent)
+    _remove_stale_tmp_files(path)
+    try:
+        # Keep the permissions of the file being replaced; new files get 0o666 & ~umask like open().
+        mode = path.stat().st_mode & 0o7777
+    except OSError:
+        mode = None
+    base = f"{_tmp_prefix(path)}{_host_tag()}-{os.getpid()}-"
+    while True:
+        tmp = path.parent / f"{base}{secrets.token_hex(6)}{_TMP_SUFFIX}"
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+            break
+        except FileExistsError:  # pragma: no cover - 48 random bits collided
+            continue
     try:
         with os.fdopen(fd, "wb") as f:
+            if mode is not None:
+                os.fchmod(f.fileno(), mode)
             f.write(blob)
             f.flush()
             os.fsync(f.fileno())
@@ -153,6 +249,9 @@ def decode(blob: bytes, *, fname: str, kind: str | None) -> Any:
     LearnerFileError
         When the file is truncated, corrupt, of an unknown version or for another learner.
     """
+    if len(blob) < len(MAGIC) and blob and MAGIC.startswith(blob):
+        msg = f"{fname!r} is truncated (only {len(blob)} bytes); it cannot be loaded."
+        raise LearnerFileError(msg)
     if not blob.startswith(MAGIC):
         return _decode_legacy(blob, fname=fname)
     start = len(MAGIC) + _PREFIX.size
@@ -166,13 +265,23 @@ def decode(blob: bytes, *, fname: str, kind: str | None) -> Any:
             f"version {FORMAT_VERSION}. Upgrade adaptive_nb to load it."
         )
         raise LearnerFileError(msg)
+    if len(blob) < start + header_len:
+        msg = (
+            f"{fname!r} is truncated inside its header ({len(blob)} bytes); it cannot be "
+            "loaded. The learner was not changed."
+        )
+        raise LearnerFileError(msg)
     try:
         header = json.loads(blob[start : start + header_len])
         expected_len = int(header["payload_bytes"])
         digest = str(header["sha256"])
+        compressed = bool(header["compressed"])
     except (ValueError, KeyError, TypeError) as e:
-        msg = f"{fname!r} has a damaged header; it cannot be loaded."
+        msg = f"{fname!r} has a damaged header; it cannot be loaded. The learner was not changed."
         raise LearnerFileError(msg) from e
+    if version < 1:
+        msg = f"{fname!r} has an invalid format version {version}; it cannot be loaded."
+        raise LearnerFileError(msg)
     payload = blob[start + header_len :]
     if len(payload) != expected_len:
         msg = (
@@ -187,24 +296,38 @@ def decode(blob: bytes, *, fname: str, kind: str | None) -> Any:
     if kind is not None and stored_kind != kind:
         msg = (
             f"{fname!r} holds data of a {stored_kind}, not of a {kind}. Load it into a "
-            f"{stored_kind} (or check the file name)."
+            f"{stored_kind} (or check the file name). The learner was not changed."
         )
         raise LearnerFileError(msg)
-    if header.get("compressed"):
-        payload = gzip.decompress(payload)
-    return cloudpickle.loads(payload)
+    try:
+        if compressed:
+            payload = gzip.decompress(payload)
+        return cloudpickle.loads(payload)
+    except Exception as e:
+        # The bytes are intact (checksum), so this is the environment: typically a module or
+        # class the data refers to cannot be imported here.
+        msg = (
+            f"{fname!r} is intact but its data cannot be unpickled here "
+            f"({type(e).__name__}: {e}). Import or install what it refers to and retry."
+        )
+        raise LearnerFileError(msg) from e
 
 
 def _decode_legacy(blob: bytes, *, fname: str) -> Any:
-    # Files written by the reference library: a bare (optionally gzipped) cloudpickle.
+    # Files written by the reference library: a bare (optionally gzipped) cloudpickle. Unpickling
+    # garbage can raise almost anything (KeyError, IndexError, UnicodeDecodeError, ...), so every
+    # Exception is reported as an unreadable file.
+    if not blob:
+        msg = f"{fname!r} is empty (a save was interrupted?); it cannot be loaded."
+        raise LearnerFileError(msg)
     try:
         if blob.startswith(_GZIP_MAGIC):
             blob = gzip.decompress(blob)
         return cloudpickle.loads(blob)
-    except (EOFError, OSError, pickle.UnpicklingError, zlib.error, ValueError) as e:
+    except Exception as e:
         msg = (
-            f"{fname!r} is not a learner file, or it is truncated or corrupt ({e}). "
-            "The learner was not changed."
+            f"{fname!r} is not a learner file, or it is truncated or corrupt "
+            f"({type(e).__name__}: {e}). The learner was not changed."
         )
         raise LearnerFileError(msg) from e
 
@@ -228,9 +351,18 @@ def read_data(fname: str | os.PathLike[str], *, kind: str | None = None) -> Any:
     ------
     FileNotFoundError
         When the file does not exist (callers that resume treat this as "nothing saved yet").
+    IsADirectoryError, NotADirectoryError
+        When ``fname`` is a folder, or one of its parents is a file.
     LearnerFileError
         When the file is truncated, corrupt or for another kind of learner.
     """
     path = Path(fname).expanduser()
-    blob = path.read_bytes()
+    if path.is_dir():
+        msg = f"Cannot load {str(path)!r}: it is a directory, not a file saved by a learner."
+        raise IsADirectoryError(msg)
+    try:
+        blob = path.read_bytes()
+    except NotADirectoryError:
+        _check_target(path)  # raises with a message that names the culprit
+        raise
     return decode(blob, fname=str(path), kind=kind)

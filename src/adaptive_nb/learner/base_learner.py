@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import cloudpickle
 
-from adaptive_nb._persistence import read_data, write_data
+from adaptive_nb._persistence import LearnerFileError, read_data, write_data
 
 if TYPE_CHECKING:
     import pandas
@@ -60,6 +60,29 @@ def _check_fname(fname: object) -> str | os.PathLike[str]:
         msg = f"fname must be a str or os.PathLike (a file path), got {type(fname).__name__}."
         raise TypeError(msg)
     return fname
+
+
+def _restore_point(learner: Any) -> Callable[[], None]:
+    """Return a function that puts ``learner`` back into its current state (data and pending).
+
+    It rebuilds the learner with ``new()`` and re-adds a deep copy of today's data and pending
+    points, so it works for every learner of the contract without knowing its internals. Used to
+    undo a half-applied load; costs one pickle of the data (nothing for an empty learner).
+    """
+    empty = learner.npoints == 0
+    before = None if empty else cloudpickle.dumps(learner._get_data())
+    pending = list(learner.pending_points)
+
+    def restore() -> None:
+        restored = learner.new()
+        if before is not None:
+            restored._set_data(cloudpickle.loads(before))
+        for x in pending:
+            restored.tell_pending(x)
+        learner.__dict__.clear()
+        learner.__dict__.update(restored.__dict__)
+
+    return restore
 
 
 class BaseLearner(abc.ABC):
@@ -184,9 +207,7 @@ class BaseLearner(abc.ABC):
         compress
             gzip the data (default). Files load whether or not they were compressed.
         """
-        write_data(
-            _check_fname(fname), self._get_data(), kind=type(self).__name__, compress=compress
-        )
+        write_data(_check_fname(fname), self._get_data(), kind=self._file_kind(), compress=compress)
 
     def load(self, fname: str | os.PathLike[str], compress: bool = True) -> None:
         """Load data saved by :meth:`save` into this learner.
@@ -209,11 +230,31 @@ class BaseLearner(abc.ABC):
             then left unchanged.
         """
         del compress  # detected from the file header
+        fname = _check_fname(fname)
         try:
-            data = read_data(_check_fname(fname), kind=type(self).__name__)
+            data = read_data(fname, kind=self._file_kind())
         except FileNotFoundError:
             return
-        self._set_data(data)
+        self._set_data_or_rollback(data, source=repr(os.fspath(fname)))
+
+    def _set_data_or_rollback(self, data: Any, *, source: str) -> None:
+        # Files of the reference library carry no learner kind, so their data is only checked when
+        # `_set_data` digests it, and that may fail half-way. Restore the previous state then: a
+        # failed load must leave the learner as it was.
+        restore = _restore_point(self)
+        try:
+            self._set_data(data)
+        except Exception as e:
+            restore()
+            msg = (
+                f"{source} does not hold data of a {type(self).__name__} "
+                f"({type(e).__name__}: {e}). The learner was not changed."
+            )
+            raise LearnerFileError(msg) from e
+
+    def _file_kind(self) -> str:
+        """Return the learner kind written into (and checked against) a file's header."""
+        return type(self).__name__
 
     def to_dataframe(
         self,

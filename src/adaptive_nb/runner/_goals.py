@@ -1,0 +1,207 @@
+"""Turning the runner's goal arguments into one cheap ``goal(learner) -> bool`` callable."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from time import monotonic
+from typing import Any
+
+__all__ = ["GoalType", "make_goal"]
+
+GoalType = Callable[[Any], bool]
+
+# Looked up at call time, so tests can replace them with a fake clock (monkeypatch these names).
+_monotonic = monotonic
+
+
+def _now(tz: Any = None) -> datetime:
+    return datetime.now(tz)
+
+
+class _NeverGoal:
+    """The goal of a runner without a goal: it runs until cancelled."""
+
+    def __call__(self, learner: Any) -> bool:
+        return False
+
+    def __repr__(self) -> str:
+        return "no goal (runs until cancelled)"
+
+
+class _LossGoal:
+    def __init__(self, loss: float) -> None:
+        self.loss = float(loss)
+
+    def __call__(self, learner: Any) -> bool:
+        return bool(learner.loss() <= self.loss)
+
+    def __repr__(self) -> str:
+        return f"loss_goal={self.loss}"
+
+
+class _NpointsGoal:
+    def __init__(self, npoints: int, target: Any = None) -> None:
+        self.npoints = npoints
+        self.target = target  # the learner inside a DataSaver, else None (use the argument)
+
+    def __call__(self, learner: Any) -> bool:
+        lrn = learner if self.target is None else self.target
+        return bool(lrn.npoints >= self.npoints)
+
+    def __repr__(self) -> str:
+        return f"npoints_goal={self.npoints}"
+
+
+class _EndTimeGoal:
+    def __init__(self, end_time: datetime) -> None:
+        self.end_time = end_time
+
+    def __call__(self, learner: Any) -> bool:
+        return _now(self.end_time.tzinfo) >= self.end_time
+
+    def __repr__(self) -> str:
+        return f"end_time_goal={self.end_time.isoformat()}"
+
+
+class _DurationGoal:
+    """Reached ``seconds`` after the first check (the runner checks its goal when it starts)."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self._deadline: float | None = None
+
+    def __call__(self, learner: Any) -> bool:
+        now = _monotonic()
+        if self._deadline is None:
+            self._deadline = now + self.seconds
+        return now >= self._deadline
+
+    def __repr__(self) -> str:
+        return f"duration_goal={self.seconds}s"
+
+
+class _AllChildrenGoal:
+    """``npoints_goal`` for a BalancingLearner: every child must reach it (reference semantics)."""
+
+    def __init__(self, npoints: int, balancing: Any) -> None:
+        self.npoints = npoints
+        self.balancing = balancing
+
+    def __call__(self, learner: Any) -> bool:
+        return all(child.npoints >= self.npoints for child in self.balancing.learners)
+
+    def __repr__(self) -> str:
+        return f"npoints_goal={self.npoints} (for every child learner)"
+
+
+def _unwrap_datasaver(learner: Any) -> Any:
+    from adaptive_nb.learner.data_saver import DataSaver
+
+    while isinstance(learner, DataSaver):
+        learner = learner.learner
+    return learner
+
+
+def make_goal(  # noqa: PLR0911, PLR0912 - one branch per goal kind
+    learner: Any,
+    goal: GoalType | None,
+    *,
+    loss_goal: float | None = None,
+    npoints_goal: int | None = None,
+    end_time_goal: datetime | None = None,
+    duration_goal: timedelta | float | None = None,
+    allow_running_forever: bool = True,
+) -> GoalType:
+    """Return the goal callable described by exactly one (or, when allowed, none) of the options.
+
+    Parameters
+    ----------
+    learner
+        The learner the goal is for (a BalancingLearner gets ``npoints_goal`` per child).
+    goal
+        A callable ``goal(learner) -> bool``.
+    loss_goal, npoints_goal, end_time_goal, duration_goal
+        Shortcuts for common goals; see the runners' docstrings.
+    allow_running_forever
+        If False, giving no goal at all is an error (``simple`` and ``BlockingRunner``).
+
+    Returns
+    -------
+    Callable
+        ``goal(learner) -> bool``, True once the runner should stop.
+
+    Raises
+    ------
+    ValueError
+        When several goals are given, or none where one is required.
+    TypeError
+        When a goal has the wrong type.
+    """
+    given = {
+        name: value
+        for name, value in [
+            ("goal", goal),
+            ("loss_goal", loss_goal),
+            ("npoints_goal", npoints_goal),
+            ("end_time_goal", end_time_goal),
+            ("duration_goal", duration_goal),
+        ]
+        if value is not None
+    }
+    if len(given) > 1:
+        listed = ", ".join(f"{name}={value!r}" for name, value in given.items())
+        msg = (
+            f"Got several goals ({listed}); give exactly one of goal, loss_goal, npoints_goal, "
+            "end_time_goal or duration_goal."
+        )
+        raise ValueError(msg)
+    if not given:
+        if not allow_running_forever:
+            msg = (
+                "This runner needs a goal, otherwise it would block forever: pass one of goal=, "
+                "loss_goal=, npoints_goal=, end_time_goal= or duration_goal=."
+            )
+            raise ValueError(msg)
+        return _NeverGoal()
+    if goal is not None:
+        if not callable(goal):
+            msg = (
+                f"goal must be a callable goal(learner) -> bool, got {goal!r}. For a target loss "
+                f"use loss_goal={goal!r}; for a number of points use npoints_goal=."
+            )
+            raise TypeError(msg)
+        return goal
+    if loss_goal is not None:
+        if isinstance(loss_goal, bool) or not isinstance(loss_goal, int | float):
+            msg = f"loss_goal must be a number, got {loss_goal!r}."
+            raise TypeError(msg)
+        return _LossGoal(loss_goal)
+    target = _unwrap_datasaver(learner)
+    if npoints_goal is not None:
+        if isinstance(npoints_goal, bool) or not isinstance(npoints_goal, int):
+            msg = f"npoints_goal must be an int, got {npoints_goal!r}."
+            raise TypeError(msg)
+        from adaptive_nb.learner.balancing_learner import BalancingLearner
+
+        if isinstance(target, BalancingLearner):
+            return _AllChildrenGoal(npoints_goal, target)
+        return _NpointsGoal(npoints_goal, None if target is learner else target)
+    if end_time_goal is not None:
+        if not isinstance(end_time_goal, datetime):
+            msg = f"end_time_goal must be a datetime.datetime, got {end_time_goal!r}."
+            raise TypeError(msg)
+        return _EndTimeGoal(end_time_goal)
+    assert duration_goal is not None
+    if isinstance(duration_goal, timedelta):
+        seconds = duration_goal.total_seconds()
+    elif isinstance(duration_goal, int | float) and not isinstance(duration_goal, bool):
+        seconds = float(duration_goal)
+    else:
+        msg = f"duration_goal must be a number of seconds or a timedelta, got {duration_goal!r}."
+        raise TypeError(msg)
+    if math.isnan(seconds):
+        msg = "duration_goal must not be NaN."
+        raise ValueError(msg)
+    return _DurationGoal(seconds)
