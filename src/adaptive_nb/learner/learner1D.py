@@ -78,6 +78,7 @@ REntry: TypeAlias = tuple[float, float, float, float, float]
 # heap never compares the trailing None/float fields.
 CEntry: TypeAlias = tuple[float, float, float, int, float, float | None]
 
+_heappush = heapq.heappush
 _INF = math.inf
 _EPS = float(np.finfo(float).eps)
 # Losses are ranked after rounding to 12 digits (as the reference does), so that losses equal
@@ -636,34 +637,36 @@ class Learner1D(BaseLearner):
     def _update_real_interval(self, left: float, right: float) -> None:
         """Recompute the loss of real interval (left, right) and of the combined parts in it."""
         ysc = self._yscale
-        if self._fast_default and right - left >= self._dx_eps:
+        dx = right - left
+        loss: float
+        if self._fast_default and dx >= self._dx_eps:
             # Inlined default_loss on scalars (the hot path): identical to _interval_loss.
             s = self._xscale
+            yv = self._y
             yd = ysc or 1.0
-            y0 = self._y[left]
-            y1 = self._y[right]
-            loss = math.hypot(right / s - left / s, y1 / yd - y0 / yd)  # type: ignore[operator]
-            if not -_BIG < loss < _BIG:
+            loss = math.hypot(right / s - left / s, yv[right] / yd - yv[left] / yd)  # type: ignore[operator]
+            if -_BIG < loss < _BIG:
+                k = -(int(loss * _ROUND + 0.5) / _ROUND)
+            else:
                 loss = self._interval_loss(left, right, ysc)
+                k = self._rank(loss, left, right)
         else:
             loss = self._interval_loss(left, right, ysc)
-        if -_BIG < loss < _BIG:
-            k = -(int(loss * _ROUND + 0.5) / _ROUND)
-        else:
             k = self._rank(loss, left, right)
         e = (k, left, right, loss, ysc)
         self._rentry[left] = e
-        heapq.heappush(self._rheap, e)
-        dx = right - left
+        _heappush(self._rheap, e)
         cnext = self._cnext
         b: float = cnext[left]  # type: ignore[assignment]
         if b == right:  # no pending point inside: one combined interval (inlined _set_comb)
             c = dx * loss / dx
-            k = -(int(c * _ROUND + 0.5) / _ROUND) if -_BIG < c < _BIG else self._rank(c, left, b)
-            self._seq += 1
-            ce = (k, left, b, self._seq, c, left)
+            if c != loss:  # round-off (rare): rank it separately
+                k = self._rank(c, left, right)
+            seq = self._seq + 1
+            self._seq = seq
+            ce = (k, left, right, seq, c, left)
             self._centry[left] = ce
-            heapq.heappush(self._cheap, ce)
+            _heappush(self._cheap, ce)
             return
         a = left
         while a != right:
@@ -1147,7 +1150,7 @@ class Learner1D(BaseLearner):
 
     # ------------------------------------------------------------------------------ ask ---
 
-    def ask(self, n: int, tell_pending: bool = True) -> tuple[list[float], list[float]]:
+    def ask(self, n: int, tell_pending: bool = True) -> tuple[list[float], list[float]]:  # noqa: PLR0915
         """Return ``n`` points that are expected to reduce the loss the most.
 
         Parameters
@@ -1194,7 +1197,36 @@ class Learner1D(BaseLearner):
                         cprev[x] = a
                         cnext[x] = b
                         cprev[b] = x
-                        self._split_combined(x, a, b)
+                        gap = top[5]
+                        if gap is None:
+                            self._split_combined(x, a, b)
+                        else:  # inlined _split_combined for x inside the real hull
+                            self.pending_points.add(x)
+                            e = self._rentry[gap]
+                            loss = e[3]
+                            dx = e[2] - gap
+                            c1 = (x - a) * loss / dx
+                            c2 = (b - x) * loss / dx
+                            rank = self._rank
+                            k1 = (
+                                -(int(c1 * _ROUND + 0.5) / _ROUND)
+                                if -_BIG < c1 < _BIG
+                                else rank(c1, a, x)
+                            )
+                            k2 = (
+                                -(int(c2 * _ROUND + 0.5) / _ROUND)
+                                if -_BIG < c2 < _BIG
+                                else rank(c2, x, b)
+                            )
+                            seq = self._seq + 2
+                            self._seq = seq
+                            e1 = (k1, a, x, seq - 1, c1, gap)
+                            e2 = (k2, x, b, seq, c2, gap)
+                            centry[a] = e1
+                            centry[x] = e2
+                            # `top` is replaced: pop it and push e1 in one sift.
+                            heapq.heapreplace(heap, e1)
+                            heapq.heappush(heap, e2)
                     elif tell_pending:
                         self.tell_pending(x)
                     return [x], [top[4] / 2]
