@@ -587,6 +587,27 @@ def test_bulk_tell_many_of_many_points() -> None:
     assert bulk.ask(20) == incremental.ask(20)
 
 
+@pytest.mark.parametrize("force", [False, True])
+def test_tell_many_arrays_and_lists_agree(force: bool) -> None:
+    xs = [0.5, -1.0, 0.25, 0.5, 1.0, 3.0, 0.25, 0.0]
+    ys = [1.0, 2.0, math.nan, 9.0, 4.0, 5.0, 9.0, 6.0]  # repeated x: the first value counts
+    as_lists, as_arrays = Learner1D(peak, (-1, 1)), Learner1D(peak, (-1, 1))
+    as_lists.tell(0.0, 6.0)
+    as_arrays.tell(0.0, 6.0)
+    as_lists.tell_many(xs, ys, force=force)
+    as_arrays.tell_many(np.array(xs), np.array(ys), force=force)
+    assert list(as_arrays.data) == list(as_lists.data) == [0.0, 0.5, -1.0, 0.25, 1.0, 3.0]
+    assert snapshot(as_arrays)[1:] == snapshot(as_lists)[1:]
+    assert same_data(as_arrays.data, as_lists.data)
+    as_arrays._check_invariants()
+    ints = Learner1D(peak, (-1, 1))
+    ints.tell_many(np.array([-1, 0, 1]), np.array([3, 4, 5]))
+    assert ints.data == {-1.0: 3.0, 0.0: 4.0, 1.0: 5.0}
+    with pytest.raises(ValueError, match="finite"):
+        ints.tell_many(np.array([0.3, np.nan]), np.array([1.0, 2.0]))
+    assert ints.npoints == 3
+
+
 # -------------------------------------------------------------------------------- plotting ---
 
 

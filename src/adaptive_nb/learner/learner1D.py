@@ -692,10 +692,16 @@ class Learner1D(BaseLearner):
                 hi[i] = max(hi[i], c)
         self._yscale = max((h - m for m, h in zip(lo, hi, strict=True) if h >= m), default=0.0)
 
-    def _recompute_all(self, reals: list[float] | None = None) -> None:
+    def _recompute_all(
+        self,
+        reals: list[float] | None = None,
+        xs_sorted: np.ndarray[Any, Any] | None = None,
+        ys_sorted: np.ndarray[Any, Any] | None = None,
+    ) -> None:
         """Recompute every loss with the current y-scale and rebuild both heaps (O(n)).
 
-        ``reals`` are the real points in order, if the caller has them.
+        ``reals`` are the real points in order, if the caller has them (and, for the bulk
+        path, as arrays with their scalar values).
         """
         if reals is None:
             reals = []
@@ -707,16 +713,22 @@ class Learner1D(BaseLearner):
         ysc = self._yscale
         lefts = reals[:-1]
         rights = reals[1:]
-        losses = self._losses_of(reals, ysc)
+        losses = self._losses_of(reals, ysc, xs_sorted, ys_sorted)
         keys = self._ranks(losses, lefts, rights)
         entries = list(zip(keys, lefts, rights, losses, itertools.repeat(ysc), strict=False))
         self._rentry = dict(zip(lefts, entries, strict=True))
         heapq.heapify(entries)
         self._rheap = entries
-        self._rebuild_combined_entries(reals)
+        self._rebuild_combined_entries(reals, losses, keys)
         self._old_yscale = ysc
 
-    def _losses_of(self, reals: list[float], ysc: float) -> list[float]:
+    def _losses_of(
+        self,
+        reals: list[float],
+        ysc: float,
+        xs_sorted: np.ndarray[Any, Any] | None = None,
+        ys_sorted: np.ndarray[Any, Any] | None = None,
+    ) -> list[float]:
         """Losses of all real intervals, equal bit for bit to ``_interval_loss``."""
         n = len(reals)
         if n < 2:
@@ -726,19 +738,23 @@ class Learner1D(BaseLearner):
         # numpy's elementwise / and - are the same IEEE operations as Python's on floats, and
         # math.hypot is applied to Python floats, so this matches the scalar path exactly.
         s = self._xscale
-        xa = np.array(reals) / s
+        x_arr = np.array(reals) if xs_sorted is None else xs_sorted
+        xa = x_arr / s
         dxs = (xa[1:] - xa[:-1]).tolist()
         if self._fast_default:
             yd = ysc or 1.0
+            if ys_sorted is None:
+                yv = self._y
+                ys_sorted = np.array([yv[x] for x in reals], dtype=float)
             with np.errstate(all="ignore"):  # inf - inf: NaN, fixed up below
-                ya = np.array([self._y[x] for x in reals], dtype=float) / yd
+                ya = ys_sorted / yd
                 dys = (ya[1:] - ya[:-1]).tolist()
             losses = list(map(math.hypot, dxs, dys))
         else:
             losses = dxs
         # The rare cases the vector path does not cover: intervals below the resolution, and
         # non-finite losses; recompute those one by one.
-        widths = np.diff(np.array(reals))
+        widths = np.diff(x_arr)
         loss_arr = np.array(losses)
         odd = np.flatnonzero(~(np.abs(loss_arr) < _BIG) | (widths < self._dx_eps))
         for i in odd.tolist():
@@ -757,19 +773,31 @@ class Learner1D(BaseLearner):
             keys[i] = self._rank(losses[i], lefts[i], rights[i])
         return keys  # type: ignore[no-any-return]
 
-    def _rebuild_combined_entries(self, reals: list[float] | None = None) -> None:
-        """Derive every combined entry from the real ones (O(n))."""
+    def _rebuild_combined_entries(
+        self,
+        reals: list[float] | None = None,
+        losses: list[float] | None = None,
+        keys: list[float] | None = None,
+    ) -> None:
+        """Derive every combined entry from the real ones (O(n)).
+
+        ``losses`` and ``keys`` of the real intervals may be passed along with ``reals``.
+        """
         seq0 = self._seq
         if reals is not None and len(reals) == len(self._csorted):
             # No pending point inside the bounds: the combined intervals are the real ones.
             lefts = reals[:-1]
             rights = reals[1:]
             n = len(lefts)
-            r_losses = np.array([self._rentry[a][3] for a in lefts], dtype=float)
-            widths = np.array(rights) - np.array(lefts)
+            if losses is None:
+                losses = [self._rentry[a][3] for a in lefts]
+            r_losses = np.array(losses, dtype=float)
+            widths = np.diff(np.array(reals))
             with np.errstate(invalid="ignore", over="ignore"):
-                c_losses = (widths * r_losses / widths).tolist()
-            keys = self._ranks(c_losses, lefts, rights)
+                c_arr = widths * r_losses / widths
+            c_losses = c_arr.tolist()
+            if keys is None or not np.array_equal(c_arr, r_losses, equal_nan=True):
+                keys = self._ranks(c_losses, lefts, rights)
             seqs = range(seq0 + 1, seq0 + n + 1)
             entries = list(zip(keys, lefts, rights, seqs, c_losses, lefts, strict=True))
             self._seq = seq0 + n
@@ -1025,9 +1053,7 @@ class Learner1D(BaseLearner):
         if b is not None:
             self._set_comb(x, b, _INF, None)
 
-    def tell_many(  # noqa: PLR0912
-        self, xs: Iterable[Any], ys: Iterable[Any], *, force: bool = False
-    ) -> None:
+    def tell_many(self, xs: Iterable[Any], ys: Iterable[Any], *, force: bool = False) -> None:
         """Tell the learner many values at once.
 
         All points are validated before any is stored. When many new points arrive at once
@@ -1043,6 +1069,48 @@ class Learner1D(BaseLearner):
         force
             Always use the bulk rebuild.
         """
+        new = self._validated_new_points(xs, ys)
+        if not new:
+            return
+        if not force and not (len(new) > 0.5 * len(self.data) and len(new) > 2):
+            for x, (stored_x, yi_x) in new.items():
+                self._add_point(x, stored_x, yi_x)
+            return
+        self._bulk_add(new)
+
+    def _validated_new_points(  # noqa: PLR0912
+        self, xs: Iterable[Any], ys: Iterable[Any]
+    ) -> dict[float, tuple[Any, YInternal]]:
+        """Check and convert a batch; return ``{x: (stored, internal)}`` of the new points.
+
+        Raises on the first bad value, before anything is stored (``vdim`` included).
+        """
+        data = self.data
+        if (
+            isinstance(xs, np.ndarray)
+            and isinstance(ys, np.ndarray)
+            and xs.ndim == 1
+            and ys.shape == xs.shape
+            and xs.dtype.kind in "fiu"
+            and ys.dtype.kind in "fiu"
+            and not self._vec
+        ):
+            # Fast path for arrays of scalars (tell_many of many points, load()).
+            xa = xs.astype(float, copy=False)
+            if not np.isfinite(xa).all():
+                bad = xa[~np.isfinite(xa)][0]
+                msg = f"Learner1D points must be finite, got {bad!r}."
+                raise ValueError(msg)
+            # first occurrence of each x, in the order given
+            _, first = np.unique(xa, return_index=True)
+            first.sort()
+            fx = xa[first].tolist()
+            fy = ys.astype(float, copy=False)[first].tolist()
+            if self._vdim is None and fx:
+                self._vdim = 1
+            if data:
+                return {x: (y, y) for x, y in zip(fx, fy, strict=True) if x not in data}
+            return {x: (y, y) for x, y in zip(fx, fy, strict=True)}
         xl = xs.tolist() if isinstance(xs, np.ndarray) and xs.ndim == 1 else list(xs)
         if isinstance(ys, np.ndarray):
             yl: list[Any] = ys.tolist() if ys.ndim == 1 else list(ys)
@@ -1051,9 +1119,8 @@ class Learner1D(BaseLearner):
         if len(xl) != len(yl):
             msg = f"xs and ys must have the same length, got {len(xl)} and {len(yl)}."
             raise ValueError(msg)
-        data = self.data
         new: dict[float, tuple[Any, YInternal]] = {}
-        vdim, vec = self._vdim, self._vec
+        saved = self._vdim, self._vec, self._fast_default
         try:
             for x, y in zip(xl, yl, strict=True):
                 if type(x) is not float or x - x != 0.0:
@@ -1073,33 +1140,32 @@ class Learner1D(BaseLearner):
                     self._check_vdim(yi)
                 new[x] = (stored, yi)
         except Exception:
-            self._vdim, self._vec = vdim, vec
+            self._vdim, self._vec, self._fast_default = saved
             raise
         if new and self._vdim is None:
             self._vdim = 1
-        if not new:
-            return
-        if not force and not (len(new) > 0.5 * len(data) and len(new) > 2):
-            for x, (stored_x, yi_x) in new.items():
-                self._add_point(x, stored_x, yi_x)
-            return
-        self._bulk_add(new)
+        return new
 
     def _bulk_add(self, new: dict[float, tuple[Any, YInternal]]) -> None:
         """Add many points and rebuild every structure at once (O(n log n))."""
         lo, hi = self.bounds
         data = self.data
         yv = self._y
-        pend = self.pending_points
-        for x, (stored, yi) in new.items():
-            data[x] = stored
-            self._log_x.append(x)
-            self._log_y.append(stored)
-            pend.discard(x)
-            if lo <= x <= hi:
-                yv[x] = yi
+        xs_new = list(new)
+        stored_new = [v[0] for v in new.values()]
+        data.update(zip(xs_new, stored_new, strict=True))
+        self._log_x.extend(xs_new)
+        self._log_y.extend(stored_new)
+        if self.pending_points:
+            self.pending_points.difference_update(xs_new)
+        yv.update((x, v[1]) for x, v in new.items() if lo <= x <= hi)
+        n = len(yv)
         # y bounding box from scratch (finite values only).
         self._ymin, self._ymax, self._yscale = _INF, -_INF, 0.0
+        x_arr = np.fromiter(yv.keys(), dtype=float, count=n)
+        order = np.argsort(x_arr, kind="stable")
+        xs_sorted = x_arr[order]
+        ys_sorted = None
         if self._vec:
             if yv:
                 arr = np.array(list(yv.values()), dtype=float)
@@ -1110,14 +1176,16 @@ class Learner1D(BaseLearner):
                 spans = [h - m for m, h in zip(self._ymin, self._ymax, strict=True) if h >= m]
                 self._yscale = max(spans, default=0.0)
         else:
-            finite = [v for v in yv.values() if v - v == 0.0]  # type: ignore[operator]
-            if finite:
-                self._ymin = min(finite)
-                self._ymax = max(finite)
+            y_arr = np.fromiter(yv.values(), dtype=float, count=n)
+            finite = y_arr[np.isfinite(y_arr)]
+            if finite.size:
+                self._ymin = float(finite.min())
+                self._ymax = float(finite.max())
                 self._yscale = self._ymax - self._ymin
-        reals: list[float] = sorted(yv)
+            ys_sorted = y_arr[order]
+        reals: list[float] = xs_sorted.tolist()
         self._rebuild_neighbours(reals)
-        self._recompute_all(reals)
+        self._recompute_all(reals, xs_sorted, ys_sorted)
 
     def _rebuild_neighbours(self, reals: list[float]) -> None:
         """Rebuild the real and combined neighbour structures from sorted real points."""
@@ -1511,8 +1579,16 @@ class Learner1D(BaseLearner):
         return dict(self.data)
 
     def _set_data(self, data: dict[float, Any]) -> None:
-        if data:
-            self.tell_many(list(data.keys()), list(data.values()))
+        if not data:
+            return
+        xs: Any
+        ys: Any
+        try:  # arrays take the fast path of tell_many
+            xs = np.fromiter(data.keys(), dtype=float, count=len(data))
+            ys = np.fromiter(data.values(), dtype=float, count=len(data))
+        except (TypeError, ValueError):  # vectors, or values that need checking one by one
+            xs, ys = list(data.keys()), list(data.values())
+        self.tell_many(xs, ys)
 
     def __getstate__(self) -> bytes:
         import cloudpickle
