@@ -109,6 +109,7 @@ def test_run_refines_the_peak_and_keeps_invariants() -> None:
     assert np.sum(np.abs(xs - 0.123) < 0.05) > 60  # a uniform grid would put 7 there
     assert learner.loss() < 0.05
     assert learner.loss(real=False) == learner.loss()
+    assert learner._cache["loss"] == learner.loss()  # the reference's live_info reads it
 
 
 def test_same_calls_give_same_answers() -> None:
