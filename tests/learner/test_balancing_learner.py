@@ -46,6 +46,7 @@ def run(learner, npoints: int, batch: int = 1, seed: int = 0) -> None:
         pending = pending[k:]
     for p in pending:
         learner.tell(p, learner.function(p))
+    learner._check_invariants()
 
 
 def state(learner: BalancingLearner):
@@ -292,6 +293,7 @@ def test_ask_without_tell_pending_is_pure(told, pending, n, strategy) -> None:
     before = state(learner)
     cycle_pos = learner._cycle_pos
     first = learner.ask(n, tell_pending=False)
+    learner._check_invariants()
     assert state(learner) == before
     assert learner._cycle_pos == cycle_pos
     assert learner.ask(n, tell_pending=False) == first
@@ -319,6 +321,7 @@ def test_interleaving_of_children_is_irrelevant(told, seed, strategy) -> None:
         i = seed.choice([i for i, q in queues.items() if q])
         order.append(queues[i].pop(0))
     shuffled.tell_many(order, [shuffled.function(p) for p in order])
+    shuffled._check_invariants()
     assert state(forward) == state(shuffled)
     assert forward.ask(3) == shuffled.ask(3)
 
