@@ -637,3 +637,30 @@ def test_to_dataframe_and_back() -> None:
     bad.loc[0, "learner_index"] = 7
     with pytest.raises(IndexError, match="Learner index 7 in the DataFrame is out of range"):
         learner.new().load_dataframe(bad)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    told=st.lists(point_st, max_size=20, unique=True),
+    pending=st.lists(point_st, max_size=4, unique=True),
+    compress=st.booleans(),
+)
+def test_save_load_round_trips(told, pending, compress) -> None:
+    import tempfile
+
+    learner = make(3)
+    learner.tell_many(told, [learner.function(p) for p in told])
+    for p in pending:
+        if p not in learner.data:
+            learner.tell_pending(p)
+    with tempfile.TemporaryDirectory() as folder:
+        names = [Path(folder) / f"{i}.p" for i in range(3)]
+        learner.save(names, compress=compress)
+        loaded = make(3)
+        loaded.load(names)
+    loaded._check_invariants()
+    assert loaded.data == learner.data
+    assert loaded.pending_points == set()  # pending points are not data: they are not saved
+    twin = make(3)
+    twin.tell_many(told, [twin.function(p) for p in told])
+    assert state(loaded) == state(twin)
