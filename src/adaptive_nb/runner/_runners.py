@@ -21,6 +21,7 @@ from datetime import datetime, timedelta
 from time import monotonic
 from typing import Any
 
+from adaptive_nb import _hooks
 from adaptive_nb._status import RunnerSnapshot, RunnerStatus
 from adaptive_nb.runner._core import EvaluationError, FutureLike, RunnerCore
 from adaptive_nb.runner._executors import ExecutorInfo, describe_executor
@@ -95,6 +96,16 @@ def _get_or_create_loop() -> asyncio.AbstractEventLoop:
 def _one_line(e: BaseException) -> str:
     text = str(e).strip().splitlines()
     return f"{type(e).__name__}: {text[0]}" if text else type(e).__name__
+
+
+def _is_asynchronous_dask_client(executor: Any) -> bool:
+    if type(executor).__module__.split(".")[0] != "distributed":
+        return False
+    # ``Client.asynchronous`` is only True when asked from the client's own loop, so the flag
+    # the client was created with (``Client(asynchronous=True)``) is checked too.
+    return bool(getattr(executor, "asynchronous", False)) or bool(
+        getattr(executor, "_asynchronous", False)
+    )
 
 
 class _BaseRunner:
@@ -364,7 +375,7 @@ class BlockingRunner(_BaseRunner):
                 "`runner = adaptive.Runner(learner, ...)` and `await runner.task`."
             )
             raise ValueError(msg)
-        if getattr(executor, "asynchronous", False) is True:
+        if _is_asynchronous_dask_client(executor):
             msg = (
                 "An asynchronous dask Client delivers results on the event loop, which a "
                 "BlockingRunner would block: use AsyncRunner with it, or a synchronous Client."
@@ -517,6 +528,7 @@ class AsyncRunner(_BaseRunner):
             self._run(), name=f"adaptive_nb.AsyncRunner-{id(self):x}"
         )
         _ACTIVE[id(self)] = self
+        _hooks.runner_started(self)  # observers, e.g. the notebook layer's busy-loop watchdog
         self.task.add_done_callback(self._on_task_done)
 
     def _make_submit(self) -> Callable[[Any], FutureLike]:
