@@ -664,3 +664,59 @@ def test_save_load_round_trips(told, pending, compress) -> None:
     twin = make(3)
     twin.tell_many(told, [twin.function(p) for p in told])
     assert state(loaded) == state(twin)
+
+
+def scaled(x: float, a: float, s: float) -> float:
+    return s * wave(x, a)
+
+
+@settings(max_examples=12, deadline=None)
+@given(
+    scales=st.lists(st.sampled_from([1e-3, 0.5, 7.0, 1e4]), min_size=3, max_size=3),
+    strategy=st.sampled_from(STRATEGIES),
+)
+def test_scaling_the_functions_does_not_change_where_points_go(scales, strategy) -> None:
+    """Learner1D's losses are relative to each child's y-range, so the choices are scale-free."""
+    plain = make(3, strategy)
+    scaled_learner = BalancingLearner(
+        [Child(partial(scaled, a=i + 1, s=s), BOUNDS) for i, s in enumerate(scales)],
+        strategy=strategy,
+    )
+    for _ in range(60):
+        points, _ = plain.ask(2)
+        assert scaled_learner.ask(2)[0] == points
+        for p in points:
+            plain.tell(p, plain.function(p))
+            scaled_learner.tell(p, scaled_learner.function(p))
+    assert scaled_learner.loss() == pytest.approx(plain.loss())
+
+
+def test_runner_with_periodic_saving_to_one_file_per_child(tmp_path: Path) -> None:
+    """The tutorial's workflow end to end: from_product, a real runner, periodic saving, resume."""
+    import asyncio
+
+    from adaptive_nb import AsyncRunner
+    from adaptive_nb.runner import SequentialExecutor
+
+    def fname(child) -> Path:
+        return tmp_path / f"a{child.function.keywords['a']}.p"
+
+    def new() -> BalancingLearner:
+        return BalancingLearner.from_product(no_default, Child, {"bounds": BOUNDS}, {"a": [1, 2]})
+
+    async def main() -> BalancingLearner:
+        learner = new()
+        runner = AsyncRunner(learner, npoints_goal=150, executor=SequentialExecutor())
+        runner.start_periodic_saving(save_kwargs={"fname": fname}, interval=0.01)
+        await runner.task
+        await runner.saving_task
+        assert runner.snapshot().last_save_error is None
+        return learner
+
+    learner = asyncio.run(main())
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a1.p", "a2.p"]
+    resumed = new()
+    resumed.load(fname)
+    resumed._check_invariants()
+    assert resumed.data == learner.data  # the final save has everything
+    assert min(child.npoints for child in resumed.learners) >= 150
