@@ -152,10 +152,15 @@ def test_restore_puts_learners_back() -> None:
     a, b = Learner1D(abs, (-1, 1)), Learner1D(abs, (-1, 1))
     a.tell(0.0, 0.0)
     before = (dict(a.data), set(a.pending_points), b.npoints)
-    with pytest.raises(RuntimeError, match="inside"), utils.restore(a, b):
-        a.ask(5)
-        b.tell(0.5, 0.5)
-        raise RuntimeError("inside")
+
+    def explore() -> None:
+        with utils.restore(a, b):
+            a.ask(5)
+            b.tell(0.5, 0.5)
+            raise RuntimeError("inside")
+
+    with pytest.raises(RuntimeError, match="inside"):
+        explore()
     assert (dict(a.data), set(a.pending_points), b.npoints) == before
     twin = Learner1D(abs, (-1, 1))
     twin.tell(0.0, 0.0)
