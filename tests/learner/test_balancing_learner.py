@@ -256,6 +256,30 @@ def test_ask_does_not_rescan_unchanged_children() -> None:
     assert len(calls) <= 2 * 20  # one refresh after tell_pending, one after tell
 
 
+def test_loss_recomputes_only_changed_children() -> None:
+    learner = make(40)
+    run(learner, 200)
+    learner.loss()
+    learner.loss(real=False)
+    calls: list[int] = []
+    for i, lrn in enumerate(learner.learners):
+        original = lrn.loss
+
+        def counting(real=True, _orig=original, _i=i):
+            calls.append(_i)
+            return _orig(real)
+
+        lrn.loss = counting
+    assert learner.loss() == max(lrn.loss() for lrn in learner.learners)
+    calls.clear()
+    learner.loss()
+    learner.loss()
+    assert calls == []  # nothing changed: no child is asked
+    learner.tell((7, 0.123), learner.function((7, 0.123)))
+    learner.loss()
+    assert calls == [7]
+
+
 def test_exhausted_children_are_skipped() -> None:
     class Finite(Child):
         def ask(self, n, tell_pending=True):
