@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import math
 import pickle
 import random
@@ -627,6 +628,12 @@ def test_plot_returns_holoviews_objects() -> None:
     assert style["size"] == 6
     assert isinstance(learner.plot(scatter_or_line="line"), hv.Overlay)
     assert isinstance(learner.plot().Scatter.I * empty.plot(), hv.Overlay)
+    # copies and pickles of the plot are plain holoviews objects that render
+    renderer = hv.renderer("bokeh")
+    for clone in (copy.deepcopy(plot), pickle.loads(pickle.dumps(plot)), plot.clone()):
+        assert isinstance(clone, hv.Overlay)
+        renderer.get_plot(clone)
+    renderer.get_plot(plot)
     vec = Learner1D(vector, (-1, 1))
     run(vec, 10)
     assert len(vec.plot()) == 3

@@ -1753,6 +1753,10 @@ class Learner1D(BaseLearner):
 _OPTION_GROUPS = ("plot", "style", "norm", "output")
 
 
+def _identity(x: Any) -> Any:
+    return x
+
+
 class _LegacyOptsElement:
     """A holoviews element whose ``.opts`` also accepts ``style=``/``plot=``/``norm=`` dicts.
 
@@ -1775,7 +1779,12 @@ class _LegacyOptsElement:
         return element.opts(*args, **kwargs)
 
     def __getattr__(self, name: str) -> Any:
-        return getattr(self._element, name)
+        # Read through __dict__: while copy/pickle rebuild this object, _element is not set
+        # yet and `self._element` would recurse into __getattr__.
+        element = self.__dict__.get("_element")
+        if element is None:
+            raise AttributeError(name)
+        return getattr(element, name)
 
     def __mul__(self, other: Any) -> Any:
         return self._element * other
@@ -1799,8 +1808,16 @@ class _LegacyOptsGroup:
     def __init__(self, node: Any) -> None:
         self._node = node
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Copies and pickles of the overlay get the plain holoviews node back: restoring an
+        # unknown object under a capitalised attribute would add it to the overlay as an item.
+        return _identity, (self._node,)
+
     def __getattr__(self, name: str) -> Any:
-        child = getattr(self._node, name)
+        node = self.__dict__.get("_node")
+        if node is None:  # being rebuilt by copy/pickle
+            raise AttributeError(name)
+        child = getattr(node, name)
         if name.startswith("_") or (callable(child) and not hasattr(child, "opts")):
             return child
         return _LegacyOptsElement(child)
