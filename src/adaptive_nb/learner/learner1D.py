@@ -1587,7 +1587,7 @@ class Learner1D(BaseLearner):
                     "pass x_name=/y_name= as used in to_dataframe."
                 )
                 raise KeyError(msg)
-        self.tell_many(df[x_name].to_numpy(), list(df[y_name].to_numpy()))
+        self.tell_many(df[x_name].to_numpy(), df[y_name].to_numpy())
         if with_default_function_args:
             self.function = partial_function_from_dataframe(self.function, df, function_prefix)
 
