@@ -33,6 +33,12 @@ gets its rescaled width as loss, so the region is sampled like ``uniform_loss`` 
 
 Points outside ``bounds`` may be told (they are kept in ``data`` and counted in ``npoints``, as in
 the reference library) but take no part in the sampling.
+
+Other deliberate differences from the reference library: ``loss()`` is infinite until both bounds
+are *evaluated* (not merely pending); ``tell_many`` keeps the first value of a point, like
+``tell`` (the reference's bulk path overwrote it), and all its values are checked before any is
+stored; its bulk rebuild is O(n log n) (the reference's is quadratic); ``to_numpy()`` of an empty
+learner has shape ``(0, 1 + vdim)``; bad input raises errors that say how to fix it.
 """
 
 from __future__ import annotations
