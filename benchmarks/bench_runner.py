@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import concurrent.futures as cf
+import contextlib
 import os
 import sys
 import time
@@ -133,6 +134,61 @@ def bench_dask(n: int, reps: int) -> dict[str, float] | None:
     return {lib: best(e) for lib, e in effs.items()}
 
 
+def bench_saving_stall(npoints: int) -> tuple[float, float, float]:
+    """Return (blocking save ms, max loop gap ms without saving, with saving every 0.25 s)."""
+    import asyncio
+    import tempfile
+
+    import numpy as np
+
+    learner_cls = LIBS["ours"][1]
+    folder = tempfile.mkdtemp()
+
+    def big_learner() -> Any:
+        learner = learner_cls(sleep_10ms, bounds=(-1, 1))
+        xs = np.linspace(-1, 1, npoints)
+        learner.tell_many(xs, xs)
+        return learner
+
+    learner = big_learner()
+    t0 = time.perf_counter()
+    learner.save(os.path.join(folder, "blocking.p"))
+    blocking = time.perf_counter() - t0
+
+    async def max_gap(save: bool) -> float:
+        gaps: list[float] = []
+        stop = False
+
+        async def ticker() -> None:
+            last = time.perf_counter()
+            while not stop:
+                await asyncio.sleep(0.001)
+                now = time.perf_counter()
+                gaps.append(now - last)
+                last = now
+
+        with cf.ThreadPoolExecutor(2) as ex:
+            runner = adaptive_nb.Runner(big_learner(), executor=ex)
+            tick = asyncio.create_task(ticker())
+            await asyncio.sleep(0.2)
+            gaps.clear()
+            if save:
+                runner.start_periodic_saving({"fname": os.path.join(folder, "p.p")}, interval=0.25)
+            await asyncio.sleep(2.0)
+            stop = True
+            await tick
+            runner.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await runner.task
+            if runner.saving_task is not None:
+                await runner.saving_task
+        return max(gaps)
+
+    without = asyncio.run(max_gap(save=False))
+    with_saving = asyncio.run(max_gap(save=True))
+    return 1e3 * blocking, 1e3 * without, 1e3 * with_saving
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="smaller sizes, one repetition")
@@ -175,6 +231,13 @@ def main() -> None:
             f"4. dask LocalCluster(2 workers), 20 ms function, {n_dask} points: efficiency ref "
             f"{dask['ref']:.3f}, ours {dask['ours']:.3f} (target >= 0.9)"
         )
+    n_big = 100_000
+    blocking, without, with_saving = bench_saving_stall(n_big)
+    print(
+        f"5. periodic saving of a {n_big}-point learner every 0.25 s while running: max event-loop "
+        f"gap {with_saving:.0f} ms (without saving {without:.0f} ms; one save done on the loop "
+        f"would block it {blocking:.0f} ms)"
+    )
     print(f"total benchmark time: {time.perf_counter() - t_start:.0f} s")
 
 
