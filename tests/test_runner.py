@@ -664,3 +664,52 @@ def test_public_names() -> None:
     assert adaptive_nb.Runner is AsyncRunner
     assert adaptive_nb.runner.SequentialExecutor is adaptive_nb.utils.SequentialExecutor
     assert callable(adaptive_nb.runner.active_runners)
+
+
+# -- other learners ---------------------------------------------------------------------------
+
+
+def test_balancing_learner_goals() -> None:
+    from functools import partial
+
+    children = [Learner1D(partial(lambda x, a: x + a, a=a), (-1, 1)) for a in (0, 1, 2)]
+    balancing = adaptive_nb.BalancingLearner(children)
+    runner = BlockingRunner(balancing, npoints_goal=10, executor=SequentialExecutor())
+    assert runner.status() == "finished"
+    assert all(child.npoints >= 10 for child in children)  # every child, as in the reference
+    balancing = adaptive_nb.BalancingLearner([Learner1D(f, (-1, 1)) for _ in range(2)])
+    BlockingRunner(balancing, loss_goal=0.05, executor=SequentialExecutor())
+    assert balancing.loss() <= 0.05
+
+
+@asyncio_test
+async def test_data_saver_with_async_runner() -> None:
+    def with_extra(x: float) -> dict[str, float]:
+        return {"y": f(x), "extra": 2 * x}
+
+    saver = adaptive_nb.DataSaver(Learner1D(with_extra, (-1, 1)), arg_picker=lambda d: d["y"])
+    with cf.ThreadPoolExecutor(2) as ex:
+        runner = AsyncRunner(saver, npoints_goal=20, executor=ex)
+        await runner.task
+    assert saver.learner.npoints >= 20
+    assert all(saver.extra_data[x]["extra"] == 2 * x for x in saver.learner.data)
+
+
+def test_runners_import_no_cluster_library() -> None:
+    code = textwrap.dedent(
+        """
+        import sys
+        import adaptive_nb
+        from adaptive_nb.runner import SequentialExecutor
+        learner = adaptive_nb.Learner1D(lambda x: x, (-1, 1))
+        adaptive_nb.BlockingRunner(learner, npoints_goal=5, executor=SequentialExecutor())
+        adaptive_nb.BlockingRunner(learner, npoints_goal=10)  # loky
+        print(*sorted({m.split(".")[0] for m in sys.modules}))
+        """
+    )
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+    )
+    loaded = set(out.stdout.split())
+    assert loaded.isdisjoint({"dask", "distributed", "ipyparallel", "mpi4py"}), loaded
