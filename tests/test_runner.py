@@ -730,3 +730,50 @@ def test_runners_import_no_cluster_library() -> None:
     )
     loaded = set(out.stdout.split())
     assert loaded.isdisjoint({"dask", "distributed", "ipyparallel", "mpi4py"}), loaded
+
+
+@asyncio_test
+async def test_live_info_terminal_and_stop_after(capsys: pytest.CaptureFixture[str]) -> None:
+    runner = AsyncRunner(
+        new_learner(),
+        goal=adaptive_nb.runner.stop_after(seconds=0.1),
+        executor=SequentialExecutor(),
+    )
+    printer = runner.live_info_terminal(update_interval=0.02, overwrite_previous=False)
+    await runner.task
+    await printer
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert len(lines) >= 2
+    assert lines[0].startswith("status: running")
+    assert lines[-1].startswith("status: finished")
+    assert "# of points:" in lines[-1]
+
+
+async def _notebook_integration_receives_the_runner(monkeypatch: pytest.MonkeyPatch) -> None:
+    from adaptive_nb import notebook_integration
+
+    calls: list[tuple[str, object, dict[str, object]]] = []
+    monkeypatch.setattr(
+        notebook_integration, "live_info", lambda r, **kw: calls.append(("info", r, kw))
+    )
+    monkeypatch.setattr(
+        notebook_integration, "live_plot", lambda r, **kw: calls.append(("plot", r, kw))
+    )
+    runner = AsyncRunner(new_learner(), npoints_goal=3, executor=SequentialExecutor())
+    runner.live_info()
+    runner.live_plot(update_interval=0.5, name="x")
+    await runner.task
+    assert calls == [
+        ("info", runner, {"update_interval": 0.1}),
+        (
+            "plot",
+            runner,
+            {"plotter": None, "update_interval": 0.5, "name": "x", "normalize": True},
+        ),
+    ]
+
+
+def test_live_info_and_live_plot_delegate_to_notebook_integration(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    asyncio.run(_notebook_integration_receives_the_runner(monkeypatch))

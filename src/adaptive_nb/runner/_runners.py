@@ -35,6 +35,7 @@ __all__ = [
     "active_runners",
     "replay_log",
     "simple",
+    "stop_after",
 ]
 
 # Runners whose task has not ended yet, in creation order (see active_runners()).
@@ -778,11 +779,76 @@ class AsyncRunner(_BaseRunner):
             self, plotter=plotter, update_interval=update_interval, name=name, normalize=normalize
         )
 
+    def live_info_terminal(
+        self, *, update_interval: float = 0.5, overwrite_previous: bool = True
+    ) -> asyncio.Task[None]:
+        """Print the runner's status to the terminal every ``update_interval`` seconds.
+
+        Parameters
+        ----------
+        update_interval : float
+            Seconds between updates.
+        overwrite_previous : bool
+            Clear the terminal before each update (ANSI escape codes) instead of appending.
+
+        Returns
+        -------
+        asyncio.Task
+            The printing task; it ends after a last update once the runner has ended.
+        """
+
+        async def _print() -> None:
+            while True:
+                done = self.task.done()
+                if overwrite_previous:
+                    print("\033[H\033[J", end="")
+                print(_info_text(self.snapshot()), flush=True)
+                if done:
+                    return
+                await asyncio.wait([self.task], timeout=update_interval)
+
+        return self.ioloop.create_task(_print(), name=f"adaptive_nb.terminal-{id(self):x}")
+
     def __repr__(self) -> str:
         return f"<AsyncRunner {type(self.learner).__name__} {self.status()}>"
 
 
 Runner = AsyncRunner
+
+
+def _info_text(snap: RunnerSnapshot) -> str:
+    loss = "-" if snap.loss is None else f"{snap.loss:.3g}"
+    parts = [
+        f"status: {snap.status}",
+        f"elapsed time: {timedelta(seconds=round(snap.elapsed_time))}",
+        f"overhead: {snap.overhead:.1f}%",
+        f"# of points: {snap.npoints}",
+        f"latest loss: {loss}",
+    ]
+    if snap.n_failed:
+        parts.append(f"# of failures: {snap.n_failed}")
+    if snap.error:
+        parts.append(f"error: {snap.error}")
+    if snap.last_save_error:
+        parts.append(f"save failed: {snap.last_save_error}")
+    return "\t".join(parts)
+
+
+def stop_after(*, seconds: float = 0, minutes: float = 0, hours: float = 0) -> GoalType:
+    """Return a goal that is reached after the given time (use ``duration_goal=`` instead).
+
+    Parameters
+    ----------
+    seconds, minutes, hours : float
+        Added together.
+
+    Returns
+    -------
+    Callable
+        ``goal(learner) -> bool``, True once the time has passed (checked between points).
+    """
+    deadline = monotonic() + seconds + 60 * minutes + 3600 * hours
+    return lambda _: monotonic() >= deadline
 
 
 def simple(
