@@ -9,6 +9,7 @@ only adaptive_nb.notebook does, and notebook_integration reaches it lazily.
 from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
+from typing import Any
 
 from adaptive_nb import learner, runner, utils
 from adaptive_nb._persistence import LearnerFileError
@@ -45,3 +46,32 @@ __all__ = [
     "runner",
     "utils",
 ]
+
+
+def load_ipython_extension(ipython: Any) -> None:
+    """Register the ``%adaptive_run`` magic: ``%load_ext adaptive_nb``.
+
+    The notebook layer is imported here, not at ``import adaptive_nb``, so the engine stays free
+    of IPython (worker processes never load it).
+
+    Parameters
+    ----------
+    ipython
+        The running ``InteractiveShell``.
+    """
+    from adaptive_nb.notebook import magic
+
+    magic.load_ipython_extension(ipython)
+
+
+def unload_ipython_extension(ipython: Any) -> None:
+    """Remove the ``%adaptive_run`` magic again: ``%unload_ext adaptive_nb``.
+
+    Parameters
+    ----------
+    ipython
+        The running ``InteractiveShell``.
+    """
+    from adaptive_nb.notebook import magic
+
+    magic.unload_ipython_extension(ipython)

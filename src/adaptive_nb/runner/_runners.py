@@ -21,6 +21,7 @@ from datetime import datetime, timedelta
 from time import monotonic
 from typing import Any
 
+from adaptive_nb import _hooks
 from adaptive_nb._status import RunnerSnapshot, RunnerStatus
 from adaptive_nb.runner._core import EvaluationError, FutureLike, RunnerCore
 from adaptive_nb.runner._executors import ExecutorInfo, describe_executor
@@ -528,6 +529,7 @@ class AsyncRunner(_BaseRunner):
             self._run(), name=f"adaptive_nb.AsyncRunner-{id(self):x}"
         )
         _ACTIVE[id(self)] = self
+        _hooks.runner_started(self)  # observers, e.g. the notebook layer's busy-loop watchdog
         self.task.add_done_callback(self._on_task_done)
 
     def _make_submit(self) -> Callable[[Any], FutureLike]:

@@ -1,0 +1,527 @@
+"""Busy-loop watchdog: warn when a cell blocks the kernel's event loop while a runner is active.
+
+An ``AsyncRunner`` works in an asyncio task on the kernel's event loop. A cell that busy-waits
+(``while not runner.task.done(): pass``) or sleeps synchronously starves that loop: the runner
+makes no progress and the live widgets freeze, with no sign of why. The watchdog makes it visible.
+
+How it works
+------------
+* A **heartbeat** is scheduled on the runner's event loop (``loop.call_later``) while at least one
+  watched runner is active. Each beat records the time.
+* A **daemon thread** compares that time with the clock. When the loop has not ticked for
+  ``threshold`` seconds it issues one :class:`KernelBlockedWarning` pointing at the line the loop
+  thread is stuck on (the user's cell), and tells the listeners (the live_info widget shows
+  "kernel blocked"). ipykernel's output is delivered by its IOPub thread, so the warning reaches
+  the blocked cell while it is still running. When the loop ticks again the episode ends; a later
+  block warns again.
+* **No cost when idle**: when the last watched runner ends, the heartbeat stops and the thread
+  parks on an event; nothing runs until the next runner starts.
+
+The watchdog starts by itself: importing ``adaptive_nb.notebook`` subscribes it to the engine's
+runner-started hook (:mod:`adaptive_nb._hooks`), and each runner started inside an IPython kernel
+is watched. Configure it with :func:`configure` or the environment variable
+``ADAPTIVE_NB_WATCHDOG`` (``0``/``off`` switches it off; a number sets the threshold in seconds).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import sys
+import sysconfig
+import threading
+import time
+import warnings
+import weakref
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+from adaptive_nb import _hooks
+
+__all__ = [
+    "KernelBlockedWarning",
+    "Watchdog",
+    "WatchdogState",
+    "add_listener",
+    "configure",
+    "get_watchdog",
+    "kernel_blocked",
+    "state",
+    "watch",
+]
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_THRESHOLD = 2.0
+
+FIX_HINT = (
+    "Runners and live widgets make no progress until the loop is free again. Do not busy-wait "
+    "on a runner (`while not runner.task.done(): pass`) or sleep with time.sleep(); to wait for "
+    "a runner use `await runner.task` (top-level await works in Jupyter), or run to completion "
+    "without live updates with `adaptive_nb.BlockingRunner(learner, goal=...)` or "
+    "`adaptive_nb.runner.simple(learner, goal=...)`. Interrupt the kernel to leave this cell."
+)
+
+
+class KernelBlockedWarning(RuntimeWarning):
+    """The kernel's event loop was blocked while a runner was active, so the runner stalled."""
+
+
+@dataclass(frozen=True, slots=True)
+class WatchdogState:
+    """What the watchdog sees at one instant.
+
+    Attributes
+    ----------
+    enabled
+        Whether new runners are watched (see :func:`configure`).
+    threshold
+        Seconds without a heartbeat after which the loop counts as blocked.
+    watching
+        Whether a heartbeat is running, i.e. at least one watched runner is active.
+    blocked
+        Whether a watched loop is blocked right now.
+    lag
+        Seconds since the last heartbeat of the most lagging watched loop (0 when not watching).
+    n_runners
+        Number of watched, still active runners.
+    """
+
+    enabled: bool
+    threshold: float
+    watching: bool
+    blocked: bool
+    lag: float
+    n_runners: int
+
+
+Listener = Callable[[WatchdogState], None]
+
+
+@dataclass(eq=False)
+class _LoopWatch:
+    """Heartbeat bookkeeping for one event loop."""
+
+    loop: asyncio.AbstractEventLoop
+    thread_id: int
+    last_beat: float
+    runners: weakref.WeakSet[Any] = field(default_factory=weakref.WeakSet)
+    handle: asyncio.TimerHandle | None = None
+    blocked: bool = False
+    lag: float = 0.0
+
+
+def _runner_active(runner: Any) -> bool:
+    task = getattr(runner, "task", None)
+    return task is not None and not task.done()
+
+
+_LIBRARY_DIRS = tuple(
+    {
+        str(Path(p).resolve())
+        for key in ("stdlib", "platstdlib", "purelib", "platlib")
+        if (p := sysconfig.get_paths().get(key))
+    }
+    | {str(Path(__file__).resolve().parents[1])}  # adaptive_nb itself
+)
+
+
+def _user_frame(frame: FrameType | None) -> FrameType | None:
+    """Return the innermost frame that is not library code (the user's cell), else the innermost."""
+    innermost = frame
+    while frame is not None:
+        filename = frame.f_code.co_filename
+        if not filename.startswith("<frozen"):
+            resolved = str(Path(filename).resolve()) if os.path.isabs(filename) else filename
+            if not resolved.startswith(_LIBRARY_DIRS):
+                return frame
+        frame = frame.f_back
+    return innermost
+
+
+class Watchdog:
+    """Heartbeat on watched event loops plus a thread that notices when one stops ticking.
+
+    Parameters
+    ----------
+    threshold
+        Seconds without a heartbeat after which the loop counts as blocked.
+    enabled
+        Whether :meth:`watch` accepts runners.
+    clock
+        Monotonic clock; tests inject a fake one.
+    start_thread
+        Start the checking thread on the first :meth:`watch`. Tests that drive :meth:`check` by
+        hand pass ``False``.
+    """
+
+    def __init__(
+        self,
+        threshold: float = DEFAULT_THRESHOLD,
+        *,
+        enabled: bool = True,
+        clock: Callable[[], float] = time.monotonic,
+        start_thread: bool = True,
+    ) -> None:
+        self._validate_threshold(threshold)
+        self.threshold = float(threshold)
+        self.enabled = enabled
+        self._clock = clock
+        self._start_thread = start_thread
+        self._lock = threading.RLock()
+        self._watches: dict[asyncio.AbstractEventLoop, _LoopWatch] = {}
+        self._armed = threading.Event()  # set while anything is watched; else the thread parks
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._listeners: list[Listener] = []
+
+    # -- configuration ---------------------------------------------------------------------------
+
+    @staticmethod
+    def _validate_threshold(threshold: float) -> None:
+        if not threshold > 0:
+            msg = f"watchdog threshold must be a positive number of seconds, got {threshold!r}"
+            raise ValueError(msg)
+
+    @property
+    def period(self) -> float:
+        """Seconds between heartbeats (and between the thread's checks)."""
+        return min(self.threshold / 4, 0.25)
+
+    def configure(self, *, threshold: float | None = None, enabled: bool | None = None) -> None:
+        """Change the threshold or switch the watchdog on or off.
+
+        Parameters
+        ----------
+        threshold
+            New threshold in seconds (``None`` keeps the current one).
+        enabled
+            ``False`` stops watching at once (heartbeats are cancelled); ``True`` watches runners
+            started from now on.
+        """
+        if threshold is not None:
+            self._validate_threshold(threshold)
+            self.threshold = float(threshold)
+        if enabled is not None:
+            self.enabled = enabled
+            if not enabled:
+                self._unwatch_all()
+
+    def add_listener(self, listener: Listener) -> Callable[[], None]:
+        """Call ``listener(state)`` whenever a loop becomes blocked or free again.
+
+        The listener runs on the watchdog thread, usually while the event loop is blocked, so it
+        must not rely on the loop (setting a widget trait is fine: ipykernel sends it from its
+        IOPub thread).
+
+        Parameters
+        ----------
+        listener
+            Called with the new :class:`WatchdogState`.
+
+        Returns
+        -------
+        Callable[[], None]
+            Removes the listener again.
+        """
+        with self._lock:
+            self._listeners.append(listener)
+
+        def remove() -> None:
+            with self._lock:
+                if listener in self._listeners:
+                    self._listeners.remove(listener)
+
+        return remove
+
+    # -- watching --------------------------------------------------------------------------------
+
+    def watch(self, runner: Any) -> bool:
+        """Watch ``runner``'s event loop until the runner ends.
+
+        Call it on the loop's own thread (the runner-started hook does).
+
+        Parameters
+        ----------
+        runner
+            An ``AsyncRunner`` whose ``task`` is scheduled.
+
+        Returns
+        -------
+        bool
+            Whether the runner is watched (``False`` when disabled or the runner is not active).
+        """
+        if not self.enabled or not _runner_active(runner):
+            return False
+        loop = runner.task.get_loop()
+        with self._lock:
+            lw = self._watches.get(loop)
+            if lw is None:
+                lw = _LoopWatch(loop=loop, thread_id=threading.get_ident(), last_beat=self._clock())
+                self._watches[loop] = lw
+                lw.handle = loop.call_later(self.period, self._beat, lw)
+            lw.runners.add(runner)
+            self._armed.set()
+        if self._start_thread:
+            self._ensure_thread()
+        return True
+
+    def _beat(self, lw: _LoopWatch) -> None:
+        """Heartbeat, on the watched loop: record the time; stop when no watched runner is left."""
+        with self._lock:
+            lw.last_beat = self._clock()
+            if any(_runner_active(r) for r in list(lw.runners)):
+                lw.handle = lw.loop.call_later(self.period, self._beat, lw)
+                return
+            lw.handle = None
+            self._watches.pop(lw.loop, None)
+            if not self._watches:
+                self._armed.clear()
+        if lw.blocked:  # the episode ended together with the last runner
+            lw.blocked = False
+            self._notify()
+
+    def _unwatch_all(self) -> None:
+        with self._lock:
+            for lw in self._watches.values():
+                if lw.handle is not None:
+                    lw.handle.cancel()
+            self._watches.clear()
+            self._armed.clear()
+
+    # -- checking (watchdog thread) --------------------------------------------------------------
+
+    def check(self) -> None:
+        """Compare each watched loop's last heartbeat with the clock; warn on a new block.
+
+        The thread calls this every :attr:`period`; tests call it directly.
+        """
+        changed = False
+        newly_blocked: list[_LoopWatch] = []
+        with self._lock:
+            now = self._clock()
+            for lw in list(self._watches.values()):
+                lw.lag = max(0.0, now - lw.last_beat)
+                blocked = lw.lag > self.threshold
+                if blocked != lw.blocked:
+                    lw.blocked = blocked
+                    changed = True
+                    if blocked:
+                        newly_blocked.append(lw)
+        for lw in newly_blocked:
+            self._warn(lw)
+        if changed:
+            self._notify()
+
+    def _warn(self, lw: _LoopWatch) -> None:
+        n = sum(1 for r in list(lw.runners) if _runner_active(r))
+        kinds = sorted({type(getattr(r, "learner", None)).__name__ for r in list(lw.runners)})
+        what = f"{n} runner{'s' if n != 1 else ''} ({', '.join(kinds)})" if kinds else "a runner"
+        message = (
+            f"The kernel's event loop has been blocked for {lw.lag:.1f} s while {what} "
+            f"{'is' if n == 1 else 'are'} active. {FIX_HINT}"
+        )
+        frame = _user_frame(sys._current_frames().get(lw.thread_id))
+        try:
+            if frame is None:
+                warnings.warn(message, KernelBlockedWarning, stacklevel=1)
+            else:
+                warnings.warn_explicit(
+                    message,
+                    KernelBlockedWarning,
+                    frame.f_code.co_filename,
+                    frame.f_lineno,
+                    module=str(frame.f_globals.get("__name__", "__main__")),
+                    registry=None,  # warn once per episode, not once per cell location
+                    module_globals=frame.f_globals,
+                )
+            sys.stderr.flush()  # ipykernel: hand the text to the IOPub thread now
+        except Exception:  # e.g. a filter turned the warning into an error on this thread
+            logger.exception("could not emit the KernelBlockedWarning")
+
+    def state(self) -> WatchdogState:
+        """Return the current :class:`WatchdogState` (thread-safe, cheap)."""
+        with self._lock:
+            watches = list(self._watches.values())
+            now = self._clock()
+            lag = max((max(0.0, now - lw.last_beat) for lw in watches), default=0.0)
+            n = sum(1 for lw in watches for r in list(lw.runners) if _runner_active(r))
+            return WatchdogState(
+                enabled=self.enabled,
+                threshold=self.threshold,
+                watching=bool(watches),
+                blocked=any(lw.blocked for lw in watches),
+                lag=lag,
+                n_runners=n,
+            )
+
+    def _notify(self) -> None:
+        current = self.state()
+        with self._lock:
+            listeners = list(self._listeners)
+        for listener in listeners:
+            try:
+                listener(current)
+            except Exception:  # a widget's bug must not kill the watchdog thread
+                logger.exception("watchdog listener %r failed", listener)
+
+    @property
+    def thread_parked(self) -> bool:
+        """Whether the checking thread has nothing to do (no watched runner)."""
+        return not self._armed.is_set()
+
+    def _ensure_thread(self) -> None:
+        with self._lock:
+            if self._thread is not None and self._thread.is_alive():
+                return
+            self._stop.clear()
+            self._thread = threading.Thread(
+                target=self._run, name="adaptive_nb-watchdog", daemon=True
+            )
+            self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self._armed.wait()  # parks here while no runner is watched: no cost when idle
+            if self._stop.is_set():
+                return
+            try:
+                self.check()
+            except Exception:
+                logger.exception("watchdog check failed")
+            self._stop.wait(self.period)
+
+    def stop(self) -> None:
+        """Stop watching and end the thread (it is a daemon; this is for tests and unloading)."""
+        self._unwatch_all()
+        self._stop.set()
+        self._armed.set()  # wake the parked thread so it sees the stop flag
+        thread = self._thread
+        if thread is not None and thread is not threading.current_thread():
+            thread.join(timeout=2)
+        self._armed.clear()
+        self._thread = None
+
+
+def _settings_from_env() -> tuple[bool, float]:
+    raw = os.environ.get("ADAPTIVE_NB_WATCHDOG", "").strip().lower()
+    if raw in {"0", "off", "false", "no"}:
+        return False, DEFAULT_THRESHOLD
+    try:
+        threshold = float(raw) if raw else DEFAULT_THRESHOLD
+    except ValueError:
+        threshold = DEFAULT_THRESHOLD
+    return True, threshold if threshold > 0 else DEFAULT_THRESHOLD
+
+
+_enabled, _threshold = _settings_from_env()
+_WATCHDOG = Watchdog(_threshold, enabled=_enabled)
+_only_in_kernel = True
+
+
+def _in_ipython_kernel() -> bool:
+    if "ipykernel" not in sys.modules:
+        return False
+    from IPython import get_ipython
+
+    shell = get_ipython()
+    return shell is not None and getattr(shell, "kernel", None) is not None
+
+
+def _on_runner_started(runner: Any) -> None:
+    if _WATCHDOG.enabled and (not _only_in_kernel or _in_ipython_kernel()):
+        _WATCHDOG.watch(runner)
+
+
+_hooks.add_runner_started_callback(_on_runner_started)
+
+
+def get_watchdog() -> Watchdog:
+    """Return the process-wide watchdog that watches every runner started in a kernel."""
+    return _WATCHDOG
+
+
+def configure(
+    *,
+    threshold: float | None = None,
+    enabled: bool | None = None,
+    only_in_kernel: bool | None = None,
+) -> WatchdogState:
+    """Configure the process-wide watchdog.
+
+    Parameters
+    ----------
+    threshold
+        Seconds the loop may stay blocked before the warning (default 2, or
+        ``$ADAPTIVE_NB_WATCHDOG``).
+    enabled
+        ``False`` switches the watchdog off (running heartbeats stop at once); ``True`` on again.
+    only_in_kernel
+        By default only runners started inside an IPython kernel are watched. ``False`` also
+        watches runners elsewhere (for example in a ``panel serve`` app).
+
+    Returns
+    -------
+    WatchdogState
+        The state after the change.
+
+    Examples
+    --------
+    >>> from adaptive_nb.notebook import watchdog
+    >>> watchdog.configure(threshold=5).threshold
+    5.0
+    """
+    global _only_in_kernel  # noqa: PLW0603 - one process-wide setting, like warnings filters
+    _WATCHDOG.configure(threshold=threshold, enabled=enabled)
+    if only_in_kernel is not None:
+        _only_in_kernel = only_in_kernel
+    return _WATCHDOG.state()
+
+
+def watch(runner: Any) -> bool:
+    """Watch ``runner`` explicitly (runners started in a kernel are watched automatically).
+
+    Parameters
+    ----------
+    runner
+        An active ``AsyncRunner``; call this on its event loop's thread.
+
+    Returns
+    -------
+    bool
+        Whether the runner is now watched.
+    """
+    return _WATCHDOG.watch(runner)
+
+
+def state() -> WatchdogState:
+    """Return the process-wide watchdog's current state."""
+    return _WATCHDOG.state()
+
+
+def kernel_blocked() -> bool:
+    """Return whether the kernel's event loop is blocked right now while a runner is active."""
+    return _WATCHDOG.state().blocked
+
+
+def add_listener(listener: Listener) -> Callable[[], None]:
+    """Call ``listener(state)`` on the watchdog thread when the loop becomes blocked or free.
+
+    This is how live_info shows "kernel blocked": its own poller runs on the blocked loop and
+    cannot notice. See :meth:`Watchdog.add_listener`.
+
+    Parameters
+    ----------
+    listener
+        Called with the new :class:`WatchdogState`.
+
+    Returns
+    -------
+    Callable[[], None]
+        Removes the listener again.
+    """
+    return _WATCHDOG.add_listener(listener)

@@ -1,0 +1,211 @@
+"""Busy-loop watchdog: fake-clock unit tests and a real blocked asyncio loop."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import warnings
+from typing import Any
+
+import pytest
+
+from adaptive_nb import _hooks
+from adaptive_nb.notebook import watchdog as wd
+from adaptive_nb.notebook.watchdog import KernelBlockedWarning, Watchdog, WatchdogState
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+class TaskHolder:
+    """The two attributes of a runner the watchdog reads: ``task`` and ``learner``."""
+
+    def __init__(self, task: asyncio.Task[Any]) -> None:
+        self.task = task
+        self.learner = object()
+
+
+async def _forever() -> None:
+    await asyncio.Event().wait()
+
+
+def test_warns_once_per_blocked_episode_with_fake_clock() -> None:
+    clock = FakeClock()
+    dog = Watchdog(threshold=2.0, clock=clock, start_thread=False)
+    seen: list[WatchdogState] = []
+    dog.add_listener(seen.append)
+
+    async def scenario() -> None:
+        holder = TaskHolder(asyncio.create_task(_forever()))
+        assert dog.watch(holder)
+        assert not dog.thread_parked
+        clock.now += 1.9
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            dog.check()  # below the threshold: nothing
+            assert caught == []
+            clock.now += 0.2
+            dog.check()
+            dog.check()  # the same episode warns once
+        assert [w.category for w in caught] == [KernelBlockedWarning]
+        text = str(caught[0].message)
+        assert "blocked for 2.1 s" in text
+        assert "await runner.task" in text
+        assert "BlockingRunner" in text
+        assert caught[0].filename == __file__  # points at the user's code, not the library
+        assert dog.state().blocked
+        assert wd.KernelBlockedWarning is KernelBlockedWarning
+        assert [s.blocked for s in seen] == [True]
+
+        # The loop runs again: the heartbeat ticks, the episode ends, a new block warns again.
+        await asyncio.sleep(dog.period * 2)
+        dog.check()
+        assert not dog.state().blocked
+        assert [s.blocked for s in seen] == [True, False]
+        clock.now += 3
+        with pytest.warns(KernelBlockedWarning):
+            dog.check()
+
+        holder.task.cancel()
+        await asyncio.sleep(dog.period * 2)  # the next beat sees no active runner and stops
+        assert dog.thread_parked
+        assert not dog.state().watching
+        assert [s.blocked for s in seen][-1] is False
+
+    asyncio.run(scenario())
+
+
+def test_disabled_watchdog_watches_nothing_and_cancels_heartbeats() -> None:
+    dog = Watchdog(threshold=1.0, clock=FakeClock(), start_thread=False)
+
+    async def scenario() -> None:
+        holder = TaskHolder(asyncio.create_task(_forever()))
+        assert dog.watch(holder)
+        dog.configure(enabled=False)
+        assert dog.thread_parked
+        assert not dog.state().watching
+        assert not dog.watch(holder)
+        assert dog.thread_parked
+        dog.configure(enabled=True, threshold=3)
+        assert dog.watch(holder)
+        assert dog.state().threshold == 3.0
+        holder.task.cancel()
+
+    asyncio.run(scenario())
+    with pytest.raises(ValueError, match="positive number of seconds"):
+        dog.configure(threshold=0)
+
+
+def test_finished_runner_is_not_watched() -> None:
+    dog = Watchdog(clock=FakeClock(), start_thread=False)
+
+    async def scenario() -> None:
+        task = asyncio.create_task(asyncio.sleep(0))
+        await task
+        assert not dog.watch(TaskHolder(task))
+        assert dog.thread_parked
+
+    asyncio.run(scenario())
+
+
+def test_real_thread_warns_while_the_loop_is_blocked() -> None:
+    dog = Watchdog(threshold=0.2)
+    states: list[bool] = []
+    dog.add_listener(lambda s: states.append(s.blocked))
+
+    async def scenario() -> int:
+        holder = TaskHolder(asyncio.create_task(_forever()))
+        dog.watch(holder)
+        await asyncio.sleep(0.3)  # a free loop does not warn
+        assert states == []
+        line = _blocking_line()
+        time.sleep(0.8)  # the user's mistake: a synchronous wait on the loop thread
+        await asyncio.sleep(0.3)  # free again: the listener hears "unblocked"
+        holder.task.cancel()
+        return line
+
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            line = asyncio.run(scenario())
+    finally:
+        dog.stop()
+    blocked = [w for w in caught if w.category is KernelBlockedWarning]
+    assert len(blocked) == 1
+    assert blocked[0].filename == __file__
+    assert blocked[0].lineno == line + 1
+    assert states == [True, False]
+
+
+def _blocking_line() -> int:
+    import inspect
+
+    frame = inspect.currentframe()
+    assert frame is not None
+    assert frame.f_back is not None
+    return frame.f_back.f_lineno
+
+
+def test_idle_thread_parks_without_polling() -> None:
+    calls: list[float] = []
+
+    def counting_clock() -> float:
+        calls.append(0)
+        return time.monotonic()
+
+    dog = Watchdog(threshold=0.1, clock=counting_clock)
+
+    async def scenario() -> None:
+        holder = TaskHolder(asyncio.create_task(_forever()))
+        dog.watch(holder)
+        await asyncio.sleep(0.1)
+        holder.task.cancel()
+        await asyncio.sleep(0.1)
+
+    try:
+        asyncio.run(scenario())
+        assert dog.thread_parked
+        before = len(calls)
+        time.sleep(0.3)  # parked: neither heartbeat nor checks read the clock
+        assert len(calls) == before
+    finally:
+        dog.stop()
+
+
+def test_runner_started_hook_reaches_the_module_watchdog(monkeypatch: pytest.MonkeyPatch) -> None:
+    watched: list[Any] = []
+    monkeypatch.setattr(wd._WATCHDOG, "watch", watched.append)
+    monkeypatch.setattr(wd, "_only_in_kernel", False)
+    sentinel = object()
+    _hooks.runner_started(sentinel)
+    assert watched == [sentinel]
+    # Outside a kernel (this pytest process) runners are not watched by default.
+    monkeypatch.setattr(wd, "_only_in_kernel", True)
+    _hooks.runner_started(object())
+    assert watched == [sentinel]
+
+
+def test_hook_survives_a_broken_observer(caplog: pytest.LogCaptureFixture) -> None:
+    def broken(runner: object) -> None:
+        raise RuntimeError("observer bug")
+
+    remove = _hooks.add_runner_started_callback(broken)
+    try:
+        _hooks.runner_started(object())  # must not raise
+    finally:
+        remove()
+    assert "observer bug" in caplog.text
+
+
+def test_env_variable_configures_the_module_watchdog(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ADAPTIVE_NB_WATCHDOG", "off")
+    assert wd._settings_from_env() == (False, 2.0)
+    monkeypatch.setenv("ADAPTIVE_NB_WATCHDOG", "0.5")
+    assert wd._settings_from_env() == (True, 0.5)
+    monkeypatch.setenv("ADAPTIVE_NB_WATCHDOG", "nonsense")
+    assert wd._settings_from_env() == (True, 2.0)

@@ -1,0 +1,247 @@
+"""Dashboards in widgets/: in-process behaviour, and each app served and clicked in Chromium."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib.util
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+import adaptive_nb as adaptive
+from adaptive_nb.runner import SequentialExecutor
+
+ROOT = Path(__file__).resolve().parents[2]
+WIDGETS = ROOT / "widgets"
+
+
+def _load(name: str) -> ModuleType:
+    if str(WIDGETS) not in sys.path:
+        sys.path.insert(0, str(WIDGETS))  # the apps import their shared _common module
+    spec = importlib.util.spec_from_file_location(
+        f"adaptive_nb_widgets_{name}", WIDGETS / f"{name}.py"
+    )
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def slow_square(x: float) -> float:
+    time.sleep(0.002)
+    return x**2
+
+
+# -- in process: the objects a notebook gets --------------------------------------------------
+
+
+def test_multi_runner_dashboard_follows_runners_and_cancels() -> None:
+    multi = _load("multi_runner")
+
+    async def scenario() -> None:
+        first = adaptive.Runner(
+            adaptive.Learner1D(slow_square, (-1, 1)), executor=SequentialExecutor()
+        )
+        dashboard = multi.multi_runner_dashboard(update_interval=0.05)
+        assert dashboard.runners() == [first]
+        second = adaptive.Runner(adaptive.Learner1D(abs, (-1, 1)), npoints_goal=20)
+        await second.task
+        dashboard.update()
+        assert dashboard.runners() == [first, second]  # new runners appear, ended ones stay
+        rows = list(dashboard.rows.values())
+        assert "finished" in rows[1].cells[1].object
+        assert "running" in rows[0].cells[1].object
+        assert rows[1].cancel.disabled
+        rows[0].cancel.clicks += 1  # what a click in the browser does
+        await asyncio.sleep(0.05)
+        assert first.status() == "cancelled"
+        dashboard.update()
+        assert "cancelled" in rows[0].cells[1].object
+        dashboard.select("1")
+        assert f"{second.learner.npoints} points" in dashboard.plot.figure.title.text
+        assert len(dashboard.plot._sources[0].data["x"]) == second.learner.npoints
+
+    asyncio.run(scenario())
+
+
+def test_balancing_grid_marks_the_worst_child_and_rejects_other_learners() -> None:
+    grid_module = _load("balancing_grid")
+
+    async def scenario() -> None:
+        learners = [adaptive.Learner1D(slow_square, (-1, 1)), adaptive.Learner1D(abs, (-1, 1))]
+        runner = adaptive.Runner(adaptive.BalancingLearner(learners), npoints_goal=30,
+                                 executor=SequentialExecutor())  # fmt: skip
+        await runner.task
+        grid = grid_module.balancing_grid(runner, ncols=2, update_interval=0.05)
+        grid.update()
+        losses = [child.loss() for child in learners]
+        worst = losses.index(max(losses))
+        assert grid.plots[worst].figure.outline_line_width == 3
+        assert grid.plots[1 - worst].figure.outline_line_width == 1
+        assert "finished" in grid.summary.object
+        assert f"{learners[0].npoints} pts" in grid.plots[0].figure.title.text
+
+        single = adaptive.Runner(adaptive.Learner1D(abs, (-1, 1)), npoints_goal=5)
+        with pytest.raises(TypeError, match="needs a runner on a BalancingLearner"):
+            grid_module.balancing_grid(single)
+        await single.task
+
+    asyncio.run(scenario())
+
+
+def test_long_run_monitor_shows_saves_and_the_watchdog(tmp_path: Path) -> None:
+    monitor_module = _load("long_run_monitor")
+
+    async def scenario() -> None:
+        runner = adaptive.Runner(
+            adaptive.Learner1D(slow_square, (-1, 1)), executor=SequentialExecutor()
+        )
+        monitor = monitor_module.long_run_monitor(runner, update_interval=0.05)
+        assert "never" in monitor.table.object
+        runner.start_periodic_saving(
+            save_kwargs={"fname": str(tmp_path / "l.pickle")}, interval=0.05
+        )
+        await asyncio.sleep(0.4)
+        monitor.update()
+        assert "ago)" in monitor.table.object  # a save happened and is shown with its age
+        assert "watchdog" in monitor.table.object
+        assert len(monitor.source.data["t"]) >= 1
+        monitor.cancel.clicks += 1
+        await asyncio.sleep(0.05)
+        assert runner.status() == "cancelled"
+
+    asyncio.run(scenario())
+
+
+# -- served apps in headless Chromium ---------------------------------------------------------
+
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--disable-dev-shm-usage",
+]  # fmt: skip
+
+
+def _chromium() -> str | None:
+    exe = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    return exe if exe and os.access(exe, os.X_OK) else None
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    chromium = _chromium()
+    if chromium is None:
+        pytest.skip("chromium not found (apt-get install chromium, or set CHROMIUM=/path)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        ctx = p.chromium.launch_persistent_context(
+            str(tmp_path_factory.mktemp("chromium")), executable_path=chromium, headless=True,
+            args=CHROMIUM_ARGS, viewport={"width": 1100, "height": 1000},
+        )  # fmt: skip
+        yield ctx
+        ctx.close()
+
+
+def _serve(app: str, tmp: Path) -> tuple[subprocess.Popen[bytes], str, Path]:
+    serve = _load("serve")
+    port = _free_port()
+    log = tmp / f"{app}.log"
+    with open(log, "wb") as out:
+        server = subprocess.Popen(serve.command(app, port), env=serve.environment(), stdout=out,
+                                  stderr=subprocess.STDOUT, start_new_session=True)  # fmt: skip
+    url = f"http://127.0.0.1:{port}/{app}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            return server, url, log
+        except OSError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                server.kill()
+                pytest.fail(f"panel serve {app} did not start:\n{log.read_text()[-3000:]}")
+            time.sleep(0.3)
+
+
+def _external(url: str) -> bool:
+    if url.startswith(("data:", "blob:", "about:")):
+        return False
+    return not url.startswith(("http://127.0.0.1", "ws://127.0.0.1"))
+
+
+# app -> (status key of the runner to cancel, cancel button name, minimum number of canvases)
+APPS = {
+    "multi_runner": ("0", "cancel #0", 1),
+    "balancing_grid": ("balancing", "cancel runner", 6),
+    "long_run_monitor": ("monitor", "cancel runner", 1),
+}
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("app", list(APPS))
+def test_served_app_renders_offline_and_cancels(app: str, browser: Any, tmp_path: Path) -> None:
+    key, button, min_canvases = APPS[app]
+    server, url, log = _serve(app, tmp_path)
+    try:
+        page = browser.new_page()
+        external: list[str] = []
+        errors: list[str] = []
+        page.on("request", lambda r: external.append(r.url) if _external(r.url) else None)
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.goto(url)
+        status = page.locator(f'span.an-status[data-key="{key}"]')
+        status.wait_for(timeout=30_000)
+        assert status.inner_text() == "running"
+        npoints = page.locator(f'span.an-npoints[data-key="{key}"]')
+        first = int(npoints.inner_text())
+        deadline = time.monotonic() + 15
+        while int(npoints.inner_text()) <= first:  # live: the table follows the runner
+            assert time.monotonic() < deadline, "the point count did not grow"
+            time.sleep(0.2)
+        assert page.locator("canvas").count() >= min_canvases
+
+        if app == "long_run_monitor":
+            saved = page.locator('span.an-last-save[data-key="monitor"]')
+            deadline = time.monotonic() + 15
+            while "ago" not in saved.inner_text():  # the demo saves every 2 s
+                assert time.monotonic() < deadline, "no save shown"
+                time.sleep(0.2)
+            assert (
+                page.locator('span.an-watchdog[data-key="monitor"]').inner_text().startswith("ok")
+            )
+
+        page.get_by_role("button", name=button).click()
+        deadline = time.monotonic() + 10
+        while status.inner_text() != "cancelled":
+            assert time.monotonic() < deadline, f"status stayed {status.inner_text()!r}"
+            time.sleep(0.1)
+        if app == "multi_runner":  # only the clicked runner stopped
+            assert page.locator('span.an-status[data-key="1"]').inner_text() == "running"
+        page.screenshot(path=str(tmp_path / f"{app}.png"))
+        assert external == [], external
+        assert errors == [], errors
+        page.close()
+    finally:
+        server.terminate()  # our own child only
+        try:
+            server.wait(10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+    assert "Traceback" not in log.read_text()
