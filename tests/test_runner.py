@@ -777,3 +777,27 @@ def test_live_info_and_live_plot_delegate_to_notebook_integration(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     asyncio.run(_notebook_integration_receives_the_runner(monkeypatch))
+
+
+@asyncio_test
+async def test_final_save_after_a_failure(tmp_path: Path) -> None:
+    fname = tmp_path / "failed.p"
+    runner = AsyncRunner(new_learner(fails_at_positive), executor=SequentialExecutor())
+    runner.start_periodic_saving({"fname": fname}, interval=60)  # only the final save is due
+    with pytest.raises(EvaluationError):
+        await runner.task
+    await runner.saving_task
+    assert runner.status() == "failed"
+    loaded = new_learner(fails_at_positive)
+    loaded.load(fname)
+    assert loaded.data == runner.learner.data
+    assert loaded.npoints > 0
+
+
+def test_blocking_runner_with_loky_inside_a_running_loop() -> None:
+    async def cell() -> BlockingRunner:
+        return BlockingRunner(Learner1D(lambda x: x**2, (-1, 1)), npoints_goal=20)
+
+    runner = asyncio.run(cell())
+    assert runner.status() == "finished"
+    assert all(y == x**2 for x, y in runner.learner.data.items())
