@@ -801,3 +801,80 @@ def test_blocking_runner_with_loky_inside_a_running_loop() -> None:
     runner = asyncio.run(cell())
     assert runner.status() == "finished"
     assert all(y == x**2 for x, y in runner.learner.data.items())
+
+
+# -- the core, with hand-driven futures -------------------------------------------------------
+
+
+def _manual_core(learner: Learner1D, futures: list[cf.Future[float]]) -> Any:
+    from adaptive_nb.runner._core import RunnerCore
+
+    def submit(x: float) -> cf.Future[float]:
+        fut: cf.Future[float] = cf.Future()
+        fut.point = x  # type: ignore[attr-defined]
+        futures.append(fut)
+        return fut
+
+    return RunnerCore(
+        learner,
+        lambda lrn: False,
+        submit,
+        lambda: 3,
+        log=True,
+        retries=1,
+        raise_if_retries_exceeded=True,
+    )
+
+
+def test_core_finish_tells_arrived_results_and_forgets_the_rest() -> None:
+    learner = new_learner()
+    futures: list[cf.Future[float]] = []
+    core = _manual_core(learner, futures)
+    core.fill()
+    assert len(futures) == 3
+    assert len(learner.pending_points) == 3
+    futures[0].set_result(1.0)  # arrived (its callback ran)
+    futures[1].set_running_or_notify_cancel()  # running: cannot be cancelled
+    core.finish()
+    assert learner.data == {futures[0].point: 1.0}  # type: ignore[attr-defined]
+    assert not learner.pending_points
+    assert futures[2].cancelled()
+    assert not futures[1].cancelled()
+    futures[1].set_result(2.0)  # a late result is ignored, not an error
+    assert learner.npoints == 1
+    assert core.log[-1] == ("tell", futures[0].point, 1.0)  # type: ignore[attr-defined]
+
+
+def test_core_resubmits_futures_cancelled_behind_its_back() -> None:
+    learner = new_learner()
+    futures: list[cf.Future[float]] = []
+    core = _manual_core(learner, futures)
+    core.fill()
+    lost = futures[0]
+    lost.cancel()  # e.g. a dask worker died
+    assert core.has_results()
+    core.collect()
+    core.fill()
+    assert len(futures) == 4
+    assert futures[3].point == lost.point  # type: ignore[attr-defined]
+    assert [p for _, p in core.pending_points()].count(lost.point) == 1  # type: ignore[attr-defined]
+
+
+def test_core_retries_then_raises_with_the_point() -> None:
+    learner = new_learner()
+    futures: list[cf.Future[float]] = []
+    core = _manual_core(learner, futures)
+    core.fill()
+    point = futures[0].point  # type: ignore[attr-defined]
+    futures[0].set_exception(ValueError("first"))
+    core.collect()
+    assert core.to_retry() == [(point, 1)]
+    core.fill()
+    assert futures[3].point == point  # type: ignore[attr-defined]
+    futures[3].set_exception(ValueError("second"))
+    with pytest.raises(EvaluationError, match="second") as info:
+        core.collect()
+    assert info.value.point == point
+    assert isinstance(info.value.__cause__, ValueError)
+    assert core.failed() == [point]
+    assert core.to_retry() == []
