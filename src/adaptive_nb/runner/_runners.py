@@ -85,16 +85,22 @@ _THREAD_LOOPS = threading.local()
 
 def _get_or_create_loop() -> asyncio.AbstractEventLoop:
     """Return the running loop; outside one, a loop of our own for this thread (reused)."""
-    try:
-        return asyncio.get_running_loop()
-    except RuntimeError:
-        pass
+    running = _running_loop()
+    if running is not None:
+        return running
     loop: asyncio.AbstractEventLoop | None = getattr(_THREAD_LOOPS, "loop", None)
     if loop is None or loop.is_closed():
         loop = asyncio.new_event_loop()
         asyncio.set_event_loop(loop)
         _THREAD_LOOPS.loop = loop
     return loop
+
+
+def _running_loop() -> asyncio.AbstractEventLoop | None:
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
 
 
 def _one_line(e: BaseException) -> str:
@@ -643,10 +649,7 @@ class AsyncRunner(_BaseRunner):
         if self.task.done():
             return
         self._cancel_requested = True
-        try:
-            running = asyncio.get_running_loop()
-        except RuntimeError:
-            running = None
+        running = _running_loop()
         if running is self.ioloop or not self.ioloop.is_running():
             self.task.cancel()
         else:
@@ -661,7 +664,7 @@ class AsyncRunner(_BaseRunner):
             When an event loop is already running here (e.g. in a Jupyter notebook): there,
             use ``await runner.task`` instead.
         """
-        if self.ioloop.is_running() or asyncio._get_running_loop() is not None:
+        if self.ioloop.is_running() or _running_loop() is not None:
             msg = (
                 "Cannot block: an event loop is already running here (e.g. a Jupyter kernel). "
                 "Use `await runner.task` instead, or adaptive.BlockingRunner to block on purpose."
@@ -910,7 +913,7 @@ def simple(
     function = learner.function
     loop: asyncio.AbstractEventLoop | None = None
     if inspect.iscoroutinefunction(function):
-        if asyncio._get_running_loop() is not None:
+        if _running_loop() is not None:
             msg = (
                 "simple() cannot run an `async def` function inside a running event loop "
                 "(e.g. Jupyter); use `runner = adaptive.Runner(learner, ...)`, `await runner.task`."
