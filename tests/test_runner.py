@@ -19,9 +19,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from adaptive import Learner1D  # until adaptive_nb.Learner1D lands
 
 import adaptive_nb
+from adaptive_nb import Learner1D
 from adaptive_nb._status import RunnerSnapshot, RunnerStatus
 from adaptive_nb.runner import (
     AsyncRunner,
@@ -490,7 +490,7 @@ def test_blocking_runner_in_a_script_with_the_default_executor(tmp_path: Path) -
         textwrap.dedent(
             """
             import adaptive_nb as adaptive
-            from adaptive import Learner1D
+            from adaptive_nb import Learner1D
 
             learner = Learner1D(lambda x: x**2, (-1, 1))  # a lambda: loky ships it by value
             runner = adaptive.BlockingRunner(learner, npoints_goal=40)

@@ -189,6 +189,10 @@ def write_data(fname: str | os.PathLike[str], data: Any, *, kind: str, compress:
         When the folder is not writable or the disk is full; the old file is then untouched.
     """
     path = Path(fname).expanduser()
+    if path.is_symlink():
+        # Write through the link (as editors do): replacing the link itself with a regular file
+        # would silently detach it from the file it points to.
+        path = Path(os.path.realpath(path))
     _check_target(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     blob = encode(data, kind=kind, compress=compress)

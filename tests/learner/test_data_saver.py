@@ -10,11 +10,11 @@ from pathlib import Path
 import adaptive  # the reference library: legacy files
 import cloudpickle
 import pytest
-from _toy import Toy1D as Inner
 
-from adaptive_nb import BalancingLearner, DataSaver, LearnerFileError, make_datasaver
+from adaptive_nb import BalancingLearner, DataSaver, Learner1D, LearnerFileError, make_datasaver
 
 BOUNDS = (-1.0, 1.0)
+Inner = Learner1D
 
 
 def rich(x: float, scale: float = 1.0) -> dict[str, float]:
@@ -110,7 +110,7 @@ def test_save_load_copy_from(tmp_path: Path, compress: bool) -> None:
     learner.save(fname, compress=compress)
     loaded = make()
     loaded.load(fname)
-    assert loaded.extra_data == learner.extra_data
+    assert dict(loaded.extra_data) == dict(learner.extra_data)
     assert loaded.learner.data == learner.learner.data
     other = make()
     other.copy_from(learner)
@@ -126,12 +126,12 @@ def test_file_of_the_bare_learner_is_refused(tmp_path: Path) -> None:
     run(learner, 4)
     before = (dict(learner.extra_data), dict(learner.learner.data))
     with pytest.raises(
-        LearnerFileError, match=r"holds data of a Toy1D, not of a DataSaver\[Toy1D\]"
+        LearnerFileError, match=r"holds data of a Learner1D, not of a DataSaver\[Learner1D\]"
     ):
         learner.load(tmp_path / "bare.p")
     assert (dict(learner.extra_data), dict(learner.learner.data)) == before
     learner.save(tmp_path / "ds.p")
-    with pytest.raises(LearnerFileError, match=r"DataSaver\[Toy1D\], not of a Toy1D"):
+    with pytest.raises(LearnerFileError, match=r"DataSaver\[Learner1D\], not of a Learner1D"):
         bare.load(tmp_path / "ds.p")
 
 
@@ -179,3 +179,43 @@ def test_make_datasaver_in_from_product(tmp_path: Path) -> None:
     loaded.load(names)
     assert [c.extra_data for c in loaded.learners] == [c.extra_data for c in learner.learners]
     assert loaded.function((1, 0.5)) == partial(rich, scale=2)(0.5)
+
+
+def test_to_dataframe_and_back() -> None:
+    pytest.importorskip("pandas")
+    learner = make()
+    run(learner, 12)
+    df = learner.to_dataframe()
+    assert list(df.columns[:2]) == ["x", "y"]
+    assert list(df.extra_data) == [rich(x) for x in df.x]
+    assert list(df.y) == [rich(x)["y"] for x in df.x]
+    custom = learner.to_dataframe(extra_data_name="full")
+    assert "full" in custom.columns
+
+    loaded = make()
+    loaded.load_dataframe(df)
+    assert dict(loaded.extra_data) == dict(learner.extra_data)
+    assert loaded.learner.data == learner.learner.data
+
+    df.attrs.clear()  # what a DataFrame read back from a file looks like
+    with pytest.raises(ValueError, match="pass input_names"):
+        make().load_dataframe(df)
+    again = make()
+    again.load_dataframe(df, input_names=("x",))
+    assert dict(again.extra_data) == dict(learner.extra_data)
+    with pytest.raises(KeyError, match="no 'nope' column"):
+        make().load_dataframe(df, input_names=("x",), extra_data_name="nope")
+
+
+def test_balancing_learner_of_datasavers_to_dataframe() -> None:
+    pytest.importorskip("pandas")
+    factory = make_datasaver(Inner, arg_picker=itemgetter("y"))
+    learner = BalancingLearner.from_product(rich, factory, {"bounds": BOUNDS}, {"scale": [1, 2]})
+    run(learner, 16)
+    df = learner.to_dataframe()
+    assert set(df.columns) >= {"learner_index", "x", "y", "extra_data", "function.scale"}
+    loaded = BalancingLearner.from_product(rich, factory, {"bounds": BOUNDS}, {"scale": [1, 2]})
+    loaded.load_dataframe(df)
+    assert [dict(c.extra_data) for c in loaded.learners] == [
+        dict(c.extra_data) for c in learner.learners
+    ]

@@ -264,7 +264,8 @@ class DataSaver(BaseLearner):
         return f"DataSaver[{name}]"
 
     def _get_data(self) -> tuple[Any, OrderedDict[Any, Any]]:
-        return self.learner._get_data(), self.extra_data
+        # A copy, as Learner1D's: a periodic save may pickle it in another thread.
+        return self.learner._get_data(), OrderedDict(self.extra_data)
 
     def _set_data(self, data: tuple[Any, Mapping[Any, Any]]) -> None:
         if not (isinstance(data, tuple | list) and len(data) == 2 and isinstance(data[1], Mapping)):

@@ -100,7 +100,7 @@ def _unwrap_datasaver(learner: Any) -> Any:
     from adaptive_nb.learner.data_saver import DataSaver
 
     while isinstance(learner, DataSaver):
-        learner = learner.learner  # type: ignore[attr-defined]
+        learner = learner.learner
     return learner
 
 

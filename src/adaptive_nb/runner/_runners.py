@@ -98,6 +98,16 @@ def _one_line(e: BaseException) -> str:
     return f"{type(e).__name__}: {text[0]}" if text else type(e).__name__
 
 
+def _is_asynchronous_dask_client(executor: Any) -> bool:
+    if type(executor).__module__.split(".")[0] != "distributed":
+        return False
+    # ``Client.asynchronous`` is only True when asked from the client's own loop, so the flag
+    # the client was created with (``Client(asynchronous=True)``) is checked too.
+    return bool(getattr(executor, "asynchronous", False)) or bool(
+        getattr(executor, "_asynchronous", False)
+    )
+
+
 class _BaseRunner:
     """What AsyncRunner and BlockingRunner share: arguments, the core, and read-only views."""
 
@@ -365,7 +375,7 @@ class BlockingRunner(_BaseRunner):
                 "`runner = adaptive.Runner(learner, ...)` and `await runner.task`."
             )
             raise ValueError(msg)
-        if getattr(executor, "asynchronous", False) is True:
+        if _is_asynchronous_dask_client(executor):
             msg = (
                 "An asynchronous dask Client delivers results on the event loop, which a "
                 "BlockingRunner would block: use AsyncRunner with it, or a synchronous Client."

@@ -1,0 +1,248 @@
+// live_plot: draws a learner's points on a <canvas> from binary float64 chunks; the kernel sends
+// only the points told since its last message (see adaptive_nb/notebook/_live_plot.py).
+import { float64View, type Model, type RenderProps } from "./model";
+import { loadBokeh } from "./plot/bokeh";
+import { drawPanel, type Frame, gridCells, type PanelMeta, PALETTE } from "./plot/draw";
+import { Series } from "./plot/series";
+import { formatNumber } from "./format";
+
+export interface LivePlotState {
+  _panels: PanelMeta[];
+  _mode: "canvas" | "bokeh";
+  _bokeh_item: string;
+  _bokeh_version: string;
+  _error: string;
+  _status: string;
+}
+
+export interface ChunkHeader {
+  i: number;
+  start: number;
+  n: number;
+  vdim: number;
+}
+
+export interface DataMessage {
+  type: "append" | "full";
+  seq: number;
+  sent_ms?: number;
+  series: ChunkHeader[];
+}
+
+/** Model-level data shared by all views of one widget on this page. */
+export class Store {
+  series: Series[] = [];
+  listeners = new Set<() => void>();
+  lastLatencyMs = NaN;
+
+  /** Apply a data message; returns false when a gap was detected (a resync is needed). */
+  apply(msg: DataMessage, buffers: (DataView | ArrayBuffer)[]): boolean {
+    let ok = true;
+    msg.series.forEach((h, k) => {
+      let s = this.series[h.i];
+      if (!s) s = this.series[h.i] = new Series(h.vdim);
+      if (msg.type === "full") s.clear(h.vdim);
+      else if (s.received !== h.start || (s.vdim !== h.vdim && s.received > 0)) {
+        ok = false;
+        return;
+      } else if (s.received === 0) s.clear(h.vdim);
+      s.append(float64View(buffers[2 * k]), float64View(buffers[2 * k + 1]));
+    });
+    if (msg.sent_ms) this.lastLatencyMs = Date.now() - msg.sent_ms;
+    for (const l of this.listeners) l();
+    return ok;
+  }
+}
+
+const stores = new WeakMap<object, Store>();
+
+function storeFor(model: Model<LivePlotState>): Store {
+  let store = stores.get(model);
+  if (store) return store;
+  const st = new Store();
+  stores.set(model, st);
+  model.on("msg:custom", (msg: any, buffers: DataView[]) => {
+    if (msg?.type !== "append" && msg?.type !== "full") return;
+    if (!st.apply(msg as DataMessage, buffers ?? [])) {
+      model.send({ type: "resync" });
+      return;
+    }
+    // Custom message, not a trait sync: see the note on throttling in live_info.ts.
+    model.send({ type: "ack", seq: msg.seq });
+  });
+  // Ask for everything sent so far: this page may have opened after the plot started.
+  model.send({ type: "resync" });
+  return st;
+}
+
+export function initialize({ model }: { model: Model<LivePlotState> }): void {
+  storeFor(model);
+}
+
+type Stats = { renders: number; lastRenderMs: number; maxRenderMs: number; lastLatencyMs: number };
+
+export function render({ model, el }: RenderProps<LivePlotState>): () => void {
+  const store = storeFor(model);
+  const root = document.createElement("div");
+  root.className = "anb-plot";
+  root.style.cssText = "position:relative;font:12px system-ui,sans-serif;max-width:100%;";
+  const bar = document.createElement("div");
+  bar.style.cssText = "display:flex;gap:10px;align-items:center;margin:2px 0 4px;min-height:20px;";
+  const statusEl = document.createElement("span");
+  statusEl.className = "anb-plot-status";
+  const stop = document.createElement("button");
+  stop.className = "anb-plot-stop";
+  stop.textContent = "stop live plot";
+  stop.style.cssText = "font:inherit;padding:1px 8px;cursor:pointer;";
+  bar.append(statusEl, stop);
+  const canvas = document.createElement("canvas");
+  canvas.className = "anb-canvas";
+  canvas.style.cssText = "display:block;width:100%;";
+  const tip = document.createElement("div");
+  tip.className = "anb-hover";
+  tip.style.cssText =
+    "position:absolute;pointer-events:none;display:none;background:rgba(255,255,255,.92);border:1px solid #999;" +
+    "padding:1px 5px;border-radius:3px;font:11px/1.3 var(--jp-code-font-family,monospace);color:#222;white-space:pre;";
+  const err = document.createElement("pre");
+  err.className = "anb-error";
+  err.style.cssText = "color:#c62828;white-space:pre-wrap;margin:4px 0;font:12px/1.3 var(--jp-code-font-family,monospace);";
+  const bokehDiv = document.createElement("div");
+  bokehDiv.className = "anb-bokeh";
+  root.append(bar, canvas, bokehDiv, tip, err);
+  el.appendChild(root);
+
+  const onStop = () => model.send({ type: "stop" });
+  stop.addEventListener("click", onStop);
+
+  let frames: Frame[] = [];
+  let scheduled = 0;
+  const stats: Stats = ((window as any).__adaptiveNbPlotStats ??= {
+    renders: 0,
+    lastRenderMs: NaN,
+    maxRenderMs: 0,
+    lastLatencyMs: NaN,
+  });
+
+  const draw = () => {
+    scheduled = 0;
+    if (model.get("_mode") === "bokeh") return;
+    const t0 = performance.now();
+    const panels = model.get("_panels") ?? [];
+    const width = Math.max(200, Math.floor(root.clientWidth || el.clientWidth || 640));
+    const { cells, height } = gridCells(Math.max(1, panels.length), width);
+    const dpr = window.devicePixelRatio || 1;
+    if (canvas.width !== Math.round(width * dpr) || canvas.height !== Math.round(height * dpr)) {
+      canvas.width = Math.round(width * dpr);
+      canvas.height = Math.round(height * dpr);
+      canvas.style.height = `${height}px`;
+    }
+    const ctx = canvas.getContext("2d");
+    if (!ctx) return;
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.fillStyle = "#ffffff";
+    ctx.fillRect(0, 0, width, height);
+    frames = panels.map((meta, i) => drawPanel(ctx, cells[i], meta, store.series[i], "#333", "#e3e3e3"));
+    const ms = performance.now() - t0;
+    stats.renders++;
+    stats.lastRenderMs = ms;
+    stats.maxRenderMs = Math.max(stats.maxRenderMs, ms);
+    stats.lastLatencyMs = store.lastLatencyMs;
+    root.dataset.renderMs = ms.toFixed(2);
+    root.dataset.npoints = String(store.series.reduce((a, s) => a + (s?.n ?? 0), 0));
+  };
+  const schedule = () => {
+    if (!scheduled) scheduled = requestAnimationFrame(draw);
+  };
+
+  const onMove = (ev: MouseEvent) => {
+    const r = canvas.getBoundingClientRect();
+    const mx = ev.clientX - r.left;
+    const my = ev.clientY - r.top;
+    const i = frames.findIndex((f) => mx >= f.plot.x && mx <= f.plot.x + f.plot.w && my >= f.plot.y && my <= f.plot.y + f.plot.h);
+    const s = store.series[i];
+    if (i < 0 || !s || s.n === 0) {
+      tip.style.display = "none";
+      return;
+    }
+    const f = frames[i];
+    const x = f.x0 + ((mx - f.plot.x) / f.plot.w) * (f.x1 - f.x0);
+    const j = s.nearest(x);
+    const ys = Array.from({ length: s.vdim }, (_, d) => formatNumber(s.ys[j * s.vdim + d], 6));
+    tip.textContent = `x = ${formatNumber(s.xs[j], 6)}\ny = ${s.vdim > 1 ? `[${ys.join(", ")}]` : ys[0]}`;
+    tip.style.borderColor = PALETTE[0];
+    tip.style.display = "block";
+    tip.style.left = `${Math.min(mx + 12, r.width - 160)}px`;
+    tip.style.top = `${canvas.offsetTop + my + 12}px`;
+  };
+  const onLeave = () => {
+    tip.style.display = "none";
+  };
+  canvas.addEventListener("mousemove", onMove);
+  canvas.addEventListener("mouseleave", onLeave);
+
+  let bokehViews: any = null;
+  let bokehBusy = Promise.resolve();
+  const renderBokeh = () => {
+    const item = model.get("_bokeh_item");
+    if (model.get("_mode") !== "bokeh" || !item) return;
+    bokehBusy = bokehBusy.then(async () => {
+      try {
+        const Bokeh = await loadBokeh(model, model.get("_bokeh_version"));
+        const target = document.createElement("div");
+        const old = Array.from(bokehDiv.children);
+        bokehDiv.appendChild(target);
+        const { seq, item: doc } = JSON.parse(item) as { seq: number; item: unknown };
+        const views = await Bokeh.embed.embed_item(doc, target);
+        for (const o of old) o.remove();
+        try {
+          bokehViews?.roots?.forEach?.((v: any) => v.remove());
+        } catch {
+          /* older BokehJS: the DOM node is gone, which is what matters */
+        }
+        bokehViews = views;
+        model.send({ type: "ack", seq });
+      } catch (e) {
+        err.textContent = `live_plot: could not render the plotter's figure: ${e}`;
+      }
+    });
+  };
+
+  const syncMeta = () => {
+    const mode = model.get("_mode");
+    canvas.style.display = mode === "bokeh" ? "none" : "block";
+    bokehDiv.style.display = mode === "bokeh" ? "block" : "none";
+    const status = model.get("_status") ?? "";
+    statusEl.textContent = status;
+    stop.style.display = status.startsWith("live") ? "" : "none";
+    const e = model.get("_error") ?? "";
+    err.textContent = e ? `live_plot error: ${e}` : "";
+    err.style.display = e ? "" : "none";
+    schedule();
+  };
+  const listener = () => schedule();
+  store.listeners.add(listener);
+  model.on("change:_panels", syncMeta);
+  model.on("change:_mode", syncMeta);
+  model.on("change:_status", syncMeta);
+  model.on("change:_error", syncMeta);
+  model.on("change:_bokeh_item", renderBokeh);
+  const ro = new ResizeObserver(() => schedule());
+  ro.observe(root);
+  syncMeta();
+  renderBokeh();
+  return () => {
+    store.listeners.delete(listener);
+    model.off("change:_panels", syncMeta);
+    model.off("change:_mode", syncMeta);
+    model.off("change:_status", syncMeta);
+    model.off("change:_error", syncMeta);
+    model.off("change:_bokeh_item", renderBokeh);
+    canvas.removeEventListener("mousemove", onMove);
+    canvas.removeEventListener("mouseleave", onLeave);
+    stop.removeEventListener("click", onStop);
+    ro.disconnect();
+    if (scheduled) cancelAnimationFrame(scheduled);
+  };
+}
+
+export default { initialize, render };

@@ -1,0 +1,170 @@
+// Canvas drawing of one panel: frame, ticks, lines (decimated), points, newest points.
+import { decimate, type Series } from "./series";
+import { formatTick, niceTicks, paddedRange } from "./ticks";
+
+export const PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"];
+export const NEWEST_COLOR = "#e4002b";
+/** Above this many points, markers are left out (the line alone reads better and draws fast). */
+export const MAX_MARKERS = 2000;
+
+export interface PanelMeta {
+  title: string;
+  kind: "1d" | "unsupported";
+  bounds: [number, number] | null;
+  message?: string;
+}
+
+export interface Rect {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
+export interface Frame {
+  plot: Rect; // the data area inside the axes
+  x0: number;
+  x1: number;
+  y0: number;
+  y1: number;
+}
+
+export const MARGIN = { left: 54, right: 10, top: 20, bottom: 24 };
+
+export function frameFor(cell: Rect, meta: PanelMeta, s: Series | undefined): Frame {
+  const plot = {
+    x: cell.x + MARGIN.left,
+    y: cell.y + MARGIN.top,
+    w: Math.max(10, cell.w - MARGIN.left - MARGIN.right),
+    h: Math.max(10, cell.h - MARGIN.top - MARGIN.bottom),
+  };
+  let [x0, x1] = meta.bounds && Number.isFinite(meta.bounds[0]) && Number.isFinite(meta.bounds[1])
+    ? meta.bounds
+    : paddedRange(s?.xmin ?? NaN, s?.xmax ?? NaN, 0.02);
+  if (x0 === x1) [x0, x1] = paddedRange(x0, x1);
+  const [y0, y1] = s && s.ymin <= s.ymax ? paddedRange(s.ymin, s.ymax) : [0, 1];
+  return { plot, x0, x1, y0, y1 };
+}
+
+export function drawPanel(
+  ctx: CanvasRenderingContext2D,
+  cell: Rect,
+  meta: PanelMeta,
+  s: Series | undefined,
+  fg: string,
+  grid: string,
+): Frame {
+  const f = frameFor(cell, meta, s);
+  const { plot, x0, x1, y0, y1 } = f;
+  const toPx = (x: number) => plot.x + ((x - x0) / (x1 - x0)) * plot.w;
+  const toPy = (y: number) => plot.y + plot.h - ((y - y0) / (y1 - y0)) * plot.h;
+
+  ctx.font = "11px system-ui, sans-serif";
+  ctx.fillStyle = fg;
+  ctx.textBaseline = "alphabetic";
+  ctx.textAlign = "left";
+  if (meta.title) ctx.fillText(meta.title, plot.x, cell.y + 13);
+
+  if (meta.kind === "unsupported") {
+    ctx.strokeStyle = grid;
+    ctx.strokeRect(plot.x + 0.5, plot.y + 0.5, plot.w, plot.h);
+    ctx.fillText(meta.message ?? "no live view for this learner", plot.x + 8, plot.y + plot.h / 2);
+    return f;
+  }
+
+  // Grid and ticks.
+  const xt = niceTicks(x0, x1, Math.max(2, Math.floor(plot.w / 80)));
+  const yt = niceTicks(y0, y1, Math.max(2, Math.floor(plot.h / 40)));
+  ctx.strokeStyle = grid;
+  ctx.lineWidth = 1;
+  ctx.beginPath();
+  for (const t of xt.ticks) {
+    const px = Math.round(toPx(t)) + 0.5;
+    ctx.moveTo(px, plot.y);
+    ctx.lineTo(px, plot.y + plot.h + 4);
+  }
+  for (const t of yt.ticks) {
+    const py = Math.round(toPy(t)) + 0.5;
+    ctx.moveTo(plot.x - 4, py);
+    ctx.lineTo(plot.x + plot.w, py);
+  }
+  ctx.stroke();
+  ctx.strokeStyle = fg;
+  ctx.strokeRect(plot.x + 0.5, plot.y + 0.5, plot.w, plot.h);
+  ctx.fillStyle = fg;
+  ctx.textAlign = "center";
+  ctx.textBaseline = "top";
+  for (const t of xt.ticks) ctx.fillText(formatTick(t, xt.step), toPx(t), plot.y + plot.h + 6);
+  ctx.textAlign = "right";
+  ctx.textBaseline = "middle";
+  for (const t of yt.ticks) ctx.fillText(formatTick(t, yt.step), plot.x - 6, toPy(t));
+
+  if (!s || s.n === 0) {
+    ctx.textAlign = "center";
+    ctx.fillText("waiting for points…", plot.x + plot.w / 2, plot.y + plot.h / 2);
+    return f;
+  }
+
+  ctx.save();
+  ctx.beginPath();
+  ctx.rect(plot.x, plot.y, plot.w, plot.h);
+  ctx.clip();
+  const v = s.vdim;
+  for (let d = 0; d < v; d++) {
+    const color = PALETTE[d % PALETTE.length];
+    const pts = decimate(s, d, x0, x1, Math.ceil(plot.w), toPy, plot.x);
+    ctx.strokeStyle = color;
+    ctx.lineWidth = 1.5;
+    ctx.beginPath();
+    let pen = false;
+    for (let i = 0; i < pts.length; i += 2) {
+      const px = pts[i];
+      const py = pts[i + 1];
+      if (Number.isNaN(px)) {
+        pen = false;
+        continue;
+      }
+      if (pen) ctx.lineTo(px, py);
+      else ctx.moveTo(px, py);
+      pen = true;
+    }
+    ctx.stroke();
+    if (s.n <= MAX_MARKERS) {
+      ctx.fillStyle = color;
+      for (let i = 0; i < s.n; i++) {
+        const y = s.ys[i * v + d];
+        if (Number.isFinite(y)) ctx.fillRect(toPx(s.xs[i]) - 1.5, toPy(y) - 1.5, 3, 3);
+      }
+    }
+  }
+  // Newest points: red rings (at most a few hundred, so huge first chunks stay fast).
+  ctx.strokeStyle = NEWEST_COLOR;
+  ctx.lineWidth = 1.25;
+  const k = Math.min(s.newestX.length, 500);
+  ctx.beginPath();
+  for (let i = 0; i < k; i++) {
+    const px = toPx(s.newestX[i]);
+    for (let d = 0; d < v; d++) {
+      const y = s.newestY[i * v + d];
+      if (!Number.isFinite(y)) continue;
+      const py = toPy(y);
+      ctx.moveTo(px + 3.5, py);
+      ctx.arc(px, py, 3.5, 0, 2 * Math.PI);
+    }
+  }
+  ctx.stroke();
+  ctx.restore();
+  return f;
+}
+
+/** Grid of `count` cells (small multiples) filling `width`. */
+export function gridCells(count: number, width: number): { cells: Rect[]; height: number } {
+  if (count <= 1) return { cells: [{ x: 0, y: 0, w: width, h: 320 }], height: 320 };
+  const cols = Math.min(count, Math.max(1, Math.min(4, Math.ceil(Math.sqrt(count)), Math.floor(width / 220))));
+  const rows = Math.ceil(count / cols);
+  const w = width / cols;
+  const h = 200;
+  const cells: Rect[] = [];
+  for (let i = 0; i < count; i++) cells.push({ x: (i % cols) * w, y: Math.floor(i / cols) * h, w, h });
+  return { cells, height: rows * h };
+}

@@ -1,0 +1,57 @@
+"""``notebook_extension()``: prepare a kernel for adaptive_nb's widgets and learner plots."""
+
+from __future__ import annotations
+
+import warnings
+
+__all__ = ["in_ipykernel", "notebook_extension"]
+
+_enabled = False
+
+
+def in_ipykernel() -> bool:
+    """Return True inside any ipykernel-based front end (JupyterLab, Notebook, VS Code, Colab, ...).
+
+    The reference library accepts only a shell whose class is exactly ``ZMQInteractiveShell``,
+    which rejects subclasses such as Colab's; what matters is that a kernel carries comms.
+    """
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    shell = get_ipython()
+    return shell is not None and getattr(shell, "kernel", None) is not None
+
+
+def notebook_extension(*, _inline_js: bool = True) -> None:
+    """Enable live widgets and holoviews plotting in this notebook. Safe to call more than once.
+
+    The live widgets are anywidgets and need nothing loaded. For ``learner.plot()``, holoviews'
+    bokeh backend is loaded with BokehJS *inlined* into the notebook (nothing is fetched from the
+    internet, so it works offline, e.g. on cluster login nodes).
+
+    Raises
+    ------
+    RuntimeError
+        When not running inside an IPython kernel (use the widgets from a Jupyter notebook).
+    """
+    global _enabled  # noqa: PLW0603 - module state, as in the reference library
+    if not in_ipykernel():
+        msg = (
+            '"adaptive.notebook_extension()" may only be run from a Jupyter notebook '
+            "(an IPython kernel); in a script, use adaptive.BlockingRunner or runner.task."
+        )
+        raise RuntimeError(msg)
+    try:
+        import holoviews
+    except ModuleNotFoundError:
+        warnings.warn(
+            "holoviews is not installed, so learner.plot() is disabled "
+            "(pip install 'adaptive_nb[plot]'); live_info and live_plot still work.",
+            RuntimeWarning,
+            stacklevel=2,
+        )
+    else:
+        # Re-run every call: the page's JS is gone after the notebook is reopened.
+        holoviews.extension("bokeh", logo=False, inline=_inline_js)
+    _enabled = True

@@ -1,0 +1,135 @@
+"""``LiveInfo``: a runner's status, progress, errors and a Cancel button."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import math
+import time
+from typing import Any
+
+import anywidget
+import traitlets
+
+from adaptive_nb.notebook._common import STATIC, check_ipykernel, runner_task, task_failure
+from adaptive_nb.notebook._poller import Poller, format_exception
+
+__all__ = ["LiveInfo", "live_info"]
+
+
+def _finite_or_none(value: float | None) -> float | None:
+    if value is None:
+        return None
+    value = float(value)
+    return value if math.isfinite(value) else None
+
+
+class LiveInfo(anywidget.AnyWidget):
+    """Live status of a runner: status, elapsed time, points, loss, overhead, failures, Cancel.
+
+    Created by ``runner.live_info()``. A poller task on the kernel's event loop reads
+    ``runner.snapshot()`` every ``update_interval`` seconds and sends it in one message; it sends a
+    final update when the runner ends and then stops.
+
+    Parameters
+    ----------
+    runner
+        An ``adaptive_nb.Runner`` whose task runs on this kernel's event loop.
+    update_interval
+        Seconds between updates.
+    """
+
+    _esm = STATIC / "live_info.js"
+    _snapshot = traitlets.Dict().tag(sync=True)
+    _clicks = traitlets.Int(0).tag(sync=True)  # Cancel clicks; setting it cancels the runner
+    _error = traitlets.Unicode("").tag(sync=True)  # poller / click-handler errors
+
+    def __init__(self, runner: Any, *, update_interval: float = 0.1) -> None:
+        super().__init__()
+        check_ipykernel()
+        self.runner = runner
+        self._task = runner_task(runner)
+        self._seq = 0
+        self._ack = 0  # seq of the last update a front end has drawn
+        self.poller = Poller(self, self._task, update_interval)
+        self.observe(self._on_click, names="_clicks")
+        self.on_msg(self._on_front_end_msg)
+        self._push(final=self._task.done())
+        self.poller.start(name=f"adaptive_nb.live_info-{id(self):x}")
+
+    # -- PolledWidget ----------------------------------------------------------------------
+    def _lag(self) -> int:
+        return self._seq - self._ack
+
+    def _push(self, *, final: bool) -> bool:
+        snap = self.runner.snapshot()
+        error = snap.error
+        if final and error is None:
+            exc = task_failure(self._task)
+            if exc is not None:  # the runner crashed without saying why in its snapshot
+                error = format_exception(exc)
+        self._seq += 1
+        state = {
+            "status": str(snap.status),
+            "elapsed_time": float(snap.elapsed_time),
+            "npoints": int(snap.npoints),
+            "loss": _finite_or_none(snap.loss),
+            "overhead": float(snap.overhead),
+            "n_pending": int(snap.n_pending),
+            "n_failed": int(snap.n_failed),
+            "last_traceback": snap.last_traceback,
+            "error": error,
+            "last_save_time": snap.last_save_time,
+            "last_save_error": snap.last_save_error,
+            "seq": self._seq,
+            "sent_ms": time.time() * 1000.0,
+        }
+        with self.hold_sync():
+            self._snapshot = state
+        return True
+
+    def _show_error(self, text: str) -> None:
+        self._error = text
+
+    def _on_stopped(self, reason: str) -> None:
+        # Cancelled poller (e.g. kernel shutdown): show the last state and say updates stopped.
+        with contextlib.suppress(Exception):
+            self._push(final=True)
+
+    # -- front-end events ------------------------------------------------------------------
+    # The front end sends events as custom messages, never trait syncs: see live_info.ts.
+    def _on_front_end_msg(self, _widget: Any, content: dict[str, Any], _buffers: Any) -> None:
+        kind = content.get("type")
+        if kind == "cancel":
+            self._clicks += 1
+        elif kind == "ack":
+            self._ack = max(self._ack, int(content.get("seq", 0)))
+
+    def _on_click(self, change: dict[str, Any]) -> None:
+        try:
+            self.runner.cancel()
+        except Exception as exc:  # shown, never swallowed
+            self._error = f"Cancel failed:\n{format_exception(exc)}"
+
+    @property
+    def task(self) -> asyncio.Task[None] | None:
+        """The poller task (ends after the runner's final update)."""
+        return self.poller.task
+
+
+def live_info(runner: Any, *, update_interval: float = 0.1) -> None:
+    """Display a :class:`LiveInfo` widget for ``runner`` in the current cell.
+
+    Like the reference library, this displays the widget itself and returns ``None``, so it can
+    be followed by ``runner.live_plot()`` in the same cell.
+
+    Parameters
+    ----------
+    runner
+        The runner to watch.
+    update_interval
+        Seconds between updates.
+    """
+    from IPython.display import display
+
+    display(LiveInfo(runner, update_interval=update_interval))  # type: ignore[no-untyped-call]

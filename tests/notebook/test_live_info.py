@@ -1,0 +1,144 @@
+"""LiveInfo with real runners: what it shows, Cancel, errors, back-off."""
+
+import asyncio
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from conftest import front_end_message
+
+import adaptive_nb as adaptive
+from adaptive_nb.notebook import LiveInfo
+from adaptive_nb.runner import SequentialExecutor
+
+
+def slow(x: float) -> float:
+    time.sleep(0.002)
+    return x**2
+
+
+def test_shows_fresh_snapshot_and_final_state(run) -> None:
+    async def main() -> tuple[dict, float]:
+        learner = adaptive.Learner1D(lambda x: x**3, bounds=(-1, 1))
+        runner = adaptive.Runner(learner, npoints_goal=60, executor=SequentialExecutor())
+        w = LiveInfo(runner, update_interval=0.01)
+        await runner.task
+        await asyncio.wait_for(w.task, 1)
+        return w._snapshot, learner.loss()
+
+    snap, loss = run(main())
+    assert snap["status"] == "finished"
+    assert snap["npoints"] == 60
+    assert snap["loss"] == pytest.approx(loss)  # fresh, not a cached value
+    assert snap["error"] is None
+    assert snap["n_failed"] == 0
+    assert snap["seq"] >= 1
+
+
+def test_clicking_cancel_cancels_the_runner_within_0_2_s(run) -> None:
+    async def main() -> tuple[str, str, float]:
+        learner = adaptive.Learner1D(slow, bounds=(-1, 1))
+        with ThreadPoolExecutor(2) as ex:
+            runner = adaptive.Runner(learner, executor=ex)  # no goal: runs until cancelled
+            w = LiveInfo(runner, update_interval=0.05)
+            await asyncio.sleep(0.1)
+            t0 = time.monotonic()
+            w._clicks = 1  # as the front end's trait sync would set it
+            status_now = runner.status()
+            await asyncio.wait({runner.task}, timeout=1)
+            await asyncio.wait_for(w.task, 1)
+            return status_now, w._snapshot["status"], time.monotonic() - t0
+
+    status_now, shown, dt = run(main())
+    assert status_now == "cancelled"
+    assert shown == "cancelled"
+    assert dt < 0.2
+
+
+def test_cancel_message_from_the_browser(run) -> None:
+    async def main() -> tuple[int, str]:
+        learner = adaptive.Learner1D(slow, bounds=(-1, 1))
+        with ThreadPoolExecutor(2) as ex:
+            runner = adaptive.Runner(learner, executor=ex)
+            w = LiveInfo(runner, update_interval=0.05)
+            await asyncio.sleep(0.05)
+            front_end_message(w, {"type": "cancel"})
+            await asyncio.wait_for(w.task, 1)
+            return w._clicks, runner.status()
+
+    clicks, status = run(main())
+    assert clicks == 1
+    assert status == "cancelled"
+
+
+def test_failed_runner_is_shown_with_traceback(run) -> None:
+    def boom(x: float) -> float:
+        if x > 0.5:
+            raise ValueError(f"bad x={x}")
+        return x
+
+    async def main() -> dict:
+        learner = adaptive.Learner1D(boom, bounds=(-1, 1))
+        runner = adaptive.Runner(learner, npoints_goal=100, executor=SequentialExecutor())
+        w = LiveInfo(runner, update_interval=0.01)
+        await asyncio.wait({runner.task})
+        await asyncio.wait_for(w.task, 1)
+        return w._snapshot
+
+    snap = run(main())
+    assert snap["status"] == "failed"
+    assert "EvaluationError" in snap["error"]
+    assert snap["n_failed"] >= 1
+    assert "ValueError: bad x=" in snap["last_traceback"]
+
+
+def test_an_error_inside_the_poller_is_shown(run) -> None:
+    async def main() -> str:
+        learner = adaptive.Learner1D(slow, bounds=(-1, 1))
+        with ThreadPoolExecutor(2) as ex:
+            runner = adaptive.Runner(learner, executor=ex)
+            w = LiveInfo(runner, update_interval=0.01)
+
+            def broken() -> None:
+                raise RuntimeError("snapshot exploded")
+
+            runner.snapshot = broken  # type: ignore[method-assign]
+            await asyncio.wait_for(w.task, 1)
+            runner.cancel()
+            return w._error
+
+    err = run(main())
+    assert "RuntimeError: snapshot exploded" in err
+    assert "Traceback" in err
+
+
+def test_backs_off_without_acks_and_resumes_with_them(run) -> None:
+    async def main() -> tuple[int, int, int]:
+        learner = adaptive.Learner1D(slow, bounds=(-1, 1))
+        with ThreadPoolExecutor(2) as ex:
+            runner = adaptive.Runner(learner, executor=ex)
+            w = LiveInfo(runner, update_interval=0.01)
+            await asyncio.sleep(0.5)  # ~50 ticks, nobody acknowledging
+            sent_unacked = w._seq
+            front_end_message(w, {"type": "ack", "seq": w._seq})  # a browser comes back
+            before = w._seq
+            for _ in range(20):
+                await asyncio.sleep(0.01)
+                front_end_message(w, {"type": "ack", "seq": w._seq})
+            resumed = w._seq - before
+            runner.cancel()
+            await asyncio.wait_for(w.task, 1)
+            return sent_unacked, w.poller.skipped, resumed
+
+    sent_unacked, skipped, resumed = run(main())
+    assert sent_unacked <= 12  # 1 + max_lag at full rate, then a few exponential probes
+    assert skipped >= 30
+    assert resumed >= 10
+
+
+def test_runner_without_asyncio_task_is_refused() -> None:
+    class NotARunner:
+        task = None
+
+    with pytest.raises(TypeError, match=r"live widgets need an `adaptive\.Runner`"):
+        LiveInfo(NotARunner())

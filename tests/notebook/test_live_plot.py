@@ -1,0 +1,220 @@
+"""LivePlot with real learners: only new points are sent, views, resync, names, plotters."""
+
+import asyncio
+import json
+from operator import itemgetter
+
+import numpy as np
+import pytest
+from conftest import front_end_message
+
+import adaptive_nb as adaptive
+from adaptive_nb import notebook_integration
+from adaptive_nb.notebook import LivePlot
+from adaptive_nb.runner import SequentialExecutor
+
+
+def decode(messages):
+    """Points per panel, in the order received, from append/full messages."""
+    got: dict[int, list[np.ndarray]] = {}
+    for content, bufs in messages:
+        for k, h in enumerate(content["series"]):
+            x = np.frombuffer(bufs[2 * k], "<f8")
+            y = np.frombuffer(bufs[2 * k + 1], "<f8").reshape(h["n"], h["vdim"])
+            assert len(x) == h["n"]
+            if content["type"] == "full":
+                got[h["i"]] = []
+            got.setdefault(h["i"], []).append(np.column_stack([x, y]))
+    return {i: np.concatenate(v) for i, v in got.items()}
+
+
+async def finished_runner(learner, n):
+    runner = adaptive.Runner(learner, npoints_goal=n, executor=SequentialExecutor())
+    await runner.task
+    return runner
+
+
+def test_sends_each_point_once_in_tell_order(run, sent) -> None:
+    async def main():
+        learner = adaptive.Learner1D(np.sin, bounds=(-3, 3))
+        runner = await finished_runner(learner, 40)
+        w = LivePlot(runner, update_interval=0.01)
+        await asyncio.wait_for(w.task, 1)
+        # the learner keeps growing (e.g. told by hand): the next update has only the new points
+        xs = np.linspace(-2.9, 2.9, 25) + 1e-3  # none of them already in the learner
+        learner.tell_many(xs, np.sin(xs))
+        assert w._push(final=False)
+        assert not w._push(final=False)  # nothing new, nothing sent
+        return learner, w
+
+    learner, w = run(main())
+    appends = sent.of_type("append")
+    assert [m[0]["series"][0]["start"] for m in appends] == [0, 40]
+    assert [m[0]["series"][0]["n"] for m in appends] == [40, 25]
+    pts = decode(appends)[0]
+    x, y = learner._data_arrays_since(0)
+    np.testing.assert_array_equal(pts[:, 0], x)
+    np.testing.assert_array_equal(pts[:, 1], y)
+    assert w._panels == [{"title": "", "kind": "1d", "bounds": [-3.0, 3.0]}]
+    assert w._status == "live"
+
+
+def test_bytes_per_update_scale_with_new_points_not_total(run, sent) -> None:
+    async def main():
+        learner = adaptive.Learner1D(np.sin, bounds=(-3, 3))
+        xs = np.random.default_rng(0).uniform(-3, 3, 20_000)
+        learner.tell_many(xs, np.sin(xs))
+        runner = await finished_runner(learner, 20_000)
+        w = LivePlot(runner)
+        await asyncio.wait_for(w.task, 1)
+        sizes = []
+        for _ in range(3):
+            before = w.bytes_sent
+            new = np.random.default_rng(100 + len(sizes)).uniform(-3, 3, 100)
+            learner.tell_many(new, np.sin(new))
+            w._push(final=False)
+            sizes.append(w.bytes_sent - before)
+        return sizes
+
+    sizes = run(main())
+    for size in sizes:
+        assert 100 * 16 <= size < 100 * 16 + 400  # 100 new (x, y) float64 pairs + a JSON header
+
+
+def test_vector_output_has_one_column_per_dimension(run, sent) -> None:
+    async def main():
+        learner = adaptive.Learner1D(lambda x: [x, x**2, -x], bounds=(-1, 1))
+        runner = await finished_runner(learner, 30)
+        w = LivePlot(runner)
+        await asyncio.wait_for(w.task, 1)
+        return learner
+
+    learner = run(main())
+    (content, _), *_ = sent.of_type("append")
+    assert content["series"][0]["vdim"] == 3
+    pts = decode(sent.of_type("append"))[0]
+    _, y = learner._data_arrays_since(0)
+    np.testing.assert_array_equal(pts[:, 1:], y)
+
+
+def test_balancing_learner_gets_one_panel_per_child(run, sent) -> None:
+    async def main():
+        learners = [adaptive.Learner1D(lambda x, a=a: a * x, bounds=(-a, a)) for a in (1, 2, 3)]
+        bl = adaptive.BalancingLearner(learners)
+        runner = await finished_runner(bl, 60)
+        w = LivePlot(runner)
+        await asyncio.wait_for(w.task, 1)
+        return learners, w
+
+    learners, w = run(main())
+    assert [p["title"] for p in w._panels] == ["learner 0", "learner 1", "learner 2"]
+    assert [p["bounds"] for p in w._panels] == [[-1, 1], [-2, 2], [-3, 3]]
+    got = decode(sent.of_type("append"))
+    assert sorted(got) == [0, 1, 2]
+    for i, lrn in enumerate(learners):
+        assert len(got[i]) == lrn.npoints
+
+
+def test_data_saver_shows_its_inner_learner(run, sent) -> None:
+    async def main():
+        inner = adaptive.Learner1D(lambda x: {"y": x**2, "extra": "kept"}, bounds=(0, 2))
+        saver = adaptive.DataSaver(inner, arg_picker=itemgetter("y"))
+        runner = await finished_runner(saver, 20)
+        w = LivePlot(runner)
+        await asyncio.wait_for(w.task, 1)
+        return inner, w
+
+    inner, w = run(main())
+    assert w._panels[0]["bounds"] == [0.0, 2.0]
+    assert len(decode(sent.of_type("append"))[0]) == inner.npoints == 20
+
+
+def test_resync_sends_everything_sent_so_far(run, sent) -> None:
+    async def main():
+        learner = adaptive.Learner1D(np.cos, bounds=(0, 1))
+        runner = await finished_runner(learner, 15)
+        w = LivePlot(runner)
+        await asyncio.wait_for(w.task, 1)
+        front_end_message(w, {"type": "resync"})  # a second tab / a reloaded page
+        return learner
+
+    learner = run(main())
+    (content, bufs), *_ = sent.of_type("full")
+    assert content["series"][0]["start"] == 0
+    assert content["series"][0]["n"] == learner.npoints
+    assert np.frombuffer(bufs[0], "<f8").tolist() == learner._data_arrays_since(0)[0].tolist()
+
+
+def test_same_name_replaces_the_old_live_plot(run, sent) -> None:
+    async def main():
+        learner = adaptive.Learner1D(np.sin, bounds=(-1, 1))
+        runner = adaptive.Runner(learner, executor=SequentialExecutor())  # runs until cancelled
+        first = LivePlot(runner, update_interval=0.01, name="p")
+        await asyncio.sleep(0.03)
+        second = LivePlot(runner, update_interval=0.01, name="p")
+        await asyncio.sleep(0.03)
+        state = (
+            first.task.done(),
+            first._status,
+            notebook_integration.active_plotting_tasks.get("p") is second.task,
+        )
+        front_end_message(second, {"type": "stop"})  # the stop button
+        await asyncio.sleep(0.01)
+        runner.cancel()
+        return state, second
+
+    (first_done, first_status, registered), second = run(main())
+    assert first_done
+    assert first_status == "live plot stopped"
+    assert registered
+    assert second._status == "live plot stopped"
+    assert "p" not in notebook_integration.active_plotting_tasks
+
+
+def test_custom_plotter_is_rendered_as_bokeh_json_and_bokehjs_ships_offline(run, sent) -> None:
+    calls = []
+
+    def plotter(learner):
+        calls.append(learner.npoints)
+        if len(calls) == 1:
+            raise ZeroDivisionError("first call fails")
+        return learner.plot()
+
+    async def main():
+        learner = adaptive.Learner1D(np.sin, bounds=(-1, 1))
+        runner = await finished_runner(learner, 20)
+        w = LivePlot(runner, plotter=plotter)
+        err_after_first = w._error
+        await asyncio.wait_for(w.task, 5)
+        front_end_message(w, {"type": "need_bokeh"})
+        return w, err_after_first
+
+    w, err_after_first = run(main())
+    assert "ZeroDivisionError: first call fails" in err_after_first
+    assert w._error == ""  # cleared by the next good render
+    assert w._mode == "bokeh"
+    doc = json.loads(w._bokeh_item)
+    assert doc["seq"] >= 1
+    assert "doc" in doc["item"]
+    (content, bufs), *_ = sent.of_type("bokeh_js")
+    assert content["version"] == w._bokeh_version
+    assert len(bufs[0]) > 500_000
+    assert b"Bokeh" in bufs[0][:5000] or b"bokeh" in bufs[0][:5000]
+
+
+def test_learner_without_view_or_plot_is_refused(run) -> None:
+    class Opaque:
+        npoints = 0
+
+    async def main():
+        fut = asyncio.get_running_loop().create_future()
+
+        class R:
+            learner = Opaque()
+            task = fut
+
+        with pytest.raises(TypeError, match="pass plotter="):
+            LivePlot(R())
+        fut.cancel()
+
+    run(main())

@@ -1,0 +1,306 @@
+"""Runners on real executors: loky, stdlib pools, dask, ipyparallel and MPI (all on 127.0.0.1)."""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures as cf
+import functools
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+import time
+from collections.abc import Callable, Coroutine, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from adaptive_nb import Learner1D
+from adaptive_nb.runner import AsyncRunner, BlockingRunner, EvaluationError, SequentialExecutor
+from adaptive_nb.runner._executors import describe_executor
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def asyncio_test(fn: Callable[..., Coroutine[Any, Any, None]]) -> Callable[..., None]:
+    """Run an ``async def`` test in a fresh event loop (no pytest-asyncio needed)."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> None:
+        asyncio.run(fn(*args, **kwargs))
+
+    return wrapper
+
+
+def square(x: float) -> float:
+    return x**2
+
+
+def nap_square(x: float) -> float:
+    time.sleep(0.005)
+    return x**2
+
+
+def check_data(learner: Learner1D, function: Callable[[float], float] = square) -> None:
+    assert learner.data
+    assert all(y == function(x) for x, y in learner.data.items())
+    assert not learner.pending_points
+
+
+# -- local executors --------------------------------------------------------------------------
+
+
+def test_default_executor_runs_lambdas() -> None:
+    learner = Learner1D(lambda x: x**2, (-1, 1))  # only works because loky uses cloudpickle
+    runner = BlockingRunner(learner, npoints_goal=30)
+    assert runner.status() == "finished"
+    assert type(runner.executor).__module__.startswith("loky")
+    check_data(learner)
+
+
+@asyncio_test
+async def test_default_executor_async_runner() -> None:
+    runner = AsyncRunner(Learner1D(lambda x: x**2, (-1, 1)), npoints_goal=30)
+    await runner.task
+    check_data(runner.learner)
+
+
+def test_process_pool_executor() -> None:
+    with cf.ProcessPoolExecutor(2) as ex:
+        learner = Learner1D(nap_square, (-1, 1))
+        runner = BlockingRunner(learner, npoints_goal=40, executor=ex)
+    assert runner.status() == "finished"
+    check_data(learner, nap_square)
+
+
+def test_shutdown_executor() -> None:
+    ex = cf.ThreadPoolExecutor(2)
+    BlockingRunner(Learner1D(square, (-1, 1)), npoints_goal=5, executor=ex, shutdown_executor=True)
+    with pytest.raises(RuntimeError, match="shutdown"):
+        ex.submit(square, 1)
+
+
+def test_default_number_of_tasks() -> None:
+    assert describe_executor(SequentialExecutor()).default_ntasks(1) == 1
+    with cf.ThreadPoolExecutor(3) as threads:
+        info = describe_executor(threads)
+        assert info.nworkers() == 3
+        assert info.default_ntasks(info.nworkers()) == 3
+    with cf.ProcessPoolExecutor(2) as procs:
+        info = describe_executor(procs)
+        assert info.nworkers() == 2
+        assert info.default_ntasks(2) == 8  # queued points hide the round trip
+
+
+def test_unsupported_executor_is_explained() -> None:
+    with pytest.raises(TypeError, match=r"concurrent\.futures\.Executor"):
+        BlockingRunner(Learner1D(square, (-1, 1)), npoints_goal=3, executor=object())
+
+
+# -- dask -------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def dask_cluster() -> Iterator[Any]:
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(
+        n_workers=2,
+        threads_per_worker=1,
+        processes=True,
+        host="127.0.0.1",
+        dashboard_address=None,
+        silence_logs=40,
+    ) as cluster:
+        yield cluster
+
+
+@pytest.mark.cluster
+def test_dask_client(dask_cluster: Any) -> None:
+    from distributed import Client
+
+    with Client(dask_cluster) as client:
+        info = describe_executor(client)
+        assert info.nworkers() == 2
+        learner = Learner1D(lambda x: x**2, (-1, 1))
+        runner = BlockingRunner(learner, npoints_goal=40, executor=client)
+        assert runner.status() == "finished"
+        check_data(learner)
+
+        # a failure on a worker arrives with its traceback
+        def boom(x: float) -> float:
+            raise ValueError("dask boom")
+
+        with pytest.raises(EvaluationError, match="dask boom") as err:
+            BlockingRunner(Learner1D(boom, (-1, 1)), npoints_goal=5, executor=client)
+        assert isinstance(err.value.__cause__, ValueError)
+
+        async def cell() -> AsyncRunner:
+            runner = AsyncRunner(
+                Learner1D(lambda x: x**2, (-1, 1)), npoints_goal=30, executor=client
+            )
+            await runner.task
+            return runner
+
+        runner2 = asyncio.run(cell())
+        assert runner2.status() == "finished"
+        check_data(runner2.learner)
+
+
+@pytest.mark.cluster
+def test_dask_retries_evaluate_again(dask_cluster: Any, tmp_path: Path) -> None:
+    from distributed import Client
+
+    marker = tmp_path / "seen"
+    marker.mkdir()
+
+    def flaky(x: float) -> float:
+        # Fails the first time per point (state on disk: the workers are other processes).
+        path = marker / repr(x)
+        if not path.exists():
+            path.touch()
+            raise RuntimeError("first try fails")
+        return x**2
+
+    with Client(dask_cluster) as client:
+        learner = Learner1D(flaky, (-1, 1))
+        runner = BlockingRunner(learner, npoints_goal=10, executor=client, retries=1)
+    assert runner.status() == "finished"
+    assert learner.npoints >= 10
+    assert runner.failed == set()  # every point's second try succeeded
+    assert all("first try fails" in tb for _, tb in runner.tracebacks)
+
+
+@pytest.mark.cluster
+@asyncio_test
+async def test_dask_asynchronous_client(dask_cluster: Any) -> None:
+    from distributed import Client
+
+    # connect by address: a client on this loop (the cluster object runs on its own loop)
+    async with Client(dask_cluster.scheduler_address, asynchronous=True) as client:
+        runner = AsyncRunner(Learner1D(lambda x: x**2, (-1, 1)), npoints_goal=30, executor=client)
+        await runner.task
+        assert runner.status() == "finished"
+        check_data(runner.learner)
+        with pytest.raises(ValueError, match="asynchronous dask Client"):
+            BlockingRunner(Learner1D(square, (-1, 1)), npoints_goal=3, executor=client)
+
+
+# -- ipyparallel ------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def ipp_client() -> Iterator[Any]:
+    ipp = pytest.importorskip("ipyparallel")
+    cluster = ipp.Cluster(n=2, log_level=40)
+    client = cluster.start_and_connect_sync()
+    try:
+        client.wait_for_engines(2, timeout=90)
+        # The engines cannot import this test module: ship functions by value, as loky does.
+        client[:].use_cloudpickle()
+        yield client
+    finally:
+        client.close()
+        cluster.stop_cluster_sync()
+
+
+def make_slow_square() -> Callable[[float], float]:
+    # A closure: cloudpickle ships it by value (the engines cannot import this test module).
+    def slow_square(x: float) -> float:
+        import time
+
+        time.sleep(0.5)
+        return x**2
+
+    return slow_square
+
+
+@pytest.mark.cluster
+@pytest.mark.timeout(120)
+def test_ipyparallel_blocking_runner_ends(ipp_client: Any) -> None:
+    assert describe_executor(ipp_client).nworkers() == 2
+    learner = Learner1D(lambda x: x**2, (-1, 1))
+    runner = BlockingRunner(learner, npoints_goal=20, executor=ipp_client)
+    assert runner.status() == "finished"
+    check_data(learner)
+    # With slow evaluations still running at the end, the runner returns at once instead of
+    # waiting for (or hanging on) evaluations it cannot cancel.
+    t0 = time.monotonic()
+    learner = Learner1D(make_slow_square(), (-1, 1))
+    BlockingRunner(learner, npoints_goal=2, executor=ipp_client, ntasks=4)
+    assert time.monotonic() - t0 < 3
+    assert learner.npoints >= 2
+    assert not learner.pending_points
+
+
+@pytest.mark.cluster
+@pytest.mark.timeout(120)
+@asyncio_test
+async def test_ipyparallel_async_runner_cancel(ipp_client: Any) -> None:
+    runner = AsyncRunner(Learner1D(make_slow_square(), (-1, 1)), executor=ipp_client)
+    await asyncio.sleep(0.8)
+    t0 = time.monotonic()
+    runner.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await runner.task
+    assert time.monotonic() - t0 < 0.5
+    assert runner.status() == "cancelled"
+    assert not runner.learner.pending_points
+    runner = AsyncRunner(Learner1D(lambda x: x**2, (-1, 1)), npoints_goal=10, executor=ipp_client)
+    await runner.task
+    check_data(runner.learner)
+
+
+# -- MPI --------------------------------------------------------------------------------------
+
+MPI_SCRIPT = """
+import asyncio, time
+from mpi4py.futures import MPIPoolExecutor
+import adaptive_nb
+from adaptive_nb import Learner1D
+
+def g(x):
+    time.sleep(0.005)
+    return x**2
+
+if __name__ == "__main__":
+    with MPIPoolExecutor() as ex:
+        learner = Learner1D(g, (-1, 1))
+        runner = adaptive_nb.BlockingRunner(learner, npoints_goal=40, executor=ex)
+        ok = all(y == g(x) for x, y in learner.data.items()) and not learner.pending_points
+        print("blocking", runner.status(), learner.npoints >= 40, ok, flush=True)
+
+        async def main():
+            runner = adaptive_nb.Runner(Learner1D(g, (-1, 1)), npoints_goal=30, executor=ex)
+            await runner.task
+            print("async", runner.status(), runner.learner.npoints >= 30, flush=True)
+
+        asyncio.run(main())
+"""
+
+
+@pytest.mark.cluster
+@pytest.mark.timeout(180)
+def test_mpi_pool_executor(tmp_path: Path) -> None:
+    mpiexec = shutil.which("mpiexec")
+    if mpiexec is None:
+        pytest.skip(
+            "!!! MPI NOT TESTED: `mpiexec` is missing; install Open MPI (scripts/test.sh does: "
+            "apt-get install openmpi-bin libopenmpi-dev) !!!"
+        )
+    script = tmp_path / "mpi_script.py"
+    script.write_text(textwrap.dedent(MPI_SCRIPT))
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
+    cmd = [mpiexec, "-n", "3", sys.executable, "-m", "mpi4py.futures", str(script)]
+    if os.geteuid() == 0:
+        cmd[1:1] = ["--allow-run-as-root", "--oversubscribe"]
+    else:
+        cmd[1:1] = ["--oversubscribe"]
+    out = subprocess.run(
+        cmd, capture_output=True, text=True, env=env, timeout=150, check=False, cwd=tmp_path
+    )
+    assert out.returncode == 0, out.stdout + out.stderr
+    lines = out.stdout.splitlines()
+    assert "blocking finished True True" in lines, out.stdout + out.stderr
+    assert "async finished True" in lines, out.stdout + out.stderr
