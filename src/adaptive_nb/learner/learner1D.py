@@ -1685,6 +1685,10 @@ class Learner1D(BaseLearner):
         for x, y in zip(self._log_x, self._log_y, strict=True):
             assert data[x] is y or np.array_equal(data[x], y, equal_nan=True)
         assert not (self.pending_points & data.keys()), "a point is both pending and evaluated"
+        if self._have_bounds:
+            assert lo in data
+            assert hi in data
+        assert self._fast_default == (self.loss_per_interval is default_loss and not self._vec)
         reals = sorted(x for x in data if lo <= x <= hi)
         assert sorted(self._y) == reals
         for x in reals:
