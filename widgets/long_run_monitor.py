@@ -69,7 +69,7 @@ class LongRunMonitor(pn.viewable.Viewer):
         super().__init__()
         self.runner = runner
         self.history = history
-        self.table = pn.pane.HTML("", margin=(4, 5), width=520)
+        self.table = pn.widgets.StaticText(value="", margin=(4, 5), width=520)  # see multi_runner
         self.cancel = pn.widgets.Button(label="cancel runner", width=120, color="danger")
         self.cancel.on_click(lambda _event: self._cancel())
         self.source = ColumnDataSource({"t": [], "loss": [], "npoints": []})
@@ -117,7 +117,7 @@ class LongRunMonitor(pn.viewable.Viewer):
         ]
         if snap.error:
             rows.append(("error", f'<span style="color:#d62728">{snap.error}</span>'))
-        self.table.object = (
+        self.table.value = (
             "<table>"
             + "".join(
                 f"<tr><th style='text-align:left;padding-right:1em'>{k}</th><td>{v}</td></tr>"

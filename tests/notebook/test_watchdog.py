@@ -209,3 +209,23 @@ def test_env_variable_configures_the_module_watchdog(monkeypatch: pytest.MonkeyP
     assert wd._settings_from_env() == (True, 0.5)
     monkeypatch.setenv("ADAPTIVE_NB_WATCHDOG", "nonsense")
     assert wd._settings_from_env() == (True, 2.0)
+
+
+def test_runner_that_ended_before_the_block_does_not_warn() -> None:
+    clock = FakeClock()
+    dog = Watchdog(threshold=1.0, clock=clock, start_thread=False)
+
+    async def scenario() -> None:
+        holder = TaskHolder(asyncio.create_task(_forever()))
+        dog.watch(holder)
+        holder.task.cancel()
+        await asyncio.sleep(0)  # the task ends, but no heartbeat has run since
+        assert holder.task.done()
+        clock.now += 5  # e.g. the next cell runs a BlockingRunner: blocking on purpose
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            dog.check()
+        assert caught == []
+        assert not dog.state().blocked
+
+    asyncio.run(scenario())

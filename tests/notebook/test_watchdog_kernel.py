@@ -182,18 +182,39 @@ def jupyter_lab(tmp: Path, nb: nbformat.NotebookNode) -> Iterator[str]:
                 server.kill()
 
 
-OPEN = """async () => { const app = window.jupyterapp; await app.started; await app.restored;
+# Every promise is raced against a deadline: Page.evaluate itself never times out.
+DEADLINE = "const deadline = (p, ms, what) => Promise.race([p, new Promise((_, no) => "
+DEADLINE += "setTimeout(() => no(new Error(what + ' timed out')), ms))]);"
+OPEN = (
+    "async () => {"
+    + DEADLINE
+    + """
+  const app = window.jupyterapp;
+  await deadline(Promise.all([app.started, app.restored]), 60000, 'lab start');
   const tick = () => new Promise(r => setTimeout(r, 100));
-  let panel; while (!(panel = app.shell.currentWidget)?.sessionContext) await tick();
-  await panel.context.ready; await panel.sessionContext.ready;
-  while (panel.sessionContext.session?.kernel?.status !== 'idle') await tick();
+  const t0 = Date.now(), late = () => Date.now() - t0 > 90000;
+  let panel; while (!(panel = app.shell.currentWidget)?.sessionContext) {
+    if (late()) throw new Error('no notebook panel'); await tick(); }
+  await deadline(Promise.all([panel.context.ready, panel.sessionContext.ready]), 60000, 'ready');
+  while (panel.sessionContext.session?.kernel?.status !== 'idle') {
+    if (late()) throw new Error('kernel not idle'); await tick(); }
   window.__panel = panel; }"""
-RUN = """async ([i, wait]) => { window.__panel.content.activeCellIndex = i;
-  const pr = window.jupyterapp.commands.execute('notebook:run-cell'); if (wait) await pr; }"""
+)
+RUN = (
+    "async ([i, wait]) => {"
+    + DEADLINE
+    + """
+  window.__panel.content.activeCellIndex = i;
+  const pr = window.jupyterapp.commands.execute('notebook:run-cell');
+  if (wait) await deadline(pr, 60000, 'cell ' + i); }"""
+)
 OUTPUT = """(i) => window.__panel.content.widgets[i].node
   .querySelector('.jp-OutputArea')?.textContent || ''"""
 BUSY_STATUS = "() => window.__panel.sessionContext.session.kernel.status"
-INTERRUPT = "async () => { await window.__panel.sessionContext.session.kernel.interrupt(); }"
+INTERRUPT = (
+    "async () => {" + DEADLINE + "await deadline("
+    "window.__panel.sessionContext.session.kernel.interrupt(), 30000, 'interrupt'); }"
+)
 
 
 @pytest.mark.browser
@@ -213,6 +234,7 @@ def test_warning_shows_in_the_running_cell_in_jupyterlab(kernel_env: None, tmp_p
             external: list[str] = []
             page.on("request", lambda r: external.append(r.url) if _external(r.url) else None)
             page.goto(url)
+            page.wait_for_function("() => window.jupyterapp !== undefined", timeout=60_000)
             page.evaluate(OPEN)
             page.evaluate(RUN, [0, True])
             assert "watching True" in page.evaluate(OUTPUT, 0)

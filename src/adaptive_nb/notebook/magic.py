@@ -4,7 +4,7 @@ Registered by ``%load_ext adaptive_nb``::
 
     %adaptive_run learner --npoints 200
     %adaptive_run learner --goal "lambda l: l.loss() < 0.01" --name r1 --interval 0.2
-    %adaptive_run learner --executor "concurrent.futures.ThreadPoolExecutor(2)" --no-plot
+    %adaptive_run learner --executor pool --no-plot      # pool = ThreadPoolExecutor(2), say
 
     %%adaptive_run learner --loss 0.01
     def f(x):

@@ -306,7 +306,10 @@ class Watchdog:
             now = self._clock()
             for lw in list(self._watches.values()):
                 lw.lag = max(0.0, now - lw.last_beat)
-                blocked = lw.lag > self.threshold
+                # Runners that ended after the last beat do not count: blocking the loop then
+                # stalls nothing (the next beat, whenever it comes, drops the watch).
+                active = any(_runner_active(r) for r in list(lw.runners))
+                blocked = active and lw.lag > self.threshold
                 if blocked != lw.blocked:
                     lw.blocked = blocked
                     changed = True
@@ -318,8 +321,9 @@ class Watchdog:
             self._notify()
 
     def _warn(self, lw: _LoopWatch) -> None:
-        n = sum(1 for r in list(lw.runners) if _runner_active(r))
-        kinds = sorted({type(getattr(r, "learner", None)).__name__ for r in list(lw.runners)})
+        active = [r for r in list(lw.runners) if _runner_active(r)]
+        n = len(active)
+        kinds = sorted({type(getattr(r, "learner", None)).__name__ for r in active})
         what = f"{n} runner{'s' if n != 1 else ''} ({', '.join(kinds)})" if kinds else "a runner"
         message = (
             f"The kernel's event loop has been blocked for {lw.lag:.1f} s while {what} "
