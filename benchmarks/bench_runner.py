@@ -227,7 +227,8 @@ def main() -> None:
         f"1. SequentialExecutor, trivial f, {n_seq} points: ref {seq['ref']:.0f} pts/s, "
         f"ours {seq['ours']:.0f} pts/s, ratio {seq['ours'] / seq['ref']:.2f}x (target >= 5x)"
     )
-    pool = bench_process_pool(trivial, n_pool, reps)
+    # the most load-sensitive measurement (a round trip per point): more repetitions
+    pool = bench_process_pool(trivial, n_pool, reps if args.quick else 5)
     print(
         f"2. ProcessPoolExecutor(2), trivial f, {n_pool} points: ref {pool['ref']:.0f} pts/s, "
         f"ours {pool['ours']:.0f} pts/s, ratio {pool['ours'] / pool['ref']:.2f}x "

@@ -83,6 +83,12 @@ class RunnerCore:
         How many times a failing point is re-submitted before it counts as failed.
     raise_if_retries_exceeded
         Raise :class:`EvaluationError` (ending the run) when a point has failed for good.
+
+    Notes
+    -----
+    Per point the core does O(1) bookkeeping plus the learner's own ``ask`` and ``tell``; the
+    goal is checked once per batch of results, not per point, so a goal that costs O(1) (as
+    ``loss_goal`` does with Learner1D) keeps the whole loop O(1) per point.
     """
 
     def __init__(
