@@ -151,7 +151,12 @@ export function render({ model, el }: RenderProps<LiveInfoState>): () => void {
     // Tell the kernel this update was drawn, so it can back off when nobody is draining.
     if (typeof s.seq === "number" && s.seq > acked) {
       acked = s.seq;
-      root.dataset.latencyMs = String(Date.now() - (s.sent_ms ?? Date.now()));
+      const latency = Date.now() - (s.sent_ms ?? Date.now());
+      root.dataset.latencyMs = String(latency);
+      // kernel -> page latency of each update, for benchmarks/bench_widgets.py (last 1000)
+      const hist: number[] = ((window as any).__adaptiveNbInfoLatency ??= []);
+      hist.push(latency);
+      if (hist.length > 1000) hist.shift();
       root.dataset.seq = String(s.seq);
       model.send({ type: "ack", seq: s.seq });
     }

@@ -79,7 +79,15 @@ export function initialize({ model }: { model: Model<LivePlotState> }): void {
   storeFor(model);
 }
 
-type Stats = { renders: number; lastRenderMs: number; maxRenderMs: number; lastLatencyMs: number };
+/** Page-wide render statistics (read by benchmarks/bench_widgets.py and the browser tests). */
+type Stats = {
+  renders: number;
+  lastRenderMs: number;
+  maxRenderMs: number;
+  lastLatencyMs: number;
+  renderMs: number[]; // last 1000 render times
+  points: number[]; // points drawn in those renders
+};
 
 export function render({ model, el }: RenderProps<LivePlotState>): () => void {
   const store = storeFor(model);
@@ -121,6 +129,8 @@ export function render({ model, el }: RenderProps<LivePlotState>): () => void {
     lastRenderMs: NaN,
     maxRenderMs: 0,
     lastLatencyMs: NaN,
+    renderMs: [],
+    points: [],
   });
 
   const draw = () => {
@@ -147,8 +157,15 @@ export function render({ model, el }: RenderProps<LivePlotState>): () => void {
     stats.lastRenderMs = ms;
     stats.maxRenderMs = Math.max(stats.maxRenderMs, ms);
     stats.lastLatencyMs = store.lastLatencyMs;
+    const npoints = store.series.reduce((a, s) => a + (s?.n ?? 0), 0);
+    stats.renderMs.push(ms);
+    stats.points.push(npoints);
+    if (stats.renderMs.length > 1000) {
+      stats.renderMs.shift();
+      stats.points.shift();
+    }
     root.dataset.renderMs = ms.toFixed(2);
-    root.dataset.npoints = String(store.series.reduce((a, s) => a + (s?.n ?? 0), 0));
+    root.dataset.npoints = String(npoints);
   };
   const schedule = () => {
     if (!scheduled) scheduled = requestAnimationFrame(draw);

@@ -11,6 +11,7 @@ import contextlib
 import json
 import os
 import secrets
+import signal
 import socket
 import subprocess
 import sys
@@ -139,7 +140,9 @@ def jupyter_server(tmp: Path, flavor: str) -> Iterator[Server]:
             try:
                 srv.wait(15)
             except subprocess.TimeoutExpired:
-                srv.kill()
+                # its own session (start_new_session): the group is the server and its kernels
+                os.killpg(srv.pid, signal.SIGKILL)
+                srv.wait(5)
 
 
 WAIT_KERNEL_JS = """async () => {
