@@ -58,7 +58,11 @@ def test_warns_once_per_blocked_episode_with_fake_clock() -> None:
         assert "await runner.task" in text
         assert "BlockingRunner" in text
         assert caught[0].filename == __file__  # points at the user's code, not the library
-        assert dog.state().blocked
+        state = dog.state()
+        assert state.blocked
+        assert state.n_blocks == 1
+        assert state.last_block_time is not None
+        assert state.last_block_duration == pytest.approx(2.1)
         assert wd.KernelBlockedWarning is KernelBlockedWarning
         assert [s.blocked for s in seen] == [True]
 
@@ -67,9 +71,11 @@ def test_warns_once_per_blocked_episode_with_fake_clock() -> None:
         dog.check()
         assert not dog.state().blocked
         assert [s.blocked for s in seen] == [True, False]
+        assert dog.state().last_block_duration == pytest.approx(2.1)  # kept after the episode
         clock.now += 3
         with pytest.warns(KernelBlockedWarning):
             dog.check()
+        assert dog.state().n_blocks == 2
 
         holder.task.cancel()
         await asyncio.sleep(dog.period * 2)  # the next beat sees no active runner and stops

@@ -89,6 +89,13 @@ class WatchdogState:
         Seconds since the last heartbeat of the most lagging watched loop (0 when not watching).
     n_runners
         Number of watched, still active runners.
+    n_blocks
+        Blocked episodes seen since the process started (each warned once).
+    last_block_time
+        ``time.time()`` when the most recent episode was noticed, or ``None``.
+    last_block_duration
+        How long the most recent episode lasted, in seconds (so far, while it lasts), to within
+        one check period.
     """
 
     enabled: bool
@@ -97,6 +104,9 @@ class WatchdogState:
     blocked: bool
     lag: float
     n_runners: int
+    n_blocks: int = 0
+    last_block_time: float | None = None
+    last_block_duration: float = 0.0
 
 
 Listener = Callable[[WatchdogState], None]
@@ -178,6 +188,9 @@ class Watchdog:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._listeners: list[Listener] = []
+        self._n_blocks = 0
+        self._last_block_time: float | None = None
+        self._last_block_duration = 0.0
 
     # -- configuration ---------------------------------------------------------------------------
 
@@ -310,11 +323,15 @@ class Watchdog:
                 # stalls nothing (the next beat, whenever it comes, drops the watch).
                 active = any(_runner_active(r) for r in list(lw.runners))
                 blocked = active and lw.lag > self.threshold
+                if blocked:
+                    self._last_block_duration = lw.lag
                 if blocked != lw.blocked:
                     lw.blocked = blocked
                     changed = True
                     if blocked:
                         newly_blocked.append(lw)
+                        self._n_blocks += 1
+                        self._last_block_time = time.time()
         for lw in newly_blocked:
             self._warn(lw)
         if changed:
@@ -361,6 +378,9 @@ class Watchdog:
                 blocked=any(lw.blocked for lw in watches),
                 lag=lag,
                 n_runners=n,
+                n_blocks=self._n_blocks,
+                last_block_time=self._last_block_time,
+                last_block_duration=self._last_block_duration,
             )
 
     def _notify(self) -> None:
