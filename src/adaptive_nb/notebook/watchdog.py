@@ -10,8 +10,8 @@ How it works
   watched runner is active. Each beat records the time.
 * A **daemon thread** compares that time with the clock. When the loop has not ticked for
   ``threshold`` seconds it issues one :class:`KernelBlockedWarning` pointing at the line the loop
-  thread is stuck on (the user's cell), and tells the listeners (the live_info widget shows
-  "kernel blocked"). ipykernel's output is delivered by its IOPub thread, so the warning reaches
+  thread is stuck on (the user's cell), and tells the listeners (a widget can show "kernel
+  blocked"). ipykernel's output is delivered by its IOPub thread, so the warning reaches
   the blocked cell while it is still running. When the loop ticks again the episode ends; a later
   block warns again.
 * **No cost when idle**: when the last watched runner ends, the heartbeat stops and the thread
@@ -535,8 +535,9 @@ def kernel_blocked() -> bool:
 def add_listener(listener: Listener) -> Callable[[], None]:
     """Call ``listener(state)`` on the watchdog thread when the loop becomes blocked or free.
 
-    This is how live_info shows "kernel blocked": its own poller runs on the blocked loop and
-    cannot notice. See :meth:`Watchdog.add_listener`.
+    This is how a widget can show "kernel blocked": its own poller runs on the blocked loop and
+    cannot notice. Setting a synced trait from the listener reaches the page, because ipykernel
+    sends comm messages from its IOPub thread. See :meth:`Watchdog.add_listener`.
 
     Parameters
     ----------
