@@ -22,6 +22,7 @@ export interface Snapshot {
 export interface LiveInfoState {
   _snapshot: Partial<Snapshot>;
   _error: string;
+  _blocked: string;
 }
 
 const CSS = `
@@ -37,6 +38,7 @@ const CSS = `
 .anb-cancel:disabled { opacity: .5; cursor: default; }
 .anb-error { color: #c62828; white-space: pre-wrap; margin: 4px 0 0; font: 12px/1.3 var(--jp-code-font-family, monospace); max-height: 18em; overflow: auto; }
 .anb-info details summary { cursor: pointer; color: #c62828; }
+.anb-blocked { margin-top: 4px; padding: 3px 6px; background: #fff3cd; color: #7a4b00; border-left: 3px solid #d97706; max-width: 36em; }
 `;
 
 function row(table: HTMLTableElement, key: string, cls: string): HTMLTableCellElement {
@@ -79,6 +81,9 @@ export function render({ model, el }: RenderProps<LiveInfoState>): () => void {
   const runError = document.createElement("pre");
   runError.className = "anb-error anb-runner-error";
   root.appendChild(runError);
+  const blocked = document.createElement("div");
+  blocked.className = "anb-blocked";
+  root.appendChild(blocked);
   const widgetError = document.createElement("pre");
   widgetError.className = "anb-error anb-widget-error";
   root.appendChild(widgetError);
@@ -137,6 +142,9 @@ export function render({ model, el }: RenderProps<LiveInfoState>): () => void {
     const werr = model.get("_error") ?? "";
     widgetError.textContent = werr ? `live_info error: ${werr}` : "";
     widgetError.style.display = werr ? "" : "none";
+    const blockedText = model.get("_blocked") ?? "";
+    blocked.textContent = blockedText ? `⚠ ${blockedText}` : "";
+    blocked.style.display = blockedText ? "" : "none";
     const running = st === "running";
     button.style.display = running ? "" : "none";
     if (!running) button.disabled = false;
@@ -150,10 +158,12 @@ export function render({ model, el }: RenderProps<LiveInfoState>): () => void {
   };
   model.on("change:_snapshot", sync);
   model.on("change:_error", sync);
+  model.on("change:_blocked", sync);
   sync();
   return () => {
     model.off("change:_snapshot", sync);
     model.off("change:_error", sync);
+    model.off("change:_blocked", sync);
     button.removeEventListener("click", onClick);
   };
 }

@@ -37,9 +37,3 @@ def sent(monkeypatch: pytest.MonkeyPatch) -> Sent:
 
     monkeypatch.setattr(LivePlot, "send", send)
     return rec
-
-
-def front_end_message(widget: Any, content: dict[str, Any]) -> None:
-    """Deliver a custom message as if the browser had sent it (ipywidgets' comm path)."""
-    data = {"method": "custom", "content": content}
-    widget._handle_msg({"content": {"data": data}, "buffers": []})

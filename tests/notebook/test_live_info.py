@@ -2,10 +2,11 @@
 
 import asyncio
 import time
+import warnings
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from conftest import front_end_message
+from widget_helpers import front_end_message
 
 import adaptive_nb as adaptive
 from adaptive_nb.notebook import LiveInfo
@@ -142,3 +143,34 @@ def test_runner_without_asyncio_task_is_refused() -> None:
 
     with pytest.raises(TypeError, match=r"live widgets need an `adaptive\.Runner`"):
         LiveInfo(NotARunner())
+
+
+def test_shows_kernel_blocked_while_a_cell_blocks_the_loop(run) -> None:
+    from adaptive_nb.notebook import watchdog
+
+    before = watchdog.state()
+    watchdog.configure(threshold=0.2, only_in_kernel=False)
+
+    async def main() -> tuple[str, str]:
+        learner = adaptive.Learner1D(slow, bounds=(-1, 1))
+        with ThreadPoolExecutor(2) as ex:
+            runner = adaptive.Runner(learner, executor=ex)
+            w = LiveInfo(runner, update_interval=0.05)
+            await asyncio.sleep(0.1)
+            time.sleep(0.7)  # the mistake: a synchronous wait on the kernel's loop
+            during = w._blocked  # set by the watchdog thread while the loop was stuck
+            await asyncio.sleep(0.4)
+            after = w._blocked
+            runner.cancel()
+            await asyncio.wait_for(w.task, 1)
+            return during, after
+
+    try:
+        with warnings.catch_warnings(record=True):
+            warnings.simplefilter("always")
+            during, after = run(main())
+    finally:
+        watchdog.configure(threshold=before.threshold, only_in_kernel=True)
+    assert "kernel blocked" in during
+    assert "await runner.task" in during
+    assert after == ""

@@ -6,7 +6,7 @@ from operator import itemgetter
 
 import numpy as np
 import pytest
-from conftest import front_end_message
+from widget_helpers import front_end_message
 
 import adaptive_nb as adaptive
 from adaptive_nb import notebook_integration

@@ -4,15 +4,31 @@ from __future__ import annotations
 
 import asyncio
 import warnings
+import weakref
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
-__all__ = ["STATIC", "check_ipykernel", "runner_task", "task_failure"]
+__all__ = ["STATIC", "check_ipykernel", "live_widgets", "register", "runner_task", "task_failure"]
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
 
 _ipykernel_checked = False
+_WIDGETS: weakref.WeakSet[Any] = weakref.WeakSet()
+
+
+def register(widget: Any) -> None:
+    """Remember a live widget (weakly), for :func:`live_widgets`."""
+    _WIDGETS.add(widget)
+
+
+def live_widgets(runner: Any = None) -> list[Any]:
+    """Return the live widgets (``LiveInfo``/``LivePlot``) of ``runner``, or of all runners.
+
+    ``runner.live_info()`` displays its widget and returns ``None`` (as in the reference
+    library); this is how to get hold of it, e.g. to read ``widget.task``.
+    """
+    return [w for w in list(_WIDGETS) if runner is None or w.runner is runner]
 
 
 def check_ipykernel() -> None:

@@ -11,7 +11,14 @@ from typing import Any
 import anywidget
 import traitlets
 
-from adaptive_nb.notebook._common import STATIC, check_ipykernel, runner_task, task_failure
+from adaptive_nb.notebook import watchdog
+from adaptive_nb.notebook._common import (
+    STATIC,
+    check_ipykernel,
+    register,
+    runner_task,
+    task_failure,
+)
 from adaptive_nb.notebook._poller import Poller, format_exception
 
 __all__ = ["LiveInfo", "live_info"]
@@ -43,11 +50,13 @@ class LiveInfo(anywidget.AnyWidget):
     _snapshot = traitlets.Dict().tag(sync=True)
     _clicks = traitlets.Int(0).tag(sync=True)  # Cancel clicks; setting it cancels the runner
     _error = traitlets.Unicode("").tag(sync=True)  # poller / click-handler errors
+    _blocked = traitlets.Unicode("").tag(sync=True)  # set by the watchdog thread
 
     def __init__(self, runner: Any, *, update_interval: float = 0.1) -> None:
         super().__init__()
         check_ipykernel()
         self.runner = runner
+        register(self)
         self._task = runner_task(runner)
         self._seq = 0
         self._ack = 0  # seq of the last update a front end has drawn
@@ -55,7 +64,12 @@ class LiveInfo(anywidget.AnyWidget):
         self.observe(self._on_click, names="_clicks")
         self.on_msg(self._on_front_end_msg)
         self._push(final=self._task.done())
-        self.poller.start(name=f"adaptive_nb.live_info-{id(self):x}")
+        task = self.poller.start(name=f"adaptive_nb.live_info-{id(self):x}")
+        # The poller runs on the event loop, so it cannot notice that the loop is blocked; the
+        # watchdog's thread can, and tells us (setting a trait from a thread is fine here: the
+        # IOPub thread sends it).
+        remove = watchdog.add_listener(self._on_watchdog)
+        task.add_done_callback(lambda _: remove())
 
     # -- PolledWidget ----------------------------------------------------------------------
     def _lag(self) -> int:
@@ -95,6 +109,14 @@ class LiveInfo(anywidget.AnyWidget):
         # Cancelled poller (e.g. kernel shutdown): show the last state and say updates stopped.
         with contextlib.suppress(Exception):
             self._push(final=True)
+
+    def _on_watchdog(self, state: watchdog.WatchdogState) -> None:
+        self._blocked = (
+            f"kernel blocked for more than {state.threshold:g} s: a cell keeps the event loop "
+            "busy, so the runner and this widget cannot progress (use `await runner.task`)"
+            if state.blocked
+            else ""
+        )
 
     # -- front-end events ------------------------------------------------------------------
     # The front end sends events as custom messages, never trait syncs: see live_info.ts.

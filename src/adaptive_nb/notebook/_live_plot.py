@@ -33,7 +33,7 @@ import traitlets
 from adaptive_nb import notebook_integration
 from adaptive_nb.learner.balancing_learner import BalancingLearner
 from adaptive_nb.learner.data_saver import DataSaver
-from adaptive_nb.notebook._common import STATIC, check_ipykernel, runner_task
+from adaptive_nb.notebook._common import STATIC, check_ipykernel, register, runner_task
 from adaptive_nb.notebook._poller import Poller, format_exception
 
 __all__ = ["LivePlot", "live_plot"]
@@ -136,6 +136,7 @@ class LivePlot(anywidget.AnyWidget):
         super().__init__()
         check_ipykernel()
         self.runner = runner
+        register(self)
         self.plotter = plotter
         self.name = name
         self.normalize = normalize

@@ -118,6 +118,7 @@ class RunnerCore:
         self._closed = False
         self.wake: Callable[[], None] = lambda: None
         self.function_time = 0.0  # summed submit->done latency of successful evaluations
+        self.latency: float | None = None  # moving average of submit->done, in seconds
         self.last_traceback: str | None = None
         self.exhausted = False  # the learner had no point to give and nothing was in flight
 
@@ -208,6 +209,8 @@ class RunnerCore:
                 raise EvaluationError(self._id_to_point[pid], tb) from e
             return
         self.function_time += dt
+        latency = self.latency
+        self.latency = dt if latency is None else 0.9 * latency + 0.1 * dt
         if pid in self._to_retry:
             del self._to_retry[pid]
             self._tracebacks.pop(pid, None)

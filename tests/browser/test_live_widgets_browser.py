@@ -1,0 +1,173 @@
+"""live_info and live_plot in JupyterLab 4 and Notebook 7, in headless Chromium.
+
+One server per flavor for the module; one notebook (and kernel) per test.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from jupyter_harness import (
+    Server,
+    cell_output,
+    jupyter_server,
+    open_notebook,
+    run_cell,
+    shutdown_kernel,
+)
+
+pytestmark = pytest.mark.browser
+
+SETUP = """
+import asyncio, time
+from concurrent.futures import ThreadPoolExecutor
+import adaptive_nb as adaptive
+
+def f(x, offset=0.123):
+    time.sleep(0.003)
+    a = 0.01
+    return x + a**2 / (a**2 + (x - offset) ** 2)
+"""
+
+COUNT_INK_JS = """(canvas) => {
+  const ctx = canvas.getContext('2d');
+  const d = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
+  let ink = 0;
+  for (let i = 0; i < d.length; i += 4) if (d[i] < 200 || d[i + 1] < 200 || d[i + 2] < 200) ink++;
+  return ink;
+}"""
+
+
+# Click Cancel and record (in the page, without polling delays) when the status shows it.
+CLICK_AND_WATCH_JS = """() => {
+  const status = document.querySelector('.anb-status');
+  new MutationObserver((_, obs) => {
+    if (status.dataset.status !== 'cancelled') return;
+    window.__anbCancelledAt = Date.now();
+    obs.disconnect();
+  }).observe(status, { attributes: true, childList: true, subtree: true });
+  const t = Date.now();
+  document.querySelector('.anb-cancel').click();
+  return t;
+}"""
+
+
+@pytest.fixture(scope="module", params=["lab", "notebook"])
+def server(request: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    with jupyter_server(tmp_path_factory.mktemp(f"jupyter-{request.param}"), request.param) as srv:
+        yield srv
+
+
+def _assert_offline_and_clean(page: Any) -> None:
+    assert page.external() == [], f"requests left 127.0.0.1: {page.external()}"
+    ours = [e for e in page.errors if re.search(r"anb|live_|adaptive|Bokeh", e)]
+    assert ours == [], ours
+
+
+def test_live_info_updates_and_cancel_works_while_a_cell_awaits(
+    server: Server, page: Any, artifacts: Path
+) -> None:
+    url = server.write_notebook(
+        "live_info.ipynb",
+        [
+            SETUP + "learner = adaptive.Learner1D(f, bounds=(-1, 1))\n"
+            "runner = adaptive.Runner(learner, executor=ThreadPoolExecutor(2))\n"
+            "cancelled_at = []\n"
+            "runner.task.add_done_callback(lambda t: cancelled_at.append(time.time()))",
+            "runner.live_info(update_interval=0.1)\nrunner.live_plot(update_interval=0.2)",
+            "await runner.task",
+            "print('REPORT', runner.status(), repr(cancelled_at[0]), learner.npoints)",
+        ],
+    )
+    pg = page.page
+    assert open_notebook(pg, url) == "idle"
+    run_cell(pg, 0)
+    run_cell(pg, 1)
+    pg.wait_for_selector(".anb-info .anb-npoints", timeout=30_000)
+    first = pg.inner_text(".anb-npoints")
+    pg.wait_for_function(
+        f"() => document.querySelector('.anb-npoints').textContent !== {first!r}", timeout=10_000
+    )
+    assert pg.inner_text(".anb-status").strip().lower() == "running"
+    # the canvas has drawn: plenty of non-white pixels once points have arrived
+    pg.wait_for_function("() => Number(document.querySelector('.anb-plot')?.dataset.npoints) > 50")
+    canvas = pg.locator(".anb-canvas")
+    assert canvas.evaluate(COUNT_INK_JS) > 1000
+    # hover read-out of (x, y)
+    box = canvas.bounding_box()
+    pg.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    pg.wait_for_selector(".anb-hover", state="visible", timeout=5_000)
+    assert re.search(r"x = -?[\d.e-]+\s+y = -?[\d.e-]+", pg.inner_text(".anb-hover"))
+
+    run_cell(pg, 2, wait=False)  # `await runner.task`: the kernel is busy from here on
+    time.sleep(0.7)
+    t_click = pg.evaluate(CLICK_AND_WATCH_JS)
+    pg.wait_for_function("() => window.__anbCancelledAt", timeout=5_000)
+    t_dom = pg.evaluate("() => window.__anbCancelledAt")
+    pg.wait_for_function("() => window.__panel.sessionContext.session.kernel.status === 'idle'")
+    run_cell(pg, 3)
+    report = cell_output(pg, 3)
+    match = re.search(r"REPORT (\w+) ([\d.]+) (\d+)", report)
+    assert match, report
+    assert match.group(1) == "cancelled"
+    kernel_ms, dom_ms = float(match.group(2)) * 1000 - t_click, t_dom - t_click
+    print(
+        f"[{server.flavor}] Cancel click -> runner cancelled in the kernel after "
+        f"{kernel_ms:.0f} ms, shown in the page after {dom_ms:.0f} ms"
+    )
+    assert kernel_ms < 200  # the runner is cancelled in the kernel within 0.2 s
+    assert dom_ms < 1000
+    assert "CancelledError" in cell_output(pg, 2)  # `await runner.task` ended by the click
+    pg.wait_for_selector(".anb-plot-status:has-text('runner cancelled')", timeout=5_000)
+    pg.locator(".jp-Notebook").screenshot(path=str(artifacts / f"live_info-{server.flavor}.png"))
+    _assert_offline_and_clean(page)
+    shutdown_kernel(pg)
+
+
+def test_balancing_small_multiples_and_custom_plotter_render_offline(
+    server: Server, page: Any, artifacts: Path
+) -> None:
+    url = server.write_notebook(
+        "live_plot.ipynb",
+        [
+            SETUP + "adaptive.notebook_extension()  # holoviews + BokehJS inline: still offline\n"
+            "learners = [adaptive.Learner1D(lambda x, a=a: [a * x**2, a * x**3],"
+            " bounds=(-1, 1)) for a in (1, 2, 3)]\n"
+            "bl = adaptive.BalancingLearner(learners)\n"
+            "runner = adaptive.Runner(bl, npoints_goal=150, executor=ThreadPoolExecutor(2))\n"
+            "runner.live_plot(update_interval=0.1, name='grid')",
+            "learner = adaptive.Learner1D(f, bounds=(-1, 1))\n"
+            "runner2 = adaptive.Runner(learner, npoints_goal=40, executor=ThreadPoolExecutor(2))\n"
+            "runner2.live_plot(plotter=lambda l: l.plot(), update_interval=0.2, name='hv')",
+            "await runner.task; await runner2.task\nprint('DONE', bl.npoints)",
+        ],
+    )
+    pg = page.page
+    assert open_notebook(pg, url) == "idle"
+    run_cell(pg, 0)
+    run_cell(pg, 1)
+    run_cell(pg, 2)
+    total = int(re.search(r"DONE (\d+)", cell_output(pg, 2)).group(1))
+    plot = pg.locator(".anb-plot").first
+    plot.wait_for(timeout=30_000)
+    pg.wait_for_function(
+        f"() => Number(document.querySelector('.anb-plot').dataset.npoints) === {total}",
+        timeout=10_000,
+    )
+    canvas = plot.locator(".anb-canvas")
+    assert canvas.evaluate("(c) => c.clientHeight") == 400  # 3 panels: 2 rows of 200 px
+    assert canvas.evaluate(COUNT_INK_JS) > 3000
+    # the holoviews figure, rendered by BokehJS that came from the kernel (no CDN)
+    bokeh_canvas = pg.locator(".anb-bokeh canvas").first
+    bokeh_canvas.wait_for(timeout=30_000)
+    pg.wait_for_function("() => window.Bokeh && window.Bokeh.version", timeout=10_000)
+    time.sleep(0.5)
+    assert bokeh_canvas.evaluate(COUNT_INK_JS) > 500
+    pg.locator(".jp-Notebook").screenshot(path=str(artifacts / f"live_plot-{server.flavor}.png"))
+    _assert_offline_and_clean(page)
+    shutdown_kernel(pg)
