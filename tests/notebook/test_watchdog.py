@@ -235,3 +235,25 @@ def test_runner_that_ended_before_the_block_does_not_warn() -> None:
         assert not dog.state().blocked
 
     asyncio.run(scenario())
+
+
+def test_runners_started_before_the_import_are_picked_up(monkeypatch: pytest.MonkeyPatch) -> None:
+    import adaptive_nb as adaptive
+    from adaptive_nb.runner import SequentialExecutor
+
+    watched: list[Any] = []
+    monkeypatch.setattr(wd._WATCHDOG, "watch", watched.append)
+    monkeypatch.setattr(wd, "_only_in_kernel", False)
+
+    async def scenario() -> None:
+        runner = adaptive.Runner(adaptive.Learner1D(abs, (-1, 1)), executor=SequentialExecutor())
+        assert watched == [runner]  # the runner-started hook
+        watched.clear()
+        wd._watch_active_runners()  # what importing the module does, e.g. via runner.live_info()
+        assert watched == [runner]
+        runner.cancel()
+        await asyncio.sleep(0.01)
+
+    asyncio.run(scenario())
+    wd._watch_active_runners()  # no running loop in this thread: nothing to schedule on
+    assert len(watched) == 1

@@ -461,7 +461,27 @@ def _on_runner_started(runner: Any) -> None:
         _WATCHDOG.watch(runner)
 
 
+def _watch_active_runners() -> None:
+    """Watch the runners that started before the notebook layer was imported.
+
+    A user may start a runner first and call ``runner.live_info()`` (which loads this module)
+    afterwards. Only runners on the event loop running in this thread are taken: the heartbeat
+    must be scheduled from the loop's own thread.
+    """
+    if not _WATCHDOG.enabled or (_only_in_kernel and not _in_ipython_kernel()):
+        return
+    loop = asyncio._get_running_loop()
+    if loop is None:
+        return
+    from adaptive_nb.runner import active_runners
+
+    for runner in active_runners():
+        if runner.task.get_loop() is loop:
+            _WATCHDOG.watch(runner)
+
+
 _hooks.add_runner_started_callback(_on_runner_started)
+_watch_active_runners()
 
 
 def get_watchdog() -> Watchdog:
