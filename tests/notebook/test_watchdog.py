@@ -257,3 +257,16 @@ def test_runners_started_before_the_import_are_picked_up(monkeypatch: pytest.Mon
     asyncio.run(scenario())
     wd._watch_active_runners()  # no running loop in this thread: nothing to schedule on
     assert len(watched) == 1
+
+
+def test_watch_of_a_closed_loop_is_dropped_so_the_thread_parks() -> None:
+    dog = Watchdog(threshold=1.0, clock=FakeClock(), start_thread=False)
+
+    async def scenario() -> None:
+        dog.watch(TaskHolder(asyncio.create_task(_forever())))
+
+    asyncio.run(scenario())  # cancels the task and closes the loop before any heartbeat
+    assert not dog.thread_parked
+    dog.check()
+    assert dog.thread_parked
+    assert not dog.state().watching

@@ -291,12 +291,17 @@ class Watchdog:
                 lw.handle = lw.loop.call_later(self.period, self._beat, lw)
                 return
             lw.handle = None
-            self._watches.pop(lw.loop, None)
-            if not self._watches:
-                self._armed.clear()
+            self._drop(lw)
         if lw.blocked:  # the episode ended together with the last runner
             lw.blocked = False
             self._notify()
+
+    def _drop(self, lw: _LoopWatch) -> None:
+        """Forget ``lw`` (caller holds the lock); park the thread when nothing is left."""
+        if self._watches.get(lw.loop) is lw:  # not a newer watch of the same loop
+            del self._watches[lw.loop]
+        if not self._watches:
+            self._armed.clear()
 
     def _unwatch_all(self) -> None:
         with self._lock:
@@ -322,6 +327,9 @@ class Watchdog:
                 # Runners that ended after the last beat do not count: blocking the loop then
                 # stalls nothing (the next beat, whenever it comes, drops the watch).
                 active = any(_runner_active(r) for r in list(lw.runners))
+                if not active and lw.loop.is_closed():  # e.g. asyncio.run() returned: no beat
+                    self._drop(lw)  # will ever come to drop it, so the thread would never park
+                    continue
                 blocked = active and lw.lag > self.threshold
                 if blocked:
                     self._last_block_duration = lw.lag
