@@ -1016,9 +1016,9 @@ print(learner.npoints, "points")""",
     (
         "md",
         """\
-**Do not need live updates?** Block on purpose: `BlockingRunner` runs its own loop until the goal
-and returns, and `adaptive.runner.simple` evaluates in this process, one point at a time. Neither
-triggers the watchdog.""",
+**Do not need live updates?** Block on purpose: `BlockingRunner` evaluates on its executor and
+returns when the goal is reached, and `adaptive.runner.simple` evaluates in this process, one
+point at a time. Neither triggers the watchdog: no `Runner` is waiting on the blocked loop.""",
     ),
     (
         "code",
