@@ -47,9 +47,17 @@ def watchdog_text() -> str:
         return "off"
     if state.blocked:
         return f"KERNEL BLOCKED for {state.lag:.1f} s"
-    if state.watching:
-        return f"ok (loop ticking; warns after {state.threshold:g} s)"
-    return f"idle (no watched runner; threshold {state.threshold:g} s)"
+    text = (
+        f"ok (loop ticking; warns after {state.threshold:g} s)"
+        if state.watching
+        else f"idle (no watched runner; threshold {state.threshold:g} s)"
+    )
+    if state.n_blocks and state.last_block_time is not None:
+        # The monitor itself runs on the event loop, so it cannot redraw during a block; it
+        # shows the record afterwards, which is what matters on a run that takes hours.
+        at = time.strftime("%H:%M:%S", time.localtime(state.last_block_time))
+        text += f"; blocked {state.n_blocks}x, last at {at} for {state.last_block_duration:.1f} s"
+    return text
 
 
 class LongRunMonitor(pn.viewable.Viewer):

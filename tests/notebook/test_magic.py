@@ -72,6 +72,7 @@ def test_help_prints_the_usage(ip: Any, capsys: pytest.CaptureFixture[str]) -> N
         ("no_such_learner", "cannot evaluate LEARNER 'no_such_learner': NameError"),
         ("forty_two", "LEARNER 'forty_two' is a int, not an adaptive_nb learner"),
         ("learner --goal 'oops", "No closing quotation"),
+        ("learner --npoints 5", "the live widgets need a Jupyter kernel"),  # a terminal shell
     ],
 )
 def test_bad_arguments_raise_a_usage_error(ip: Any, line: str, fragment: str) -> None:

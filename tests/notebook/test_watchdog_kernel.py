@@ -29,13 +29,9 @@ ROOT = Path(__file__).resolve().parents[2]
 BUSY = "while not runner.task.done(): pass"
 
 SETUP = """\
-%load_ext adaptive_nb
 import asyncio, time
 from concurrent.futures import ThreadPoolExecutor
 import adaptive_nb as adaptive
-from adaptive_nb.notebook import watchdog
-
-watchdog.configure(threshold=0.5)
 
 def f(x):
     time.sleep(0.005)
@@ -43,6 +39,10 @@ def f(x):
 
 learner = adaptive.Learner1D(f, bounds=(-1, 1))
 runner = adaptive.Runner(learner, executor=ThreadPoolExecutor(2))
+# The notebook layer loads only now (as with a late runner.live_info()): it must pick the
+# running runner up.
+from adaptive_nb.notebook import watchdog
+watchdog.configure(threshold=0.5)
 await asyncio.sleep(0.3)
 print("watching", watchdog.state().watching, "blocked", watchdog.state().blocked)"""
 

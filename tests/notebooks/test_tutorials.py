@@ -26,7 +26,7 @@ TUTORIALS = [
     "do-not-block-the-kernel",
     "magic",
 ]
-# Executed by the runner issue's own test (tests/test_advanced_topics_notebook.py).
+# Executed, with assertions on what it promises, by tests/notebooks/test_advanced_topics.py.
 TESTED_ELSEWHERE = {"advanced-topics"}
 
 

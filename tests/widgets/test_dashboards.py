@@ -245,3 +245,21 @@ def test_served_app_renders_offline_and_cancels(app: str, browser: Any, tmp_path
         except subprocess.TimeoutExpired:
             server.kill()
     assert "Traceback" not in log.read_text()
+
+
+def test_monitor_reports_the_watchdog_record(monkeypatch: pytest.MonkeyPatch) -> None:
+    monitor_module = _load("long_run_monitor")
+    from adaptive_nb.notebook import watchdog
+
+    base = {"enabled": True, "threshold": 2.0, "watching": True, "lag": 0.1, "n_runners": 1}
+    monkeypatch.setattr(watchdog, "state", lambda: watchdog.WatchdogState(blocked=False, **base))
+    assert monitor_module.watchdog_text() == "ok (loop ticking; warns after 2 s)"
+    at = time.mktime((2026, 1, 2, 3, 4, 5, 0, 0, -1))
+    record = watchdog.WatchdogState(
+        blocked=False, n_blocks=2, last_block_time=at, last_block_duration=5.25, **base
+    )
+    monkeypatch.setattr(watchdog, "state", lambda: record)
+    assert monitor_module.watchdog_text().endswith("blocked 2x, last at 03:04:05 for 5.2 s")
+    blocked = watchdog.WatchdogState(**{**base, "lag": 3.0}, blocked=True)
+    monkeypatch.setattr(watchdog, "state", lambda: blocked)
+    assert monitor_module.watchdog_text() == "KERNEL BLOCKED for 3.0 s"

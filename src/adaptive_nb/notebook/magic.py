@@ -142,8 +142,15 @@ class AdaptiveMagics(Magics):
             kind = type(learner).__name__
             msg = f"LEARNER {args.learner!r} is a {kind}, not an adaptive_nb learner"
             raise _usage_error(msg)
+        kwargs = self._runner_kwargs(args)
+        if getattr(self._ip, "kernel", None) is None:  # e.g. terminal IPython: no widgets there
+            msg = (
+                "the live widgets need a Jupyter kernel; in a terminal use "
+                "adaptive_nb.BlockingRunner(learner, ...) instead"
+            )
+            raise _usage_error(msg)
         try:
-            runner = adaptive_nb.Runner(learner, **self._runner_kwargs(args))
+            runner = adaptive_nb.Runner(learner, **kwargs)
         except (TypeError, ValueError) as e:  # the engine rejected the arguments
             msg = f"cannot start the runner: {e}"
             raise _usage_error(msg) from None
