@@ -926,7 +926,8 @@ while not runner.task.done():   # never do this
 The runner never finishes, because it never gets to run: this cell spins forever and you have to
 interrupt the kernel. adaptive_nb notices: while a runner is active, a **watchdog** checks that the
 loop keeps ticking, and after a couple of seconds without a tick it prints a `KernelBlockedWarning`
-into the blocked cell, with the fix. The `live_info` widget shows "kernel blocked" meanwhile.""",
+into the blocked cell, with the fix. (Live widgets freeze meanwhile: they update from the same
+loop. The long-run monitor dashboard keeps a record of blocked episodes.)""",
     ),
     (
         "code",
@@ -1015,9 +1016,9 @@ print(learner.npoints, "points")""",
     (
         "md",
         """\
-**Do not need live updates?** Block on purpose: `BlockingRunner` runs its own loop until the goal
-and returns, and `adaptive.runner.simple` evaluates in this process, one point at a time. Neither
-triggers the watchdog.""",
+**Do not need live updates?** Block on purpose: `BlockingRunner` evaluates on its executor and
+returns when the goal is reached, and `adaptive.runner.simple` evaluates in this process, one
+point at a time. Neither triggers the watchdog: no `Runner` is waiting on the blocked loop.""",
     ),
     (
         "code",

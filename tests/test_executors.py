@@ -304,3 +304,33 @@ def test_mpi_pool_executor(tmp_path: Path) -> None:
     lines = out.stdout.splitlines()
     assert "blocking finished True True" in lines, out.stdout + out.stderr
     assert "async finished True" in lines, out.stdout + out.stderr
+
+
+class _PoolLikeExecutor(cf.Executor):
+    """A generic executor (neither a stdlib thread pool nor sequential) backed by threads."""
+
+    def __init__(self, workers: int) -> None:
+        self._max_workers = workers
+        self._pool = cf.ThreadPoolExecutor(workers)
+
+    def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> cf.Future[Any]:
+        return self._pool.submit(fn, *args, **kwargs)
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        self._pool.shutdown(wait=wait, cancel_futures=cancel_futures)
+
+
+def test_short_evaluations_get_a_deeper_queue() -> None:
+    ex = _PoolLikeExecutor(2)
+    try:
+        quick = BlockingRunner(Learner1D(square, (-1, 1)), npoints_goal=200, executor=ex)
+        assert quick._auto_ntasks == 16  # 2 * (2 * 2 + 4): the round trip dominates
+
+        def slow(x: float) -> float:
+            time.sleep(0.02)
+            return x
+
+        slow_runner = BlockingRunner(Learner1D(slow, (-1, 1)), npoints_goal=20, executor=ex)
+        assert slow_runner._auto_ntasks == 8  # one queued point per worker, plus a few
+    finally:
+        ex.shutdown()

@@ -413,7 +413,16 @@ def test_sigkill_at_random_instants_never_tears_the_file(tmp_path: Path) -> None
     )
     assert zygote.stdin is not None
     assert zygote.stdout is not None
-    readline = zygote.stdout.readline
+
+    def read_until(prefix: bytes) -> bytes:
+        while True:
+            line = zygote.stdout.readline()  # type: ignore[union-attr]
+            if line.startswith(prefix):
+                return line
+            # a writer that died on its own (an exception, not our kill) fails the test here
+            assert line, "the zygote died"
+            assert not line.startswith(b"reaped"), f"the writer died before {prefix!r}"
+
     rng = random.Random(1234)
     npoints = 0
     kills = 30
@@ -423,22 +432,16 @@ def test_sigkill_at_random_instants_never_tears_the_file(tmp_path: Path) -> None
         for i in range(kills):
             zygote.stdin.write(b"fork\n")
             zygote.stdin.flush()
-            line = readline()
-            assert line.startswith(b"child"), line
-            pid = int(line.split()[1])
-            while not line.startswith(b"saved"):  # one complete save: old leftovers are gone
-                line = readline()
-                assert line, "the writer died before its first save"
-            save_seconds = float(line.split()[1])
+            pid = int(read_until(b"child").split()[1])
+            # one complete save: leftovers of dead writers are gone
+            save_seconds = float(read_until(b"saved").split()[1])
             if i % 3 == 0:  # anywhere: growing the learner, pickling, writing, renaming
                 time.sleep(rng.uniform(0.0, 0.05))
             else:  # at a random instant inside a save, where a torn file could happen
-                while readline().strip() != b"saving":
-                    pass
+                read_until(b"saving")
                 time.sleep(rng.uniform(0.0, save_seconds))
             os.kill(pid, signal.SIGKILL)
-            while readline().strip() != b"reaped":
-                pass
+            read_until(b"reaped")
             leftovers = temp_files(fname.parent)
             assert len(leftovers) <= 1, leftovers  # at most the one of the writer just killed
             mid_write += len(leftovers)

@@ -344,7 +344,8 @@ async def test_cancel_keeps_every_result_that_arrived() -> None:
         runner = AsyncRunner(new_learner(record), executor=ex, ntasks=4)
         await asyncio.sleep(0.05)
         # Block the loop: the workers finish what they have, the runner cannot collect it.
-        time.sleep(0.2)
+        while not all(fut.done() for fut, _ in runner.pending_points):
+            time.sleep(0.01)
         n_done = len(calls)
         runner.cancel()
         with pytest.raises(asyncio.CancelledError):
@@ -365,14 +366,19 @@ async def test_goal_reached_keeps_results_that_arrived_meanwhile() -> None:
             calls.append(x)
         return f(x)
 
+    runners: list[AsyncRunner] = []
+
     def slow_goal(learner: Learner1D) -> bool:
         if learner.npoints >= 5:
-            time.sleep(0.1)  # meanwhile the other evaluations finish
+            # The goal is met; meanwhile the other evaluations finish, uncollected.
+            while not all(fut.done() for fut, _ in runners[0].pending_points):
+                time.sleep(0.01)
             return True
         return False
 
     with cf.ThreadPoolExecutor(4) as ex:
-        runner = AsyncRunner(new_learner(record), goal=slow_goal, executor=ex, ntasks=4)
+        runners.append(AsyncRunner(new_learner(record), goal=slow_goal, executor=ex, ntasks=4))
+        runner = runners[0]
         await runner.task
     assert runner.status() == "finished"
     assert set(runner.learner.data) == set(calls)
@@ -389,14 +395,19 @@ async def test_cancel_of_unfinished_work_removes_pending_points() -> None:
 
     with cf.ThreadPoolExecutor(2) as ex:
         runner = AsyncRunner(new_learner(wait), executor=ex, ntasks=6)
-        await asyncio.sleep(0.05)
+        for _ in range(200):
+            await asyncio.sleep(0.01)
+            if runner.pending_points:
+                break
         assert len(runner.pending_points) == 6
         assert len(runner.learner.pending_points) == 6
         t0 = time.monotonic()
         runner.cancel()
+        assert runner.status() == "cancelled"  # at once
         with pytest.raises(asyncio.CancelledError):
             await runner.task
-        assert time.monotonic() - t0 < 0.2  # prompt: does not wait for running evaluations
+        # prompt: does not wait for the evaluations still running (they take 5 s)
+        assert time.monotonic() - t0 < 1.0
         assert not runner.learner.pending_points
         assert runner.snapshot().n_pending == 0
         gate.set()
@@ -427,7 +438,10 @@ async def test_snapshot_and_active_runners() -> None:
 
     with cf.ThreadPoolExecutor(2) as ex:
         runner = AsyncRunner(new_learner(wait), npoints_goal=4, executor=ex, ntasks=2)
-        await asyncio.sleep(0.02)
+        for _ in range(200):  # a loaded machine may take a while to start the task
+            await asyncio.sleep(0.01)
+            if runner.pending_points:
+                break
         assert runner in active_runners()
         snap = runner.snapshot()
         assert isinstance(snap, RunnerSnapshot)
@@ -586,7 +600,7 @@ async def test_periodic_saving_runs_off_the_loop_and_saves_at_the_end(tmp_path: 
         learner.save(fname)
 
     fname = tmp_path / "learner.p"
-    runner = AsyncRunner(new_learner(), npoints_goal=200, executor=SequentialExecutor())
+    runner = AsyncRunner(new_learner(), npoints_goal=2000, executor=SequentialExecutor())
     runner.start_periodic_saving({"fname": fname}, interval=0.01, method=save)
     await runner.task
     await runner.saving_task
@@ -605,7 +619,10 @@ async def test_periodic_saving_with_learner_save(tmp_path: Path) -> None:
     fname = tmp_path / "sub" / "saved.p"
     runner = AsyncRunner(new_learner(), executor=SequentialExecutor())
     runner.start_periodic_saving(save_kwargs={"fname": str(fname)}, interval=0.02)
-    await asyncio.sleep(0.1)
+    for _ in range(500):
+        await asyncio.sleep(0.01)
+        if fname.exists():
+            break
     assert fname.exists()
     runner.cancel()
     with pytest.raises(asyncio.CancelledError):
@@ -664,3 +681,200 @@ def test_public_names() -> None:
     assert adaptive_nb.Runner is AsyncRunner
     assert adaptive_nb.runner.SequentialExecutor is adaptive_nb.utils.SequentialExecutor
     assert callable(adaptive_nb.runner.active_runners)
+
+
+# -- other learners ---------------------------------------------------------------------------
+
+
+def test_balancing_learner_goals() -> None:
+    from functools import partial
+
+    children = [Learner1D(partial(lambda x, a: x + a, a=a), (-1, 1)) for a in (0, 1, 2)]
+    balancing = adaptive_nb.BalancingLearner(children)
+    runner = BlockingRunner(balancing, npoints_goal=10, executor=SequentialExecutor())
+    assert runner.status() == "finished"
+    assert all(child.npoints >= 10 for child in children)  # every child, as in the reference
+    balancing = adaptive_nb.BalancingLearner([Learner1D(f, (-1, 1)) for _ in range(2)])
+    BlockingRunner(balancing, loss_goal=0.05, executor=SequentialExecutor())
+    assert balancing.loss() <= 0.05
+
+
+@asyncio_test
+async def test_data_saver_with_async_runner() -> None:
+    def with_extra(x: float) -> dict[str, float]:
+        return {"y": f(x), "extra": 2 * x}
+
+    saver = adaptive_nb.DataSaver(Learner1D(with_extra, (-1, 1)), arg_picker=lambda d: d["y"])
+    with cf.ThreadPoolExecutor(2) as ex:
+        runner = AsyncRunner(saver, npoints_goal=20, executor=ex)
+        await runner.task
+    assert saver.learner.npoints >= 20
+    assert all(saver.extra_data[x]["extra"] == 2 * x for x in saver.learner.data)
+
+
+def test_runners_import_no_cluster_library() -> None:
+    code = textwrap.dedent(
+        """
+        import sys
+        import adaptive_nb
+        from adaptive_nb.runner import SequentialExecutor
+        learner = adaptive_nb.Learner1D(lambda x: x, (-1, 1))
+        adaptive_nb.BlockingRunner(learner, npoints_goal=5, executor=SequentialExecutor())
+        adaptive_nb.BlockingRunner(learner, npoints_goal=10)  # loky
+        print(*sorted({m.split(".")[0] for m in sys.modules}))
+        """
+    )
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+    )
+    loaded = set(out.stdout.split())
+    assert loaded.isdisjoint({"dask", "distributed", "ipyparallel", "mpi4py"}), loaded
+
+
+@asyncio_test
+async def test_live_info_terminal_and_stop_after(capsys: pytest.CaptureFixture[str]) -> None:
+    runner = AsyncRunner(
+        new_learner(),
+        goal=adaptive_nb.runner.stop_after(seconds=0.1),
+        executor=SequentialExecutor(),
+    )
+    printer = runner.live_info_terminal(update_interval=0.02, overwrite_previous=False)
+    await runner.task
+    await printer
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert len(lines) >= 2
+    assert lines[0].startswith("status: running")
+    assert lines[-1].startswith("status: finished")
+    assert "# of points:" in lines[-1]
+
+
+async def _notebook_integration_receives_the_runner(monkeypatch: pytest.MonkeyPatch) -> None:
+    from adaptive_nb import notebook_integration
+
+    calls: list[tuple[str, object, dict[str, object]]] = []
+    monkeypatch.setattr(
+        notebook_integration, "live_info", lambda r, **kw: calls.append(("info", r, kw))
+    )
+    monkeypatch.setattr(
+        notebook_integration, "live_plot", lambda r, **kw: calls.append(("plot", r, kw))
+    )
+    runner = AsyncRunner(new_learner(), npoints_goal=3, executor=SequentialExecutor())
+    runner.live_info()
+    runner.live_plot(update_interval=0.5, name="x")
+    await runner.task
+    assert calls == [
+        ("info", runner, {"update_interval": 0.1}),
+        (
+            "plot",
+            runner,
+            {"plotter": None, "update_interval": 0.5, "name": "x", "normalize": True},
+        ),
+    ]
+
+
+def test_live_info_and_live_plot_delegate_to_notebook_integration(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    asyncio.run(_notebook_integration_receives_the_runner(monkeypatch))
+
+
+@asyncio_test
+async def test_final_save_after_a_failure(tmp_path: Path) -> None:
+    fname = tmp_path / "failed.p"
+    runner = AsyncRunner(new_learner(fails_at_positive), executor=SequentialExecutor())
+    runner.start_periodic_saving({"fname": fname}, interval=60)  # only the final save is due
+    with pytest.raises(EvaluationError):
+        await runner.task
+    await runner.saving_task
+    assert runner.status() == "failed"
+    loaded = new_learner(fails_at_positive)
+    loaded.load(fname)
+    assert loaded.data == runner.learner.data
+    assert loaded.npoints > 0
+
+
+def test_blocking_runner_with_loky_inside_a_running_loop() -> None:
+    async def cell() -> BlockingRunner:
+        return BlockingRunner(Learner1D(lambda x: x**2, (-1, 1)), npoints_goal=20)
+
+    runner = asyncio.run(cell())
+    assert runner.status() == "finished"
+    assert all(y == x**2 for x, y in runner.learner.data.items())
+
+
+# -- the core, with hand-driven futures -------------------------------------------------------
+
+
+def _manual_core(learner: Learner1D, futures: list[cf.Future[float]]) -> Any:
+    from adaptive_nb.runner._core import RunnerCore
+
+    def submit(x: float) -> cf.Future[float]:
+        fut: cf.Future[float] = cf.Future()
+        fut.point = x  # type: ignore[attr-defined]
+        futures.append(fut)
+        return fut
+
+    return RunnerCore(
+        learner,
+        lambda lrn: False,
+        submit,
+        lambda: 3,
+        log=True,
+        retries=1,
+        raise_if_retries_exceeded=True,
+    )
+
+
+def test_core_finish_tells_arrived_results_and_forgets_the_rest() -> None:
+    learner = new_learner()
+    futures: list[cf.Future[float]] = []
+    core = _manual_core(learner, futures)
+    core.fill()
+    assert len(futures) == 3
+    assert len(learner.pending_points) == 3
+    futures[0].set_result(1.0)  # arrived (its callback ran)
+    futures[1].set_running_or_notify_cancel()  # running: cannot be cancelled
+    core.finish()
+    assert learner.data == {futures[0].point: 1.0}  # type: ignore[attr-defined]
+    assert not learner.pending_points
+    assert futures[2].cancelled()
+    assert not futures[1].cancelled()
+    futures[1].set_result(2.0)  # a late result is ignored, not an error
+    assert learner.npoints == 1
+    assert core.log[-1] == ("tell", futures[0].point, 1.0)  # type: ignore[attr-defined]
+
+
+def test_core_resubmits_futures_cancelled_behind_its_back() -> None:
+    learner = new_learner()
+    futures: list[cf.Future[float]] = []
+    core = _manual_core(learner, futures)
+    core.fill()
+    lost = futures[0]
+    lost.cancel()  # e.g. a dask worker died
+    assert core.has_results()
+    core.collect()
+    core.fill()
+    assert len(futures) == 4
+    assert futures[3].point == lost.point  # type: ignore[attr-defined]
+    assert [p for _, p in core.pending_points()].count(lost.point) == 1  # type: ignore[attr-defined]
+
+
+def test_core_retries_then_raises_with_the_point() -> None:
+    learner = new_learner()
+    futures: list[cf.Future[float]] = []
+    core = _manual_core(learner, futures)
+    core.fill()
+    point = futures[0].point  # type: ignore[attr-defined]
+    futures[0].set_exception(ValueError("first"))
+    core.collect()
+    assert core.to_retry() == [(point, 1)]
+    core.fill()
+    assert futures[3].point == point  # type: ignore[attr-defined]
+    futures[3].set_exception(ValueError("second"))
+    with pytest.raises(EvaluationError, match="second") as info:
+        core.collect()
+    assert info.value.point == point
+    assert isinstance(info.value.__cause__, ValueError)
+    assert core.failed() == [point]
+    assert core.to_retry() == []

@@ -144,3 +144,51 @@ def test_sequential_executor_map_is_lazy_and_ordered() -> None:
 def test_sequential_executor_pickles() -> None:
     ex = pickle.loads(pickle.dumps(SequentialExecutor()))
     assert ex.submit(abs, -2).result() == 2
+
+
+def test_restore_puts_learners_back() -> None:
+    from adaptive_nb import Learner1D
+
+    a, b = Learner1D(abs, (-1, 1)), Learner1D(abs, (-1, 1))
+    a.tell(0.0, 0.0)
+    before = (dict(a.data), set(a.pending_points), b.npoints)
+
+    def explore() -> None:
+        with utils.restore(a, b):
+            a.ask(5)
+            b.tell(0.5, 0.5)
+            raise RuntimeError("inside")
+
+    with pytest.raises(RuntimeError, match="inside"):
+        explore()
+    assert (dict(a.data), set(a.pending_points), b.npoints) == before
+    twin = Learner1D(abs, (-1, 1))
+    twin.tell(0.0, 0.0)
+    assert a.ask(3, tell_pending=False) == twin.ask(3, tell_pending=False)
+
+
+def test_copy_docstring_from() -> None:
+    def documented() -> None:
+        """The documentation."""
+
+    @utils.copy_docstring_from(documented)
+    def bare() -> int:
+        return 1
+
+    assert bare.__doc__ == "The documentation."
+    assert bare() == 1
+
+
+def test_dataframe_helpers_have_the_reference_names() -> None:
+    pd = pytest.importorskip("pandas")
+
+    def f(x: float, a: int = 2, b: str = "s") -> float:
+        return a * x
+
+    df = pd.DataFrame({"x": [0.0, 1.0]})
+    utils.assign_defaults(f, df)
+    assert list(df.columns) == ["x", "function.a", "function.b"]
+    df["function.a"] = 5
+    with pytest.warns(UserWarning, match=r"sets a=.*5"):
+        bound = utils.partial_function_from_dataframe(f, df)
+    assert bound(1.0) == 5

@@ -68,7 +68,7 @@ class BalancingGrid(pn.viewable.Viewer):
         self.children = list(children)
         self.labels = labels or [f"learner {i}" for i in range(len(self.children))]
         self.plots = [LearnerPlot(width=300, height=200) for _ in self.children]
-        self.summary = pn.pane.HTML("", margin=(4, 5))
+        self.summary = pn.widgets.StaticText(value="", margin=(4, 5))  # see multi_runner._Row
         self.cancel = pn.widgets.Button(label="cancel runner", width=120, color="danger")
         self.cancel.on_click(lambda _event: self._cancel())
         self.grid = pn.GridBox(*[p.pane for p in self.plots], ncols=ncols)
@@ -87,7 +87,7 @@ class BalancingGrid(pn.viewable.Viewer):
     def update(self) -> None:
         """Refresh the summary and every child's plot (called periodically)."""
         snap = self.runner.snapshot()
-        self.summary.object = (
+        self.summary.value = (
             f"{status_html(snap.status, 'balancing')} &nbsp; "
             f"{cell_html(str(snap.npoints), 'an-npoints', 'balancing')} points &nbsp; "
             f"loss {cell_html(fmt_loss(snap.loss), 'an-loss', 'balancing')} &nbsp; "

@@ -47,9 +47,17 @@ def watchdog_text() -> str:
         return "off"
     if state.blocked:
         return f"KERNEL BLOCKED for {state.lag:.1f} s"
-    if state.watching:
-        return f"ok (loop ticking; warns after {state.threshold:g} s)"
-    return f"idle (no watched runner; threshold {state.threshold:g} s)"
+    text = (
+        f"ok (loop ticking; warns after {state.threshold:g} s)"
+        if state.watching
+        else f"idle (no watched runner; threshold {state.threshold:g} s)"
+    )
+    if state.n_blocks and state.last_block_time is not None:
+        # The monitor itself runs on the event loop, so it cannot redraw during a block; it
+        # shows the record afterwards, which is what matters on a run that takes hours.
+        at = time.strftime("%H:%M:%S", time.localtime(state.last_block_time))
+        text += f"; blocked {state.n_blocks}x, last at {at} for {state.last_block_duration:.1f} s"
+    return text
 
 
 class LongRunMonitor(pn.viewable.Viewer):
@@ -69,7 +77,7 @@ class LongRunMonitor(pn.viewable.Viewer):
         super().__init__()
         self.runner = runner
         self.history = history
-        self.table = pn.pane.HTML("", margin=(4, 5), width=520)
+        self.table = pn.widgets.StaticText(value="", margin=(4, 5), width=520)  # see multi_runner
         self.cancel = pn.widgets.Button(label="cancel runner", width=120, color="danger")
         self.cancel.on_click(lambda _event: self._cancel())
         self.source = ColumnDataSource({"t": [], "loss": [], "npoints": []})
@@ -117,7 +125,7 @@ class LongRunMonitor(pn.viewable.Viewer):
         ]
         if snap.error:
             rows.append(("error", f'<span style="color:#d62728">{snap.error}</span>'))
-        self.table.object = (
+        self.table.value = (
             "<table>"
             + "".join(
                 f"<tr><th style='text-align:left;padding-right:1em'>{k}</th><td>{v}</td></tr>"

@@ -40,8 +40,10 @@ class _Row:
     def __init__(self, dashboard: MultiRunnerDashboard, key: str, runner: Any) -> None:
         self.runner = runner
         self.key = key
-        self.cells = [pn.pane.HTML("", width=w, margin=(4, 5)) for _, w in COLUMNS]
-        self.cells[0].object = cell_html(f"#{key} {describe(runner.learner)}", "an-name", key)
+        # StaticText, not pane.HTML: in a notebook, updating an HTML pane re-sends its stylesheets
+        # as CDN links (panel 1.9), which fail offline; a StaticText update sends only its text.
+        self.cells = [pn.widgets.StaticText(value="", width=w, margin=(4, 5)) for _, w in COLUMNS]
+        self.cells[0].value = cell_html(f"#{key} {describe(runner.learner)}", "an-name", key)
         self.show = pn.widgets.Button(label=f"show #{key}", width=80, color="light")
         self.cancel = pn.widgets.Button(label=f"cancel #{key}", width=90, color="danger")
         self.show.on_click(lambda _event: dashboard.select(key))
@@ -62,8 +64,8 @@ class _Row:
             cell_html(fmt_elapsed(snap.elapsed_time), "an-elapsed", self.key),
         ]
         for cell, text in zip(self.cells, texts, strict=True):
-            if text is not None and cell.object != text:
-                cell.object = text
+            if text is not None and cell.value != text:
+                cell.value = text
         self.cancel.disabled = snap.status != "running"
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import concurrent.futures as cf
+import contextlib
 import functools
 import itertools
 import os
@@ -10,13 +11,18 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, ParamSpec, TypeVar
 
 from adaptive_nb._persistence import LearnerFileError, read_data, write_data
+from adaptive_nb.learner._dataframe import assign_defaults, partial_function_from_dataframe
 
 __all__ = [
     "LearnerFileError",
     "SequentialExecutor",
+    "assign_defaults",
     "cache_latest",
+    "copy_docstring_from",
     "load",
     "named_product",
+    "partial_function_from_dataframe",
+    "restore",
     "save",
 ]
 
@@ -44,6 +50,50 @@ def named_product(**items: Sequence[Any]) -> list[dict[str, Any]]:
     """
     names = list(items)
     return [dict(zip(names, combo, strict=True)) for combo in itertools.product(*items.values())]
+
+
+@contextlib.contextmanager
+def restore(*learners: Any) -> Iterator[None]:
+    """Put the learners back into their current state when the ``with`` block ends.
+
+    Parameters
+    ----------
+    *learners
+        Learners whose state (``__getstate__``) is saved now and restored on exit, also when
+        the block raises.
+
+    Examples
+    --------
+    >>> with restore(learner):  # doctest: +SKIP
+    ...     learner.ask(10)  # explore without keeping the pending points
+    """
+    states = [learner.__getstate__() for learner in learners]
+    try:
+        yield
+    finally:
+        for state, learner in zip(states, learners, strict=True):
+            learner.__setstate__(state)
+
+
+def copy_docstring_from(other: Callable[..., Any]) -> Callable[[T], T]:
+    """Return a decorator that gives a function the docstring of ``other``.
+
+    Parameters
+    ----------
+    other
+        The function whose docstring is copied.
+
+    Returns
+    -------
+    Callable
+        The decorator; it returns the decorated function itself.
+    """
+
+    def decorator(method: T) -> T:
+        method.__doc__ = other.__doc__
+        return method
+
+    return decorator
 
 
 def cache_latest(f: Callable[..., T]) -> Callable[..., T]:

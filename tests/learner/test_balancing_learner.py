@@ -46,6 +46,7 @@ def run(learner, npoints: int, batch: int = 1, seed: int = 0) -> None:
         pending = pending[k:]
     for p in pending:
         learner.tell(p, learner.function(p))
+    learner._check_invariants()
 
 
 def state(learner: BalancingLearner):
@@ -255,6 +256,30 @@ def test_ask_does_not_rescan_unchanged_children() -> None:
     assert len(calls) <= 2 * 20  # one refresh after tell_pending, one after tell
 
 
+def test_loss_recomputes_only_changed_children() -> None:
+    learner = make(40)
+    run(learner, 200)
+    learner.loss()
+    learner.loss(real=False)
+    calls: list[int] = []
+    for i, lrn in enumerate(learner.learners):
+        original = lrn.loss
+
+        def counting(real=True, _orig=original, _i=i):
+            calls.append(_i)
+            return _orig(real)
+
+        lrn.loss = counting
+    assert learner.loss() == max(lrn.loss() for lrn in learner.learners)
+    calls.clear()
+    learner.loss()
+    learner.loss()
+    assert calls == []  # nothing changed: no child is asked
+    learner.tell((7, 0.123), learner.function((7, 0.123)))
+    learner.loss()
+    assert calls == [7]
+
+
 def test_exhausted_children_are_skipped() -> None:
     class Finite(Child):
         def ask(self, n, tell_pending=True):
@@ -292,6 +317,7 @@ def test_ask_without_tell_pending_is_pure(told, pending, n, strategy) -> None:
     before = state(learner)
     cycle_pos = learner._cycle_pos
     first = learner.ask(n, tell_pending=False)
+    learner._check_invariants()
     assert state(learner) == before
     assert learner._cycle_pos == cycle_pos
     assert learner.ask(n, tell_pending=False) == first
@@ -319,6 +345,7 @@ def test_interleaving_of_children_is_irrelevant(told, seed, strategy) -> None:
         i = seed.choice([i for i, q in queues.items() if q])
         order.append(queues[i].pop(0))
     shuffled.tell_many(order, [shuffled.function(p) for p in order])
+    shuffled._check_invariants()
     assert state(forward) == state(shuffled)
     assert forward.ask(3) == shuffled.ask(3)
 
@@ -634,3 +661,86 @@ def test_to_dataframe_and_back() -> None:
     bad.loc[0, "learner_index"] = 7
     with pytest.raises(IndexError, match="Learner index 7 in the DataFrame is out of range"):
         learner.new().load_dataframe(bad)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    told=st.lists(point_st, max_size=20, unique=True),
+    pending=st.lists(point_st, max_size=4, unique=True),
+    compress=st.booleans(),
+)
+def test_save_load_round_trips(told, pending, compress) -> None:
+    import tempfile
+
+    learner = make(3)
+    learner.tell_many(told, [learner.function(p) for p in told])
+    for p in pending:
+        if p not in learner.data:
+            learner.tell_pending(p)
+    with tempfile.TemporaryDirectory() as folder:
+        names = [Path(folder) / f"{i}.p" for i in range(3)]
+        learner.save(names, compress=compress)
+        loaded = make(3)
+        loaded.load(names)
+    loaded._check_invariants()
+    assert loaded.data == learner.data
+    assert loaded.pending_points == set()  # pending points are not data: they are not saved
+    twin = make(3)
+    twin.tell_many(told, [twin.function(p) for p in told])
+    assert state(loaded) == state(twin)
+
+
+def scaled(x: float, a: float, s: float) -> float:
+    return s * wave(x, a)
+
+
+@settings(max_examples=12, deadline=None)
+@given(
+    scales=st.lists(st.sampled_from([1e-3, 0.5, 7.0, 1e4]), min_size=3, max_size=3),
+    strategy=st.sampled_from(STRATEGIES),
+)
+def test_scaling_the_functions_does_not_change_where_points_go(scales, strategy) -> None:
+    """Learner1D's losses are relative to each child's y-range, so the choices are scale-free."""
+    plain = make(3, strategy)
+    scaled_learner = BalancingLearner(
+        [Child(partial(scaled, a=i + 1, s=s), BOUNDS) for i, s in enumerate(scales)],
+        strategy=strategy,
+    )
+    for _ in range(60):
+        points, _ = plain.ask(2)
+        assert scaled_learner.ask(2)[0] == points
+        for p in points:
+            plain.tell(p, plain.function(p))
+            scaled_learner.tell(p, scaled_learner.function(p))
+    assert scaled_learner.loss() == pytest.approx(plain.loss())
+
+
+def test_runner_with_periodic_saving_to_one_file_per_child(tmp_path: Path) -> None:
+    """The tutorial's workflow end to end: from_product, a real runner, periodic saving, resume."""
+    import asyncio
+
+    from adaptive_nb import AsyncRunner
+    from adaptive_nb.runner import SequentialExecutor
+
+    def fname(child) -> Path:
+        return tmp_path / f"a{child.function.keywords['a']}.p"
+
+    def new() -> BalancingLearner:
+        return BalancingLearner.from_product(no_default, Child, {"bounds": BOUNDS}, {"a": [1, 2]})
+
+    async def main() -> BalancingLearner:
+        learner = new()
+        runner = AsyncRunner(learner, npoints_goal=150, executor=SequentialExecutor())
+        runner.start_periodic_saving(save_kwargs={"fname": fname}, interval=0.01)
+        await runner.task
+        await runner.saving_task
+        assert runner.snapshot().last_save_error is None
+        return learner
+
+    learner = asyncio.run(main())
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a1.p", "a2.p"]
+    resumed = new()
+    resumed.load(fname)
+    resumed._check_invariants()
+    assert resumed.data == learner.data  # the final save has everything
+    assert min(child.npoints for child in resumed.learners) >= 150

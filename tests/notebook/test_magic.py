@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -70,6 +72,7 @@ def test_help_prints_the_usage(ip: Any, capsys: pytest.CaptureFixture[str]) -> N
         ("no_such_learner", "cannot evaluate LEARNER 'no_such_learner': NameError"),
         ("forty_two", "LEARNER 'forty_two' is a int, not an adaptive_nb learner"),
         ("learner --goal 'oops", "No closing quotation"),
+        ("learner --npoints 5", "the live widgets need a Jupyter kernel"),  # a terminal shell
     ],
 )
 def test_bad_arguments_raise_a_usage_error(ip: Any, line: str, fragment: str) -> None:
@@ -93,3 +96,62 @@ def test_usage_error_is_shown_without_traceback(
     assert "UsageError: %adaptive_run:" in shown
     assert "Traceback" not in shown
     assert "magic.py" not in shown
+
+
+# -- in a real kernel: runners start, widgets show, the runner lands in the namespace ----------
+
+KERNEL_CELLS = [
+    """\
+%load_ext adaptive_nb
+import adaptive_nb as adaptive
+from concurrent.futures import ThreadPoolExecutor
+pool = ThreadPoolExecutor(2)
+learner = adaptive.Learner1D(abs, bounds=(-1, 1))""",
+    "r = %adaptive_run learner --npoints 30 --executor pool --interval 0.05",
+    "await runner.task\nprint(r is runner, runner.status(), learner.npoints >= 30)",
+    """\
+learner2 = adaptive.Learner1D(abs, bounds=(-1, 1))
+%adaptive_run learner2 --goal "lambda l: l.npoints >= 20" --name r2 --no-plot --executor pool""",
+    "await r2.task\nprint(r2.status(), learner2.npoints >= 20)",
+    """\
+%%adaptive_run cl --duration 0.3 --name r3 --executor pool
+def g(x):
+    return x**2
+cl = adaptive.Learner1D(g, bounds=(-1, 1))""",
+    "await r3.task\nprint(r3.status(), cl.npoints > 0, g(3))",
+    "%adaptive_run learner --npoints 0",
+]
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+def _views(cell: Any) -> int:
+    return sum(1 for o in cell.outputs if WIDGET_VIEW in o.get("data", {}))
+
+
+def _out(cell: Any, stream: str = "stdout") -> str:
+    return "".join(o.text for o in cell.outputs if o.get("name") == stream)
+
+
+@pytest.mark.kernel
+def test_magic_in_a_real_kernel(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from nbclient import NotebookClient
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    src = str(Path(__file__).resolve().parents[2] / "src")
+    paths = [src, os.environ.get("PYTHONPATH")]
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(p for p in paths if p))
+    nb = new_notebook(cells=[new_code_cell(c) for c in KERNEL_CELLS])
+    nb.cells[-1].metadata["tags"] = ["raises-exception"]
+    NotebookClient(nb, kernel_name="python3", timeout=60,
+                   resources={"metadata": {"path": str(tmp_path)}}).execute()  # fmt: skip
+    cells = nb.cells
+    assert _views(cells[1]) == 2  # live_info + live_plot
+    assert _out(cells[2]).split() == ["True", "finished", "True"]
+    assert _views(cells[3]) == 1  # --no-plot: live_info only
+    assert _out(cells[4]).split() == ["finished", "True"]
+    assert _views(cells[5]) == 2
+    assert _out(cells[6]).split() == ["finished", "True", "9"]
+    usage = _out(cells[7], "stderr")
+    assert "UsageError: %adaptive_run: --npoints must be positive, got 0" in usage
+    assert "Traceback" not in usage
+    assert not [o for c in cells[:-1] for o in c.outputs if o.output_type == "error"]

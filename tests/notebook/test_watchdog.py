@@ -58,7 +58,11 @@ def test_warns_once_per_blocked_episode_with_fake_clock() -> None:
         assert "await runner.task" in text
         assert "BlockingRunner" in text
         assert caught[0].filename == __file__  # points at the user's code, not the library
-        assert dog.state().blocked
+        state = dog.state()
+        assert state.blocked
+        assert state.n_blocks == 1
+        assert state.last_block_time is not None
+        assert state.last_block_duration == pytest.approx(2.1)
         assert wd.KernelBlockedWarning is KernelBlockedWarning
         assert [s.blocked for s in seen] == [True]
 
@@ -67,9 +71,11 @@ def test_warns_once_per_blocked_episode_with_fake_clock() -> None:
         dog.check()
         assert not dog.state().blocked
         assert [s.blocked for s in seen] == [True, False]
+        assert dog.state().last_block_duration == pytest.approx(2.1)  # kept after the episode
         clock.now += 3
         with pytest.warns(KernelBlockedWarning):
             dog.check()
+        assert dog.state().n_blocks == 2
 
         holder.task.cancel()
         await asyncio.sleep(dog.period * 2)  # the next beat sees no active runner and stops
@@ -209,3 +215,58 @@ def test_env_variable_configures_the_module_watchdog(monkeypatch: pytest.MonkeyP
     assert wd._settings_from_env() == (True, 0.5)
     monkeypatch.setenv("ADAPTIVE_NB_WATCHDOG", "nonsense")
     assert wd._settings_from_env() == (True, 2.0)
+
+
+def test_runner_that_ended_before_the_block_does_not_warn() -> None:
+    clock = FakeClock()
+    dog = Watchdog(threshold=1.0, clock=clock, start_thread=False)
+
+    async def scenario() -> None:
+        holder = TaskHolder(asyncio.create_task(_forever()))
+        dog.watch(holder)
+        holder.task.cancel()
+        await asyncio.sleep(0)  # the task ends, but no heartbeat has run since
+        assert holder.task.done()
+        clock.now += 5  # e.g. the next cell runs a BlockingRunner: blocking on purpose
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            dog.check()
+        assert caught == []
+        assert not dog.state().blocked
+
+    asyncio.run(scenario())
+
+
+def test_runners_started_before_the_import_are_picked_up(monkeypatch: pytest.MonkeyPatch) -> None:
+    import adaptive_nb as adaptive
+    from adaptive_nb.runner import SequentialExecutor
+
+    watched: list[Any] = []
+    monkeypatch.setattr(wd._WATCHDOG, "watch", watched.append)
+    monkeypatch.setattr(wd, "_only_in_kernel", False)
+
+    async def scenario() -> None:
+        runner = adaptive.Runner(adaptive.Learner1D(abs, (-1, 1)), executor=SequentialExecutor())
+        assert watched == [runner]  # the runner-started hook
+        watched.clear()
+        wd._watch_active_runners()  # what importing the module does, e.g. via runner.live_info()
+        assert watched == [runner]
+        runner.cancel()
+        await asyncio.sleep(0.01)
+
+    asyncio.run(scenario())
+    wd._watch_active_runners()  # no running loop in this thread: nothing to schedule on
+    assert len(watched) == 1
+
+
+def test_watch_of_a_closed_loop_is_dropped_so_the_thread_parks() -> None:
+    dog = Watchdog(threshold=1.0, clock=FakeClock(), start_thread=False)
+
+    async def scenario() -> None:
+        dog.watch(TaskHolder(asyncio.create_task(_forever())))
+
+    asyncio.run(scenario())  # cancels the task and closes the loop before any heartbeat
+    assert not dog.thread_parked
+    dog.check()
+    assert dog.thread_parked
+    assert not dog.state().watching

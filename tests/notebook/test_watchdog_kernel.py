@@ -29,13 +29,9 @@ ROOT = Path(__file__).resolve().parents[2]
 BUSY = "while not runner.task.done(): pass"
 
 SETUP = """\
-%load_ext adaptive_nb
 import asyncio, time
 from concurrent.futures import ThreadPoolExecutor
 import adaptive_nb as adaptive
-from adaptive_nb.notebook import watchdog
-
-watchdog.configure(threshold=0.5)
 
 def f(x):
     time.sleep(0.005)
@@ -43,6 +39,10 @@ def f(x):
 
 learner = adaptive.Learner1D(f, bounds=(-1, 1))
 runner = adaptive.Runner(learner, executor=ThreadPoolExecutor(2))
+# The notebook layer loads only now (as with a late runner.live_info()): it must pick the
+# running runner up.
+from adaptive_nb.notebook import watchdog
+watchdog.configure(threshold=0.5)
 await asyncio.sleep(0.3)
 print("watching", watchdog.state().watching, "blocked", watchdog.state().blocked)"""
 
@@ -106,6 +106,41 @@ def test_busy_cell_gets_the_warning_and_runner_resumes(kernel_env: None, tmp_pat
     assert "blocked after interrupt: False" in after
     assert "runner advanced: True" in after
     assert "parked: True watching: False" in after
+
+
+PLAIN = """\
+import time
+from concurrent.futures import ThreadPoolExecutor
+import adaptive_nb as adaptive
+
+def f(x):
+    time.sleep(0.005)
+    return x**2
+
+# No notebook_extension(), no widget, no %load_ext: the watchdog must still be there.
+runner = adaptive.Runner(adaptive.Learner1D(f, bounds=(-1, 1)), executor=ThreadPoolExecutor(2))"""
+
+
+@pytest.mark.kernel
+def test_watchdog_needs_no_notebook_extension(
+    kernel_env: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ADAPTIVE_NB_WATCHDOG", "0.5")
+    nb = new_notebook(cells=[new_code_cell(PLAIN), new_code_cell(BUSY)])
+    nb.cells[1].metadata["tags"] = ["raises-exception"]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
+    client = NotebookClient(
+        nb,
+        kernel_name="python3",
+        timeout=60,
+        timeout_func=lambda cell: 3 if BUSY in cell.source else 60,
+        interrupt_on_timeout=True,
+        resources={"metadata": {"path": str(tmp_path)}},
+    )
+    client.execute()
+    stderr = _text(nb.cells[1], "stderr")
+    assert "KernelBlockedWarning" in stderr, nb.cells[1].outputs
+    assert "await runner.task" in stderr
 
 
 # -- JupyterLab in headless Chromium -----------------------------------------------------------
@@ -182,18 +217,39 @@ def jupyter_lab(tmp: Path, nb: nbformat.NotebookNode) -> Iterator[str]:
                 server.kill()
 
 
-OPEN = """async () => { const app = window.jupyterapp; await app.started; await app.restored;
+# Every promise is raced against a deadline: Page.evaluate itself never times out.
+DEADLINE = "const deadline = (p, ms, what) => Promise.race([p, new Promise((_, no) => "
+DEADLINE += "setTimeout(() => no(new Error(what + ' timed out')), ms))]);"
+OPEN = (
+    "async () => {"
+    + DEADLINE
+    + """
+  const app = window.jupyterapp;
+  await deadline(Promise.all([app.started, app.restored]), 60000, 'lab start');
   const tick = () => new Promise(r => setTimeout(r, 100));
-  let panel; while (!(panel = app.shell.currentWidget)?.sessionContext) await tick();
-  await panel.context.ready; await panel.sessionContext.ready;
-  while (panel.sessionContext.session?.kernel?.status !== 'idle') await tick();
+  const t0 = Date.now(), late = () => Date.now() - t0 > 90000;
+  let panel; while (!(panel = app.shell.currentWidget)?.sessionContext) {
+    if (late()) throw new Error('no notebook panel'); await tick(); }
+  await deadline(Promise.all([panel.context.ready, panel.sessionContext.ready]), 60000, 'ready');
+  while (panel.sessionContext.session?.kernel?.status !== 'idle') {
+    if (late()) throw new Error('kernel not idle'); await tick(); }
   window.__panel = panel; }"""
-RUN = """async ([i, wait]) => { window.__panel.content.activeCellIndex = i;
-  const pr = window.jupyterapp.commands.execute('notebook:run-cell'); if (wait) await pr; }"""
+)
+RUN = (
+    "async ([i, wait]) => {"
+    + DEADLINE
+    + """
+  window.__panel.content.activeCellIndex = i;
+  const pr = window.jupyterapp.commands.execute('notebook:run-cell');
+  if (wait) await deadline(pr, 60000, 'cell ' + i); }"""
+)
 OUTPUT = """(i) => window.__panel.content.widgets[i].node
   .querySelector('.jp-OutputArea')?.textContent || ''"""
 BUSY_STATUS = "() => window.__panel.sessionContext.session.kernel.status"
-INTERRUPT = "async () => { await window.__panel.sessionContext.session.kernel.interrupt(); }"
+INTERRUPT = (
+    "async () => {" + DEADLINE + "await deadline("
+    "window.__panel.sessionContext.session.kernel.interrupt(), 30000, 'interrupt'); }"
+)
 
 
 @pytest.mark.browser
@@ -213,6 +269,7 @@ def test_warning_shows_in_the_running_cell_in_jupyterlab(kernel_env: None, tmp_p
             external: list[str] = []
             page.on("request", lambda r: external.append(r.url) if _external(r.url) else None)
             page.goto(url)
+            page.wait_for_function("() => window.jupyterapp !== undefined", timeout=60_000)
             page.evaluate(OPEN)
             page.evaluate(RUN, [0, True])
             assert "watching True" in page.evaluate(OUTPUT, 0)

@@ -26,7 +26,7 @@ TUTORIALS = [
     "do-not-block-the-kernel",
     "magic",
 ]
-# Executed by the runner issue's own test (tests/test_advanced_topics_notebook.py).
+# Executed, with assertions on what it promises, by tests/notebooks/test_advanced_topics.py.
 TESTED_ELSEWHERE = {"advanced-topics"}
 
 
@@ -72,4 +72,13 @@ def test_tutorial_runs(name: str, kernel_env: None) -> None:
                 o for o in cell.outputs if o.get("name") == "stderr" and "UsageError" in o.text
             ]
             assert shown, f"{name}: this cell should show an error:\n{cell.source}"
+    if name == "do-not-block-the-kernel":  # the page promises exactly one warning, where it blocks
+        warned = [
+            c.source
+            for c in nb.cells
+            if c.cell_type == "code"
+            and any("KernelBlockedWarning" in o.get("text", "") for o in c.outputs)
+        ]
+        assert len(warned) == 1, warned
+        assert "time.sleep(1.5)" in warned[0]
     print(f"{name}: {elapsed:.1f} s")

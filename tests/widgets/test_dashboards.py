@@ -60,14 +60,14 @@ def test_multi_runner_dashboard_follows_runners_and_cancels() -> None:
         dashboard.update()
         assert dashboard.runners() == [first, second]  # new runners appear, ended ones stay
         rows = list(dashboard.rows.values())
-        assert "finished" in rows[1].cells[1].object
-        assert "running" in rows[0].cells[1].object
+        assert "finished" in rows[1].cells[1].value
+        assert "running" in rows[0].cells[1].value
         assert rows[1].cancel.disabled
         rows[0].cancel.clicks += 1  # what a click in the browser does
         await asyncio.sleep(0.05)
         assert first.status() == "cancelled"
         dashboard.update()
-        assert "cancelled" in rows[0].cells[1].object
+        assert "cancelled" in rows[0].cells[1].value
         dashboard.select("1")
         assert f"{second.learner.npoints} points" in dashboard.plot.figure.title.text
         assert len(dashboard.plot._sources[0].data["x"]) == second.learner.npoints
@@ -89,7 +89,7 @@ def test_balancing_grid_marks_the_worst_child_and_rejects_other_learners() -> No
         worst = losses.index(max(losses))
         assert grid.plots[worst].figure.outline_line_width == 3
         assert grid.plots[1 - worst].figure.outline_line_width == 1
-        assert "finished" in grid.summary.object
+        assert "finished" in grid.summary.value
         assert f"{learners[0].npoints} pts" in grid.plots[0].figure.title.text
 
         single = adaptive.Runner(adaptive.Learner1D(abs, (-1, 1)), npoints_goal=5)
@@ -108,14 +108,14 @@ def test_long_run_monitor_shows_saves_and_the_watchdog(tmp_path: Path) -> None:
             adaptive.Learner1D(slow_square, (-1, 1)), executor=SequentialExecutor()
         )
         monitor = monitor_module.long_run_monitor(runner, update_interval=0.05)
-        assert "never" in monitor.table.object
+        assert "never" in monitor.table.value
         runner.start_periodic_saving(
             save_kwargs={"fname": str(tmp_path / "l.pickle")}, interval=0.05
         )
         await asyncio.sleep(0.4)
         monitor.update()
-        assert "ago)" in monitor.table.object  # a save happened and is shown with its age
-        assert "watchdog" in monitor.table.object
+        assert "ago)" in monitor.table.value  # a save happened and is shown with its age
+        assert "watchdog" in monitor.table.value
         assert len(monitor.source.data["t"]) >= 1
         monitor.cancel.clicks += 1
         await asyncio.sleep(0.05)
@@ -245,3 +245,21 @@ def test_served_app_renders_offline_and_cancels(app: str, browser: Any, tmp_path
         except subprocess.TimeoutExpired:
             server.kill()
     assert "Traceback" not in log.read_text()
+
+
+def test_monitor_reports_the_watchdog_record(monkeypatch: pytest.MonkeyPatch) -> None:
+    monitor_module = _load("long_run_monitor")
+    from adaptive_nb.notebook import watchdog
+
+    base = {"enabled": True, "threshold": 2.0, "watching": True, "lag": 0.1, "n_runners": 1}
+    monkeypatch.setattr(watchdog, "state", lambda: watchdog.WatchdogState(blocked=False, **base))
+    assert monitor_module.watchdog_text() == "ok (loop ticking; warns after 2 s)"
+    at = time.mktime((2026, 1, 2, 3, 4, 5, 0, 0, -1))
+    record = watchdog.WatchdogState(
+        blocked=False, n_blocks=2, last_block_time=at, last_block_duration=5.25, **base
+    )
+    monkeypatch.setattr(watchdog, "state", lambda: record)
+    assert monitor_module.watchdog_text().endswith("blocked 2x, last at 03:04:05 for 5.2 s")
+    blocked = watchdog.WatchdogState(**{**base, "lag": 3.0}, blocked=True)
+    monkeypatch.setattr(watchdog, "state", lambda: blocked)
+    assert monitor_module.watchdog_text() == "KERNEL BLOCKED for 3.0 s"

@@ -888,6 +888,30 @@ class BalancingLearner(BaseLearner):
         ]
         return cls(learners, cdims=arguments)
 
+    # -- checks ----------------------------------------------------------------------------
+
+    def _check_invariants(self) -> None:
+        """Assert that every cache agrees with the children (for tests; O(n) child calls)."""
+        for i, lrn in enumerate(self.learners):
+            if i in self._next:
+                points, imps = lrn.ask(1, tell_pending=False)
+                expected = (points[0], float(imps[0])) if len(points) else None
+                assert self._next[i] == expected, (i, self._next[i], expected)
+            if i in self._total:
+                assert self._total[i] == lrn.npoints + len(lrn.pending_points), i
+            for real, cache in ((True, self._real_loss), (False, self._pending_loss)):
+                if i in cache:
+                    assert cache[i] == float(lrn.loss(real=real)) or math.isnan(cache[i]), i
+            check = getattr(lrn, "_check_invariants", None)
+            if callable(check):
+                check()
+        dispatched = cast("partial[Any]", self.function).args[0]
+        assert dispatched == [lrn.function for lrn in self.learners]
+        for real in (True, False):
+            key, i = self._loss_rank[real].best()
+            losses = [_larger_first(lrn.loss(real=real)) for lrn in self.learners]
+            assert key == (losses[i],) == (min(losses),), (real, key, losses)
+
     # -- pickling ------------------------------------------------------------------------------
 
     # cloudpickle inside, so plain pickle (stdlib executors, multiprocessing) copes with lambdas

@@ -33,17 +33,25 @@ gets its rescaled width as loss, so the region is sampled like ``uniform_loss`` 
 
 Points outside ``bounds`` may be told (they are kept in ``data`` and counted in ``npoints``, as in
 the reference library) but take no part in the sampling.
+
+Other deliberate differences from the reference library: ``loss()`` is infinite until both bounds
+are *evaluated* (not merely pending); ``tell_many`` keeps the first value of a point, like
+``tell`` (the reference's bulk path overwrote it), and all its values are checked before any is
+stored; its bulk rebuild is O(n log n) (the reference's is quadratic); ``to_numpy()`` of an empty
+learner has shape ``(0, 1 + vdim)``; bad input raises errors that say how to fix it.
 """
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import heapq
 import inspect
 import itertools
 import math
 import numbers
 from bisect import bisect_left
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 import numpy as np
@@ -78,6 +86,7 @@ REntry: TypeAlias = tuple[float, float, float, float, float]
 # heap never compares the trailing None/float fields.
 CEntry: TypeAlias = tuple[float, float, float, int, float, float | None]
 
+_heappush = heapq.heappush
 _INF = math.inf
 _EPS = float(np.finfo(float).eps)
 # Losses are ranked after rounding to 12 digits (as the reference does), so that losses equal
@@ -138,8 +147,9 @@ def default_loss(xs: Sequence[Any], ys: Sequence[Any]) -> float:
     dx = float(xs[1] - xs[0])
     y0, y1 = ys
     if isinstance(y0, np.ndarray | list | tuple):
-        dy = np.abs(np.asarray(y1, dtype=float) - np.asarray(y0, dtype=float))
-        return float(np.max(np.hypot(dx, dy)))
+        with np.errstate(all="ignore"):  # inf - inf is NaN, handled by the learner
+            dy = np.abs(np.asarray(y1, dtype=float) - np.asarray(y0, dtype=float))
+            return float(np.max(np.hypot(dx, dy)))
     return math.hypot(dx, float(y1) - float(y0))
 
 
@@ -517,6 +527,8 @@ class Learner1D(BaseLearner):
         self._centry: dict[float, CEntry] = {}
         self._cheap: list[CEntry] = []
         self._seq = 0
+        # Latest results of some methods, as the reference library's @cache_latest keeps them.
+        self._cache: dict[str, Any] = {}
 
     def new(self) -> Learner1D:
         """Return a new learner with the same function, bounds and loss, and no data."""
@@ -588,7 +600,8 @@ class Learner1D(BaseLearner):
         xs_scaled = tuple(None if x is None else x / s for x in xs)
         if self._vec:
             data = self.data
-            ys_scaled = tuple(None if x is None else data[x] / ys for x in xs)
+            with np.errstate(all="ignore"):  # non-finite values are handled by the caller
+                ys_scaled = tuple(None if x is None else data[x] / ys for x in xs)
         else:
             yv = self._y
             ys_scaled = tuple(None if x is None else yv[x] / ys for x in xs)  # type: ignore[operator]
@@ -634,29 +647,36 @@ class Learner1D(BaseLearner):
     def _update_real_interval(self, left: float, right: float) -> None:
         """Recompute the loss of real interval (left, right) and of the combined parts in it."""
         ysc = self._yscale
-        if self._fast_default and right - left >= self._dx_eps:
+        dx = right - left
+        loss: float
+        if self._fast_default and dx >= self._dx_eps:
             # Inlined default_loss on scalars (the hot path): identical to _interval_loss.
             s = self._xscale
+            yv = self._y
             yd = ysc or 1.0
-            y0 = self._y[left]
-            y1 = self._y[right]
-            loss = math.hypot(right / s - left / s, y1 / yd - y0 / yd)  # type: ignore[operator]
-            if not -_BIG < loss < _BIG:
+            loss = math.hypot(right / s - left / s, yv[right] / yd - yv[left] / yd)  # type: ignore[operator]
+            if -_BIG < loss < _BIG:
+                k = -(int(loss * _ROUND + 0.5) / _ROUND)
+            else:
                 loss = self._interval_loss(left, right, ysc)
+                k = self._rank(loss, left, right)
         else:
             loss = self._interval_loss(left, right, ysc)
-        if -_BIG < loss < _BIG:
-            k = -(int(loss * _ROUND + 0.5) / _ROUND)
-        else:
             k = self._rank(loss, left, right)
         e = (k, left, right, loss, ysc)
         self._rentry[left] = e
-        heapq.heappush(self._rheap, e)
-        dx = right - left
+        _heappush(self._rheap, e)
         cnext = self._cnext
         b: float = cnext[left]  # type: ignore[assignment]
-        if b == right:  # no pending point inside: one combined interval
-            self._set_comb(left, right, dx * loss / dx, left)
+        if b == right:  # no pending point inside: one combined interval (inlined _set_comb)
+            c = dx * loss / dx
+            if c != loss:  # round-off (rare): rank it separately
+                k = self._rank(c, left, right)
+            seq = self._seq + 1
+            self._seq = seq
+            ce = (k, left, right, seq, c, left)
+            self._centry[left] = ce
+            _heappush(self._cheap, ce)
             return
         a = left
         while a != right:
@@ -682,42 +702,133 @@ class Learner1D(BaseLearner):
                 hi[i] = max(hi[i], c)
         self._yscale = max((h - m for m, h in zip(lo, hi, strict=True) if h >= m), default=0.0)
 
-    def _recompute_all(self) -> None:
-        """Recompute every loss with the current y-scale and rebuild both heaps (O(n))."""
+    def _recompute_all(
+        self,
+        reals: list[float] | None = None,
+        xs_sorted: np.ndarray[Any, Any] | None = None,
+        ys_sorted: np.ndarray[Any, Any] | None = None,
+    ) -> None:
+        """Recompute every loss with the current y-scale and rebuild both heaps (O(n)).
+
+        ``reals`` are the real points in order, if the caller has them (and, for the bulk
+        path, as arrays with their scalar values).
+        """
+        if reals is None:
+            reals = []
+            p = self._rfirst
+            rnext = self._rnext
+            while p is not None:
+                reals.append(p)
+                p = rnext[p]
         ysc = self._yscale
-        rentry: dict[float, REntry] = {}
-        rnext = self._rnext
-        left = self._rfirst
-        rank = self._rank
-        while left is not None:
-            right = rnext[left]
-            if right is None:
-                break
-            loss = self._interval_loss(left, right, ysc)
-            rentry[left] = (rank(loss, left, right), left, right, loss, ysc)
-            left = right
-        self._rentry = rentry
-        self._rheap = list(rentry.values())
-        heapq.heapify(self._rheap)
-        self._rebuild_combined_entries()
+        lefts = reals[:-1]
+        rights = reals[1:]
+        losses = self._losses_of(reals, ysc, xs_sorted, ys_sorted)
+        keys = self._ranks(losses, lefts, rights)
+        entries = list(zip(keys, lefts, rights, losses, itertools.repeat(ysc), strict=False))
+        self._rentry = dict(zip(lefts, entries, strict=True))
+        heapq.heapify(entries)
+        self._rheap = entries
+        self._rebuild_combined_entries(reals, losses, keys)
         self._old_yscale = ysc
 
-    def _rebuild_combined_entries(self) -> None:
-        """Derive every combined entry from the real ones (O(n))."""
+    def _losses_of(
+        self,
+        reals: list[float],
+        ysc: float,
+        xs_sorted: np.ndarray[Any, Any] | None = None,
+        ys_sorted: np.ndarray[Any, Any] | None = None,
+    ) -> list[float]:
+        """Losses of all real intervals, equal bit for bit to ``_interval_loss``."""
+        n = len(reals)
+        if n < 2:
+            return []
+        if not (self._fast_default or self.loss_per_interval is uniform_loss):
+            return [self._interval_loss(a, b, ysc) for a, b in itertools.pairwise(reals)]
+        # numpy's elementwise / and - are the same IEEE operations as Python's on floats, and
+        # math.hypot is applied to Python floats, so this matches the scalar path exactly.
+        s = self._xscale
+        x_arr = np.array(reals) if xs_sorted is None else xs_sorted
+        xa = x_arr / s
+        dxs = (xa[1:] - xa[:-1]).tolist()
+        if self._fast_default:
+            yd = ysc or 1.0
+            if ys_sorted is None:
+                yv = self._y
+                ys_sorted = np.array([yv[x] for x in reals], dtype=float)
+            with np.errstate(all="ignore"):  # inf - inf: NaN, fixed up below
+                ya = ys_sorted / yd
+                dys = (ya[1:] - ya[:-1]).tolist()
+            losses = list(map(math.hypot, dxs, dys))
+        else:
+            losses = dxs
+        # The rare cases the vector path does not cover: intervals below the resolution, and
+        # non-finite losses; recompute those one by one.
+        widths = np.diff(x_arr)
+        loss_arr = np.array(losses)
+        odd = np.flatnonzero(~(np.abs(loss_arr) < _BIG) | (widths < self._dx_eps))
+        for i in odd.tolist():
+            losses[i] = self._interval_loss(reals[i], reals[i + 1], ysc)
+        return losses
+
+    def _ranks(self, losses: list[float], lefts: list[float], rights: list[float]) -> list[float]:
+        """``_rank`` of many intervals at once."""
+        if not losses:
+            return []
+        arr = np.array(losses)
+        # int() truncates towards zero like np.trunc, and float(int(v)) == v for these values.
+        with np.errstate(all="ignore"):  # huge and non-finite losses are redone below
+            keys = (-(np.trunc(arr * _ROUND + 0.5) / _ROUND)).tolist()
+        for i in np.flatnonzero(~(np.abs(arr) < _BIG)).tolist():
+            keys[i] = self._rank(losses[i], lefts[i], rights[i])
+        return keys  # type: ignore[no-any-return]
+
+    def _rebuild_combined_entries(
+        self,
+        reals: list[float] | None = None,
+        losses: list[float] | None = None,
+        keys: list[float] | None = None,
+    ) -> None:
+        """Derive every combined entry from the real ones (O(n)).
+
+        ``losses`` and ``keys`` of the real intervals may be passed along with ``reals``.
+        """
+        seq0 = self._seq
+        if reals is not None and len(reals) == len(self._csorted):
+            # No pending point inside the bounds: the combined intervals are the real ones.
+            lefts = reals[:-1]
+            rights = reals[1:]
+            n = len(lefts)
+            if losses is None:
+                losses = [self._rentry[a][3] for a in lefts]
+            r_losses = np.array(losses, dtype=float)
+            widths = np.diff(np.array(reals))
+            with np.errstate(invalid="ignore", over="ignore"):
+                c_arr = widths * r_losses / widths
+            c_losses = c_arr.tolist()
+            if keys is None or not np.array_equal(c_arr, r_losses, equal_nan=True):
+                keys = self._ranks(c_losses, lefts, rights)
+            seqs = range(seq0 + 1, seq0 + n + 1)
+            entries = list(zip(keys, lefts, rights, seqs, c_losses, lefts, strict=True))
+            self._seq = seq0 + n
+            self._centry = dict(zip(lefts, entries, strict=True))
+            heapq.heapify(entries)
+            self._cheap = entries
+            return
         centry: dict[float, CEntry] = {}
         rentry = self._rentry
-        reals = self._y
+        in_reals = self._y
         cnext = self._cnext
         rank = self._rank
         gap: float | None = None
-        seq = self._seq
+        seq = seq0
         for a in self._csorted:
             b = cnext[a]
             if b is None:
                 break
             if a in rentry:
                 gap = a
-            elif a in reals:  # the last real point: outside the hull from here on
+            elif a in in_reals:  # the last real point: outside the hull from here on
                 gap = None
             if gap is None:
                 loss = _INF
@@ -833,7 +944,16 @@ class Learner1D(BaseLearner):
         if not lo <= x <= hi:
             return
         self._y[x] = yi
-        self._update_yscale(yi)
+        if type(yi) is float:
+            if yi - yi == 0.0:  # finite: inlined scalar _update_yscale
+                # (comparisons: cheaper than min()/max() calls on this hot path)
+                if yi < self._ymin:  # noqa: PLR1730
+                    self._ymin = yi
+                if yi > self._ymax:  # noqa: PLR1730
+                    self._ymax = yi
+                self._yscale = self._ymax - self._ymin
+        else:
+            self._update_yscale(yi)
 
         # Place x among the combined points, and find the real interval (l, r) it falls in.
         cnext = self._cnext
@@ -897,8 +1017,9 @@ class Learner1D(BaseLearner):
             self._set_comb(x, b, _INF, None)
 
         if self._yscale > self._recompute_losses_factor * self._old_yscale:
-            self._recompute_all()
-        else:
+            with _gc_paused():
+                self._recompute_all()
+        elif len(self._cheap) > 2 * len(self._centry) + 64:
             self._compact_heaps()
 
     def tell_pending(self, x: Any) -> None:
@@ -917,11 +1038,16 @@ class Learner1D(BaseLearner):
             x = _as_x(x)
         if x in self.data or x in self.pending_points:
             return
-        self.pending_points.add(x)
         lo, hi = self.bounds
         if not lo <= x <= hi:
+            self.pending_points.add(x)
             return
         a, b = self._insert_combined(x)
+        self._split_combined(x, a, b)
+
+    def _split_combined(self, x: float, a: float | None, b: float | None) -> None:
+        """Record pending ``x``, just linked between combined neighbours ``a`` and ``b``."""
+        self.pending_points.add(x)
         if a is not None and b is not None:
             gap = self._centry[a][5]
             if gap is not None:
@@ -930,16 +1056,15 @@ class Learner1D(BaseLearner):
                 dx = e[2] - gap
                 self._set_comb(a, x, (x - a) * loss / dx, gap)
                 self._set_comb(x, b, (b - x) * loss / dx, gap)
-                self._compact_heaps()
+                if len(self._cheap) > 2 * len(self._centry) + 64:
+                    self._compact_heaps()
                 return
         if a is not None:
             self._set_comb(a, x, _INF, None)
         if b is not None:
             self._set_comb(x, b, _INF, None)
 
-    def tell_many(  # noqa: PLR0912
-        self, xs: Iterable[Any], ys: Iterable[Any], *, force: bool = False
-    ) -> None:
+    def tell_many(self, xs: Iterable[Any], ys: Iterable[Any], *, force: bool = False) -> None:
         """Tell the learner many values at once.
 
         All points are validated before any is stored. When many new points arrive at once
@@ -955,6 +1080,49 @@ class Learner1D(BaseLearner):
         force
             Always use the bulk rebuild.
         """
+        new = self._validated_new_points(xs, ys)
+        if not new:
+            return
+        if not force and not (len(new) > 0.5 * len(self.data) and len(new) > 2):
+            for x, (stored_x, yi_x) in new.items():
+                self._add_point(x, stored_x, yi_x)
+            return
+        with _gc_paused():
+            self._bulk_add(new)
+
+    def _validated_new_points(  # noqa: PLR0912
+        self, xs: Iterable[Any], ys: Iterable[Any]
+    ) -> dict[float, tuple[Any, YInternal]]:
+        """Check and convert a batch; return ``{x: (stored, internal)}`` of the new points.
+
+        Raises on the first bad value, before anything is stored (``vdim`` included).
+        """
+        data = self.data
+        if (
+            isinstance(xs, np.ndarray)
+            and isinstance(ys, np.ndarray)
+            and xs.ndim == 1
+            and ys.shape == xs.shape
+            and xs.dtype.kind in "fiu"
+            and ys.dtype.kind in "fiu"
+            and not self._vec
+        ):
+            # Fast path for arrays of scalars (tell_many of many points, load()).
+            xa = xs.astype(float, copy=False)
+            if not np.isfinite(xa).all():
+                bad = xa[~np.isfinite(xa)][0]
+                msg = f"Learner1D points must be finite, got {bad!r}."
+                raise ValueError(msg)
+            # first occurrence of each x, in the order given
+            _, first = np.unique(xa, return_index=True)
+            first.sort()
+            fx = xa[first].tolist()
+            fy = ys.astype(float, copy=False)[first].tolist()
+            if self._vdim is None and fx:
+                self._vdim = 1
+            if data:
+                return {x: (y, y) for x, y in zip(fx, fy, strict=True) if x not in data}
+            return {x: (y, y) for x, y in zip(fx, fy, strict=True)}
         xl = xs.tolist() if isinstance(xs, np.ndarray) and xs.ndim == 1 else list(xs)
         if isinstance(ys, np.ndarray):
             yl: list[Any] = ys.tolist() if ys.ndim == 1 else list(ys)
@@ -963,9 +1131,8 @@ class Learner1D(BaseLearner):
         if len(xl) != len(yl):
             msg = f"xs and ys must have the same length, got {len(xl)} and {len(yl)}."
             raise ValueError(msg)
-        data = self.data
         new: dict[float, tuple[Any, YInternal]] = {}
-        vdim, vec = self._vdim, self._vec
+        saved = self._vdim, self._vec, self._fast_default
         try:
             for x, y in zip(xl, yl, strict=True):
                 if type(x) is not float or x - x != 0.0:
@@ -985,33 +1152,32 @@ class Learner1D(BaseLearner):
                     self._check_vdim(yi)
                 new[x] = (stored, yi)
         except Exception:
-            self._vdim, self._vec = vdim, vec
+            self._vdim, self._vec, self._fast_default = saved
             raise
         if new and self._vdim is None:
             self._vdim = 1
-        if not new:
-            return
-        if not force and not (len(new) > 0.5 * len(data) and len(new) > 2):
-            for x, (stored_x, yi_x) in new.items():
-                self._add_point(x, stored_x, yi_x)
-            return
-        self._bulk_add(new)
+        return new
 
     def _bulk_add(self, new: dict[float, tuple[Any, YInternal]]) -> None:
         """Add many points and rebuild every structure at once (O(n log n))."""
         lo, hi = self.bounds
         data = self.data
         yv = self._y
-        pend = self.pending_points
-        for x, (stored, yi) in new.items():
-            data[x] = stored
-            self._log_x.append(x)
-            self._log_y.append(stored)
-            pend.discard(x)
-            if lo <= x <= hi:
-                yv[x] = yi
+        xs_new = list(new)
+        stored_new = [v[0] for v in new.values()]
+        data.update(zip(xs_new, stored_new, strict=True))
+        self._log_x.extend(xs_new)
+        self._log_y.extend(stored_new)
+        if self.pending_points:
+            self.pending_points.difference_update(xs_new)
+        yv.update((x, v[1]) for x, v in new.items() if lo <= x <= hi)
+        n = len(yv)
         # y bounding box from scratch (finite values only).
         self._ymin, self._ymax, self._yscale = _INF, -_INF, 0.0
+        x_arr = np.fromiter(yv.keys(), dtype=float, count=n)
+        order = np.argsort(x_arr, kind="stable")
+        xs_sorted = x_arr[order]
+        ys_sorted = None
         if self._vec:
             if yv:
                 arr = np.array(list(yv.values()), dtype=float)
@@ -1022,27 +1188,34 @@ class Learner1D(BaseLearner):
                 spans = [h - m for m, h in zip(self._ymin, self._ymax, strict=True) if h >= m]
                 self._yscale = max(spans, default=0.0)
         else:
-            finite = [v for v in yv.values() if v - v == 0.0]  # type: ignore[operator]
-            if finite:
-                self._ymin = min(finite)
-                self._ymax = max(finite)
+            y_arr = np.fromiter(yv.values(), dtype=float, count=n)
+            finite = y_arr[np.isfinite(y_arr)]
+            if finite.size:
+                self._ymin = float(finite.min())
+                self._ymax = float(finite.max())
                 self._yscale = self._ymax - self._ymin
-        reals: list[float] = sorted(yv)
+            ys_sorted = y_arr[order]
+        reals: list[float] = xs_sorted.tolist()
         self._rebuild_neighbours(reals)
-        self._recompute_all()
+        self._recompute_all(reals, xs_sorted, ys_sorted)
 
     def _rebuild_neighbours(self, reals: list[float]) -> None:
         """Rebuild the real and combined neighbour structures from sorted real points."""
-        self._rnext = dict(zip(reals, [*reals[1:], None], strict=True))
-        self._rprev = dict(zip(reals, [None, *reals[:-1]], strict=True))
+        self._rnext = _next_map(reals)
+        self._rprev = _prev_map(reals)
         self._rfirst = reals[0] if reals else None
         self._rlast = reals[-1] if reals else None
         lo, hi = self.bounds
         pend = [p for p in self.pending_points if lo <= p <= hi]
-        comb = sorted([*reals, *pend]) if pend else reals
+        if pend:
+            comb = sorted([*reals, *pend])
+            self._cnext = _next_map(comb)
+            self._cprev = _prev_map(comb)
+        else:
+            comb = reals
+            self._cnext = dict(self._rnext)
+            self._cprev = dict(self._rprev)
         self._csorted = SortedList(comb)
-        self._cnext = dict(zip(comb, [*comb[1:], None], strict=True))
-        self._cprev = dict(zip(comb, [None, *comb[:-1]], strict=True))
 
     def remove_unfinished(self) -> None:
         """Forget all pending points."""
@@ -1053,11 +1226,11 @@ class Learner1D(BaseLearner):
         self._csorted = SortedList(reals)
         self._cnext = dict(self._rnext)
         self._cprev = dict(self._rprev)
-        self._rebuild_combined_entries()
+        self._rebuild_combined_entries(reals)
 
     # ------------------------------------------------------------------------------ ask ---
 
-    def ask(self, n: int, tell_pending: bool = True) -> tuple[list[float], list[float]]:
+    def ask(self, n: int, tell_pending: bool = True) -> tuple[list[float], list[float]]:  # noqa: PLR0915
         """Return ``n`` points that are expected to reduce the loss the most.
 
         Parameters
@@ -1084,6 +1257,60 @@ class Learner1D(BaseLearner):
         if n < 0:
             msg = f"n must be >= 0 (the number of points to ask for), got {n}."
             raise ValueError(msg)
+        if n == 1 and self._have_bounds:
+            # The hot path of a runner: halve the interval with the largest loss.
+            heap = self._cheap
+            centry = self._centry
+            while heap:
+                top = heap[0]
+                a = top[1]
+                if centry.get(a) is top:
+                    b = top[2]
+                    x = a + (b - a) / 2
+                    if tell_pending and a < x < b:
+                        # x falls between two neighbouring combined points, so it is new:
+                        # link it directly instead of searching for its neighbours.
+                        self._csorted.add(x)
+                        cnext = self._cnext
+                        cprev = self._cprev
+                        cnext[a] = x
+                        cprev[x] = a
+                        cnext[x] = b
+                        cprev[b] = x
+                        gap = top[5]
+                        if gap is None:
+                            self._split_combined(x, a, b)
+                        else:  # inlined _split_combined for x inside the real hull
+                            self.pending_points.add(x)
+                            e = self._rentry[gap]
+                            loss = e[3]
+                            dx = e[2] - gap
+                            c1 = (x - a) * loss / dx
+                            c2 = (b - x) * loss / dx
+                            rank = self._rank
+                            k1 = (
+                                -(int(c1 * _ROUND + 0.5) / _ROUND)
+                                if -_BIG < c1 < _BIG
+                                else rank(c1, a, x)
+                            )
+                            k2 = (
+                                -(int(c2 * _ROUND + 0.5) / _ROUND)
+                                if -_BIG < c2 < _BIG
+                                else rank(c2, x, b)
+                            )
+                            seq = self._seq + 2
+                            self._seq = seq
+                            e1 = (k1, a, x, seq - 1, c1, gap)
+                            e2 = (k2, x, b, seq, c2, gap)
+                            centry[a] = e1
+                            centry[x] = e2
+                            # `top` is replaced: pop it and push e1 in one sift.
+                            heapq.heapreplace(heap, e1)
+                            heapq.heappush(heap, e2)
+                    elif tell_pending:
+                        self.tell_pending(x)
+                    return [x], [top[4] / 2]
+                heapq.heappop(heap)
         points, improvements = self._ask_points(n)
         if tell_pending:
             for p in points:
@@ -1203,20 +1430,33 @@ class Learner1D(BaseLearner):
         -------
         float
             The loss.
+
+        Notes
+        -----
+        O(1) amortised. The result is also stored in ``learner._cache["loss"]``, where code
+        written for the reference library (its ``live_info``) reads the latest loss.
         """
+        loss = self._real_loss() if real else self._combined_loss()
+        self._cache["loss"] = loss
+        return loss
+
+    def _real_loss(self) -> float:
         lo, hi = self.bounds
         data = self.data
-        if real:
-            if lo not in data or hi not in data:
-                return _INF
-            heap = self._rheap
-            rentry = self._rentry
-            while heap:
-                e = heap[0]
-                if rentry.get(e[1]) is e:
-                    return e[3]
-                heapq.heappop(heap)
+        if lo not in data or hi not in data:
             return _INF
+        heap = self._rheap
+        rentry = self._rentry
+        while heap:
+            e = heap[0]
+            if rentry.get(e[1]) is e:
+                return e[3]
+            heapq.heappop(heap)
+        return _INF
+
+    def _combined_loss(self) -> float:
+        lo, hi = self.bounds
+        data = self.data
         pend = self.pending_points
         if (lo not in data and lo not in pend) or (hi not in data and hi not in pend):
             return _INF
@@ -1353,7 +1593,7 @@ class Learner1D(BaseLearner):
                     "pass x_name=/y_name= as used in to_dataframe."
                 )
                 raise KeyError(msg)
-        self.tell_many(df[x_name].to_numpy(), list(df[y_name].to_numpy()))
+        self.tell_many(df[x_name].to_numpy(), df[y_name].to_numpy())
         if with_default_function_args:
             self.function = partial_function_from_dataframe(self.function, df, function_prefix)
 
@@ -1364,8 +1604,16 @@ class Learner1D(BaseLearner):
         return dict(self.data)
 
     def _set_data(self, data: dict[float, Any]) -> None:
-        if data:
-            self.tell_many(list(data.keys()), list(data.values()))
+        if not data:
+            return
+        xs: Any
+        ys: Any
+        try:  # arrays take the fast path of tell_many
+            xs = np.fromiter(data.keys(), dtype=float, count=len(data))
+            ys = np.fromiter(data.values(), dtype=float, count=len(data))
+        except (TypeError, ValueError):  # vectors, or values that need checking one by one
+            xs, ys = list(data.keys()), list(data.values())
+        self.tell_many(xs, ys)
 
     def __getstate__(self) -> bytes:
         import cloudpickle
@@ -1403,6 +1651,10 @@ class Learner1D(BaseLearner):
             raise ValueError(msg)
         import holoviews as hv
 
+        if not hv.Store.renderers:
+            # No plotting backend loaded yet (a script, or before notebook_extension()):
+            # load bokeh so that options such as .opts(size=6) can be validated.
+            hv.renderer("bokeh")
         xs, ys = self._sorted_data()
         if scatter_or_line == "scatter":
             if self._vec:
@@ -1414,7 +1666,13 @@ class Learner1D(BaseLearner):
         # An Overlay even for one element, so a live plot keeps one type while vdim is unknown.
         lo, hi = self.bounds
         margin = 0.05 * (hi - lo)
-        return hv.Overlay(plots).redim(x={"range": (lo - margin, hi + margin)})
+        overlay = hv.Overlay(plots).redim(x={"range": (lo - margin, hi + margin)})
+        # adaptive's documentation writes `learner.plot().Scatter.I.opts(style=dict(size=6))`,
+        # a form holoviews >= 1.18 rejects. An instance attribute shadows the tree lookup of
+        # `.Scatter` and hands out elements whose .opts() still accepts option groups.
+        group = "Scatter" if scatter_or_line == "scatter" else "Path"
+        overlay.__dict__[group] = _LegacyOptsGroup(getattr(overlay, group))
+        return overlay
 
     # ----------------------------------------------------------------------- invariants ---
 
@@ -1425,8 +1683,12 @@ class Learner1D(BaseLearner):
         assert list(data) == self._log_x, "data order differs from the told-order record"
         assert len(self._log_y) == len(self._log_x)
         for x, y in zip(self._log_x, self._log_y, strict=True):
-            assert data[x] is y
+            assert data[x] is y or np.array_equal(data[x], y, equal_nan=True)
         assert not (self.pending_points & data.keys()), "a point is both pending and evaluated"
+        if self._have_bounds:
+            assert lo in data
+            assert hi in data
+        assert self._fast_default == (self.loss_per_interval is default_loss and not self._vec)
         reals = sorted(x for x in data if lo <= x <= hi)
         assert sorted(self._y) == reals
         for x in reals:
@@ -1496,6 +1758,109 @@ class Learner1D(BaseLearner):
         live_c = {id(e) for e in self._centry.values()}
         assert live_c <= {id(e) for e in self._cheap}, "a live combined entry is missing"
         _assert_heap(self._cheap)
+
+
+_OPTION_GROUPS = ("plot", "style", "norm", "output")
+
+
+def _identity(x: Any) -> Any:
+    return x
+
+
+class _LegacyOptsElement:
+    """A holoviews element whose ``.opts`` also accepts ``style=``/``plot=``/``norm=`` dicts.
+
+    ``.opts(...)`` returns the real holoviews element; everything else is delegated to it.
+    """
+
+    def __init__(self, element: Any) -> None:
+        self._element = element
+
+    def opts(self, *args: Any, **kwargs: Any) -> Any:
+        """Apply options, accepting the option-group form of holoviews < 1.18 too."""
+        groups = {k: kwargs.pop(k) for k in _OPTION_GROUPS if isinstance(kwargs.get(k), dict)}
+        element = self._element
+        if groups:
+            import holoviews as hv
+
+            element = hv.opts.apply_groups(element, **groups)
+            if not (args or kwargs):
+                return element
+        return element.opts(*args, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        # Read through __dict__: while copy/pickle rebuild this object, _element is not set
+        # yet and `self._element` would recurse into __getattr__.
+        element = self.__dict__.get("_element")
+        if element is None:
+            raise AttributeError(name)
+        return getattr(element, name)
+
+    def __mul__(self, other: Any) -> Any:
+        return self._element * other
+
+    def __rmul__(self, other: Any) -> Any:
+        return other * self._element
+
+    def __add__(self, other: Any) -> Any:
+        return self._element + other
+
+    def __radd__(self, other: Any) -> Any:
+        return other + self._element
+
+    def __repr__(self) -> str:
+        return repr(self._element)
+
+
+class _LegacyOptsGroup:
+    """The ``overlay.Scatter`` node, handing out :class:`_LegacyOptsElement` children."""
+
+    def __init__(self, node: Any) -> None:
+        self._node = node
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Copies and pickles of the overlay get the plain holoviews node back: restoring an
+        # unknown object under a capitalised attribute would add it to the overlay as an item.
+        return _identity, (self._node,)
+
+    def __getattr__(self, name: str) -> Any:
+        node = self.__dict__.get("_node")
+        if node is None:  # being rebuilt by copy/pickle
+            raise AttributeError(name)
+        child = getattr(node, name)
+        if name.startswith("_") or (callable(child) and not hasattr(child, "opts")):
+            return child
+        return _LegacyOptsElement(child)
+
+    def __repr__(self) -> str:
+        return repr(self._node)
+
+
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while rebuilding the learner's structures.
+
+    A rebuild allocates a few hundred thousand tuples, which triggers many collections that
+    each scan every live object, roughly doubling the time of tell_many/load of 100k points.
+    The rebuilt structures hold no reference cycles, so nothing is left for the collector.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _next_map(points: list[float]) -> dict[float, float | None]:
+    """``{p[i]: p[i + 1]}`` for sorted points, the last mapped to None."""
+    return dict(zip(points, [*points[1:], None], strict=False))
+
+
+def _prev_map(points: list[float]) -> dict[float, float | None]:
+    """``{p[i]: p[i - 1]}`` for sorted points, the first mapped to None."""
+    return dict(zip(points, [None, *points[:-1]], strict=False))
 
 
 def _same_float(a: float, b: float) -> bool:

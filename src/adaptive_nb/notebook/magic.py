@@ -4,7 +4,7 @@ Registered by ``%load_ext adaptive_nb``::
 
     %adaptive_run learner --npoints 200
     %adaptive_run learner --goal "lambda l: l.loss() < 0.01" --name r1 --interval 0.2
-    %adaptive_run learner --executor "concurrent.futures.ThreadPoolExecutor(2)" --no-plot
+    %adaptive_run learner --executor pool --no-plot      # pool = ThreadPoolExecutor(2), say
 
     %%adaptive_run learner --loss 0.01
     def f(x):
@@ -142,8 +142,15 @@ class AdaptiveMagics(Magics):
             kind = type(learner).__name__
             msg = f"LEARNER {args.learner!r} is a {kind}, not an adaptive_nb learner"
             raise _usage_error(msg)
+        kwargs = self._runner_kwargs(args)
+        if getattr(self._ip, "kernel", None) is None:  # e.g. terminal IPython: no widgets there
+            msg = (
+                "the live widgets need a Jupyter kernel; in a terminal use "
+                "adaptive_nb.BlockingRunner(learner, ...) instead"
+            )
+            raise _usage_error(msg)
         try:
-            runner = adaptive_nb.Runner(learner, **self._runner_kwargs(args))
+            runner = adaptive_nb.Runner(learner, **kwargs)
         except (TypeError, ValueError) as e:  # the engine rejected the arguments
             msg = f"cannot start the runner: {e}"
             raise _usage_error(msg) from None

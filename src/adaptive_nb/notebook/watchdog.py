@@ -10,8 +10,8 @@ How it works
   watched runner is active. Each beat records the time.
 * A **daemon thread** compares that time with the clock. When the loop has not ticked for
   ``threshold`` seconds it issues one :class:`KernelBlockedWarning` pointing at the line the loop
-  thread is stuck on (the user's cell), and tells the listeners (the live_info widget shows
-  "kernel blocked"). ipykernel's output is delivered by its IOPub thread, so the warning reaches
+  thread is stuck on (the user's cell), and tells the listeners (a widget can show "kernel
+  blocked"). ipykernel's output is delivered by its IOPub thread, so the warning reaches
   the blocked cell while it is still running. When the loop ticks again the episode ends; a later
   block warns again.
 * **No cost when idle**: when the last watched runner ends, the heartbeat stops and the thread
@@ -89,6 +89,13 @@ class WatchdogState:
         Seconds since the last heartbeat of the most lagging watched loop (0 when not watching).
     n_runners
         Number of watched, still active runners.
+    n_blocks
+        Blocked episodes seen since the process started (each warned once).
+    last_block_time
+        ``time.time()`` when the most recent episode was noticed, or ``None``.
+    last_block_duration
+        How long the most recent episode lasted, in seconds (so far, while it lasts), to within
+        one check period.
     """
 
     enabled: bool
@@ -97,6 +104,9 @@ class WatchdogState:
     blocked: bool
     lag: float
     n_runners: int
+    n_blocks: int = 0
+    last_block_time: float | None = None
+    last_block_duration: float = 0.0
 
 
 Listener = Callable[[WatchdogState], None]
@@ -178,6 +188,9 @@ class Watchdog:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._listeners: list[Listener] = []
+        self._n_blocks = 0
+        self._last_block_time: float | None = None
+        self._last_block_duration = 0.0
 
     # -- configuration ---------------------------------------------------------------------------
 
@@ -278,12 +291,17 @@ class Watchdog:
                 lw.handle = lw.loop.call_later(self.period, self._beat, lw)
                 return
             lw.handle = None
-            self._watches.pop(lw.loop, None)
-            if not self._watches:
-                self._armed.clear()
+            self._drop(lw)
         if lw.blocked:  # the episode ended together with the last runner
             lw.blocked = False
             self._notify()
+
+    def _drop(self, lw: _LoopWatch) -> None:
+        """Forget ``lw`` (caller holds the lock); park the thread when nothing is left."""
+        if self._watches.get(lw.loop) is lw:  # not a newer watch of the same loop
+            del self._watches[lw.loop]
+        if not self._watches:
+            self._armed.clear()
 
     def _unwatch_all(self) -> None:
         with self._lock:
@@ -306,20 +324,31 @@ class Watchdog:
             now = self._clock()
             for lw in list(self._watches.values()):
                 lw.lag = max(0.0, now - lw.last_beat)
-                blocked = lw.lag > self.threshold
+                # Runners that ended after the last beat do not count: blocking the loop then
+                # stalls nothing (the next beat, whenever it comes, drops the watch).
+                active = any(_runner_active(r) for r in list(lw.runners))
+                if not active and lw.loop.is_closed():  # e.g. asyncio.run() returned: no beat
+                    self._drop(lw)  # will ever come to drop it, so the thread would never park
+                    continue
+                blocked = active and lw.lag > self.threshold
+                if blocked:
+                    self._last_block_duration = lw.lag
                 if blocked != lw.blocked:
                     lw.blocked = blocked
                     changed = True
                     if blocked:
                         newly_blocked.append(lw)
+                        self._n_blocks += 1
+                        self._last_block_time = time.time()
         for lw in newly_blocked:
             self._warn(lw)
         if changed:
             self._notify()
 
     def _warn(self, lw: _LoopWatch) -> None:
-        n = sum(1 for r in list(lw.runners) if _runner_active(r))
-        kinds = sorted({type(getattr(r, "learner", None)).__name__ for r in list(lw.runners)})
+        active = [r for r in list(lw.runners) if _runner_active(r)]
+        n = len(active)
+        kinds = sorted({type(getattr(r, "learner", None)).__name__ for r in active})
         what = f"{n} runner{'s' if n != 1 else ''} ({', '.join(kinds)})" if kinds else "a runner"
         message = (
             f"The kernel's event loop has been blocked for {lw.lag:.1f} s while {what} "
@@ -357,6 +386,9 @@ class Watchdog:
                 blocked=any(lw.blocked for lw in watches),
                 lag=lag,
                 n_runners=n,
+                n_blocks=self._n_blocks,
+                last_block_time=self._last_block_time,
+                last_block_duration=self._last_block_duration,
             )
 
     def _notify(self) -> None:
@@ -437,7 +469,27 @@ def _on_runner_started(runner: Any) -> None:
         _WATCHDOG.watch(runner)
 
 
+def _watch_active_runners() -> None:
+    """Watch the runners that started before the notebook layer was imported.
+
+    A user may start a runner first and call ``runner.live_info()`` (which loads this module)
+    afterwards. Only runners on the event loop running in this thread are taken: the heartbeat
+    must be scheduled from the loop's own thread.
+    """
+    if not _WATCHDOG.enabled or (_only_in_kernel and not _in_ipython_kernel()):
+        return
+    loop = asyncio._get_running_loop()
+    if loop is None:
+        return
+    from adaptive_nb.runner import active_runners
+
+    for runner in active_runners():
+        if runner.task.get_loop() is loop:
+            _WATCHDOG.watch(runner)
+
+
 _hooks.add_runner_started_callback(_on_runner_started)
+_watch_active_runners()
 
 
 def get_watchdog() -> Watchdog:
@@ -511,8 +563,9 @@ def kernel_blocked() -> bool:
 def add_listener(listener: Listener) -> Callable[[], None]:
     """Call ``listener(state)`` on the watchdog thread when the loop becomes blocked or free.
 
-    This is how live_info shows "kernel blocked": its own poller runs on the blocked loop and
-    cannot notice. See :meth:`Watchdog.add_listener`.
+    This is how a widget can show "kernel blocked": its own poller runs on the blocked loop and
+    cannot notice. Setting a synced trait from the listener reaches the page, because ipykernel
+    sends comm messages from its IOPub thread. See :meth:`Watchdog.add_listener`.
 
     Parameters
     ----------

@@ -16,6 +16,7 @@ from adaptive_nb.runner._runners import SaveFailedWarning as SaveFailedWarning
 from adaptive_nb.runner._runners import active_runners as active_runners
 from adaptive_nb.runner._runners import replay_log as replay_log
 from adaptive_nb.runner._runners import simple as simple
+from adaptive_nb.runner._runners import stop_after as stop_after
 from adaptive_nb.utils import SequentialExecutor as SequentialExecutor
 
 __all__ = [
@@ -28,4 +29,5 @@ __all__ = [
     "active_runners",
     "replay_log",
     "simple",
+    "stop_after",
 ]

@@ -83,6 +83,12 @@ class RunnerCore:
         How many times a failing point is re-submitted before it counts as failed.
     raise_if_retries_exceeded
         Raise :class:`EvaluationError` (ending the run) when a point has failed for good.
+
+    Notes
+    -----
+    Per point the core does O(1) bookkeeping plus the learner's own ``ask`` and ``tell``; the
+    goal is checked once per batch of results, not per point, so a goal that costs O(1) (as
+    ``loss_goal`` does with Learner1D) keeps the whole loop O(1) per point.
     """
 
     def __init__(
@@ -118,6 +124,7 @@ class RunnerCore:
         self._closed = False
         self.wake: Callable[[], None] = lambda: None
         self.function_time = 0.0  # summed submit->done latency of successful evaluations
+        self.latency: float | None = None  # moving average of submit->done, in seconds
         self.last_traceback: str | None = None
         self.exhausted = False  # the learner had no point to give and nothing was in flight
 
@@ -208,6 +215,8 @@ class RunnerCore:
                 raise EvaluationError(self._id_to_point[pid], tb) from e
             return
         self.function_time += dt
+        latency = self.latency
+        self.latency = dt if latency is None else 0.9 * latency + 0.1 * dt
         if pid in self._to_retry:
             del self._to_retry[pid]
             self._tracebacks.pop(pid, None)

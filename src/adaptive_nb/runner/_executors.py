@@ -150,9 +150,14 @@ class ExecutorInfo:
         for a 20 ms function, 8 gave 0.80, more gave nothing). Thread pools and the sequential
         executor, whose round trip is nearly free, get exactly one point per worker.
         """
-        if self.kind in ("sequential", "threads", "async"):
+        if not self.prefetches:
             return nworkers
         return 2 * nworkers + 4
+
+    @property
+    def prefetches(self) -> bool:
+        """Whether points are queued beyond one per worker (process pools and clusters)."""
+        return self.kind not in ("sequential", "threads")
 
 
 def describe_executor(executor: Any) -> ExecutorInfo:  # noqa: PLR0911 - one per kind

@@ -13,6 +13,7 @@ import concurrent.futures as cf
 import contextlib
 import inspect
 import math
+import os
 import threading
 import time
 import warnings
@@ -36,6 +37,7 @@ __all__ = [
     "active_runners",
     "replay_log",
     "simple",
+    "stop_after",
 ]
 
 # Runners whose task has not ended yet, in creation order (see active_runners()).
@@ -48,6 +50,8 @@ _SAVE_POOL_LOCK = threading.Lock()
 
 # How often an elastic executor's (dask, ipyparallel) workers are re-counted, in seconds.
 _RECOUNT_INTERVAL = 2.0
+# Evaluations shorter than this (seconds per worker) get a deeper queue of points in flight.
+_SHORT_TASK = 0.002
 
 
 class SaveFailedWarning(UserWarning):
@@ -81,16 +85,22 @@ _THREAD_LOOPS = threading.local()
 
 def _get_or_create_loop() -> asyncio.AbstractEventLoop:
     """Return the running loop; outside one, a loop of our own for this thread (reused)."""
-    try:
-        return asyncio.get_running_loop()
-    except RuntimeError:
-        pass
+    running = _running_loop()
+    if running is not None:
+        return running
     loop: asyncio.AbstractEventLoop | None = getattr(_THREAD_LOOPS, "loop", None)
     if loop is None or loop.is_closed():
         loop = asyncio.new_event_loop()
         asyncio.set_event_loop(loop)
         _THREAD_LOOPS.loop = loop
     return loop
+
+
+def _running_loop() -> asyncio.AbstractEventLoop | None:
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
 
 
 def _one_line(e: BaseException) -> str:
@@ -159,8 +169,9 @@ class _BaseRunner:
             self.executor = self._executor_info.executor
         self.shutdown_executor = shutdown_executor
         self._ntasks = ntasks
-        self._auto_ntasks: int | None = None
-        self._auto_ntasks_time = -math.inf
+        self._auto_ntasks: int | None = None  # the latest automatic ntasks (for overhead())
+        self._nworkers: int | None = None
+        self._nworkers_time = -math.inf
 
         self.start_time = time.time()
         self.end_time: float | None = None
@@ -187,22 +198,32 @@ class _BaseRunner:
         return _submit
 
     def _max_tasks(self) -> int:
+        # Called before every submission: a few attribute reads, no I/O (except re-counting an
+        # elastic cluster's workers every _RECOUNT_INTERVAL seconds).
         if self._ntasks is not None:
             return self._ntasks
         info = self._executor_info
-        if self._auto_ntasks is not None and (info is None or not info.elastic):
+        if info is None:  # async function: one task per core, as in the reference
+            if self._auto_ntasks is None:
+                self._auto_ntasks = os.cpu_count() or 1
             return self._auto_ntasks
         now = monotonic()
-        if self._auto_ntasks is None or now - self._auto_ntasks_time > _RECOUNT_INTERVAL:
-            # Elastic clusters (dask, ipyparallel) gain and lose workers: re-count now and then.
-            if info is None:  # async function: as many as the reference (one per core)
-                import os
-
-                self._auto_ntasks = os.cpu_count() or 1
-            else:
-                self._auto_ntasks = info.default_ntasks(info.nworkers())
-            self._auto_ntasks_time = now
-        return self._auto_ntasks
+        if self._nworkers is None or (
+            info.elastic and now - self._nworkers_time > _RECOUNT_INTERVAL
+        ):
+            self._nworkers = info.nworkers()
+            self._nworkers_time = now
+        nworkers = self._nworkers
+        ntasks = info.default_ntasks(nworkers)
+        latency = self._core.latency
+        if info.prefetches and latency is not None and latency * nworkers < _SHORT_TASK * ntasks:
+            # Little's law: each worker spends latency * nworkers / ntasks per evaluation. For
+            # evaluations this short the executor's round trip is the bottleneck, and a deeper
+            # queue lets every wake-up of the runner collect and submit more at once (measured:
+            # 2 process workers, trivial function, 8 in flight: 3800 points/s, 16: 6700).
+            ntasks *= 2
+        self._auto_ntasks = ntasks
+        return ntasks
 
     # -- the reference's public members ----------------------------------------------------
 
@@ -628,10 +649,7 @@ class AsyncRunner(_BaseRunner):
         if self.task.done():
             return
         self._cancel_requested = True
-        try:
-            running = asyncio.get_running_loop()
-        except RuntimeError:
-            running = None
+        running = _running_loop()
         if running is self.ioloop or not self.ioloop.is_running():
             self.task.cancel()
         else:
@@ -646,7 +664,7 @@ class AsyncRunner(_BaseRunner):
             When an event loop is already running here (e.g. in a Jupyter notebook): there,
             use ``await runner.task`` instead.
         """
-        if self.ioloop.is_running() or asyncio._get_running_loop() is not None:
+        if self.ioloop.is_running() or _running_loop() is not None:
             msg = (
                 "Cannot block: an event loop is already running here (e.g. a Jupyter kernel). "
                 "Use `await runner.task` instead, or adaptive.BlockingRunner to block on purpose."
@@ -780,11 +798,76 @@ class AsyncRunner(_BaseRunner):
             self, plotter=plotter, update_interval=update_interval, name=name, normalize=normalize
         )
 
+    def live_info_terminal(
+        self, *, update_interval: float = 0.5, overwrite_previous: bool = True
+    ) -> asyncio.Task[None]:
+        """Print the runner's status to the terminal every ``update_interval`` seconds.
+
+        Parameters
+        ----------
+        update_interval : float
+            Seconds between updates.
+        overwrite_previous : bool
+            Clear the terminal before each update (ANSI escape codes) instead of appending.
+
+        Returns
+        -------
+        asyncio.Task
+            The printing task; it ends after a last update once the runner has ended.
+        """
+
+        async def _print() -> None:
+            while True:
+                done = self.task.done()
+                if overwrite_previous:
+                    print("\033[H\033[J", end="")
+                print(_info_text(self.snapshot()), flush=True)
+                if done:
+                    return
+                await asyncio.wait([self.task], timeout=update_interval)
+
+        return self.ioloop.create_task(_print(), name=f"adaptive_nb.terminal-{id(self):x}")
+
     def __repr__(self) -> str:
         return f"<AsyncRunner {type(self.learner).__name__} {self.status()}>"
 
 
 Runner = AsyncRunner
+
+
+def _info_text(snap: RunnerSnapshot) -> str:
+    loss = "-" if snap.loss is None else f"{snap.loss:.3g}"
+    parts = [
+        f"status: {snap.status}",
+        f"elapsed time: {timedelta(seconds=round(snap.elapsed_time))}",
+        f"overhead: {snap.overhead:.1f}%",
+        f"# of points: {snap.npoints}",
+        f"latest loss: {loss}",
+    ]
+    if snap.n_failed:
+        parts.append(f"# of failures: {snap.n_failed}")
+    if snap.error:
+        parts.append(f"error: {snap.error}")
+    if snap.last_save_error:
+        parts.append(f"save failed: {snap.last_save_error}")
+    return "\t".join(parts)
+
+
+def stop_after(*, seconds: float = 0, minutes: float = 0, hours: float = 0) -> GoalType:
+    """Return a goal that is reached after the given time (use ``duration_goal=`` instead).
+
+    Parameters
+    ----------
+    seconds, minutes, hours : float
+        Added together.
+
+    Returns
+    -------
+    Callable
+        ``goal(learner) -> bool``, True once the time has passed (checked between points).
+    """
+    deadline = monotonic() + seconds + 60 * minutes + 3600 * hours
+    return lambda _: monotonic() >= deadline
 
 
 def simple(
@@ -830,7 +913,7 @@ def simple(
     function = learner.function
     loop: asyncio.AbstractEventLoop | None = None
     if inspect.iscoroutinefunction(function):
-        if asyncio._get_running_loop() is not None:
+        if _running_loop() is not None:
             msg = (
                 "simple() cannot run an `async def` function inside a running event loop "
                 "(e.g. Jupyter); use `runner = adaptive.Runner(learner, ...)`, `await runner.task`."

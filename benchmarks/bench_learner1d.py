@@ -1,0 +1,193 @@
+"""Learner1D: adaptive_nb against the reference library (adaptive 1.5), side by side in one run.
+
+Prints three tables:
+
+(a) the ask(1) + tell loop up to 10k and 50k points, with the cost per point at several N;
+(b) bulk loading: tell_many of 100k points and load() of a saved 100k-point learner (the
+    reference's bulk path is quadratic, so it is measured at smaller N and extrapolated);
+(c) sampling quality: max |error| of linear interpolation of the learned data at 200 and
+    1000 points, for three functions, both libraries driven the same way.
+
+Ratios are reference / ours for times (higher is better for us) and ours / reference for errors
+(at most 1.0 is the bar). Usage: ``python benchmarks/bench_learner1d.py [--quick]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import math
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+
+import adaptive  # the reference library
+
+import adaptive_nb
+
+
+def peak(x: float, a: float = 0.01) -> float:
+    return x + a**2 / (a**2 + (x - 0.123) ** 2)
+
+
+def sin30(x: float) -> float:
+    return math.sin(30 * x)
+
+
+def tanh50(x: float) -> float:
+    return math.tanh(50 * x)
+
+
+FUNCTIONS: dict[str, Callable[[float], float]] = {
+    "peak x+a²/(a²+(x-0.123)²)": peak,
+    "sin(30x)": sin30,
+    "tanh(50x)": tanh50,
+}
+
+
+def loop(lib: object, n: int, checkpoints: list[int]) -> tuple[float, dict[int, float]]:
+    """Run ask(1)+tell to n points; return total seconds and µs/point in each window."""
+    learner = lib.Learner1D(peak, (-1, 1))  # type: ignore[attr-defined]
+    per_point: dict[int, float] = {}
+    gc.collect()
+    t0 = last = time.perf_counter()
+    prev = 0
+    for i in range(1, n + 1):
+        (x,), _ = learner.ask(1)
+        learner.tell(x, peak(x))
+        if i in checkpoints:
+            now = time.perf_counter()
+            per_point[i] = (now - last) / (i - prev) * 1e6
+            last, prev = now, i
+    return time.perf_counter() - t0, per_point
+
+
+def bench_loop(sizes: list[int]) -> None:
+    print("\n(a) ask(1) + tell loop on the peak function, bounds (-1, 1)")
+    for n in sizes:
+        checkpoints = sorted({c for c in (1000, 2000, 5000, 10000, 20000, 50000) if c <= n} | {n})
+        t_ref, pp_ref = loop(adaptive, n, checkpoints)
+        t_our, pp_our = loop(adaptive_nb, n, checkpoints)
+        print(
+            f"  to {n:>6} points: reference {t_ref:7.2f} s, ours {t_our:6.2f} s, "
+            f"ratio {t_ref / t_our:5.1f}x"
+        )
+        print("    µs/point in the window ending at N (flat = O(log n) per point):")
+        print("    " + "".join(f"{c:>9}" for c in checkpoints))
+        print("    ref " + "".join(f"{pp_ref[c]:9.1f}" for c in checkpoints)[4:])
+        print("    our " + "".join(f"{pp_our[c]:9.1f}" for c in checkpoints)[4:])
+
+
+def bulk_times(lib: object, n: int, folder: Path) -> tuple[float, float]:
+    rng = np.random.default_rng(42)
+    xs = np.concatenate([[-1.0, 1.0], rng.uniform(-1, 1, n - 2)])
+    ys = np.array([peak(x) for x in xs])
+    learner = lib.Learner1D(peak, (-1, 1))  # type: ignore[attr-defined]
+    gc.collect()
+    t0 = time.perf_counter()
+    learner.tell_many(xs, ys)
+    t_tell = time.perf_counter() - t0
+    fname = folder / f"{lib.__name__}_{n}.p"  # type: ignore[attr-defined]
+    learner.save(str(fname))
+    fresh = lib.Learner1D(peak, (-1, 1))  # type: ignore[attr-defined]
+    gc.collect()
+    t0 = time.perf_counter()
+    fresh.load(str(fname))
+    t_load = time.perf_counter() - t0
+    assert fresh.npoints == n
+    return t_tell, t_load
+
+
+def best_of(k: int, lib: object, n: int, folder: Path) -> tuple[float, float]:
+    runs = [bulk_times(lib, n, folder) for _ in range(k)]
+    return min(r[0] for r in runs), min(r[1] for r in runs)
+
+
+def bench_bulk(n_ours: int, ref_sizes: list[int]) -> None:
+    print("\n(b) bulk: tell_many of N random points, and load() of a saved N-point learner")
+    print("    (ours: best of 3 runs; reference: one run)")
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        ref: dict[int, tuple[float, float]] = {}
+        for n in ref_sizes:
+            ref[n] = bulk_times(adaptive, n, folder)
+        ours = {n: best_of(3, adaptive_nb, n, folder) for n in [*ref_sizes, n_ours]}
+    print(
+        f"  {'N':>7} {'ref tell_many':>14} {'ours':>9} {'ratio':>7}   {'ref load':>9} {'ours':>9}"
+    )
+    for n in ref_sizes:
+        (rt, rl), (ot, ol) = ref[n], ours[n]
+        print(f"  {n:>7} {rt:13.3f}s {ot:8.3f}s {rt / ot:6.0f}x   {rl:8.3f}s {ol:8.3f}s")
+    ot, ol = ours[n_ours]
+    # The reference's bulk path scans the loss dict once per interval: quadratic. Extrapolate
+    # with the scaling exponent fitted (least squares, log-log) to all measured sizes.
+    logn = np.log(ref_sizes)
+    expo = float(np.polyfit(logn, np.log([ref[n][0] for n in ref_sizes]), 1)[0])
+    expo_load = float(np.polyfit(logn, np.log([ref[n][1] for n in ref_sizes]), 1)[0])
+    n2 = ref_sizes[-1]
+    est = ref[n2][0] * (n_ours / n2) ** expo
+    est_load = ref[n2][1] * (n_ours / n2) ** expo_load
+    print(
+        f"  {n_ours:>7} {'~' + format(est, '.0f') + 's*':>14} {ot:8.3f}s {est / ot:6.0f}x   "
+        f"{'~' + format(est_load, '.0f') + 's*':>9} {ol:8.3f}s"
+    )
+    print(
+        f"  * reference not run at {n_ours} (it would take far more than 2 minutes): extrapolated"
+        f" from N={n2} with the exponents fitted to N={ref_sizes}: tell_many {expo:.2f},"
+        f" load {expo_load:.2f}."
+    )
+
+
+def max_interp_error(learner: object, f: Callable[[float], float]) -> float:
+    data = learner.data  # type: ignore[attr-defined]
+    xs = np.array(sorted(data))
+    ys = np.array([data[x] for x in xs])
+    grid = np.linspace(-1, 1, 400_001)
+    truth = np.array([f(x) for x in grid])
+    return float(np.max(np.abs(np.interp(grid, xs, ys) - truth)))
+
+
+def bench_quality(sizes: list[int]) -> None:
+    print("\n(c) sampling quality: max |linear interpolation - f| on a 400k-point grid, (-1, 1)")
+    print(f"  {'function':<28} {'N':>5} {'reference':>11} {'ours':>11} {'ours/ref':>9}")
+    worst = 0.0
+    for name, f in FUNCTIONS.items():
+        for n in sizes:
+            errs = []
+            for lib in (adaptive, adaptive_nb):
+                learner = lib.Learner1D(f, (-1, 1))
+                for _ in range(n):
+                    (x,), _ = learner.ask(1)
+                    learner.tell(x, f(x))
+                errs.append(max_interp_error(learner, f))
+            ratio = errs[1] / errs[0]
+            worst = max(worst, ratio)
+            print(f"  {name:<28} {n:>5} {errs[0]:11.3e} {errs[1]:11.3e} {ratio:9.3f}")
+    print(f"  worst ratio ours/ref: {worst:.3f} (bar: <= 1.0)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small sizes, about 30 s")
+    args = parser.parse_args()
+    print(f"Learner1D benchmark: adaptive {adaptive.__version__} vs adaptive_nb")
+    t0 = time.perf_counter()
+    if args.quick:
+        bench_loop([2000, 10000])
+        bench_bulk(100_000, [2000, 4000])
+        bench_quality([200, 1000])
+    else:
+        bench_loop([10000, 50000])
+        bench_bulk(100_000, [4000, 8000, 16000])
+        bench_quality([200, 1000])
+    print(f"\ntotal {time.perf_counter() - t0:.0f} s")
+
+
+if __name__ == "__main__":
+    main()
