@@ -157,6 +157,51 @@ def test_remove_unfinished() -> None:
     assert learner.loss(real=False) == pytest.approx(real_loss)
 
 
+def rebuilt_without_pending(learner: Learner1D) -> Learner1D:
+    """A copy of ``learner`` whose combined structures are rebuilt from scratch, pending-free."""
+    fresh = copy.deepcopy(learner)
+    fresh.pending_points = set()
+    reals = sorted(fresh._y)
+    fresh._rebuild_neighbours(reals)
+    fresh._rebuild_combined_entries(reals)
+    return fresh
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    n=st.integers(0, 40),
+    asks=st.lists(st.integers(0, 8), max_size=4),
+    extra=st.lists(st.floats(-1.2, 1.2, allow_nan=False), max_size=6),
+    told=st.integers(0, 5),
+    loss=st.sampled_from(sorted(LOSSES)),
+)
+def test_remove_unfinished_equals_a_rebuild(
+    n: int, asks: list[int], extra: list[float], told: int, loss: str
+) -> None:
+    learner = Learner1D(peak, (-1, 1), loss_per_interval=LOSSES[loss])
+    run(learner, n)
+    for m in asks:  # pending points from ask: inside intervals, or the bounds early on
+        learner.ask(m)
+    for x in extra:  # arbitrary ones too: outside the hull of the real points, or the bounds
+        learner.tell_pending(x)
+    for x in sorted(learner.pending_points)[:told]:
+        learner.tell(x, peak(x))
+    expected = rebuilt_without_pending(learner)
+    learner.remove_unfinished()
+    learner._check_invariants()
+    assert snapshot(learner) == snapshot(expected)
+    # Same future: the same points asked, in batches and one by one, and the same losses.
+    for k in (5, 1, 1, 3):
+        got, want = learner.ask(k), expected.ask(k)
+        assert got == want
+        for x in got[0][: k // 2]:
+            learner.tell(x, peak(x))
+            expected.tell(x, peak(x))
+        assert learner.loss() == expected.loss()
+        assert learner.loss(real=False) == expected.loss(real=False)
+    learner._check_invariants()
+
+
 def test_loss_not_real_is_inf_while_a_bound_is_neither_known_nor_pending() -> None:
     learner = Learner1D(peak, (-1, 1))
     learner.tell(0.0, peak(0.0))
