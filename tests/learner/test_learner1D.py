@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from adaptive.learner import learner1D as ref1d  # noqa: N813  (the reference, adaptive 1.5)
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -254,6 +255,43 @@ def test_data_arrays_since() -> None:
     np.testing.assert_array_equal(ys[1], vec.data[xs[1]])
     with pytest.raises(ValueError, match="non-negative"):
         learner._data_arrays_since(-1)
+
+
+# --------------------------------------------------------------- the reference library ---
+
+_REF_LOSSES: dict[str, Callable[[], tuple[Any, Any]]] = {
+    "default": lambda: (default_loss, ref1d.default_loss),
+    "uniform": lambda: (uniform_loss, ref1d.uniform_loss),
+    "abs_min_log": lambda: (abs_min_log_loss, ref1d.abs_min_log_loss),
+    "triangle": lambda: (triangle_loss, ref1d.triangle_loss),
+    "curvature": lambda: (curvature_loss_function(), ref1d.curvature_loss_function()),
+    "resolution": lambda: (
+        resolution_loss_function(0.001, 0.1),
+        ref1d.resolution_loss_function(0.001, 0.1),
+    ),
+}
+
+
+@pytest.mark.parametrize("loss", sorted(_REF_LOSSES))
+def test_same_points_as_the_reference_library(loss: str) -> None:
+    """ask(1)+tell, then batches with pending points: bit-identical to adaptive 1.5."""
+    ours_loss, ref_loss = _REF_LOSSES[loss]()
+    ours = Learner1D(peak, (-1, 1), loss_per_interval=ours_loss)
+    ref = ref1d.Learner1D(peak, (-1, 1), loss_per_interval=ref_loss)
+    for _ in range(300):
+        (x,), _ = ours.ask(1)
+        (rx,), _ = ref.ask(1)
+        assert x == rx
+        ours.tell(x, peak(x))
+        ref.tell(rx, peak(rx))
+    for k in (7, 3, 12):
+        xs, _ = ours.ask(k)
+        rxs, _ = ref.ask(k)
+        assert xs == list(rxs)
+        for x in xs[::2]:  # tell half, leave the rest pending
+            ours.tell(x, peak(x))
+            ref.tell(x, peak(x))
+    assert ours.loss() == pytest.approx(ref.loss(), rel=1e-12)
 
 
 # -------------------------------------------------------------------- hypothesis invariants ---
