@@ -74,6 +74,9 @@ class RunnerCore:
         ``goal(learner) -> bool``.
     submit
         ``submit(point) -> future``: evaluates ``learner.function(point)`` somewhere.
+    submit_many
+        Optional ``submit_many(points) -> futures`` doing the same for a batch at once, for
+        executors where one call per batch is cheaper than one per point (dask).
     max_tasks
         ``max_tasks() -> int``: how many points to keep in flight (called at every fill, so it
         must be cheap).
@@ -101,6 +104,7 @@ class RunnerCore:
         log: bool,
         retries: int,
         raise_if_retries_exceeded: bool,
+        submit_many: Callable[[list[Any]], list[FutureLike]] | None = None,
     ) -> None:
         if isinstance(retries, bool) or not isinstance(retries, int) or retries < 0:
             msg = f"retries must be a non-negative int, got {retries!r}."
@@ -108,6 +112,7 @@ class RunnerCore:
         self.learner = learner
         self.goal = goal
         self._submit = submit
+        self._submit_many = submit_many
         self.max_tasks = max_tasks
         self.log: list[tuple[Any, ...]] | None = [] if log else None
         self.retries = retries
@@ -160,11 +165,20 @@ class RunnerCore:
                 pid = self._next_id()
                 id_to_point[pid] = point
                 ids.append(pid)
-        for pid in ids:
+        pending, on_done = self._pending, self._on_done
+        if self._submit_many is not None and ids:
             t0 = monotonic()
-            fut = self._submit(self._id_to_point[pid])
-            self._pending[fut] = (pid, t0)
-            fut.add_done_callback(self._on_done)
+            futs = self._submit_many([self._id_to_point[pid] for pid in ids])
+            for pid, fut in zip(ids, futs, strict=True):
+                pending[fut] = (pid, t0)
+                fut.add_done_callback(on_done)
+        else:
+            submit, id_to_point = self._submit, self._id_to_point
+            for pid in ids:
+                t0 = monotonic()
+                fut = submit(id_to_point[pid])
+                pending[fut] = (pid, t0)
+                fut.add_done_callback(on_done)
         if not self._pending and not self._arrived:
             self.exhausted = True
 

@@ -8,6 +8,7 @@ initialise MPI just because mpi4py is installed).
 
 from __future__ import annotations
 
+import asyncio
 import concurrent.futures as cf
 import functools
 import os
@@ -35,8 +36,19 @@ def default_executor() -> cf.Executor:
     return loky.get_reusable_executor()  # type: ignore[no-any-return]
 
 
+# How long a finished dask task may wait for others to finish, so they share one gather.
+_GATHER_DELAY = 0.02
+
+
 class _DaskExecutor(cf.Executor):
     """Submit to a ``distributed.Client`` (synchronous or asynchronous); futures are stdlib ones.
+
+    Per point this costs the parent process (which, with a ``LocalCluster``, also runs the
+    scheduler) as little as dask allows: a batch of points is one ``client.map`` (one graph
+    update for the scheduler, not one per point), and finished tasks are fetched in batches by
+    one coroutine on the client's loop (one ``gather`` round trip per batch, not one per point).
+    Measured on 2 workers with a 20 ms function: one submit and one gather per point cost the
+    parent 6.5 ms of CPU per point, batching ~3.5 ms (``client.map`` of everything at once: 2.9).
 
     Unlike ``client.get_executor()``, cancelling one of our futures cancels the dask task
     cleanly: distributed's executor tries to set the result of the cancelled future anyway and
@@ -45,26 +57,93 @@ class _DaskExecutor(cf.Executor):
 
     def __init__(self, client: Any) -> None:
         self.client = client
+        self._ours: dict[Any, cf.Future[Any]] = {}  # dask future -> our future
+        self._completed: Any = None  # distributed.as_completed, created on first use
+        self._collecting = False  # the collector coroutine runs (only touched on the loop)
+        self._collector: asyncio.Future[None] | None = None  # referenced: tasks are weak
 
     def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> cf.Future[Any]:
         # pure=False: two evaluations of one point (a retry) must not share a cached result.
         dask_future = self.client.submit(fn, *args, pure=False, **kwargs)
-        future: cf.Future[Any] = cf.Future()
-        future.add_done_callback(functools.partial(self._cancel_if_cancelled, dask_future))
-        self.client.loop.add_callback(self._transfer, dask_future, future)
-        return future
+        return self._track([dask_future])[0]
 
-    @staticmethod
-    async def _transfer(dask_future: Any, future: cf.Future[Any]) -> None:
-        # Runs on the client's event loop, where awaiting a dask future fetches its result.
+    def submit_many(self, fn: Any, xs: list[Any]) -> list[cf.Future[Any]]:
+        """Evaluate ``fn(x)`` for every ``x`` of ``xs``; one graph update for all of them."""
+        if not xs:
+            return []
+        return self._track(self.client.map(fn, xs, pure=False))
+
+    def _track(self, dask_futures: list[Any]) -> list[cf.Future[Any]]:
+        from distributed import as_completed
+
+        futures: list[cf.Future[Any]] = []
+        for dask_future in dask_futures:
+            future: cf.Future[Any] = cf.Future()
+            future.add_done_callback(functools.partial(self._cancel_if_cancelled, dask_future))
+            self._ours[dask_future] = future
+            futures.append(future)
+        if self._completed is None:
+            self._completed = as_completed(loop=self.client.loop)  # type: ignore[no-untyped-call]
+        self._completed.update(dask_futures)  # thread-safe; tracked on the client's loop
+        self.client.loop.add_callback(self._ensure_collector)
+        return futures
+
+    def _ensure_collector(self) -> None:
+        # On the client's loop. The collector ends when nothing is in flight; submissions made
+        # after that schedule this again (after their ``update``), so none is missed.
+        if not self._collecting:
+            self._collecting = True
+            self._collector = asyncio.ensure_future(self._collect())
+
+    async def _collect(self) -> None:
+        completed = self._completed
+        loop = asyncio.get_running_loop()
         try:
-            result = await dask_future
-        except BaseException as e:
+            async for first in completed:
+                batch = [first, *completed.next_batch(block=False)]
+                # Wait a little for more to finish while at least half of what is in flight is
+                # still queued or running: the workers stay busy, and one gather (and the
+                # runner's next submission) then serves several points.
+                deadline = loop.time() + _GATHER_DELAY
+                while 2 * len(batch) < len(self._ours):
+                    remaining = deadline - loop.time()
+                    if remaining <= 0:
+                        break
+                    try:
+                        batch.append(await asyncio.wait_for(completed.__anext__(), remaining))
+                    except (TimeoutError, StopAsyncIteration):
+                        break
+                    batch.extend(completed.next_batch(block=False))
+                await self._deliver(batch)
+        finally:
+            self._collecting = False
+
+    async def _deliver(self, batch: list[Any]) -> None:
+        ok = [f for f in batch if f.status == "finished"]
+        if ok:
+            try:
+                results = await self.client.gather(ok, asynchronous=True)
+            except Exception:  # e.g. a worker holding a result died: fetch one by one
+                results = None
+            if results is not None:
+                for dask_future, result in zip(ok, results, strict=True):
+                    future = self._ours.pop(dask_future, None)
+                    if future is not None and not future.done():
+                        future.set_result(result)
+        for dask_future in batch:
+            future = self._ours.pop(dask_future, None)
+            if future is None or future.done():
+                continue
+            # Failed or cancelled (or the batched gather failed): awaiting the dask future
+            # raises the worker's exception with its traceback.
+            try:
+                result = await dask_future
+            except BaseException as e:
+                if not future.done():
+                    future.set_exception(e)
+                continue
             if not future.done():
-                future.set_exception(e)
-            return
-        if not future.done():
-            future.set_result(result)
+                future.set_result(result)
 
     def _cancel_if_cancelled(self, dask_future: Any, future: cf.Future[Any]) -> None:
         if future.cancelled():

@@ -184,6 +184,7 @@ class _BaseRunner:
             log=log,
             retries=retries,
             raise_if_retries_exceeded=raise_if_retries_exceeded,
+            submit_many=self._make_submit_many(),
         )
         self.retries = retries
         self.raise_if_retries_exceeded = raise_if_retries_exceeded
@@ -196,6 +197,17 @@ class _BaseRunner:
             return submit(function, x)  # type: ignore[no-any-return]
 
         return _submit
+
+    def _make_submit_many(self) -> Callable[[list[Any]], list[FutureLike]] | None:
+        submit_many = getattr(self.executor, "submit_many", None)
+        if self._async_function or submit_many is None:
+            return None
+        function = self.learner.function
+
+        def _submit_many(xs: list[Any]) -> list[FutureLike]:
+            return submit_many(function, xs)  # type: ignore[no-any-return]
+
+        return _submit_many
 
     def _max_tasks(self) -> int:
         # Called before every submission: a few attribute reads, no I/O (except re-counting an
