@@ -1,4 +1,4 @@
-"""Browser fixtures: one headless Chromium per session, request recording, skip logic."""
+"""Browser fixtures: one headless Chromium per test module, request recording, skip logic."""
 
 from __future__ import annotations
 
@@ -34,7 +34,9 @@ def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
                 item.add_marker(pytest.mark.skip(reason=reason))
 
 
-@pytest.fixture(scope="session")
+# Module scope, not session: playwright's sync API keeps an asyncio loop marked as running in the
+# main thread while it is open, and every later test that calls asyncio.run() would then fail.
+@pytest.fixture(scope="module")
 def browser_ctx(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
