@@ -95,6 +95,10 @@ _ROUND = 1e12
 # Below this magnitude `int(loss * _ROUND + 0.5)` is safe and exact enough; beyond it (and for
 # inf/NaN) the slow path in `_rank` takes over.
 _BIG = 1e250
+# Load factor of the SortedList of combined points (sortedcontainers' default is 1000). Each
+# insertion shifts the tail of one sublist; with short sublists that touches fewer cache lines
+# (cachegrind, ask(1)+tell from 10k to 30k points: 11% fewer L1 data misses per point).
+_SORTED_LOAD = 200
 
 
 # --------------------------------------------------------------------------------------------
@@ -521,7 +525,7 @@ class Learner1D(BaseLearner):
         self._rentry: dict[float, REntry] = {}
         self._rheap: list[REntry] = []
         # Combined points: real and pending points inside the bounds.
-        self._csorted: SortedList = SortedList()
+        self._csorted: SortedList = _sorted_list()
         self._cnext: dict[float, float | None] = {}
         self._cprev: dict[float, float | None] = {}
         self._centry: dict[float, CEntry] = {}
@@ -1215,7 +1219,7 @@ class Learner1D(BaseLearner):
             comb = reals
             self._cnext = dict(self._rnext)
             self._cprev = dict(self._rprev)
-        self._csorted = SortedList(comb)
+        self._csorted = _sorted_list(comb)
 
     def remove_unfinished(self) -> None:
         """Forget all pending points.
@@ -1660,6 +1664,7 @@ class Learner1D(BaseLearner):
         import cloudpickle
 
         self.__dict__.update(cloudpickle.loads(state))
+        self._csorted._reset(_SORTED_LOAD)  # a SortedList unpickles with the default load
         self._rheap = list(self._rentry.values())
         heapq.heapify(self._rheap)
         self._cheap = list(self._centry.values())
@@ -1885,6 +1890,13 @@ def _gc_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+def _sorted_list(values: Iterable[float] = ()) -> SortedList:
+    sl = SortedList()
+    sl._reset(_SORTED_LOAD)  # documented in sortedcontainers' "implementation details"
+    sl.update(values)
+    return sl
 
 
 def _next_map(points: list[float]) -> dict[float, float | None]:
