@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures as cf
 import functools
+import math
 import os
 import subprocess
 import sys
@@ -433,29 +434,38 @@ async def test_snapshot_and_active_runners() -> None:
     gate = threading.Event()
 
     def wait(x: float) -> float:
-        gate.wait(5)
+        gate.wait(60)  # released by the test (a timeout only so a failed test cannot hang)
         return x
 
+    def enough(learner: Learner1D) -> bool:
+        # Not npoints_goal=4: results arrive in any order, so 4 points may be known while a
+        # bound is still pending (infinite loss). Ending only once the loss is finite makes
+        # the finished snapshot's loss deterministic.
+        return learner.npoints >= 4 and math.isfinite(learner.loss())
+
     with cf.ThreadPoolExecutor(2) as ex:
-        runner = AsyncRunner(new_learner(wait), npoints_goal=4, executor=ex, ntasks=2)
-        for _ in range(200):  # a loaded machine may take a while to start the task
-            await asyncio.sleep(0.01)
-            if runner.pending_points:
-                break
-        assert runner in active_runners()
-        snap = runner.snapshot()
-        assert isinstance(snap, RunnerSnapshot)
-        assert snap.status == "running"
-        assert snap.npoints == 0
-        assert snap.n_pending == 2
-        assert snap.loss is None  # no loss before the first points
-        assert snap.error is None
-        gate.set()
+        runner = AsyncRunner(new_learner(wait), goal=enough, executor=ex, ntasks=2)
+        try:
+            deadline = time.monotonic() + 30  # a loaded machine may take a while to start
+            while len(runner.pending_points) < 2 and time.monotonic() < deadline:
+                await asyncio.sleep(0.01)
+            assert runner in active_runners()
+            snap = runner.snapshot()
+            assert isinstance(snap, RunnerSnapshot)
+            assert snap.status == "running"
+            assert snap.npoints == 0
+            assert snap.n_pending == 2
+            assert snap.loss is None  # no loss before the first points
+            assert snap.error is None
+        finally:
+            gate.set()
         await runner.task
     snap = runner.snapshot()
     assert snap.status == "finished"
-    assert snap.npoints >= 4
+    assert snap.npoints == runner.learner.npoints >= 4
     assert snap.loss is not None
+    assert snap.loss == runner.learner.loss()
+    assert snap.error is None
     assert runner not in active_runners()
     assert runner.start_time <= runner.end_time  # type: ignore[operator]
     frozen = runner.elapsed_time()

@@ -47,6 +47,8 @@ export class Store {
         return;
       } else if (s.received === 0) s.clear(h.vdim);
       s.append(float64View(buffers[2 * k]), float64View(buffers[2 * k + 1]));
+      // A full resend is history, not news: only appended chunks are marked as newest.
+      if (msg.type === "full") s.newestX = s.newestY = new Float64Array(0);
     });
     if (msg.sent_ms) this.lastLatencyMs = Date.now() - msg.sent_ms;
     for (const l of this.listeners) l();

@@ -103,15 +103,29 @@ def test_live_info_updates_and_cancel_works_while_a_cell_awaits(
     pg.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     pg.wait_for_selector(".anb-hover", state="visible", timeout=5_000)
     assert re.search(r"x = -?[\d.e-]+\s+y = -?[\d.e-]+", pg.inner_text(".anb-hover"))
+    shot = artifacts / f"live_widgets_running-{server.flavor}.png"
+    pg.locator(".jp-Notebook .jp-Cell").nth(1).screenshot(path=str(shot))
 
     run_cell(pg, 2, wait=False)  # `await runner.task`: the kernel is busy from here on
     time.sleep(0.7)
     t_click = pg.evaluate(CLICK_AND_WATCH_JS)
     pg.wait_for_function("() => window.__anbCancelledAt", timeout=5_000)
     t_dom = pg.evaluate("() => window.__anbCancelledAt")
+    # `await runner.task` ends with the runner's CancelledError; then the kernel is free again
+    pg.wait_for_function(
+        "() => (window.__panel.content.widgets[2].node.querySelector('.jp-OutputArea')"
+        "?.textContent ?? '').includes('CancelledError')",
+        timeout=15_000,
+    )
+    # ipykernel aborts execute requests that arrive right after an error (stop_on_error), so
+    # wait for the kernel to be idle and retry once if the report cell was aborted.
     pg.wait_for_function("() => window.__panel.sessionContext.session.kernel.status === 'idle'")
-    run_cell(pg, 3)
-    report = cell_output(pg, 3)
+    for _ in range(2):
+        time.sleep(0.5)
+        run_cell(pg, 3)
+        report = cell_output(pg, 3)
+        if "REPORT" in report:
+            break
     match = re.search(r"REPORT (\w+) ([\d.]+) (\d+)", report)
     assert match, report
     assert match.group(1) == "cancelled"
@@ -129,7 +143,7 @@ def test_live_info_updates_and_cancel_works_while_a_cell_awaits(
     shutdown_kernel(pg)
 
 
-def test_balancing_small_multiples_and_custom_plotter_render_offline(
+def test_small_multiples_plotter_idle_cancel_and_reload(
     server: Server, page: Any, artifacts: Path
 ) -> None:
     url = server.write_notebook(
@@ -145,6 +159,10 @@ def test_balancing_small_multiples_and_custom_plotter_render_offline(
             "runner2 = adaptive.Runner(learner, npoints_goal=40, executor=ThreadPoolExecutor(2))\n"
             "runner2.live_plot(plotter=lambda l: l.plot(), update_interval=0.2, name='hv')",
             "await runner.task; await runner2.task\nprint('DONE', bl.npoints)",
+            "learner3 = adaptive.Learner1D(f, (-1, 1))\n"
+            "runner3 = adaptive.Runner(learner3, executor=ThreadPoolExecutor(2))\n"
+            "runner3.live_info()",
+            "print('STATUS3', runner3.status())",
         ],
     )
     pg = page.page
@@ -169,5 +187,23 @@ def test_balancing_small_multiples_and_custom_plotter_render_offline(
     time.sleep(0.5)
     assert bokeh_canvas.evaluate(COUNT_INK_JS) > 500
     pg.locator(".jp-Notebook").screenshot(path=str(artifacts / f"live_plot-{server.flavor}.png"))
+
+    # Cancel with an idle kernel flips the status in the page and in the kernel.
+    run_cell(pg, 3)
+    pg.wait_for_selector(".anb-status[data-status=running]", timeout=30_000)
+    pg.click(".anb-cancel")
+    pg.wait_for_selector(".anb-status[data-status=cancelled]", timeout=5_000)
+    run_cell(pg, 4)
+    assert "STATUS3 cancelled" in cell_output(pg, 4)
+
+    # A reloaded page gets every point again: the new front end asks the kernel for a resync.
+    pg.evaluate("() => window.jupyterapp.commands.execute('docmanager:save')")
+    pg.reload()
+    assert open_notebook(pg, pg.url) == "idle"
+    pg.wait_for_function(
+        f"() => Number(document.querySelector('.anb-plot')?.dataset.npoints) === {total}",
+        timeout=30_000,
+    )
+    assert pg.locator(".anb-canvas").first.evaluate(COUNT_INK_JS) > 3000
     _assert_offline_and_clean(page)
     shutdown_kernel(pg)

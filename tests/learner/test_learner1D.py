@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from adaptive.learner import learner1D as ref1d  # noqa: N813  (the reference, adaptive 1.5)
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -157,6 +158,51 @@ def test_remove_unfinished() -> None:
     assert learner.loss(real=False) == pytest.approx(real_loss)
 
 
+def rebuilt_without_pending(learner: Learner1D) -> Learner1D:
+    """A copy of ``learner`` whose combined structures are rebuilt from scratch, pending-free."""
+    fresh = copy.deepcopy(learner)
+    fresh.pending_points = set()
+    reals = sorted(fresh._y)
+    fresh._rebuild_neighbours(reals)
+    fresh._rebuild_combined_entries(reals)
+    return fresh
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    n=st.integers(0, 40),
+    asks=st.lists(st.integers(0, 8), max_size=4),
+    extra=st.lists(st.floats(-1.2, 1.2, allow_nan=False), max_size=6),
+    told=st.integers(0, 5),
+    loss=st.sampled_from(sorted(LOSSES)),
+)
+def test_remove_unfinished_equals_a_rebuild(
+    n: int, asks: list[int], extra: list[float], told: int, loss: str
+) -> None:
+    learner = Learner1D(peak, (-1, 1), loss_per_interval=LOSSES[loss])
+    run(learner, n)
+    for m in asks:  # pending points from ask: inside intervals, or the bounds early on
+        learner.ask(m)
+    for x in extra:  # arbitrary ones too: outside the hull of the real points, or the bounds
+        learner.tell_pending(x)
+    for x in sorted(learner.pending_points)[:told]:
+        learner.tell(x, peak(x))
+    expected = rebuilt_without_pending(learner)
+    learner.remove_unfinished()
+    learner._check_invariants()
+    assert snapshot(learner) == snapshot(expected)
+    # Same future: the same points asked, in batches and one by one, and the same losses.
+    for k in (5, 1, 1, 3):
+        got, want = learner.ask(k), expected.ask(k)
+        assert got == want
+        for x in got[0][: k // 2]:
+            learner.tell(x, peak(x))
+            expected.tell(x, peak(x))
+        assert learner.loss() == expected.loss()
+        assert learner.loss(real=False) == expected.loss(real=False)
+    learner._check_invariants()
+
+
 def test_loss_not_real_is_inf_while_a_bound_is_neither_known_nor_pending() -> None:
     learner = Learner1D(peak, (-1, 1))
     learner.tell(0.0, peak(0.0))
@@ -209,6 +255,43 @@ def test_data_arrays_since() -> None:
     np.testing.assert_array_equal(ys[1], vec.data[xs[1]])
     with pytest.raises(ValueError, match="non-negative"):
         learner._data_arrays_since(-1)
+
+
+# --------------------------------------------------------------- the reference library ---
+
+_REF_LOSSES: dict[str, Callable[[], tuple[Any, Any]]] = {
+    "default": lambda: (default_loss, ref1d.default_loss),
+    "uniform": lambda: (uniform_loss, ref1d.uniform_loss),
+    "abs_min_log": lambda: (abs_min_log_loss, ref1d.abs_min_log_loss),
+    "triangle": lambda: (triangle_loss, ref1d.triangle_loss),
+    "curvature": lambda: (curvature_loss_function(), ref1d.curvature_loss_function()),
+    "resolution": lambda: (
+        resolution_loss_function(0.001, 0.1),
+        ref1d.resolution_loss_function(0.001, 0.1),
+    ),
+}
+
+
+@pytest.mark.parametrize("loss", sorted(_REF_LOSSES))
+def test_same_points_as_the_reference_library(loss: str) -> None:
+    """ask(1)+tell, then batches with pending points: bit-identical to adaptive 1.5."""
+    ours_loss, ref_loss = _REF_LOSSES[loss]()
+    ours = Learner1D(peak, (-1, 1), loss_per_interval=ours_loss)
+    ref = ref1d.Learner1D(peak, (-1, 1), loss_per_interval=ref_loss)
+    for _ in range(300):
+        (x,), _ = ours.ask(1)
+        (rx,), _ = ref.ask(1)
+        assert x == rx
+        ours.tell(x, peak(x))
+        ref.tell(rx, peak(rx))
+    for k in (7, 3, 12):
+        xs, _ = ours.ask(k)
+        rxs, _ = ref.ask(k)
+        assert xs == list(rxs)
+        for x in xs[::2]:  # tell half, leave the rest pending
+            ours.tell(x, peak(x))
+            ref.tell(x, peak(x))
+    assert ours.loss() == pytest.approx(ref.loss(), rel=1e-12)
 
 
 # -------------------------------------------------------------------- hypothesis invariants ---

@@ -46,6 +46,7 @@ def test_clicking_cancel_cancels_the_runner_within_0_2_s(run) -> None:
             t0 = time.monotonic()
             w._clicks = 1  # as the front end's trait sync would set it
             status_now = runner.status()
+            assert w._snapshot["status"] == "cancelled"  # shown at once, before the loop turns
             await asyncio.wait({runner.task}, timeout=1)
             await asyncio.wait_for(w.task, 1)
             return status_now, w._snapshot["status"], time.monotonic() - t0

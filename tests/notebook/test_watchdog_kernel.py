@@ -108,6 +108,41 @@ def test_busy_cell_gets_the_warning_and_runner_resumes(kernel_env: None, tmp_pat
     assert "parked: True watching: False" in after
 
 
+PLAIN = """\
+import time
+from concurrent.futures import ThreadPoolExecutor
+import adaptive_nb as adaptive
+
+def f(x):
+    time.sleep(0.005)
+    return x**2
+
+# No notebook_extension(), no widget, no %load_ext: the watchdog must still be there.
+runner = adaptive.Runner(adaptive.Learner1D(f, bounds=(-1, 1)), executor=ThreadPoolExecutor(2))"""
+
+
+@pytest.mark.kernel
+def test_watchdog_needs_no_notebook_extension(
+    kernel_env: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ADAPTIVE_NB_WATCHDOG", "0.5")
+    nb = new_notebook(cells=[new_code_cell(PLAIN), new_code_cell(BUSY)])
+    nb.cells[1].metadata["tags"] = ["raises-exception"]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
+    client = NotebookClient(
+        nb,
+        kernel_name="python3",
+        timeout=60,
+        timeout_func=lambda cell: 3 if BUSY in cell.source else 60,
+        interrupt_on_timeout=True,
+        resources={"metadata": {"path": str(tmp_path)}},
+    )
+    client.execute()
+    stderr = _text(nb.cells[1], "stderr")
+    assert "KernelBlockedWarning" in stderr, nb.cells[1].outputs
+    assert "await runner.task" in stderr
+
+
 # -- JupyterLab in headless Chromium -----------------------------------------------------------
 
 CHROMIUM_ARGS = [

@@ -1218,15 +1218,49 @@ class Learner1D(BaseLearner):
         self._csorted = SortedList(comb)
 
     def remove_unfinished(self) -> None:
-        """Forget all pending points."""
+        """Forget all pending points.
+
+        Notes
+        -----
+        O(p log n) for p pending points: each is unlinked from the combined structure and the
+        combined interval it split is restored, with the same loss and rank a full rebuild
+        would give it (so later ``ask`` calls return the same points).
+        """
+        pending = self.pending_points
         self.pending_points = set()
-        if len(self._csorted) == len(self._y):
+        if len(self._csorted) == len(self._y):  # none inside the bounds
             return
-        reals = sorted(self._y)
-        self._csorted = SortedList(reals)
-        self._cnext = dict(self._rnext)
-        self._cprev = dict(self._rprev)
-        self._rebuild_combined_entries(reals)
+        lo, hi = self.bounds
+        cs = self._csorted
+        cnext = self._cnext
+        cprev = self._cprev
+        centry = self._centry
+        rentry = self._rentry
+        for x in pending:
+            if not lo <= x <= hi:
+                continue
+            cs.remove(x)
+            a = cprev.pop(x)
+            b = cnext.pop(x)
+            centry.pop(x, None)
+            if a is not None:
+                cnext[a] = b
+            if b is not None:
+                cprev[b] = a
+            if a is None:
+                continue
+            if b is None:  # a is now the last combined point: no interval starts there
+                del centry[a]
+                continue
+            # x was not real, so (a, x) and (x, b) lay in the same real interval `gap` (or
+            # both outside the hull of the real points): (a, b) does too.
+            gap = centry[a][5]
+            if gap is None:
+                self._set_comb(a, b, _INF, None)
+            else:
+                e = rentry[gap]
+                self._set_comb(a, b, (b - a) * e[3] / (e[2] - e[1]), gap)
+        self._compact_heaps()
 
     # ------------------------------------------------------------------------------ ask ---
 

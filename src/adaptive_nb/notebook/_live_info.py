@@ -130,6 +130,10 @@ class LiveInfo(anywidget.AnyWidget):
     def _on_click(self, change: dict[str, Any]) -> None:
         try:
             self.runner.cancel()
+            # Show "cancelled" now: the runner reports it as soon as cancel() is called, while
+            # the poller may only run after the cell awaiting the runner has printed its
+            # CancelledError traceback (hundreds of ms on a loaded machine).
+            self._push(final=False)
         except Exception as exc:  # shown, never swallowed
             self._error = f"Cancel failed:\n{format_exception(exc)}"
 
