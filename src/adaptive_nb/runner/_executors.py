@@ -13,11 +13,12 @@ import concurrent.futures as cf
 import functools
 import os
 import sys
+import traceback
 from typing import Any
 
 from adaptive_nb.utils import SequentialExecutor
 
-__all__ = ["ExecutorInfo", "default_executor", "describe_executor"]
+__all__ = ["ExecutorInfo", "default_executor", "describe_executor", "submit_chunked"]
 
 
 def default_executor() -> cf.Executor:
@@ -153,6 +154,93 @@ class _DaskExecutor(cf.Executor):
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
         """Do nothing: the client belongs to the user, who closes it."""
+
+
+class _RemoteTracebackError(Exception):
+    """Carries the worker's traceback text as the ``__cause__`` of a chunked point's error."""
+
+    def __init__(self, tb: str) -> None:
+        super().__init__(tb)
+        self.tb = tb
+
+    def __str__(self) -> str:
+        return self.tb
+
+
+def _evaluate_chunk(function: Any, xs: list[Any]) -> list[tuple[bool, Any]]:
+    """Run in a worker: ``(True, function(x))`` or ``(False, (error, traceback text))`` per x."""
+    out: list[tuple[bool, Any]] = []
+    for x in xs:
+        try:
+            out.append((True, function(x)))
+        except Exception as e:  # reported per point, like a task of its own
+            tb = "".join(traceback.format_exception(type(e), e, e.__traceback__))
+            out.append((False, (e, tb)))
+    return out
+
+
+def _split_chunk(parts: list[cf.Future[Any]], chunk: cf.Future[Any]) -> None:
+    # Runs when the chunk's task is done: resolve each point's future (skipping cancelled ones).
+    if chunk.cancelled():
+        for part in parts:
+            part.cancel()  # the core evaluates these points again
+        return
+    exc = chunk.exception()
+    results: list[tuple[bool, Any]] = [] if exc is not None else chunk.result()
+    for i, part in enumerate(parts):
+        if not part.set_running_or_notify_cancel():
+            continue  # cancelled by the runner
+        if exc is not None:  # the whole task failed (e.g. a result could not be pickled)
+            part.set_exception(exc)
+            continue
+        ok, value = results[i]
+        if ok:
+            part.set_result(value)
+        else:
+            error, tb = value
+            error.__cause__ = _RemoteTracebackError(f'\n"""\n{tb}"""')
+            part.set_exception(error)
+
+
+def _cancel_chunk(chunk: cf.Future[Any], parts: list[cf.Future[Any]], _: Any) -> None:
+    if all(part.cancelled() for part in parts):
+        chunk.cancel()  # nobody wants these points any more (a running task stays running)
+
+
+def submit_chunked(submit: Any, function: Any, xs: list[Any], size: int) -> list[cf.Future[Any]]:
+    """Evaluate ``function`` on ``xs`` with one executor task per ``size`` points.
+
+    Parameters
+    ----------
+    submit
+        The executor's ``submit``; its workers must be able to import adaptive_nb.
+    function
+        The function to evaluate.
+    xs
+        The points.
+    size
+        Points per task.
+
+    Returns
+    -------
+    list of concurrent.futures.Future
+        One future per point, resolved when its chunk is done; a failing point gets its own
+        exception (with the worker's traceback as ``__cause__``) and does not affect the others.
+        Cancelling every future of a chunk cancels the chunk's task if it has not started.
+    """
+    futures: list[cf.Future[Any]] = []
+    for start in range(0, len(xs), size):
+        points = xs[start : start + size]
+        if len(points) == 1:
+            futures.append(submit(function, points[0]))
+            continue
+        parts: list[cf.Future[Any]] = [cf.Future() for _ in points]
+        chunk = submit(_evaluate_chunk, function, points)
+        for part in parts:
+            part.add_done_callback(functools.partial(_cancel_chunk, chunk, parts))
+        chunk.add_done_callback(functools.partial(_split_chunk, parts))
+        futures.extend(parts)
+    return futures
 
 
 def _class_from(module: str, qualname: str) -> type | None:

@@ -25,7 +25,7 @@ from typing import Any
 from adaptive_nb import _hooks
 from adaptive_nb._status import RunnerSnapshot, RunnerStatus
 from adaptive_nb.runner._core import EvaluationError, FutureLike, RunnerCore
-from adaptive_nb.runner._executors import ExecutorInfo, describe_executor
+from adaptive_nb.runner._executors import ExecutorInfo, describe_executor, submit_chunked
 from adaptive_nb.runner._goals import GoalType, make_goal
 
 __all__ = [
@@ -50,8 +50,12 @@ _SAVE_POOL_LOCK = threading.Lock()
 
 # How often an elastic executor's (dask, ipyparallel) workers are re-counted, in seconds.
 _RECOUNT_INTERVAL = 2.0
-# Evaluations shorter than this (seconds per worker) get a deeper queue of points in flight.
+# Evaluations shorter than this (seconds per worker) get a deeper queue of points in flight
+# and, on process pools, are sent several points per task.
 _SHORT_TASK = 0.002
+# Executor kinds whose workers can import adaptive_nb (it is installed where the parent runs),
+# so a task may be our chunk evaluator (see submit_chunked).
+_CHUNKABLE = frozenset({"processes", "loky"})
 
 
 class SaveFailedWarning(UserWarning):
@@ -172,6 +176,7 @@ class _BaseRunner:
         self._auto_ntasks: int | None = None  # the latest automatic ntasks (for overhead())
         self._nworkers: int | None = None
         self._nworkers_time = -math.inf
+        self._short_tasks = False  # evaluations are much shorter than the executor round trip
 
         self.start_time = time.time()
         self.end_time: float | None = None
@@ -199,6 +204,9 @@ class _BaseRunner:
         return _submit
 
     def _make_submit_many(self) -> Callable[[list[Any]], list[FutureLike]] | None:
+        info = self._executor_info
+        if info is not None and info.kind in _CHUNKABLE:
+            return self._make_submit_chunked(info.executor)
         submit_many = getattr(self.executor, "submit_many", None)
         if self._async_function or submit_many is None:
             return None
@@ -206,6 +214,25 @@ class _BaseRunner:
 
         def _submit_many(xs: list[Any]) -> list[FutureLike]:
             return submit_many(function, xs)  # type: ignore[no-any-return]
+
+        return _submit_many
+
+    def _make_submit_chunked(self, executor: Any) -> Callable[[list[Any]], list[FutureLike]]:
+        function = self.learner.function
+        submit = executor.submit
+
+        def _submit_many(xs: list[Any]) -> list[FutureLike]:
+            # Only evaluations far shorter than a process pool's round trip are chunked: then
+            # the pool's per-task cost in this process (a pipe write to wake its manager thread,
+            # pickling, a result message) is what limits the rate, and one task per few points
+            # divides it. Longer evaluations keep one task per point (no added latency).
+            nworkers = self._nworkers or 1
+            size = 1
+            if self._short_tasks and self._auto_ntasks:
+                size = max(1, min(len(xs), self._auto_ntasks // (2 * nworkers)))
+            if size == 1:
+                return [submit(function, x) for x in xs]
+            return [*submit_chunked(submit, function, xs, size)]
 
         return _submit_many
 
@@ -234,6 +261,9 @@ class _BaseRunner:
             # queue lets every wake-up of the runner collect and submit more at once (measured:
             # 2 process workers, trivial function, 8 in flight: 3800 points/s, 16: 6700).
             ntasks *= 2
+            self._short_tasks = True
+        else:
+            self._short_tasks = False
         self._auto_ntasks = ntasks
         return ntasks
 
