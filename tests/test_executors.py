@@ -250,6 +250,53 @@ def test_dask_retries_evaluate_again(dask_cluster: Any, tmp_path: Path) -> None:
 
 
 @pytest.mark.cluster
+def test_dask_groups_points_into_tasks(dask_cluster: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from distributed import Client
+
+    from adaptive_nb.runner import _executors, _runners, replay_log
+
+    chunks: list[int] = []
+    submit_chunks = _executors._DaskExecutor.submit_chunks
+
+    def counting(self: Any, fn: Any, groups: list[list[Any]]) -> Any:
+        chunks.extend(len(g) for g in groups)
+        return submit_chunks(self, fn, groups)
+
+    monkeypatch.setattr(_executors._DaskExecutor, "submit_chunks", counting)
+    # Grouping depends on the measured evaluation time: make it certain.
+    monkeypatch.setattr(_runners, "_CLUSTER_TASK_TIME", 10.0)
+
+    def picky(x: float) -> float:  # defined here: the workers get it by value
+        if abs(x) < 0.05:
+            raise ValueError(f"no evaluation at {x}")
+        return x**2
+
+    with Client(dask_cluster) as client:
+        learner = Learner1D(picky, (-1, 1))
+        runner = BlockingRunner(
+            learner,
+            npoints_goal=60,
+            executor=client,
+            log=True,
+            retries=1,
+            raise_if_retries_exceeded=False,
+        )
+        # leftovers are cancelled or delivered and released soon (no reference cycles)
+        deadline = time.monotonic() + 10
+        while client.futures and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert client.futures == {}
+    assert chunks
+    assert max(chunks) > 1
+    assert runner.failed
+    assert all("no evaluation at" in tb for _, tb in runner.tracebacks)
+    assert all(y == x**2 for x, y in learner.data.items())
+    fresh = Learner1D(picky, (-1, 1))
+    replay_log(fresh, runner.log)
+    assert fresh.data == learner.data
+
+
+@pytest.mark.cluster
 @asyncio_test
 async def test_dask_asynchronous_client(dask_cluster: Any) -> None:
     from distributed import Client

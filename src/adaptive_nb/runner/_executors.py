@@ -9,11 +9,13 @@ initialise MPI just because mpi4py is installed).
 from __future__ import annotations
 
 import asyncio
+import builtins
 import concurrent.futures as cf
+import contextlib
 import functools
 import os
 import sys
-import traceback
+import types
 from typing import Any
 
 from adaptive_nb.utils import SequentialExecutor
@@ -74,6 +76,17 @@ class _DaskExecutor(cf.Executor):
         if not xs:
             return []
         return self._track(self.client.map(fn, xs, pure=False))
+
+    def submit_chunks(self, fn: Any, chunks: list[list[Any]]) -> list[cf.Future[Any]]:
+        """Evaluate ``fn`` on every point of ``chunks``, one dask task per chunk.
+
+        Returns one future per point (in order), as :func:`submit_chunked` does.
+        """
+        evaluate = functools.partial(_EVALUATE_CHUNK_BY_VALUE, fn)
+        futures: list[cf.Future[Any]] = []
+        for chunk, points in zip(self.submit_many(evaluate, chunks), chunks, strict=True):
+            futures.extend(_parts_of(chunk, len(points)))
+        return futures
 
     def _track(self, dask_futures: list[Any]) -> list[cf.Future[Any]]:
         from distributed import as_completed
@@ -169,6 +182,8 @@ class _RemoteTracebackError(Exception):
 
 def _evaluate_chunk(function: Any, xs: list[Any]) -> list[tuple[bool, Any]]:
     """Run in a worker: ``(True, function(x))`` or ``(False, (error, traceback text))`` per x."""
+    import traceback  # here, not global: the by-value copy below must not need our module
+
     out: list[tuple[bool, Any]] = []
     for x in xs:
         try:
@@ -179,8 +194,21 @@ def _evaluate_chunk(function: Any, xs: list[Any]) -> list[tuple[bool, Any]]:
     return out
 
 
-def _split_chunk(parts: list[cf.Future[Any]], chunk: cf.Future[Any]) -> None:
+def _by_value(fn: Any) -> Any:
+    # A copy of ``fn`` whose module cannot be imported, so cloudpickle (dask) ships its code
+    # by value: a cluster's workers need not have adaptive_nb installed.
+    namespace = {"__builtins__": builtins, "__name__": "adaptive_nb_shipped"}
+    return types.FunctionType(fn.__code__, namespace, fn.__name__, fn.__defaults__)
+
+
+_EVALUATE_CHUNK_BY_VALUE = _by_value(_evaluate_chunk)
+
+
+def _split_chunk(
+    parts: list[cf.Future[Any]], link: list[cf.Future[Any]], chunk: cf.Future[Any]
+) -> None:
     # Runs when the chunk's task is done: resolve each point's future (skipping cancelled ones).
+    link.clear()  # the parts no longer reach the chunk: it (and a dask task's data) can be freed
     if chunk.cancelled():
         for part in parts:
             part.cancel()  # the core evaluates these points again
@@ -202,9 +230,13 @@ def _split_chunk(parts: list[cf.Future[Any]], chunk: cf.Future[Any]) -> None:
             part.set_exception(error)
 
 
-def _cancel_chunk(chunk: cf.Future[Any], parts: list[cf.Future[Any]], _: Any) -> None:
-    if all(part.cancelled() for part in parts):
-        chunk.cancel()  # nobody wants these points any more (a running task stays running)
+def _cancel_chunk(link: list[cf.Future[Any]], remaining: list[int], part: cf.Future[Any]) -> None:
+    # Parts are cancelled by the runner's thread only, so the count needs no lock.
+    if part.cancelled():
+        remaining[0] -= 1
+        if remaining[0] == 0:
+            with contextlib.suppress(IndexError):  # the chunk is done already
+                link[0].cancel()  # nobody wants these points (a running task stays running)
 
 
 def submit_chunked(submit: Any, function: Any, xs: list[Any], size: int) -> list[cf.Future[Any]]:
@@ -233,14 +265,20 @@ def submit_chunked(submit: Any, function: Any, xs: list[Any], size: int) -> list
         points = xs[start : start + size]
         if len(points) == 1:
             futures.append(submit(function, points[0]))
-            continue
-        parts: list[cf.Future[Any]] = [cf.Future() for _ in points]
-        chunk = submit(_evaluate_chunk, function, points)
-        for part in parts:
-            part.add_done_callback(functools.partial(_cancel_chunk, chunk, parts))
-        chunk.add_done_callback(functools.partial(_split_chunk, parts))
-        futures.extend(parts)
+        else:
+            futures.extend(_parts_of(submit(_evaluate_chunk, function, points), len(points)))
     return futures
+
+
+def _parts_of(chunk: cf.Future[Any], n: int) -> list[cf.Future[Any]]:
+    # No reference cycles: a part reaches its chunk only through ``link``, emptied when the
+    # chunk is done, so finished chunks are freed at once (not at the next garbage collection).
+    parts: list[cf.Future[Any]] = [cf.Future() for _ in range(n)]
+    link, remaining = [chunk], [n]
+    for part in parts:
+        part.add_done_callback(functools.partial(_cancel_chunk, link, remaining))
+    chunk.add_done_callback(functools.partial(_split_chunk, parts, link))
+    return parts
 
 
 def _class_from(module: str, qualname: str) -> type | None:
