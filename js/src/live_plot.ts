@@ -232,7 +232,7 @@ export function render({ model, el }: RenderProps<LivePlotState>): () => void {
     bokehDiv.style.display = mode === "bokeh" ? "block" : "none";
     const status = model.get("_status") ?? "";
     statusEl.textContent = status;
-    stop.style.display = status.startsWith("live") ? "" : "none";
+    stop.style.display = status === "live" ? "" : "none";
     const e = model.get("_error") ?? "";
     err.textContent = e ? `live_plot error: ${e}` : "";
     err.style.display = e ? "" : "none";

@@ -110,8 +110,11 @@ describe("live_plot", () => {
     ]);
     model.custom({ type: "append", seq: 3, series: [{ i: 0, start: 7, n: 1, vdim: 1 }] }, [f64(0.7), f64(0.1)]);
     expect(model.sent.at(-1)).toEqual({ type: "resync" });
-    (el.querySelector(".anb-plot-stop") as HTMLButtonElement).click();
+    const stop = el.querySelector(".anb-plot-stop") as HTMLButtonElement;
+    stop.click();
     expect(model.sent.at(-1)).toEqual({ type: "stop" });
+    model.change("_status", "live plot stopped");
+    expect(stop.style.display).toBe("none");
     model.change("_error", "boom");
     expect(el.querySelector(".anb-error")!.textContent).toBe("live_plot error: boom");
     cleanup();

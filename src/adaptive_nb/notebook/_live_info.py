@@ -53,11 +53,12 @@ class LiveInfo(anywidget.AnyWidget):
     _blocked = traitlets.Unicode("").tag(sync=True)  # set by the watchdog thread
 
     def __init__(self, runner: Any, *, update_interval: float = 0.1) -> None:
+        task = runner_task(runner)  # before the comm opens: a refused call leaves no widget
         super().__init__()
         check_ipykernel()
         self.runner = runner
         register(self)
-        self._task = runner_task(runner)
+        self._task = task
         self._seq = 0
         self._ack = 0  # seq of the last update a front end has drawn
         self.poller = Poller(self, self._task, update_interval)

@@ -65,6 +65,10 @@ def _leaves(learner: Any) -> list[tuple[str, Any | None]] | None:
     return None
 
 
+def _learner_plot(learner: Any) -> Any:
+    return learner.plot()
+
+
 def _bounds(leaf: Any) -> list[float] | None:
     try:
         a, b = (float(v) for v in leaf.bounds)
@@ -133,6 +137,17 @@ class LivePlot(anywidget.AnyWidget):
         name: Hashable = None,
         normalize: bool = True,
     ) -> None:
+        # Validate before the comm opens, so a refused call leaves no widget behind.
+        task = runner_task(runner)
+        panels = None if plotter is not None else _leaves(runner.learner)
+        if panels is None and plotter is None:
+            if not callable(getattr(runner.learner, "plot", None)):
+                msg = (
+                    f"live_plot has no view for {type(runner.learner).__name__} and it has no "
+                    "plot(); pass plotter=<callable returning a holoviews or bokeh object>."
+                )
+                raise TypeError(msg)
+            plotter = _learner_plot
         super().__init__()
         check_ipykernel()
         self.runner = runner
@@ -140,7 +155,7 @@ class LivePlot(anywidget.AnyWidget):
         self.plotter = plotter
         self.name = name
         self.normalize = normalize
-        self._task = runner_task(runner)
+        self._task = task
         self._seq = 0
         self._ack = 0  # seq of the last message a front end has applied
         self._leaves: list[Any | None] = []
@@ -149,9 +164,11 @@ class LivePlot(anywidget.AnyWidget):
         #: Bytes of every message sent (JSON header + buffers), for tests and benchmarks.
         self.bytes_sent = 0
         self.messages_sent = 0
-        panels = None if plotter is not None else _leaves(runner.learner)
         if panels is None:
-            self._init_bokeh(plotter)
+            import bokeh
+
+            self._mode = "bokeh"
+            self._bokeh_version = bokeh.__version__
         else:
             self._leaves = [leaf for _, leaf in panels]
             self._cursor = [0] * len(panels)
@@ -180,21 +197,6 @@ class LivePlot(anywidget.AnyWidget):
                 "message": "no live view for this learner (use plotter=)",
             }
         return {"title": title, "kind": "1d", "bounds": _bounds(leaf)}
-
-    def _init_bokeh(self, plotter: Callable[[Any], Any] | None) -> None:
-        import bokeh
-
-        if plotter is None:
-            learner = self.runner.learner
-            if not callable(getattr(learner, "plot", None)):
-                msg = (
-                    f"live_plot has no view for {type(learner).__name__} and it has no plot(); "
-                    "pass plotter=<callable returning a holoviews or bokeh object>."
-                )
-                raise TypeError(msg)
-            self.plotter = lambda learner: learner.plot()
-        self._mode = "bokeh"
-        self._bokeh_version = bokeh.__version__
 
     # -- sending -------------------------------------------------------------------------------
     def _send_msg(self, content: dict[str, Any], buffers: list[np.ndarray[Any, Any]]) -> None:
