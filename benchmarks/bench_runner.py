@@ -1,7 +1,12 @@
 """Runner throughput and efficiency: adaptive_nb side by side with the reference adaptive 1.5.2.
 
-Each library runs its own Learner1D (falling back to the reference Learner1D for adaptive_nb if
-ours is not available, which is then printed), through each library's own BlockingRunner.
+Both sides are driven identically: each library's own ``Learner1D(f, bounds=(-1, 1))`` (falling
+back to the reference Learner1D for adaptive_nb if ours is not available, which is then printed)
+and each library's own ``BlockingRunner(learner, npoints_goal=n, executor=ex)`` on the *same*
+executor object, with each runner's default ``ntasks`` (the reference: one point per worker;
+ours: a prefetch, printed per measurement). Besides wall-clock rates, the CPU time the parent
+process spends per point (all its threads, ``time.process_time``) is printed: on a loaded
+2-core machine it is the more reliable figure, and the parent competes with the workers for CPU.
 
     python benchmarks/bench_runner.py            # full run (< 5 minutes on 2 cores)
     python benchmarks/bench_runner.py --quick    # smaller sizes, one repetition
@@ -12,7 +17,8 @@ Measurements
 2. trivial function on ``ProcessPoolExecutor(2)``: points/s (target ours/ref >= 2.5)
 3. ``time.sleep(0.01)`` on ``ProcessPoolExecutor(2)``: efficiency = n * 0.01 / 2 / wall
    (target >= 0.95)
-4. ``time.sleep(0.02)`` on a 2-worker dask ``LocalCluster``: efficiency (target >= 0.9)
+4. ``time.sleep(0.02)`` on a dask ``LocalCluster(n_workers=2, threads_per_worker=1,
+   processes=True)`` (the scheduler runs in this process): efficiency (target >= 0.9)
 """
 
 from __future__ import annotations
@@ -67,12 +73,36 @@ def setup_libs() -> str:
     return note
 
 
+# Parent CPU seconds per point of the latest run of each library, and the ntasks it used.
+CPU: dict[str, list[float]] = {"ref": [], "ours": []}
+NTASKS: dict[str, int | None] = {"ref": None, "ours": None}
+
+
 def run(lib: str, function: Callable[[float], float], n: int, executor: Any) -> tuple[int, float]:
+    """Run ``lib``'s BlockingRunner to ``npoints_goal=n``; return (npoints, wall seconds)."""
     runner_cls, learner_cls, _ = LIBS[lib]
     learner = learner_cls(function, bounds=(-1, 1))
+    c0 = time.process_time()
     t0 = time.perf_counter()
-    runner_cls(learner, npoints_goal=n, executor=executor)
-    return learner.npoints, time.perf_counter() - t0
+    runner = runner_cls(learner, npoints_goal=n, executor=executor)
+    dt = time.perf_counter() - t0
+    CPU[lib].append((time.process_time() - c0) / max(1, learner.npoints))
+    if lib == "ours":
+        NTASKS[lib] = runner._auto_ntasks  # the most recent automatic choice
+    else:
+        NTASKS[lib] = runner._get_max_tasks()
+    return learner.npoints, dt
+
+
+def cpu_report() -> str:
+    """Median parent CPU per point since the last call, and each side's ntasks; resets."""
+    parts = []
+    for lib in ("ref", "ours"):
+        values = sorted(CPU[lib])
+        if values:
+            parts.append(f"{lib} {1e6 * values[len(values) // 2]:.0f} us/pt (ntasks={NTASKS[lib]})")
+        CPU[lib].clear()
+    return "   parent-process CPU per point (median): " + ", ".join(parts)
 
 
 def best(values: list[float]) -> float:
@@ -120,6 +150,9 @@ def pool_ceiling(n: int, reps: int) -> float:
     return best(effs)
 
 
+MAP_CPU: list[float] = []  # parent CPU seconds per point of client.map + gather
+
+
 def bench_dask(n: int, reps: int) -> dict[str, float] | None:
     try:
         from distributed import Client, LocalCluster
@@ -144,9 +177,11 @@ def bench_dask(n: int, reps: int) -> dict[str, float] | None:
                 effs[lib].append(npoints * 0.02 / 2 / dt)
                 time.sleep(0.2)  # let cancelled leftovers drain
             # the cluster's own ceiling: all tasks submitted at once with client.map
+            c0 = time.process_time()
             t0 = time.perf_counter()
             client.gather(client.map(sleep_20ms, range(n), pure=False))
             effs["map"].append(n * 0.02 / 2 / (time.perf_counter() - t0))
+            MAP_CPU.append((time.process_time() - c0) / n)
     return {lib: best(e) for lib, e in effs.items()}
 
 
@@ -220,37 +255,51 @@ def main() -> None:
     note = setup_libs()
     print(f"adaptive_nb vs adaptive {adaptive.__version__}; learner for adaptive_nb: {note}")
     print(f"cpus: {os.cpu_count()}, load average: {os.getloadavg()[0]:.2f}, repetitions: {reps}")
+    print(
+        "each side: its own Learner1D(f, bounds=(-1, 1)) and its own "
+        "BlockingRunner(learner, npoints_goal=n, executor=<the same executor>), default ntasks"
+    )
     t_start = time.perf_counter()
 
     seq = bench_sequential(n_seq, reps)
     print(
-        f"1. SequentialExecutor, trivial f, {n_seq} points: ref {seq['ref']:.0f} pts/s, "
+        "1. BlockingRunner + SequentialExecutor (each library's own), trivial f, "
+        f"{n_seq} points: ref {seq['ref']:.0f} pts/s, "
         f"ours {seq['ours']:.0f} pts/s, ratio {seq['ours'] / seq['ref']:.2f}x (target >= 5x)"
     )
+    print(cpu_report())
     # the most load-sensitive measurement (a round trip per point): more repetitions
     pool = bench_process_pool(trivial, n_pool, reps if args.quick else 5)
     print(
-        f"2. ProcessPoolExecutor(2), trivial f, {n_pool} points: ref {pool['ref']:.0f} pts/s, "
+        "2. BlockingRunner + concurrent.futures.ProcessPoolExecutor(2), trivial f, "
+        f"{n_pool} points: ref {pool['ref']:.0f} pts/s, "
         f"ours {pool['ours']:.0f} pts/s, ratio {pool['ours'] / pool['ref']:.2f}x "
         "(target >= 2.5x)"
     )
+    print(cpu_report())
     sl = bench_process_pool(sleep_10ms, n_sleep, reps)
     eff = {lib: rate * 0.01 / 2 for lib, rate in sl.items()}
     ceiling = pool_ceiling(n_sleep, reps)
     print(
-        f"3. ProcessPoolExecutor(2), 10 ms function, {n_sleep} points: efficiency ref "
+        f"3. BlockingRunner + ProcessPoolExecutor(2), time.sleep(0.01), {n_sleep} points: "
+        "efficiency ref "
         f"{eff['ref']:.3f}, ours {eff['ours']:.3f} (target >= 0.95; pool.map itself reaches "
         f"{ceiling:.3f} on this machine now)"
     )
+    print(cpu_report())
     dask = bench_dask(n_dask, reps)
+    dask_map_cpu_us = 1e6 * sorted(MAP_CPU)[len(MAP_CPU) // 2] if MAP_CPU else float("nan")
     if dask is None:
         print("4. dask: distributed is not installed, skipped")
     else:
         print(
-            f"4. dask LocalCluster(2 workers), 20 ms function, {n_dask} points: efficiency ref "
+            "4. BlockingRunner + distributed.Client(LocalCluster(n_workers=2, "
+            f"threads_per_worker=1, processes=True)), time.sleep(0.02), {n_dask} points: "
+            "efficiency ref "
             f"{dask['ref']:.3f}, ours {dask['ours']:.3f} (target >= 0.9; client.map itself "
             f"reaches {dask['map']:.3f} on this machine now)"
         )
+        print(cpu_report() + f"; client.map of all points: {dask_map_cpu_us:.0f} us/pt")
     n_big = 100_000
     blocking, without, with_saving = bench_saving_stall(n_big)
     print(

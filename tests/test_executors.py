@@ -75,6 +75,83 @@ def test_process_pool_executor() -> None:
     check_data(learner, nap_square)
 
 
+def fails_near_zero(x: float) -> float:
+    if abs(x) < 0.05:
+        raise ValueError(f"no evaluation at {x}")
+    return x**2
+
+
+def test_submit_chunked_resolves_each_point_on_its_own() -> None:
+    from adaptive_nb.runner._executors import submit_chunked
+
+    with cf.ProcessPoolExecutor(2) as ex:
+        xs = [-0.5, 0.0, 0.25, 0.5, 0.75]
+        futures = submit_chunked(ex.submit, fails_near_zero, xs, 2)
+        assert len(futures) == len(xs)
+        cf.wait(futures)
+    for x, fut in zip(xs, futures, strict=True):
+        if x == 0.0:
+            err = fut.exception()
+            assert isinstance(err, ValueError)
+            # the worker's traceback travels with the error, as for a task of its own
+            assert "fails_near_zero" in str(err.__cause__)
+        else:
+            assert fut.result() == x**2
+
+
+def test_submit_chunked_cancels_a_chunk_nobody_wants() -> None:
+    from adaptive_nb.runner._executors import submit_chunked
+
+    with cf.ThreadPoolExecutor(1) as ex:
+        gate = ex.submit(time.sleep, 0.2)  # keeps the only worker busy: the chunk stays queued
+        futures = submit_chunked(ex.submit, square, [0.1, 0.2, 0.3], 3)
+        assert all(f.cancel() for f in futures)
+        gate.result()
+    assert all(f.cancelled() for f in futures)
+
+
+class CountingPool(cf.ProcessPoolExecutor):
+    """A process pool that counts the tasks it gets, by function name."""
+
+    def __init__(self, nworkers: int) -> None:
+        super().__init__(nworkers)
+        self.counts: dict[str, int] = {}
+
+    def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> cf.Future[Any]:
+        self.counts[fn.__name__] = self.counts.get(fn.__name__, 0) + 1
+        return super().submit(fn, *args, **kwargs)
+
+
+def test_short_evaluations_on_a_process_pool_are_chunked_and_replay_exactly(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from adaptive_nb.runner import _runners, replay_log
+
+    # Whether evaluations count as short depends on the machine's load: make it certain.
+    monkeypatch.setattr(_runners, "_SHORT_TASK", 10.0)
+    with CountingPool(2) as ex:
+        learner = Learner1D(fails_near_zero, (-1, 1))
+        runner = BlockingRunner(
+            learner,
+            npoints_goal=400,
+            executor=ex,
+            log=True,
+            retries=1,
+            raise_if_retries_exceeded=False,
+        )
+        # several points per task: far fewer tasks than points
+        assert ex.counts.get("_evaluate_chunk", 0) > 0
+        assert sum(ex.counts.values()) < learner.npoints / 2
+    assert runner.status() == "finished"
+    assert learner.npoints >= 400
+    assert runner.failed  # points near 0 failed twice each, with their own tracebacks
+    assert all("no evaluation at" in tb for _, tb in runner.tracebacks)
+    assert all(y == x**2 for x, y in learner.data.items())
+    fresh = Learner1D(fails_near_zero, (-1, 1))
+    replay_log(fresh, runner.log)
+    assert fresh.data == learner.data
+
+
 def test_shutdown_executor() -> None:
     ex = cf.ThreadPoolExecutor(2)
     BlockingRunner(Learner1D(square, (-1, 1)), npoints_goal=5, executor=ex, shutdown_executor=True)
@@ -170,6 +247,53 @@ def test_dask_retries_evaluate_again(dask_cluster: Any, tmp_path: Path) -> None:
     assert learner.npoints >= 10
     assert runner.failed == set()  # every point's second try succeeded
     assert all("first try fails" in tb for _, tb in runner.tracebacks)
+
+
+@pytest.mark.cluster
+def test_dask_groups_points_into_tasks(dask_cluster: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from distributed import Client
+
+    from adaptive_nb.runner import _executors, _runners, replay_log
+
+    chunks: list[int] = []
+    submit_chunks = _executors._DaskExecutor.submit_chunks
+
+    def counting(self: Any, fn: Any, groups: list[list[Any]]) -> Any:
+        chunks.extend(len(g) for g in groups)
+        return submit_chunks(self, fn, groups)
+
+    monkeypatch.setattr(_executors._DaskExecutor, "submit_chunks", counting)
+    # Grouping depends on the measured evaluation time: make it certain.
+    monkeypatch.setattr(_runners, "_CLUSTER_TASK_TIME", 10.0)
+
+    def picky(x: float) -> float:  # defined here: the workers get it by value
+        if abs(x) < 0.05:
+            raise ValueError(f"no evaluation at {x}")
+        return x**2
+
+    with Client(dask_cluster) as client:
+        learner = Learner1D(picky, (-1, 1))
+        runner = BlockingRunner(
+            learner,
+            npoints_goal=60,
+            executor=client,
+            log=True,
+            retries=1,
+            raise_if_retries_exceeded=False,
+        )
+        # leftovers are cancelled or delivered and released soon (no reference cycles)
+        deadline = time.monotonic() + 10
+        while client.futures and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert client.futures == {}
+    assert chunks
+    assert max(chunks) > 1
+    assert runner.failed
+    assert all("no evaluation at" in tb for _, tb in runner.tracebacks)
+    assert all(y == x**2 for x, y in learner.data.items())
+    fresh = Learner1D(picky, (-1, 1))
+    replay_log(fresh, runner.log)
+    assert fresh.data == learner.data
 
 
 @pytest.mark.cluster

@@ -888,3 +888,43 @@ def test_core_retries_then_raises_with_the_point() -> None:
     assert isinstance(info.value.__cause__, ValueError)
     assert core.failed() == [point]
     assert core.to_retry() == []
+
+
+def test_core_submits_a_batch_with_one_submit_many_call() -> None:
+    from adaptive_nb.runner._core import RunnerCore
+
+    learner = new_learner()
+    batches: list[list[float]] = []
+    futures: list[cf.Future[float]] = []
+
+    def submit(x: float) -> cf.Future[float]:
+        raise AssertionError("submit_many is given: single submits are not expected")
+
+    def submit_many(xs: list[float]) -> list[cf.Future[float]]:
+        batches.append(list(xs))
+        new: list[cf.Future[float]] = [cf.Future() for _ in xs]
+        futures.extend(new)
+        return new
+
+    core = RunnerCore(
+        learner,
+        lambda lrn: False,
+        submit,
+        lambda: 4,
+        log=True,
+        retries=1,
+        raise_if_retries_exceeded=True,
+        submit_many=submit_many,  # type: ignore[arg-type]
+    )
+    core.fill()
+    assert len(batches) == 1
+    assert len(batches[0]) == 4
+    futures[0].set_exception(ValueError("retry me"))
+    futures[1].set_result(1.0)
+    core.collect()
+    core.fill()  # the retried point and one new point go out together
+    assert len(batches) == 2
+    assert len(batches[1]) == 2
+    assert batches[1][0] == batches[0][0]
+    assert core.n_pending == 4
+    assert learner.data == {batches[0][1]: 1.0}
