@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures as cf
-import functools
 import math
 import os
 import subprocess
@@ -14,7 +13,6 @@ import textwrap
 import threading
 import time
 import warnings
-from collections.abc import Callable, Coroutine
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -22,6 +20,7 @@ from typing import Any
 import pytest
 
 import adaptive_nb
+from _support.aio import asyncio_test
 from adaptive_nb import Learner1D
 from adaptive_nb._status import RunnerSnapshot, RunnerStatus
 from adaptive_nb.runner import (
@@ -38,16 +37,6 @@ from adaptive_nb.runner import (
 )
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def asyncio_test(fn: Callable[..., Coroutine[Any, Any, None]]) -> Callable[..., None]:
-    """Run an ``async def`` test in a fresh event loop (no pytest-asyncio needed)."""
-
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> None:
-        asyncio.run(fn(*args, **kwargs))
-
-    return wrapper
 
 
 def f(x: float) -> float:
