@@ -13,6 +13,7 @@ import textwrap
 import threading
 import time
 import warnings
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -320,8 +321,8 @@ async def test_retry_in_flight_is_listed_in_to_retry() -> None:
 # -- cancelling and never dropping results ----------------------------------------------------
 
 
-@asyncio_test
-async def test_cancel_keeps_every_result_that_arrived() -> None:
+def recording_f() -> tuple[list[float], Callable[[float], float]]:
+    """``f`` plus the list of every x it was called with (appended from worker threads)."""
     calls: list[float] = []
     lock = threading.Lock()
 
@@ -329,6 +330,13 @@ async def test_cancel_keeps_every_result_that_arrived() -> None:
         with lock:
             calls.append(x)
         return f(x)
+
+    return calls, record
+
+
+@asyncio_test
+async def test_cancel_keeps_every_result_that_arrived() -> None:
+    calls, record = recording_f()
 
     with cf.ThreadPoolExecutor(4) as ex:
         runner = AsyncRunner(new_learner(record), executor=ex, ntasks=4)
@@ -348,13 +356,7 @@ async def test_cancel_keeps_every_result_that_arrived() -> None:
 
 @asyncio_test
 async def test_goal_reached_keeps_results_that_arrived_meanwhile() -> None:
-    calls: list[float] = []
-    lock = threading.Lock()
-
-    def record(x: float) -> float:
-        with lock:
-            calls.append(x)
-        return f(x)
+    calls, record = recording_f()
 
     runners: list[AsyncRunner] = []
 
