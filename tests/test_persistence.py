@@ -425,11 +425,15 @@ def test_sigkill_at_random_instants_never_tears_the_file(tmp_path: Path) -> None
 
     rng = random.Random(1234)
     npoints = 0
-    kills = 30
+    kills = 0
     mid_write = 0  # kills that landed while a temp file existed
     start = time.monotonic()
     try:
-        for i in range(kills):
+        # At least 30 kills, and on until 5 of them landed inside a write: under load a random
+        # instant inside a save misses the write more often, and those are the kills that count.
+        while kills < 30 or (mid_write < 5 and kills < 120):
+            i = kills
+            kills += 1
             zygote.stdin.write(b"fork\n")
             zygote.stdin.flush()
             pid = int(read_until(b"child").split()[1])
@@ -458,7 +462,7 @@ def test_sigkill_at_random_instants_never_tears_the_file(tmp_path: Path) -> None
     final.load(fname)
     final.save(fname, compress=False)
     assert temp_files(fname.parent) == []
-    assert mid_write >= 2, f"only {mid_write} of {kills} kills landed inside a write"
+    assert mid_write >= 5, f"only {mid_write} of {kills} kills landed inside a write"
     elapsed = time.monotonic() - start
     print(f"{kills} kills, {mid_write} mid-write, {elapsed:.1f} s, save {save_seconds:.3f} s")
 
