@@ -682,6 +682,15 @@ class Learner1D(BaseLearner):
         an.centry = e
         heapq.heappush(self._cheap, e)
 
+    def _combined_nodes(self) -> list[_Node]:
+        """All nodes, in order (O(n))."""
+        out: list[_Node] = []
+        nd = self._nodes[self._csorted[0]] if self._csorted else None
+        while nd is not None:
+            out.append(nd)
+            nd = nd.cnext
+        return out
+
     def _live_entries(self) -> tuple[list[REntry], list[CEntry]]:
         """Return the live real and combined entries (O(n))."""
         nodes = self._nodes.values()
@@ -1758,34 +1767,39 @@ class Learner1D(BaseLearner):
     def __getstate__(self) -> bytes:
         import cloudpickle
 
-        # The nodes are stored as flat rows (pickling the linked nodes would recurse once per
-        # point); links and heaps are derived from them and rebuilt on load.
+        # The nodes are stored as flat columns in the order of `_csorted` (pickling the linked
+        # nodes would recurse once per point); links and heaps are rebuilt on load.
         skip = ("_rheap", "_cheap", "_nodes", "_rfirst", "_rlast")
         state = {k: v for k, v in self.__dict__.items() if k not in skip}
-        state["_node_rows"] = [(n.x, n.y, n.rentry, n.centry) for n in self._nodes.values()]
+        comb = self._combined_nodes()
+        state["_node_columns"] = (
+            [nd.y for nd in comb],
+            [nd.rentry for nd in comb],
+            [nd.centry for nd in comb],
+        )
         return cloudpickle.dumps(state)  # type: ignore[no-any-return]
 
     def __setstate__(self, state: bytes) -> None:
         import cloudpickle
 
         d = cloudpickle.loads(state)
-        rows = d.pop("_node_rows")
+        ys, rentries, centries = d.pop("_node_columns")
         self.__dict__.update(d)
-        self._csorted._reset(_SORTED_LOAD)  # a SortedList unpickles with the default load
-        nodes: dict[float, _Node] = {}
-        for x, y, rentry, centry in rows:
-            nd = _Node(x, y)
-            nd.rentry = rentry
-            nd.centry = centry
-            nodes[x] = nd
-        self._nodes = nodes
-        comb = [nodes[x] for x in self._csorted]
-        _link_combined(comb)
-        reals = [nd for nd in comb if nd.y is not None]
-        _link_real(reals)
+        cs = self._csorted
+        cs._reset(_SORTED_LOAD)  # a SortedList unpickles with the default load
+        with _gc_paused():  # many new objects, no cycles among them to collect
+            comb: list[_Node] = list(map(_Node, cs, ys))
+            for nd, rent, cent in zip(comb, rentries, centries, strict=True):
+                nd.rentry = rent
+                nd.centry = cent
+            self._nodes = dict(zip(cs, comb, strict=True))
+            _link_combined(comb)
+            reals = [nd for nd in comb if nd.y is not None]
+            _link_real(reals)
         self._rfirst = reals[0] if reals else None
         self._rlast = reals[-1] if reals else None
-        self._rheap, self._cheap = self._live_entries()
+        self._rheap = [e for e in rentries if e is not None]
+        self._cheap = [e for e in centries if e is not None]
         heapq.heapify(self._rheap)
         heapq.heapify(self._cheap)
 
@@ -2012,7 +2026,8 @@ def _gc_paused() -> Iterator[None]:
 
     A rebuild allocates a few hundred thousand tuples, which triggers many collections that
     each scan every live object, roughly doubling the time of tell_many/load of 100k points.
-    The rebuilt structures hold no reference cycles, so nothing is left for the collector.
+    Pausing only postpones collection: the nodes a rebuild replaces (linked both ways, so
+    freed by the collector, not by reference counting) are collected later.
     """
     was_enabled = gc.isenabled()
     gc.disable()
