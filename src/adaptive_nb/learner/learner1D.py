@@ -990,7 +990,12 @@ class Learner1D(BaseLearner):
         """
         if type(x) is not float or x - x != 0.0:
             x = _as_x(x)
-        if x in self.data:
+        # A pending point (the usual case) is not in `data`: one hash lookup instead of two.
+        node = self._nodes.get(x)
+        if node is not None:
+            if node.y is not None:
+                return
+        elif x in self.data:
             return
         if type(y) is float and not self._vec:
             yi: YInternal = y
@@ -1000,7 +1005,7 @@ class Learner1D(BaseLearner):
         else:
             stored, yi = _as_y(y)
             self._check_vdim(yi)
-        self._add_point(x, stored, yi)
+        self._add_point(x, stored, yi, node)
 
     def _check_vdim(self, yi: YInternal) -> None:
         if type(yi) is float:
@@ -1026,13 +1031,16 @@ class Learner1D(BaseLearner):
             )
             raise ValueError(msg)
 
-    def _add_point(self, x: float, stored: Any, yi: YInternal) -> None:  # noqa: PLR0912, PLR0915
+    def _add_point(  # noqa: PLR0912, PLR0915
+        self, x: float, stored: Any, yi: YInternal, node: _Node | None = None
+    ) -> None:
+        """Store a new point; ``node`` is its node if the caller looked it up (pending x)."""
         self.data[x] = stored
         self._log_x.append(x)
         self._log_y.append(stored)
-        self.pending_points.discard(x)
         lo, hi = self.bounds
         if not lo <= x <= hi:
+            self.pending_points.discard(x)
             return
         if type(yi) is float:
             if yi - yi == 0.0:  # finite: inlined scalar _update_yscale
@@ -1047,10 +1055,12 @@ class Learner1D(BaseLearner):
 
         # Place x among the combined points, and find the real interval (l, r) it falls in.
         nodes = self._nodes
-        node = nodes.get(x)
+        if node is None:
+            node = nodes.get(x)
         an: _Node | None
         bn: _Node | None
         if node is not None:  # it was pending
+            self.pending_points.remove(x)
             node.y = yi
             an = node.cprev
             bn = node.cnext
@@ -1062,8 +1072,9 @@ class Learner1D(BaseLearner):
         ln: _Node | None
         rn: _Node | None
         if gap is not None:
-            ln = nodes[gap]
-            rn = ln.rnext
+            # (a is usually real itself: no lookup then)
+            ln = an if an.x == gap else nodes[gap]  # type: ignore[union-attr]
+            rn = ln.rnext  # type: ignore[union-attr]
         elif self._rfirst is None:
             ln = rn = None
         elif x < self._rfirst.x:
@@ -1428,7 +1439,8 @@ class Learner1D(BaseLearner):
                             self._split_combined(node, an, bn)
                         else:  # inlined _split_combined for x inside the real hull
                             self.pending_points.add(x)
-                            e: REntry = nodes[gap].rentry  # type: ignore[assignment]
+                            gn = an if gap == a else nodes[gap]
+                            e: REntry = gn.rentry  # type: ignore[assignment]
                             loss = e[3]
                             dx = e[2] - gap
                             c1 = (x - a) * loss / dx
