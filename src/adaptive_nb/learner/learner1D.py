@@ -451,16 +451,21 @@ class _Node:
     """
 
     __slots__ = ("centry", "cnext", "cprev", "rentry", "rnext", "rprev", "x", "y")
+    x: float
+    y: YInternal | None
+    rprev: _Node | None
+    rnext: _Node | None
+    cprev: _Node | None
+    cnext: _Node | None
+    rentry: REntry | None
+    centry: CEntry | None
 
     def __init__(self, x: float, y: YInternal | None) -> None:
         self.x = x
         self.y = y
-        self.rprev: _Node | None = None
-        self.rnext: _Node | None = None
-        self.cprev: _Node | None = None
-        self.cnext: _Node | None = None
-        self.rentry: REntry | None = None
-        self.centry: CEntry | None = None
+        # (one chained assignment: bulk rebuilds make 100k nodes)
+        self.rprev = self.rnext = self.cprev = self.cnext = None
+        self.rentry = self.centry = None
 
 
 def _link_combined(nodes: list[_Node]) -> None:
@@ -1311,8 +1316,11 @@ class Learner1D(BaseLearner):
                 self._yscale = self._ymax - self._ymin
             ys_sorted = y_arr[order]
         reals: list[float] = xs_sorted.tolist()
-        order_l: list[int] = order.tolist()
-        rnodes = self._rebuild_neighbours(reals, [in_y[i] for i in order_l])
+        if ys_sorted is not None:  # scalars: the same floats, converted in C
+            ys_list: list[YInternal] = ys_sorted.tolist()
+        else:
+            ys_list = [in_y[i] for i in order.tolist()]
+        rnodes = self._rebuild_neighbours(reals, ys_list)
         self._recompute_all(rnodes, reals, xs_sorted, ys_sorted)
 
     def _rebuild_neighbours(self, reals: list[float], ys: list[YInternal]) -> list[_Node]:
@@ -1321,20 +1329,27 @@ class Learner1D(BaseLearner):
         Returns the real nodes, in order. Their entries are left empty.
         """
         rnodes = list(map(_Node, reals, ys))
-        _link_real(rnodes)
+        lo, hi = self.bounds
+        pend = [p for p in self.pending_points if lo <= p <= hi]
+        if pend:
+            _link_real(rnodes)
+        else:  # the combined points are the real ones: link both ways in one pass
+            prev: _Node | None = None
+            for nd in rnodes:
+                nd.rprev = nd.cprev = prev
+                if prev is not None:
+                    prev.rnext = prev.cnext = nd
+                prev = nd
         self._rfirst = rnodes[0] if rnodes else None
         self._rlast = rnodes[-1] if rnodes else None
         self._nreal = len(rnodes)
         nodes = dict(zip(reals, rnodes, strict=True))
-        lo, hi = self.bounds
-        pend = [p for p in self.pending_points if lo <= p <= hi]
         if pend:
             nodes.update((p, _Node(p, None)) for p in pend)
             comb = sorted([*reals, *pend])
             _link_combined([nodes[x] for x in comb])
         else:
             comb = reals
-            _link_combined(rnodes)
         self._nodes = nodes
         self._csorted = _sorted_list(comb)
         return rnodes
