@@ -3,6 +3,9 @@
 In CI (``CI`` set, as ``.ci/run`` is) a skipped test is reported as a failure: every test here
 needs only what ``scripts/test.sh`` installs, so a skip there means a broken install step, and a
 skipped test is not a passing one. Locally, skips stay skips (with their reason in the summary).
+
+The headless-Chromium fixtures (``browser_ctx``, ``page``) come from ``_support.browser`` and are
+available in every test folder; ``browser``-marked tests are skipped without Chromium/playwright.
 """
 
 from __future__ import annotations
@@ -12,6 +15,14 @@ from collections.abc import Generator
 from typing import Any
 
 import pytest
+
+from _support.browser import browser_ctx, page, skip_without_browser
+
+__all__ = ["browser_ctx", "page"]  # fixtures, re-exported for every test folder
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    skip_without_browser(items)
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -4,34 +4,24 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures as cf
-import functools
 import os
 import shutil
 import subprocess
 import sys
 import textwrap
 import time
-from collections.abc import Callable, Coroutine, Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from _support.aio import asyncio_test
 from adaptive_nb import Learner1D
 from adaptive_nb.runner import AsyncRunner, BlockingRunner, EvaluationError, SequentialExecutor
 from adaptive_nb.runner._executors import describe_executor
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def asyncio_test(fn: Callable[..., Coroutine[Any, Any, None]]) -> Callable[..., None]:
-    """Run an ``async def`` test in a fresh event loop (no pytest-asyncio needed)."""
-
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> None:
-        asyncio.run(fn(*args, **kwargs))
-
-    return wrapper
 
 
 def square(x: float) -> float:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures as cf
-import functools
 import math
 import os
 import subprocess
@@ -14,7 +13,7 @@ import textwrap
 import threading
 import time
 import warnings
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -22,6 +21,7 @@ from typing import Any
 import pytest
 
 import adaptive_nb
+from _support.aio import asyncio_test
 from adaptive_nb import Learner1D
 from adaptive_nb._status import RunnerSnapshot, RunnerStatus
 from adaptive_nb.runner import (
@@ -38,16 +38,6 @@ from adaptive_nb.runner import (
 )
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def asyncio_test(fn: Callable[..., Coroutine[Any, Any, None]]) -> Callable[..., None]:
-    """Run an ``async def`` test in a fresh event loop (no pytest-asyncio needed)."""
-
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> None:
-        asyncio.run(fn(*args, **kwargs))
-
-    return wrapper
 
 
 def f(x: float) -> float:
@@ -331,8 +321,8 @@ async def test_retry_in_flight_is_listed_in_to_retry() -> None:
 # -- cancelling and never dropping results ----------------------------------------------------
 
 
-@asyncio_test
-async def test_cancel_keeps_every_result_that_arrived() -> None:
+def recording_f() -> tuple[list[float], Callable[[float], float]]:
+    """``f`` plus the list of every x it was called with (appended from worker threads)."""
     calls: list[float] = []
     lock = threading.Lock()
 
@@ -340,6 +330,13 @@ async def test_cancel_keeps_every_result_that_arrived() -> None:
         with lock:
             calls.append(x)
         return f(x)
+
+    return calls, record
+
+
+@asyncio_test
+async def test_cancel_keeps_every_result_that_arrived() -> None:
+    calls, record = recording_f()
 
     with cf.ThreadPoolExecutor(4) as ex:
         runner = AsyncRunner(new_learner(record), executor=ex, ntasks=4)
@@ -359,13 +356,7 @@ async def test_cancel_keeps_every_result_that_arrived() -> None:
 
 @asyncio_test
 async def test_goal_reached_keeps_results_that_arrived_meanwhile() -> None:
-    calls: list[float] = []
-    lock = threading.Lock()
-
-    def record(x: float) -> float:
-        with lock:
-            calls.append(x)
-        return f(x)
+    calls, record = recording_f()
 
     runners: list[AsyncRunner] = []
 

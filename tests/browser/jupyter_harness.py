@@ -12,7 +12,6 @@ import json
 import os
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -25,27 +24,10 @@ from typing import Any
 import nbformat
 from nbformat.v4 import new_code_cell, new_notebook
 
+from _support.browser import free_port
+
 SRC = Path(__file__).resolve().parents[2] / "src"
 ARTIFACTS = Path(__file__).resolve().parents[1] / "_artifacts"
-
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
 
 
 @dataclass
@@ -100,7 +82,7 @@ def jupyter_server(tmp: Path, flavor: str) -> Iterator[Server]:
         # The kernels must import this checkout's adaptive_nb, not whatever the venv has.
         PYTHONPATH=os.pathsep.join([str(SRC), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep),
     )
-    port, token = _free_port(), secrets.token_hex(16)
+    port, token = free_port(), secrets.token_hex(16)
     app = "LabApp" if flavor == "lab" else "JupyterNotebookApp"
     cmd = [
         sys.executable,
@@ -191,3 +173,24 @@ def shutdown_kernel(page: Any) -> None:
 
 def cell_locator(page: Any, i: int) -> Any:
     return page.locator(".jp-Notebook .jp-Cell").nth(i)
+
+
+KERNEL_STATUS_JS = """() => window.__panel.sessionContext.session.kernel.status"""
+
+INTERRUPT_JS = """async () => { await window.__panel.sessionContext.session.kernel.interrupt(); }"""
+
+OUTPUT_CONTAINS_JS = f"""([i, text]) => ({CELL_OUTPUT_JS})(i).includes(text)"""
+
+
+def kernel_status(page: Any) -> str:
+    status: str = page.evaluate(KERNEL_STATUS_JS)
+    return status
+
+
+def interrupt_kernel(page: Any) -> None:
+    page.evaluate(INTERRUPT_JS)
+
+
+def wait_for_output(page: Any, i: int, text: str, *, timeout_ms: float = 15_000) -> None:
+    """Wait until cell ``i``'s output contains ``text`` (the cell may still be running)."""
+    page.wait_for_function(OUTPUT_CONTAINS_JS, arg=[i, text], timeout=timeout_ms)

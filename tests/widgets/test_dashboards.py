@@ -4,21 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import importlib.util
-import os
-import shutil
-import socket
 import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
-from typing import Any
 
 import pytest
 
 import adaptive_nb as adaptive
+from _support.browser import PageRecorder, free_port
 from adaptive_nb.runner import SequentialExecutor
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -126,43 +122,10 @@ def test_long_run_monitor_shows_saves_and_the_watchdog(tmp_path: Path) -> None:
 
 # -- served apps in headless Chromium ---------------------------------------------------------
 
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--disable-dev-shm-usage",
-]  # fmt: skip
-
-
-def _chromium() -> str | None:
-    exe = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
-    return exe if exe and os.access(exe, os.X_OK) else None
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    chromium = _chromium()
-    if chromium is None:
-        pytest.skip("chromium not found (apt-get install chromium, or set CHROMIUM=/path)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        ctx = p.chromium.launch_persistent_context(
-            str(tmp_path_factory.mktemp("chromium")), executable_path=chromium, headless=True,
-            args=CHROMIUM_ARGS, viewport={"width": 1100, "height": 1000},
-        )  # fmt: skip
-        yield ctx
-        ctx.close()
-
 
 def _serve(app: str, tmp: Path) -> tuple[subprocess.Popen[bytes], str, Path]:
     serve = _load("serve")
-    port = _free_port()
+    port = free_port()
     log = tmp / f"{app}.log"
     with open(log, "wb") as out:
         server = subprocess.Popen(serve.command(app, port), env=serve.environment(), stdout=out,
@@ -180,12 +143,6 @@ def _serve(app: str, tmp: Path) -> tuple[subprocess.Popen[bytes], str, Path]:
             time.sleep(0.3)
 
 
-def _external(url: str) -> bool:
-    if url.startswith(("data:", "blob:", "about:")):
-        return False
-    return not url.startswith(("http://127.0.0.1", "ws://127.0.0.1"))
-
-
 # app -> (status key of the runner to cancel, cancel button name, minimum number of canvases)
 APPS = {
     "multi_runner": ("0", "cancel #0", 1),
@@ -196,48 +153,43 @@ APPS = {
 
 @pytest.mark.browser
 @pytest.mark.parametrize("app", list(APPS))
-def test_served_app_renders_offline_and_cancels(app: str, browser: Any, tmp_path: Path) -> None:
+def test_served_app_renders_offline_and_cancels(
+    app: str, page: PageRecorder, tmp_path: Path
+) -> None:
     key, button, min_canvases = APPS[app]
     server, url, log = _serve(app, tmp_path)
+    pg = page.page
     try:
-        page = browser.new_page()
-        external: list[str] = []
-        errors: list[str] = []
-        page.on("request", lambda r: external.append(r.url) if _external(r.url) else None)
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        page.goto(url)
-        status = page.locator(f'span.an-status[data-key="{key}"]')
+        pg.goto(url)
+        status = pg.locator(f'span.an-status[data-key="{key}"]')
         status.wait_for(timeout=30_000)
         assert status.inner_text() == "running"
-        npoints = page.locator(f'span.an-npoints[data-key="{key}"]')
+        npoints = pg.locator(f'span.an-npoints[data-key="{key}"]')
         first = int(npoints.inner_text())
         deadline = time.monotonic() + 15
         while int(npoints.inner_text()) <= first:  # live: the table follows the runner
             assert time.monotonic() < deadline, "the point count did not grow"
             time.sleep(0.2)
-        assert page.locator("canvas").count() >= min_canvases
+        assert pg.locator("canvas").count() >= min_canvases
 
         if app == "long_run_monitor":
-            saved = page.locator('span.an-last-save[data-key="monitor"]')
+            saved = pg.locator('span.an-last-save[data-key="monitor"]')
             deadline = time.monotonic() + 15
             while "ago" not in saved.inner_text():  # the demo saves every 2 s
                 assert time.monotonic() < deadline, "no save shown"
                 time.sleep(0.2)
-            assert (
-                page.locator('span.an-watchdog[data-key="monitor"]').inner_text().startswith("ok")
-            )
+            assert pg.locator('span.an-watchdog[data-key="monitor"]').inner_text().startswith("ok")
 
-        page.get_by_role("button", name=button).click()
+        pg.get_by_role("button", name=button).click()
         deadline = time.monotonic() + 10
         while status.inner_text() != "cancelled":
             assert time.monotonic() < deadline, f"status stayed {status.inner_text()!r}"
             time.sleep(0.1)
         if app == "multi_runner":  # only the clicked runner stopped
-            assert page.locator('span.an-status[data-key="1"]').inner_text() == "running"
-        page.screenshot(path=str(tmp_path / f"{app}.png"))
-        assert external == [], external
-        assert errors == [], errors
-        page.close()
+            assert pg.locator('span.an-status[data-key="1"]').inner_text() == "running"
+        pg.screenshot(path=str(tmp_path / f"{app}.png"))
+        assert page.external() == [], page.external()
+        assert page.errors == [], page.errors
     finally:
         server.terminate()  # our own child only
         try:
