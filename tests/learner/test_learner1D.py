@@ -51,11 +51,15 @@ def snapshot(learner: Learner1D) -> tuple[Any, ...]:
         list(learner.data.items()),
         sorted(learner.pending_points),
         learner._log_x[:],
-        dict(learner._rentry),
-        {a: (e[0], e[1], e[2], e[4], e[5]) for a, e in learner._centry.items()},
+        {x: nd.rentry for x, nd in learner._nodes.items() if nd.rentry is not None},
+        {
+            x: (e[0], e[1], e[2], e[4], e[5])
+            for x, nd in learner._nodes.items()
+            if (e := nd.centry) is not None
+        },
         list(learner._csorted),
-        dict(learner._cnext),
-        dict(learner._rnext),
+        {x: nd.cnext and nd.cnext.x for x, nd in learner._nodes.items()},
+        {x: nd.rnext and nd.rnext.x for x, nd in learner._nodes.items()},
         (learner._ymin, learner._ymax, learner._yscale, learner._old_yscale),
         learner._vdim,
     )
@@ -162,9 +166,12 @@ def rebuilt_without_pending(learner: Learner1D) -> Learner1D:
     """A copy of ``learner`` whose combined structures are rebuilt from scratch, pending-free."""
     fresh = copy.deepcopy(learner)
     fresh.pending_points = set()
-    reals = sorted(fresh._y)
-    fresh._rebuild_neighbours(reals)
-    fresh._rebuild_combined_entries(reals)
+    real = sorted((x, nd) for x, nd in fresh._nodes.items() if nd.y is not None)
+    reals = [x for x, _ in real]
+    rnodes = fresh._rebuild_neighbours(reals, [nd.y for _, nd in real])
+    for new, (_, old) in zip(rnodes, real, strict=True):
+        new.rentry = old.rentry  # the real losses stay as they were (the heap holds them)
+    fresh._rebuild_combined_entries(rnodes, reals)
     return fresh
 
 

@@ -11,13 +11,18 @@ outside the hull of the real points carries an infinite loss.
 
 Data structures (this is where the speed over the reference library comes from):
 
+* ``_nodes``: one ``_Node`` per real or pending point inside the bounds, holding its value, its
+  left/right neighbours among the real points and among the combined points (as references to
+  other nodes), and the entries of the intervals starting there. A tell or ask hashes x about
+  once and follows references otherwise: the points are mostly dyadic fractions, whose float
+  hashes have all low bits zero, so every lookup in an x-keyed dict walks a long probe chain
+  (with one dict per kind of information, the L1 misses per point grew with n);
 * ``_csorted``: a ``SortedList`` of real and pending points, only used to find the neighbours of
   a brand-new point (O(log n));
-* dicts of left/right neighbours for the real points and for the combined points (O(1));
-* one entry tuple per interval, keyed by its left end, and a binary heap of entries per kind
-  (real, combined). Replaced entries stay in the heap and are skipped when they surface (lazy
-  invalidation: an entry is live iff the dict still holds that very object); the heap is
-  compacted when garbage exceeds the live entries.
+* one entry tuple per interval (held by the node of its left end), and a binary heap of entries
+  per kind (real, combined). Replaced entries stay in the heap and are skipped when they surface
+  (lazy invalidation: an entry is live iff its left end's node still holds that very object);
+  the heap is compacted when garbage exceeds the live entries.
 
 A told point changes only the losses of the ``2 + 2 * nth_neighbors`` intervals around it, except
 when the y-range of the data has grown by more than ``_recompute_losses_factor`` since the last
@@ -436,6 +441,55 @@ def _linspace(a: float, b: float, n: int) -> list[float]:
     return [a + step * i for i in range(1, n)]
 
 
+class _Node:
+    """A real (evaluated) or pending point inside the bounds, linked to its neighbours.
+
+    ``y`` is the internal value, None while the point is pending. ``rprev``/``rnext`` link the
+    real points (set on real nodes only), ``cprev``/``cnext`` all of them (the *combined*
+    points). ``rentry`` and ``centry`` are the entries of the real and combined intervals that
+    start at this point (None if there is none).
+    """
+
+    __slots__ = ("centry", "cnext", "cprev", "rentry", "rnext", "rprev", "x", "y")
+    x: float
+    y: YInternal | None
+    rprev: _Node | None
+    rnext: _Node | None
+    cprev: _Node | None
+    cnext: _Node | None
+    rentry: REntry | None
+    centry: CEntry | None
+
+    def __init__(self, x: float, y: YInternal | None) -> None:
+        self.x = x
+        self.y = y
+        # (one chained assignment: bulk rebuilds make 100k nodes)
+        self.rprev = self.rnext = self.cprev = self.cnext = None
+        self.rentry = self.centry = None
+
+
+def _link_combined(nodes: list[_Node]) -> None:
+    prev: _Node | None = None
+    for n in nodes:
+        n.cprev = prev
+        if prev is not None:
+            prev.cnext = n
+        prev = n
+    if prev is not None:
+        prev.cnext = None
+
+
+def _link_real(nodes: list[_Node]) -> None:
+    prev: _Node | None = None
+    for n in nodes:
+        n.rprev = prev
+        if prev is not None:
+            prev.rnext = n
+        prev = n
+    if prev is not None:
+        prev.rnext = None
+
+
 class Learner1D(BaseLearner):
     """Learns and predicts a function ``f: R -> R^N``.
 
@@ -516,19 +570,13 @@ class Learner1D(BaseLearner):
         self._ymax: Any = -_INF
         self._yscale = 0.0
         self._old_yscale = 0.0
-        # Real points inside the bounds.
-        self._y: dict[float, YInternal] = {}
-        self._rnext: dict[float, float | None] = {}
-        self._rprev: dict[float, float | None] = {}
-        self._rfirst: float | None = None
-        self._rlast: float | None = None
-        self._rentry: dict[float, REntry] = {}
+        # Real and pending ("combined") points inside the bounds, one node each.
+        self._nodes: dict[float, _Node] = {}
+        self._nreal = 0  # number of real nodes
+        self._rfirst: _Node | None = None
+        self._rlast: _Node | None = None
         self._rheap: list[REntry] = []
-        # Combined points: real and pending points inside the bounds.
         self._csorted: SortedList = _sorted_list()
-        self._cnext: dict[float, float | None] = {}
-        self._cprev: dict[float, float | None] = {}
-        self._centry: dict[float, CEntry] = {}
         self._cheap: list[CEntry] = []
         self._seq = 0
         # Latest results of some methods, as the reference library's @cache_latest keeps them.
@@ -563,25 +611,26 @@ class Learner1D(BaseLearner):
             return -(int(loss * _ROUND + 0.5) / _ROUND)
         return -loss
 
-    def _interval_loss(self, left: float, right: float, yscale: float) -> float:
-        """Loss of the real interval (left, right), the data rescaled by ``yscale``."""
+    def _interval_loss(self, ln: _Node, rn: _Node, yscale: float) -> float:
+        """Loss of the real interval between nodes ``ln`` and ``rn``, rescaled by ``yscale``."""
+        left = ln.x
+        right = rn.x
         if right - left < self._dx_eps:
             return 0.0
         s = self._xscale
         ys = yscale or 1.0
         loss_fn = self.loss_per_interval
-        yv = self._y
-        y0 = yv[left]
-        y1 = yv[right]
+        y0: Any = ln.y
+        y1: Any = rn.y
         loss: Any
         if loss_fn is default_loss and type(y0) is float:
-            loss = math.hypot(right / s - left / s, y1 / ys - y0 / ys)  # type: ignore[operator]
+            loss = math.hypot(right / s - left / s, y1 / ys - y0 / ys)
         elif loss_fn is uniform_loss:
             loss = right / s - left / s
         elif loss_fn is default_loss:
-            loss = self._vector_default_loss(left, right, s, ys)
+            loss = self._vector_default_loss(ln, rn, s, ys)
         else:
-            loss = self._generic_loss(left, right, s, ys)
+            loss = self._generic_loss(ln, rn, s, ys)
         # NaN, or inf on an interval touching a non-finite value: treat the interval as uniform
         # sampling would (its rescaled width). A deliberate inf from a loss function on finite
         # data (e.g. resolution_loss) is kept.
@@ -591,24 +640,23 @@ class Learner1D(BaseLearner):
             loss = (right - left) / s
         return loss  # type: ignore[no-any-return]
 
-    def _generic_loss(self, left: float, right: float, s: float, ys: float) -> float:
+    def _generic_loss(self, ln: _Node, rn: _Node, s: float, ys: float) -> float:
         nn = self.nth_neighbors
-        xs: list[float | None] = [left, right]
-        p: float | None = left
-        q: float | None = right
+        ns: list[_Node | None] = [ln, rn]
+        p: _Node | None = ln
+        q: _Node | None = rn
         for _ in range(nn):
-            p = self._rprev[p] if p is not None else None
-            q = self._rnext[q] if q is not None else None
-            xs.insert(0, p)
-            xs.append(q)
-        xs_scaled = tuple(None if x is None else x / s for x in xs)
+            p = p.rprev if p is not None else None
+            q = q.rnext if q is not None else None
+            ns.insert(0, p)
+            ns.append(q)
+        xs_scaled = tuple(None if n is None else n.x / s for n in ns)
         if self._vec:
             data = self.data
             with np.errstate(all="ignore"):  # non-finite values are handled by the caller
-                ys_scaled = tuple(None if x is None else data[x] / ys for x in xs)
+                ys_scaled = tuple(None if n is None else data[n.x] / ys for n in ns)
         else:
-            yv = self._y
-            ys_scaled = tuple(None if x is None else yv[x] / ys for x in xs)  # type: ignore[operator]
+            ys_scaled = tuple(None if n is None else n.y / ys for n in ns)  # type: ignore[operator]
         loss = self.loss_per_interval(xs_scaled, ys_scaled)
         if type(loss) is not float:
             if isinstance(loss, np.ndarray) and loss.ndim == 0:
@@ -622,71 +670,96 @@ class Learner1D(BaseLearner):
             loss = float(loss)
         return loss
 
-    def _vector_default_loss(self, left: float, right: float, s: float, ys: float) -> float:
-        dx = right / s - left / s
-        y0 = self._y[left]
-        y1 = self._y[right]
+    def _vector_default_loss(self, ln: _Node, rn: _Node, s: float, ys: float) -> float:
+        dx = rn.x / s - ln.x / s
+        y0 = ln.y
+        y1 = rn.y
         hyps = [math.hypot(dx, b / ys - a / ys) for a, b in zip(y0, y1, strict=True)]  # type: ignore[arg-type]
         if any(math.isnan(h) for h in hyps):
             return math.nan
         return max(hyps)
 
-    def _set_comb(self, a: float, b: float, loss: float, gap: float | None) -> None:
+    def _set_comb(self, an: _Node, b: float, loss: float, gap: float | None) -> None:
+        a = an.x
         k = -(int(loss * _ROUND + 0.5) / _ROUND) if -_BIG < loss < _BIG else self._rank(loss, a, b)
         self._seq += 1
         e = (k, a, b, self._seq, loss, gap)
-        self._centry[a] = e
+        an.centry = e
         heapq.heappush(self._cheap, e)
+
+    def _combined_nodes(self) -> list[_Node]:
+        """All nodes, in order (O(n))."""
+        out: list[_Node] = []
+        nd = self._nodes[self._csorted[0]] if self._csorted else None
+        while nd is not None:
+            out.append(nd)
+            nd = nd.cnext
+        return out
+
+    def _live_entries(self) -> tuple[list[REntry], list[CEntry]]:
+        """Return the live real and combined entries (O(n))."""
+        nodes = self._nodes.values()
+        return (
+            [n.rentry for n in nodes if n.rentry is not None],
+            [n.centry for n in nodes if n.centry is not None],
+        )
 
     def _compact_heaps(self) -> None:
         # Replaced entries stay in the heaps until they surface; drop them once they outnumber
         # the live ones, so memory stays O(n) and the amortised cost O(1) per update.
-        if len(self._cheap) > 2 * len(self._centry) + 64:
-            self._cheap = list(self._centry.values())
-            heapq.heapify(self._cheap)
-        if len(self._rheap) > 2 * len(self._rentry) + 64:
-            self._rheap = list(self._rentry.values())
-            heapq.heapify(self._rheap)
+        # (There is one combined interval per combined point but the last, and likewise.)
+        compact_c = len(self._cheap) > 2 * max(len(self._nodes) - 1, 0) + 64
+        compact_r = len(self._rheap) > 2 * max(self._nreal - 1, 0) + 64
+        if not (compact_c or compact_r):
+            return
+        rlive, clive = self._live_entries()
+        if compact_c:
+            heapq.heapify(clive)
+            self._cheap = clive
+        if compact_r:
+            heapq.heapify(rlive)
+            self._rheap = rlive
 
-    def _update_real_interval(self, left: float, right: float) -> None:
-        """Recompute the loss of real interval (left, right) and of the combined parts in it."""
+    def _update_real_interval(self, ln: _Node, rn: _Node) -> None:
+        """Recompute the loss of the real interval (ln, rn) and of the combined parts in it."""
+        left = ln.x
+        right = rn.x
         ysc = self._yscale
         dx = right - left
         loss: float
         if self._fast_default and dx >= self._dx_eps:
             # Inlined default_loss on scalars (the hot path): identical to _interval_loss.
             s = self._xscale
-            yv = self._y
             yd = ysc or 1.0
-            loss = math.hypot(right / s - left / s, yv[right] / yd - yv[left] / yd)  # type: ignore[operator]
+            loss = math.hypot(right / s - left / s, rn.y / yd - ln.y / yd)  # type: ignore[operator]
             if -_BIG < loss < _BIG:
                 k = -(int(loss * _ROUND + 0.5) / _ROUND)
             else:
-                loss = self._interval_loss(left, right, ysc)
+                loss = self._interval_loss(ln, rn, ysc)
                 k = self._rank(loss, left, right)
         else:
-            loss = self._interval_loss(left, right, ysc)
+            loss = self._interval_loss(ln, rn, ysc)
             k = self._rank(loss, left, right)
         e = (k, left, right, loss, ysc)
-        self._rentry[left] = e
+        ln.rentry = e
         _heappush(self._rheap, e)
-        cnext = self._cnext
-        b: float = cnext[left]  # type: ignore[assignment]
-        if b == right:  # no pending point inside: one combined interval (inlined _set_comb)
+        bn: _Node = ln.cnext  # type: ignore[assignment]
+        if bn is rn:  # no pending point inside: one combined interval (inlined _set_comb)
             c = dx * loss / dx
             if c != loss:  # round-off (rare): rank it separately
                 k = self._rank(c, left, right)
             seq = self._seq + 1
             self._seq = seq
             ce = (k, left, right, seq, c, left)
-            self._centry[left] = ce
+            ln.centry = ce
             _heappush(self._cheap, ce)
             return
-        a = left
-        while a != right:
-            self._set_comb(a, b, (b - a) * loss / dx, left)
-            a = b
-            b = cnext[a]  # type: ignore[assignment]
+        an = ln
+        while an is not rn:
+            b = bn.x
+            self._set_comb(an, b, (b - an.x) * loss / dx, left)
+            an = bn
+            bn = an.cnext  # type: ignore[assignment]
 
     def _update_yscale(self, y: YInternal) -> None:
         if type(y) is float:
@@ -708,36 +781,40 @@ class Learner1D(BaseLearner):
 
     def _recompute_all(
         self,
+        rnodes: list[_Node] | None = None,
         reals: list[float] | None = None,
         xs_sorted: np.ndarray[Any, Any] | None = None,
         ys_sorted: np.ndarray[Any, Any] | None = None,
     ) -> None:
         """Recompute every loss with the current y-scale and rebuild both heaps (O(n)).
 
-        ``reals`` are the real points in order, if the caller has them (and, for the bulk
-        path, as arrays with their scalar values).
+        ``rnodes`` are the real nodes in order and ``reals`` their points, if the caller has
+        them (and, for the bulk path, as arrays with their scalar values).
         """
-        if reals is None:
-            reals = []
+        if rnodes is None:
+            rnodes = []
             p = self._rfirst
-            rnext = self._rnext
             while p is not None:
-                reals.append(p)
-                p = rnext[p]
+                rnodes.append(p)
+                p = p.rnext
+        if reals is None:
+            reals = [n.x for n in rnodes]
         ysc = self._yscale
         lefts = reals[:-1]
         rights = reals[1:]
-        losses = self._losses_of(reals, ysc, xs_sorted, ys_sorted)
+        losses = self._losses_of(rnodes, reals, ysc, xs_sorted, ys_sorted)
         keys = self._ranks(losses, lefts, rights)
         entries = list(zip(keys, lefts, rights, losses, itertools.repeat(ysc), strict=False))
-        self._rentry = dict(zip(lefts, entries, strict=True))
+        for n, e in zip(rnodes, entries, strict=False):
+            n.rentry = e
         heapq.heapify(entries)
         self._rheap = entries
-        self._rebuild_combined_entries(reals, losses, keys)
+        self._rebuild_combined_entries(rnodes, reals, losses, keys)
         self._old_yscale = ysc
 
     def _losses_of(
         self,
+        rnodes: list[_Node],
         reals: list[float],
         ysc: float,
         xs_sorted: np.ndarray[Any, Any] | None = None,
@@ -748,7 +825,7 @@ class Learner1D(BaseLearner):
         if n < 2:
             return []
         if not (self._fast_default or self.loss_per_interval is uniform_loss):
-            return [self._interval_loss(a, b, ysc) for a, b in itertools.pairwise(reals)]
+            return [self._interval_loss(a, b, ysc) for a, b in itertools.pairwise(rnodes)]
         # numpy's elementwise / and - are the same IEEE operations as Python's on floats, and
         # math.hypot is applied to Python floats, so this matches the scalar path exactly.
         s = self._xscale
@@ -758,8 +835,7 @@ class Learner1D(BaseLearner):
         if self._fast_default:
             yd = ysc or 1.0
             if ys_sorted is None:
-                yv = self._y
-                ys_sorted = np.array([yv[x] for x in reals], dtype=float)
+                ys_sorted = np.array([nd.y for nd in rnodes], dtype=float)
             with np.errstate(all="ignore"):  # inf - inf: NaN, fixed up below
                 ya = ys_sorted / yd
                 dys = (ya[1:] - ya[:-1]).tolist()
@@ -772,7 +848,7 @@ class Learner1D(BaseLearner):
         loss_arr = np.array(losses)
         odd = np.flatnonzero(~(np.abs(loss_arr) < _BIG) | (widths < self._dx_eps))
         for i in odd.tolist():
-            losses[i] = self._interval_loss(reals[i], reals[i + 1], ysc)
+            losses[i] = self._interval_loss(rnodes[i], rnodes[i + 1], ysc)
         return losses
 
     def _ranks(self, losses: list[float], lefts: list[float], rights: list[float]) -> list[float]:
@@ -787,24 +863,26 @@ class Learner1D(BaseLearner):
             keys[i] = self._rank(losses[i], lefts[i], rights[i])
         return keys  # type: ignore[no-any-return]
 
-    def _rebuild_combined_entries(
+    def _rebuild_combined_entries(  # noqa: PLR0915
         self,
-        reals: list[float] | None = None,
+        rnodes: list[_Node],
+        reals: list[float],
         losses: list[float] | None = None,
         keys: list[float] | None = None,
     ) -> None:
         """Derive every combined entry from the real ones (O(n)).
 
-        ``losses`` and ``keys`` of the real intervals may be passed along with ``reals``.
+        ``rnodes`` are the real nodes in order, ``reals`` their points; ``losses`` and ``keys``
+        of the real intervals may be passed along.
         """
         seq0 = self._seq
-        if reals is not None and len(reals) == len(self._csorted):
+        if len(reals) == len(self._csorted):
             # No pending point inside the bounds: the combined intervals are the real ones.
             lefts = reals[:-1]
             rights = reals[1:]
             n = len(lefts)
             if losses is None:
-                losses = [self._rentry[a][3] for a in lefts]
+                losses = [nd.rentry[3] for nd in rnodes[:-1]]  # type: ignore[index]
             r_losses = np.array(losses, dtype=float)
             widths = np.diff(np.array(reals))
             with np.errstate(invalid="ignore", over="ignore"):
@@ -815,41 +893,50 @@ class Learner1D(BaseLearner):
             seqs = range(seq0 + 1, seq0 + n + 1)
             entries = list(zip(keys, lefts, rights, seqs, c_losses, lefts, strict=True))
             self._seq = seq0 + n
-            self._centry = dict(zip(lefts, entries, strict=True))
+            for nd, e in zip(rnodes, entries, strict=False):
+                nd.centry = e
+            if rnodes:
+                rnodes[-1].centry = None
             heapq.heapify(entries)
             self._cheap = entries
             return
-        centry: dict[float, CEntry] = {}
-        rentry = self._rentry
-        in_reals = self._y
-        cnext = self._cnext
+        live: list[CEntry] = []
         rank = self._rank
         gap: float | None = None
+        gap_entry: REntry | None = None
         seq = seq0
-        for a in self._csorted:
-            b = cnext[a]
-            if b is None:
+        an: _Node | None = self._nodes[self._csorted[0]] if self._csorted else None
+        while an is not None:
+            bn = an.cnext
+            if bn is None:
+                an.centry = None
                 break
-            if a in rentry:
+            a = an.x
+            b = bn.x
+            if an.rentry is not None:
                 gap = a
-            elif a in in_reals:  # the last real point: outside the hull from here on
+                gap_entry = an.rentry
+            elif an.y is not None:  # the last real point: outside the hull from here on
                 gap = None
-            if gap is None:
+            if gap is None or gap_entry is None:
                 loss = _INF
             else:
-                e = rentry[gap]
-                loss = (b - a) * e[3] / (e[2] - e[1])
+                loss = (b - a) * gap_entry[3] / (gap_entry[2] - gap_entry[1])
             seq += 1
-            centry[a] = (rank(loss, a, b), a, b, seq, loss, gap)
+            ce = (rank(loss, a, b), a, b, seq, loss, gap)
+            an.centry = ce
+            live.append(ce)
+            an = bn
         self._seq = seq
-        self._centry = centry
-        self._cheap = list(centry.values())
-        heapq.heapify(self._cheap)
+        heapq.heapify(live)
+        self._cheap = live
 
     # ------------------------------------------------------------------- neighbours ---
 
-    def _insert_combined(self, x: float) -> tuple[float | None, float | None]:
-        """Insert a new point into the combined structure; return its neighbours."""
+    def _insert_combined(
+        self, x: float, y: YInternal | None
+    ) -> tuple[_Node, _Node | None, _Node | None]:
+        """Make the node of a new point and link it; return it and its combined neighbours."""
         cs = self._csorted
         # SortedList keeps its values in sublists `_lists` with maxima `_maxes` (a documented
         # implementation detail of sortedcontainers 2.x); reading the neighbours there costs
@@ -874,13 +961,18 @@ class Learner1D(BaseLearner):
                 else:
                     a = None
         cs.add(x)
-        self._cprev[x] = a
-        self._cnext[x] = b
-        if a is not None:
-            self._cnext[a] = x
-        if b is not None:
-            self._cprev[b] = x
-        return a, b
+        nodes = self._nodes
+        node = _Node(x, y)
+        nodes[x] = node
+        an = None if a is None else nodes[a]
+        bn = None if b is None else nodes[b]
+        node.cprev = an
+        node.cnext = bn
+        if an is not None:
+            an.cnext = node
+        if bn is not None:
+            bn.cprev = node
+        return node, an, bn
 
     # ----------------------------------------------------------------------------- tell ---
 
@@ -903,7 +995,12 @@ class Learner1D(BaseLearner):
         """
         if type(x) is not float or x - x != 0.0:
             x = _as_x(x)
-        if x in self.data:
+        # A pending point (the usual case) is not in `data`: one hash lookup instead of two.
+        node = self._nodes.get(x)
+        if node is not None:
+            if node.y is not None:
+                return
+        elif x in self.data:
             return
         if type(y) is float and not self._vec:
             yi: YInternal = y
@@ -913,7 +1010,7 @@ class Learner1D(BaseLearner):
         else:
             stored, yi = _as_y(y)
             self._check_vdim(yi)
-        self._add_point(x, stored, yi)
+        self._add_point(x, stored, yi, node)
 
     def _check_vdim(self, yi: YInternal) -> None:
         if type(yi) is float:
@@ -939,15 +1036,17 @@ class Learner1D(BaseLearner):
             )
             raise ValueError(msg)
 
-    def _add_point(self, x: float, stored: Any, yi: YInternal) -> None:  # noqa: PLR0912, PLR0915
+    def _add_point(  # noqa: PLR0912, PLR0915
+        self, x: float, stored: Any, yi: YInternal, node: _Node | None = None
+    ) -> None:
+        """Store a new point; ``node`` is its node if the caller looked it up (pending x)."""
         self.data[x] = stored
         self._log_x.append(x)
         self._log_y.append(stored)
-        self.pending_points.discard(x)
         lo, hi = self.bounds
         if not lo <= x <= hi:
+            self.pending_points.discard(x)
             return
-        self._y[x] = yi
         if type(yi) is float:
             if yi - yi == 0.0:  # finite: inlined scalar _update_yscale
                 # (comparisons: cheaper than min()/max() calls on this hot path)
@@ -960,70 +1059,78 @@ class Learner1D(BaseLearner):
             self._update_yscale(yi)
 
         # Place x among the combined points, and find the real interval (l, r) it falls in.
-        cnext = self._cnext
-        if x in cnext:  # it was pending
-            a = self._cprev[x]
-            b = cnext[x]
-            gap = self._centry[x][5] if (a is not None and b is not None) else None
+        nodes = self._nodes
+        if node is None:
+            node = nodes.get(x)
+        an: _Node | None
+        bn: _Node | None
+        if node is not None:  # it was pending
+            self.pending_points.remove(x)
+            node.y = yi
+            an = node.cprev
+            bn = node.cnext
+            gap = node.centry[5] if (an is not None and bn is not None) else None  # type: ignore[index]
         else:
-            a, b = self._insert_combined(x)
-            gap = self._centry[a][5] if (a is not None and b is not None) else None
-        rnext = self._rnext
-        rprev = self._rprev
+            node, an, bn = self._insert_combined(x, yi)
+            gap = an.centry[5] if (an is not None and bn is not None) else None  # type: ignore[index]
+        self._nreal += 1
+        ln: _Node | None
+        rn: _Node | None
         if gap is not None:
-            left: float | None = gap
-            right = rnext[gap]
+            # (a is usually real itself: no lookup then)
+            ln = an if an.x == gap else nodes[gap]  # type: ignore[union-attr]
+            rn = ln.rnext  # type: ignore[union-attr]
         elif self._rfirst is None:
-            left = right = None
-        elif x < self._rfirst:
-            left, right = None, self._rfirst
+            ln = rn = None
+        elif x < self._rfirst.x:
+            ln, rn = None, self._rfirst
         else:
-            left, right = self._rlast, None
-        rnext[x] = right
-        rprev[x] = left
-        if left is not None:
-            rnext[left] = x
+            ln, rn = self._rlast, None
+        node.rnext = rn
+        node.rprev = ln
+        if ln is not None:
+            ln.rnext = node
         else:
-            self._rfirst = x
-        if right is not None:
-            rprev[right] = x
+            self._rfirst = node
+        if rn is not None:
+            rn.rprev = node
         else:
-            self._rlast = x
+            self._rlast = node
 
         # Recompute the intervals whose loss depends on x: those between the points
         # nth_neighbors + 1 steps to its left and to its right.
         nn = self.nth_neighbors
         if nn == 0:
-            if left is not None:
-                self._update_real_interval(left, x)
-            if right is not None:
-                self._update_real_interval(x, right)
+            if ln is not None:
+                self._update_real_interval(ln, node)
+            if rn is not None:
+                self._update_real_interval(node, rn)
         else:
-            pts = [x]
-            p: float | None = x
+            pts = [node]
+            p: _Node | None = node
             for _ in range(nn + 1):
-                p = rprev[p]  # type: ignore[index]
+                p = p.rprev  # type: ignore[union-attr]
                 if p is None:
                     break
                 pts.insert(0, p)
-            p = x
+            p = node
             for _ in range(nn + 1):
-                p = rnext[p]
+                p = p.rnext
                 if p is None:
                     break
                 pts.append(p)
             for u, v in itertools.pairwise(pts):
                 self._update_real_interval(u, v)
         # Combined intervals outside the hull of the real points have an infinite loss.
-        if left is None and a is not None:
-            self._set_comb(a, x, _INF, None)
-        if right is None and b is not None:
-            self._set_comb(x, b, _INF, None)
+        if ln is None and an is not None:
+            self._set_comb(an, x, _INF, None)
+        if rn is None and bn is not None:
+            self._set_comb(node, bn.x, _INF, None)
 
         if self._yscale > self._recompute_losses_factor * self._old_yscale:
             with _gc_paused():
                 self._recompute_all()
-        elif len(self._cheap) > 2 * len(self._centry) + 64:
+        elif len(self._cheap) > 2 * len(nodes) + 62:  # 2 * (number of combined entries) + 64
             self._compact_heaps()
 
     def tell_pending(self, x: Any) -> None:
@@ -1046,27 +1153,30 @@ class Learner1D(BaseLearner):
         if not lo <= x <= hi:
             self.pending_points.add(x)
             return
-        a, b = self._insert_combined(x)
-        self._split_combined(x, a, b)
+        node, an, bn = self._insert_combined(x, None)
+        self._split_combined(node, an, bn)
 
-    def _split_combined(self, x: float, a: float | None, b: float | None) -> None:
-        """Record pending ``x``, just linked between combined neighbours ``a`` and ``b``."""
+    def _split_combined(self, node: _Node, an: _Node | None, bn: _Node | None) -> None:
+        """Record pending ``node``, just linked between combined neighbours ``an`` and ``bn``."""
+        x = node.x
         self.pending_points.add(x)
-        if a is not None and b is not None:
-            gap = self._centry[a][5]
+        if an is not None and bn is not None:
+            gap = an.centry[5]  # type: ignore[index]
             if gap is not None:
-                e = self._rentry[gap]
+                e: REntry = self._nodes[gap].rentry  # type: ignore[assignment]
                 loss = e[3]
                 dx = e[2] - gap
-                self._set_comb(a, x, (x - a) * loss / dx, gap)
-                self._set_comb(x, b, (b - x) * loss / dx, gap)
-                if len(self._cheap) > 2 * len(self._centry) + 64:
+                a = an.x
+                b = bn.x
+                self._set_comb(an, x, (x - a) * loss / dx, gap)
+                self._set_comb(node, b, (b - x) * loss / dx, gap)
+                if len(self._cheap) > 2 * len(self._nodes) + 62:
                     self._compact_heaps()
                 return
-        if a is not None:
-            self._set_comb(a, x, _INF, None)
-        if b is not None:
-            self._set_comb(x, b, _INF, None)
+        if an is not None:
+            self._set_comb(an, x, _INF, None)
+        if bn is not None:
+            self._set_comb(node, bn.x, _INF, None)
 
     def tell_many(self, xs: Iterable[Any], ys: Iterable[Any], *, force: bool = False) -> None:
         """Tell the learner many values at once.
@@ -1166,7 +1276,6 @@ class Learner1D(BaseLearner):
         """Add many points and rebuild every structure at once (O(n log n))."""
         lo, hi = self.bounds
         data = self.data
-        yv = self._y
         xs_new = list(new)
         stored_new = [v[0] for v in new.values()]
         data.update(zip(xs_new, stored_new, strict=True))
@@ -1174,17 +1283,24 @@ class Learner1D(BaseLearner):
         self._log_y.extend(stored_new)
         if self.pending_points:
             self.pending_points.difference_update(xs_new)
-        yv.update((x, v[1]) for x, v in new.items() if lo <= x <= hi)
-        n = len(yv)
+        # All real points inside the bounds: the known ones, then the new ones.
+        known = [nd for nd in self._nodes.values() if nd.y is not None]
+        in_x = [nd.x for nd in known]
+        in_y: list[YInternal] = [nd.y for nd in known]  # type: ignore[misc]
+        for x, v in new.items():
+            if lo <= x <= hi:
+                in_x.append(x)
+                in_y.append(v[1])
+        n = len(in_x)
         # y bounding box from scratch (finite values only).
         self._ymin, self._ymax, self._yscale = _INF, -_INF, 0.0
-        x_arr = np.fromiter(yv.keys(), dtype=float, count=n)
+        x_arr = np.array(in_x, dtype=float).reshape(n)
         order = np.argsort(x_arr, kind="stable")
         xs_sorted = x_arr[order]
         ys_sorted = None
         if self._vec:
-            if yv:
-                arr = np.array(list(yv.values()), dtype=float)
+            if in_y:
+                arr = np.array(in_y, dtype=float)
                 fin = np.isfinite(arr)
                 mins = np.where(fin, arr, _INF).min(axis=0)
                 maxs = np.where(fin, arr, -_INF).max(axis=0)
@@ -1192,7 +1308,7 @@ class Learner1D(BaseLearner):
                 spans = [h - m for m, h in zip(self._ymin, self._ymax, strict=True) if h >= m]
                 self._yscale = max(spans, default=0.0)
         else:
-            y_arr = np.fromiter(yv.values(), dtype=float, count=n)
+            y_arr = np.array(in_y, dtype=float).reshape(n)
             finite = y_arr[np.isfinite(y_arr)]
             if finite.size:
                 self._ymin = float(finite.min())
@@ -1200,26 +1316,43 @@ class Learner1D(BaseLearner):
                 self._yscale = self._ymax - self._ymin
             ys_sorted = y_arr[order]
         reals: list[float] = xs_sorted.tolist()
-        self._rebuild_neighbours(reals)
-        self._recompute_all(reals, xs_sorted, ys_sorted)
+        if ys_sorted is not None:  # scalars: the same floats, converted in C
+            ys_list: list[YInternal] = ys_sorted.tolist()
+        else:
+            ys_list = [in_y[i] for i in order.tolist()]
+        rnodes = self._rebuild_neighbours(reals, ys_list)
+        self._recompute_all(rnodes, reals, xs_sorted, ys_sorted)
 
-    def _rebuild_neighbours(self, reals: list[float]) -> None:
-        """Rebuild the real and combined neighbour structures from sorted real points."""
-        self._rnext = _next_map(reals)
-        self._rprev = _prev_map(reals)
-        self._rfirst = reals[0] if reals else None
-        self._rlast = reals[-1] if reals else None
+    def _rebuild_neighbours(self, reals: list[float], ys: list[YInternal]) -> list[_Node]:
+        """Make fresh nodes for sorted real points (values ``ys``) and the pending points.
+
+        Returns the real nodes, in order. Their entries are left empty.
+        """
+        rnodes = list(map(_Node, reals, ys))
         lo, hi = self.bounds
         pend = [p for p in self.pending_points if lo <= p <= hi]
         if pend:
+            _link_real(rnodes)
+        else:  # the combined points are the real ones: link both ways in one pass
+            prev: _Node | None = None
+            for nd in rnodes:
+                nd.rprev = nd.cprev = prev
+                if prev is not None:
+                    prev.rnext = prev.cnext = nd
+                prev = nd
+        self._rfirst = rnodes[0] if rnodes else None
+        self._rlast = rnodes[-1] if rnodes else None
+        self._nreal = len(rnodes)
+        nodes = dict(zip(reals, rnodes, strict=True))
+        if pend:
+            nodes.update((p, _Node(p, None)) for p in pend)
             comb = sorted([*reals, *pend])
-            self._cnext = _next_map(comb)
-            self._cprev = _prev_map(comb)
+            _link_combined([nodes[x] for x in comb])
         else:
             comb = reals
-            self._cnext = dict(self._rnext)
-            self._cprev = dict(self._rprev)
+        self._nodes = nodes
         self._csorted = _sorted_list(comb)
+        return rnodes
 
     def remove_unfinished(self) -> None:
         """Forget all pending points.
@@ -1232,38 +1365,37 @@ class Learner1D(BaseLearner):
         """
         pending = self.pending_points
         self.pending_points = set()
-        if len(self._csorted) == len(self._y):  # none inside the bounds
+        if len(self._csorted) == self._nreal:  # none inside the bounds
             return
         lo, hi = self.bounds
         cs = self._csorted
-        cnext = self._cnext
-        cprev = self._cprev
-        centry = self._centry
-        rentry = self._rentry
+        nodes = self._nodes
         for x in pending:
             if not lo <= x <= hi:
                 continue
             cs.remove(x)
-            a = cprev.pop(x)
-            b = cnext.pop(x)
-            centry.pop(x, None)
-            if a is not None:
-                cnext[a] = b
-            if b is not None:
-                cprev[b] = a
-            if a is None:
+            node = nodes.pop(x)
+            an = node.cprev
+            bn = node.cnext
+            node.centry = None
+            if an is not None:
+                an.cnext = bn
+            if bn is not None:
+                bn.cprev = an
+            if an is None:
                 continue
-            if b is None:  # a is now the last combined point: no interval starts there
-                del centry[a]
+            if bn is None:  # a is now the last combined point: no interval starts there
+                an.centry = None
                 continue
             # x was not real, so (a, x) and (x, b) lay in the same real interval `gap` (or
             # both outside the hull of the real points): (a, b) does too.
-            gap = centry[a][5]
+            gap = an.centry[5]  # type: ignore[index]
+            b = bn.x
             if gap is None:
-                self._set_comb(a, b, _INF, None)
+                self._set_comb(an, b, _INF, None)
             else:
-                e = rentry[gap]
-                self._set_comb(a, b, (b - a) * e[3] / (e[2] - e[1]), gap)
+                e: REntry = nodes[gap].rentry  # type: ignore[assignment]
+                self._set_comb(an, b, (b - an.x) * e[3] / (e[2] - e[1]), gap)
         self._compact_heaps()
 
     # ------------------------------------------------------------------------------ ask ---
@@ -1298,29 +1430,32 @@ class Learner1D(BaseLearner):
         if n == 1 and self._have_bounds:
             # The hot path of a runner: halve the interval with the largest loss.
             heap = self._cheap
-            centry = self._centry
+            nodes = self._nodes
             while heap:
                 top = heap[0]
                 a = top[1]
-                if centry.get(a) is top:
+                an = nodes.get(a)
+                if an is not None and an.centry is top:
                     b = top[2]
                     x = a + (b - a) / 2
                     if tell_pending and a < x < b:
                         # x falls between two neighbouring combined points, so it is new:
                         # link it directly instead of searching for its neighbours.
                         self._csorted.add(x)
-                        cnext = self._cnext
-                        cprev = self._cprev
-                        cnext[a] = x
-                        cprev[x] = a
-                        cnext[x] = b
-                        cprev[b] = x
+                        bn: _Node = an.cnext  # type: ignore[assignment]
+                        node = _Node(x, None)
+                        nodes[x] = node
+                        an.cnext = node
+                        node.cprev = an
+                        node.cnext = bn
+                        bn.cprev = node
                         gap = top[5]
                         if gap is None:
-                            self._split_combined(x, a, b)
+                            self._split_combined(node, an, bn)
                         else:  # inlined _split_combined for x inside the real hull
                             self.pending_points.add(x)
-                            e = self._rentry[gap]
+                            gn = an if gap == a else nodes[gap]
+                            e: REntry = gn.rentry  # type: ignore[assignment]
                             loss = e[3]
                             dx = e[2] - gap
                             c1 = (x - a) * loss / dx
@@ -1340,8 +1475,8 @@ class Learner1D(BaseLearner):
                             self._seq = seq
                             e1 = (k1, a, x, seq - 1, c1, gap)
                             e2 = (k2, x, b, seq, c2, gap)
-                            centry[a] = e1
-                            centry[x] = e2
+                            an.centry = e1
+                            node.centry = e2
                             # `top` is replaced: pop it and push e1 in one sift.
                             heapq.heapreplace(heap, e1)
                             heapq.heappush(heap, e2)
@@ -1368,10 +1503,11 @@ class Learner1D(BaseLearner):
 
     def _top_comb(self) -> CEntry | None:
         heap = self._cheap
-        centry = self._centry
+        nodes = self._nodes
         while heap:
             e = heap[0]
-            if centry.get(e[1]) is e:
+            nd = nodes.get(e[1])
+            if nd is not None and nd.centry is e:
                 return e
             heapq.heappop(heap)  # a replaced entry: garbage
         return None
@@ -1406,13 +1542,14 @@ class Learner1D(BaseLearner):
                 quals.append((rank(_INF, cs[-1], hi), cs[-1], hi, 1, _INF))
             heapq.heapify(quals)
         heap = self._cheap
-        centry = self._centry
+        nodes = self._nodes
         popped: list[CEntry] = []
 
         def next_comb() -> CEntry | None:
             while heap:
                 e = heapq.heappop(heap)
-                if centry.get(e[1]) is e:
+                nd = nodes.get(e[1])
+                if nd is not None and nd.centry is e:
                     popped.append(e)
                     return e
             return None
@@ -1484,10 +1621,11 @@ class Learner1D(BaseLearner):
         if lo not in data or hi not in data:
             return _INF
         heap = self._rheap
-        rentry = self._rentry
+        nodes = self._nodes
         while heap:
             e = heap[0]
-            if rentry.get(e[1]) is e:
+            nd = nodes.get(e[1])
+            if nd is not None and nd.rentry is e:
                 return e[3]
             heapq.heappop(heap)
         return _INF
@@ -1656,18 +1794,40 @@ class Learner1D(BaseLearner):
     def __getstate__(self) -> bytes:
         import cloudpickle
 
-        # The heaps are derived from the entry dicts: rebuilt on load instead of stored.
-        state = {k: v for k, v in self.__dict__.items() if k not in ("_rheap", "_cheap")}
+        # The nodes are stored as flat columns in the order of `_csorted` (pickling the linked
+        # nodes would recurse once per point); links and heaps are rebuilt on load.
+        skip = ("_rheap", "_cheap", "_nodes", "_rfirst", "_rlast")
+        state = {k: v for k, v in self.__dict__.items() if k not in skip}
+        comb = self._combined_nodes()
+        state["_node_columns"] = (
+            [nd.y for nd in comb],
+            [nd.rentry for nd in comb],
+            [nd.centry for nd in comb],
+        )
         return cloudpickle.dumps(state)  # type: ignore[no-any-return]
 
     def __setstate__(self, state: bytes) -> None:
         import cloudpickle
 
-        self.__dict__.update(cloudpickle.loads(state))
-        self._csorted._reset(_SORTED_LOAD)  # a SortedList unpickles with the default load
-        self._rheap = list(self._rentry.values())
+        d = cloudpickle.loads(state)
+        ys, rentries, centries = d.pop("_node_columns")
+        self.__dict__.update(d)
+        cs = self._csorted
+        cs._reset(_SORTED_LOAD)  # a SortedList unpickles with the default load
+        with _gc_paused():  # many new objects, no cycles among them to collect
+            comb: list[_Node] = list(map(_Node, cs, ys))
+            for nd, rent, cent in zip(comb, rentries, centries, strict=True):
+                nd.rentry = rent
+                nd.centry = cent
+            self._nodes = dict(zip(cs, comb, strict=True))
+            _link_combined(comb)
+            reals = [nd for nd in comb if nd.y is not None]
+            _link_real(reals)
+        self._rfirst = reals[0] if reals else None
+        self._rlast = reals[-1] if reals else None
+        self._rheap = [e for e in rentries if e is not None]
+        self._cheap = [e for e in centries if e is not None]
         heapq.heapify(self._rheap)
-        self._cheap = list(self._centry.values())
         heapq.heapify(self._cheap)
 
     # ----------------------------------------------------------------------------- plot ---
@@ -1719,6 +1879,7 @@ class Learner1D(BaseLearner):
         """Assert every internal invariant (for tests; O(n log n))."""
         lo, hi = self.bounds
         data = self.data
+        nodes = self._nodes
         assert list(data) == self._log_x, "data order differs from the told-order record"
         assert len(self._log_y) == len(self._log_x)
         for x, y in zip(self._log_x, self._log_y, strict=True):
@@ -1728,10 +1889,14 @@ class Learner1D(BaseLearner):
             assert lo in data
             assert hi in data
         assert self._fast_default == (self.loss_per_interval is default_loss and not self._vec)
+        for x, nd in nodes.items():
+            assert nd.x == x
         reals = sorted(x for x in data if lo <= x <= hi)
-        assert sorted(self._y) == reals
+        assert sorted(x for x, nd in nodes.items() if nd.y is not None) == reals
+        assert self._nreal == len(reals)
+        yv: dict[float, YInternal] = {x: nodes[x].y for x in reals}  # type: ignore[misc]
         for x in reals:
-            assert _finite(self._y[x]) == _finite(_as_y(data[x])[1])
+            assert _finite(yv[x]) == _finite(_as_y(data[x])[1])
         # y bounding box
         if self._vec:
             assert self._vdim is not None
@@ -1739,7 +1904,7 @@ class Learner1D(BaseLearner):
                 assert np.shape(data[x]) == (self._vdim,)
         elif data:
             assert self._vdim == 1
-        fin = [self._y[x] for x in reals if _finite(self._y[x])]
+        fin = [yv[x] for x in reals if _finite(yv[x])]
         if not self._vec:
             if fin:
                 assert self._ymin == min(fin)
@@ -1748,53 +1913,60 @@ class Learner1D(BaseLearner):
             else:
                 assert self._yscale == 0.0
         # real neighbours
-        assert self._rfirst == (reals[0] if reals else None)
-        assert self._rlast == (reals[-1] if reals else None)
-        assert set(self._rnext) == set(reals) == set(self._rprev)
+        assert self._rfirst is (nodes[reals[0]] if reals else None)
+        assert self._rlast is (nodes[reals[-1]] if reals else None)
         for i, x in enumerate(reals):
-            assert self._rprev[x] == (reals[i - 1] if i > 0 else None)
-            assert self._rnext[x] == (reals[i + 1] if i + 1 < len(reals) else None)
+            nd = nodes[x]
+            assert nd.rprev is (nodes[reals[i - 1]] if i > 0 else None)
+            assert nd.rnext is (nodes[reals[i + 1]] if i + 1 < len(reals) else None)
         # combined neighbours
         comb = sorted(set(reals) | {p for p in self.pending_points if lo <= p <= hi})
         assert list(self._csorted) == comb
-        assert set(self._cnext) == set(comb) == set(self._cprev)
+        assert sorted(nodes) == comb
         for i, x in enumerate(comb):
-            assert self._cprev[x] == (comb[i - 1] if i > 0 else None)
-            assert self._cnext[x] == (comb[i + 1] if i + 1 < len(comb) else None)
+            nd = nodes[x]
+            assert nd.cprev is (nodes[comb[i - 1]] if i > 0 else None)
+            assert nd.cnext is (nodes[comb[i + 1]] if i + 1 < len(comb) else None)
+            if nd.y is None:
+                assert nd.rprev is None
+                assert nd.rnext is None
+                assert nd.rentry is None
         # scale bookkeeping
         factor = self._recompute_losses_factor
         assert self._old_yscale <= self._yscale
         assert self._yscale <= factor * self._old_yscale or self._yscale == 0.0
         # real entries: one per interval, loss equal to a recomputation at the recorded scale
-        assert set(self._rentry) == set(reals[:-1])
+        rentry = {x: nd.rentry for x, nd in nodes.items() if nd.rentry is not None}
+        assert set(rentry) == set(reals[:-1])
         for left, right in itertools.pairwise(reals):
-            e = self._rentry[left]
+            e = rentry[left]
             assert e[1] == left
             assert e[2] == right
             assert self._old_yscale <= e[4] <= self._yscale
-            loss = self._interval_loss(left, right, e[4])
+            loss = self._interval_loss(nodes[left], nodes[right], e[4])
             assert _same_float(e[3], loss), (left, right, e[3], loss)
             assert e[0] == self._rank(e[3], left, right)
-        live_r = {id(e) for e in self._rentry.values()}
+        live_r = {id(e) for e in rentry.values()}
         assert live_r <= {id(e) for e in self._rheap}, "a live real entry is missing from its heap"
         _assert_heap(self._rheap)
         # combined entries: derived from the real ones
-        assert set(self._centry) == set(comb[:-1])
+        centry = {x: nd.centry for x, nd in nodes.items() if nd.centry is not None}
+        assert set(centry) == set(comb[:-1])
         gap: float | None = None
         for a, b in itertools.pairwise(comb):
-            if a in self._rentry:
+            if a in rentry:
                 gap = a
-            elif a in self._y:
+            elif a in yv:
                 gap = None
-            e2 = self._centry[a]
+            e2 = centry[a]
             assert (e2[1], e2[2], e2[5]) == (a, b, gap), (a, b, e2, gap)
             if gap is None:
                 assert e2[4] == _INF
             else:
-                r = self._rentry[gap]
+                r = rentry[gap]
                 assert _same_float(e2[4], (b - a) * r[3] / (r[2] - r[1]))
             assert e2[0] == self._rank(e2[4], a, b)
-        live_c = {id(e) for e in self._centry.values()}
+        live_c = {id(e) for e in centry.values()}
         assert live_c <= {id(e) for e in self._cheap}, "a live combined entry is missing"
         _assert_heap(self._cheap)
 
@@ -1881,7 +2053,8 @@ def _gc_paused() -> Iterator[None]:
 
     A rebuild allocates a few hundred thousand tuples, which triggers many collections that
     each scan every live object, roughly doubling the time of tell_many/load of 100k points.
-    The rebuilt structures hold no reference cycles, so nothing is left for the collector.
+    Pausing only postpones collection: the nodes a rebuild replaces (linked both ways, so
+    freed by the collector, not by reference counting) are collected later.
     """
     was_enabled = gc.isenabled()
     gc.disable()
@@ -1897,16 +2070,6 @@ def _sorted_list(values: Iterable[float] = ()) -> SortedList:
     sl._reset(_SORTED_LOAD)  # documented in sortedcontainers' "implementation details"
     sl.update(values)
     return sl
-
-
-def _next_map(points: list[float]) -> dict[float, float | None]:
-    """``{p[i]: p[i + 1]}`` for sorted points, the last mapped to None."""
-    return dict(zip(points, [*points[1:], None], strict=False))
-
-
-def _prev_map(points: list[float]) -> dict[float, float | None]:
-    """``{p[i]: p[i - 1]}`` for sorted points, the first mapped to None."""
-    return dict(zip(points, [None, *points[:-1]], strict=False))
 
 
 def _same_float(a: float, b: float) -> bool:
