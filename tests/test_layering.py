@@ -3,6 +3,8 @@
 import subprocess
 import sys
 
+import pytest
+
 NOTEBOOK_STACK = {
     "IPython",
     "ipykernel",
@@ -58,3 +60,13 @@ def test_public_names_of_the_reference_exist() -> None:
     assert callable(simple)
     assert callable(replay_log)
     assert SequentialExecutor is adaptive_nb.utils.SequentialExecutor
+
+
+def test_reference_learners_we_lack_say_so() -> None:
+    import adaptive_nb
+
+    with pytest.raises(AttributeError, match="does not implement Learner2D yet"):
+        _ = adaptive_nb.Learner2D
+    with pytest.raises(AttributeError, match="has no attribute 'Lerner1D'"):
+        _ = adaptive_nb.Lerner1D
+    assert not hasattr(adaptive_nb, "LearnerND")

@@ -75,3 +75,28 @@ def unload_ipython_extension(ipython: Any) -> None:
     from adaptive_nb.notebook import magic
 
     magic.unload_ipython_extension(ipython)
+
+
+# Learners of the reference library that adaptive_nb does not have yet. Asking for one says so
+# plainly instead of a bare "has no attribute", so users porting code know it is a gap, not a typo.
+_NOT_YET = frozenset(
+    {
+        "AverageLearner",
+        "AverageLearner1D",
+        "IntegratorLearner",
+        "Learner2D",
+        "LearnerND",
+        "SequenceLearner",
+    }
+)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _NOT_YET:
+        msg = (
+            f"adaptive_nb does not implement {name} yet; it has Learner1D, BalancingLearner and "
+            f"DataSaver. For now, use {name} from the reference library (`import adaptive`)."
+        )
+        raise AttributeError(msg)
+    msg = f"module 'adaptive_nb' has no attribute {name!r}"
+    raise AttributeError(msg)
