@@ -4,4 +4,7 @@
 source "$(dirname "$0")/_env.sh"
 cd "$ROOT"
 ensure_venv test
-exec "$VENV/bin/jupyter" lab --ServerApp.ip=127.0.0.1 --notebook-dir="$ROOT/notebooks" "$@"
+# Jupyter refuses to run as root unless told; containers and these machines often are root.
+root_flag=()
+[ "$(id -u)" = 0 ] && root_flag=(--allow-root)
+exec "$VENV/bin/jupyter" lab --ServerApp.ip=127.0.0.1 --notebook-dir="$ROOT/notebooks" "${root_flag[@]}" "$@"
