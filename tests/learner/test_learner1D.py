@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import gc
 import math
 import pickle
 import random
@@ -51,18 +52,22 @@ def snapshot(learner: Learner1D) -> tuple[Any, ...]:
         list(learner.data.items()),
         sorted(learner.pending_points),
         learner._log_x[:],
-        {x: nd.rentry for x, nd in learner._nodes.items() if nd.rentry is not None},
+        {x: er for x, nd in learner._nodes.items() if (er := learner._re[nd]) is not None},
         {
             x: (e[0], e[1], e[2], e[4], e[5])
             for x, nd in learner._nodes.items()
-            if (e := nd.centry) is not None
+            if (e := learner._ce[nd]) is not None
         },
         list(learner._csorted),
-        {x: nd.cnext and nd.cnext.x for x, nd in learner._nodes.items()},
-        {x: nd.rnext and nd.rnext.x for x, nd in learner._nodes.items()},
+        {x: neighbour_x(learner, learner._cn[nd]) for x, nd in learner._nodes.items()},
+        {x: neighbour_x(learner, learner._rn[nd]) for x, nd in learner._nodes.items()},
         (learner._ymin, learner._ymax, learner._yscale, learner._old_yscale),
         learner._vdim,
     )
+
+
+def neighbour_x(learner: Learner1D, node: int | None) -> float | None:
+    return None if node is None else learner._nx[node]
 
 
 def same_data(a: dict[float, Any], b: dict[float, Any]) -> bool:
@@ -162,15 +167,42 @@ def test_remove_unfinished() -> None:
     assert learner.loss(real=False) == pytest.approx(real_loss)
 
 
+def test_points_add_no_objects_for_the_garbage_collector() -> None:
+    # One tracked object per point made the collector's full passes, which come each time the
+    # tracked objects grow by a quarter, cost more per point as n grew.
+    learner = Learner1D(peak, (-1, 1))
+    run(learner, 1000)
+    gc.collect()
+    before = len(gc.get_objects())
+    run(learner, 5000)
+    gc.collect()
+    # (a SortedList splits a sublist every few hundred points: a few new lists)
+    assert len(gc.get_objects()) - before < 100
+
+
+def test_nodes_of_removed_pending_points_are_reused() -> None:
+    learner = Learner1D(peak, (-1, 1))
+    run(learner, 50)
+    for _ in range(30):
+        learner.ask(10)
+        learner.remove_unfinished()
+        learner._check_invariants()
+    assert len(learner._nx) == 50 + 10
+    run(learner, 20)
+    learner._check_invariants()
+    assert len(learner._nx) == 70
+
+
 def rebuilt_without_pending(learner: Learner1D) -> Learner1D:
     """A copy of ``learner`` whose combined structures are rebuilt from scratch, pending-free."""
     fresh = copy.deepcopy(learner)
     fresh.pending_points = set()
-    real = sorted((x, nd) for x, nd in fresh._nodes.items() if nd.y is not None)
+    real = sorted((x, nd) for x, nd in fresh._nodes.items() if fresh._ny[nd] is not None)
     reals = [x for x, _ in real]
-    rnodes = fresh._rebuild_neighbours(reals, [nd.y for _, nd in real])
-    for new, (_, old) in zip(rnodes, real, strict=True):
-        new.rentry = old.rentry  # the real losses stay as they were (the heap holds them)
+    old_entries = [fresh._re[nd] for _, nd in real]
+    rnodes = fresh._rebuild_neighbours(reals, [fresh._ny[nd] for _, nd in real])  # type: ignore[misc]
+    for new, entry in zip(rnodes, old_entries, strict=True):
+        fresh._re[new] = entry  # the real losses stay as they were (the heap holds them)
     fresh._rebuild_combined_entries(rnodes, reals)
     return fresh
 

@@ -11,12 +11,18 @@ outside the hull of the real points carries an infinite loss.
 
 Data structures (this is where the speed over the reference library comes from):
 
-* ``_nodes``: one ``_Node`` per real or pending point inside the bounds, holding its value, its
-  left/right neighbours among the real points and among the combined points (as references to
-  other nodes), and the entries of the intervals starting there. A tell or ask hashes x about
-  once and follows references otherwise: the points are mostly dyadic fractions, whose float
+* ``_nodes``: maps each real or pending point inside the bounds to its *node*, an index into
+  parallel lists (``_nx``, ``_ny``, ``_rp``/``_rn``, ``_cp``/``_cn``, ``_re``, ``_ce``) holding
+  its value, its left/right neighbours among the real points and among the combined points (as
+  node indices), and the entries of the intervals starting there. A tell or ask hashes x about
+  once and follows indices otherwise: the points are mostly dyadic fractions, whose float
   hashes have all low bits zero, so every lookup in an x-keyed dict walks a long probe chain
-  (with one dict per kind of information, the L1 misses per point grew with n);
+  (with one dict per kind of information, the L1 misses per point grew with n). The nodes are
+  columns of lists rather than one object each because every object with references is
+  tracked by the cyclic garbage collector: with one object per point, the collector's full
+  passes (one each time the tracked objects grow by a quarter) made the cost per point grow
+  with n. Floats, ints, None and tuples of them are not tracked (tuples once a collection has
+  seen them), so a new point adds no tracked object and triggers no full pass;
 * ``_csorted``: a ``SortedList`` of real and pending points, only used to find the neighbours of
   a brand-new point (O(log n));
 * one entry tuple per interval (held by the node of its left end), and a binary heap of entries
@@ -104,6 +110,26 @@ _BIG = 1e250
 # insertion shifts the tail of one sublist; with short sublists that touches fewer cache lines
 # (cachegrind, ask(1)+tell from 10k to 30k points: 11% fewer L1 data misses per point).
 _SORTED_LOAD = 200
+# Attributes that __getstate__ leaves out: the node columns (saved in order instead), links
+# and heaps, which __setstate__ rebuilds.
+_NODE_STATE = frozenset(
+    [
+        "_nodes",
+        "_nx",
+        "_ny",
+        "_rp",
+        "_rn",
+        "_cp",
+        "_cn",
+        "_re",
+        "_ce",
+        "_free",
+        "_rfirst",
+        "_rlast",
+        "_rheap",
+        "_cheap",
+    ]
+)
 
 
 # --------------------------------------------------------------------------------------------
@@ -441,55 +467,6 @@ def _linspace(a: float, b: float, n: int) -> list[float]:
     return [a + step * i for i in range(1, n)]
 
 
-class _Node:
-    """A real (evaluated) or pending point inside the bounds, linked to its neighbours.
-
-    ``y`` is the internal value, None while the point is pending. ``rprev``/``rnext`` link the
-    real points (set on real nodes only), ``cprev``/``cnext`` all of them (the *combined*
-    points). ``rentry`` and ``centry`` are the entries of the real and combined intervals that
-    start at this point (None if there is none).
-    """
-
-    __slots__ = ("centry", "cnext", "cprev", "rentry", "rnext", "rprev", "x", "y")
-    x: float
-    y: YInternal | None
-    rprev: _Node | None
-    rnext: _Node | None
-    cprev: _Node | None
-    cnext: _Node | None
-    rentry: REntry | None
-    centry: CEntry | None
-
-    def __init__(self, x: float, y: YInternal | None) -> None:
-        self.x = x
-        self.y = y
-        # (one chained assignment: bulk rebuilds make 100k nodes)
-        self.rprev = self.rnext = self.cprev = self.cnext = None
-        self.rentry = self.centry = None
-
-
-def _link_combined(nodes: list[_Node]) -> None:
-    prev: _Node | None = None
-    for n in nodes:
-        n.cprev = prev
-        if prev is not None:
-            prev.cnext = n
-        prev = n
-    if prev is not None:
-        prev.cnext = None
-
-
-def _link_real(nodes: list[_Node]) -> None:
-    prev: _Node | None = None
-    for n in nodes:
-        n.rprev = prev
-        if prev is not None:
-            prev.rnext = n
-        prev = n
-    if prev is not None:
-        prev.rnext = None
-
-
 class Learner1D(BaseLearner):
     """Learns and predicts a function ``f: R -> R^N``.
 
@@ -570,11 +547,21 @@ class Learner1D(BaseLearner):
         self._ymax: Any = -_INF
         self._yscale = 0.0
         self._old_yscale = 0.0
-        # Real and pending ("combined") points inside the bounds, one node each.
-        self._nodes: dict[float, _Node] = {}
+        # Real and pending ("combined") points inside the bounds: one node each, an index into
+        # the parallel lists below (see the module docstring). Links are node indices or None.
+        self._nodes: dict[float, int] = {}
+        self._nx: list[float] = []  # the point
+        self._ny: list[YInternal | None] = []  # its internal value, None while pending
+        self._rp: list[int | None] = []  # previous / next real node (real nodes only)
+        self._rn: list[int | None] = []
+        self._cp: list[int | None] = []  # previous / next combined node
+        self._cn: list[int | None] = []
+        self._re: list[REntry | None] = []  # entry of the real interval starting here
+        self._ce: list[CEntry | None] = []  # entry of the combined interval starting here
+        self._free: list[int] = []  # nodes of removed pending points, to be reused
         self._nreal = 0  # number of real nodes
-        self._rfirst: _Node | None = None
-        self._rlast: _Node | None = None
+        self._rfirst: int | None = None
+        self._rlast: int | None = None
         self._rheap: list[REntry] = []
         self._csorted: SortedList = _sorted_list()
         self._cheap: list[CEntry] = []
@@ -596,6 +583,24 @@ class Learner1D(BaseLearner):
         """Length of the function's output (1 for scalars, and while no data is known)."""
         return 1 if self._vdim is None else self._vdim
 
+    def _alloc(self, x: float, y: YInternal | None) -> int:
+        """Return a new unlinked node for point ``x`` with internal value ``y`` (O(1))."""
+        if self._free:
+            i = self._free.pop()
+            self._nx[i] = x
+            self._ny[i] = y
+            return i  # (a freed node was cleared by remove_unfinished)
+        i = len(self._nx)
+        self._nx.append(x)
+        self._ny.append(y)
+        self._rp.append(None)
+        self._rn.append(None)
+        self._cp.append(None)
+        self._cn.append(None)
+        self._re.append(None)
+        self._ce.append(None)
+        return i
+
     # ----------------------------------------------------------------------------- losses ---
 
     def _rank(self, loss: float, a: float, b: float, n: int = 1) -> float:
@@ -611,17 +616,17 @@ class Learner1D(BaseLearner):
             return -(int(loss * _ROUND + 0.5) / _ROUND)
         return -loss
 
-    def _interval_loss(self, ln: _Node, rn: _Node, yscale: float) -> float:
+    def _interval_loss(self, ln: int, rn: int, yscale: float) -> float:
         """Loss of the real interval between nodes ``ln`` and ``rn``, rescaled by ``yscale``."""
-        left = ln.x
-        right = rn.x
+        left = self._nx[ln]
+        right = self._nx[rn]
         if right - left < self._dx_eps:
             return 0.0
         s = self._xscale
         ys = yscale or 1.0
         loss_fn = self.loss_per_interval
-        y0: Any = ln.y
-        y1: Any = rn.y
+        y0: Any = self._ny[ln]
+        y1: Any = self._ny[rn]
         loss: Any
         if loss_fn is default_loss and type(y0) is float:
             loss = math.hypot(right / s - left / s, y1 / ys - y0 / ys)
@@ -640,23 +645,27 @@ class Learner1D(BaseLearner):
             loss = (right - left) / s
         return loss  # type: ignore[no-any-return]
 
-    def _generic_loss(self, ln: _Node, rn: _Node, s: float, ys: float) -> float:
+    def _generic_loss(self, ln: int, rn: int, s: float, ys: float) -> float:
         nn = self.nth_neighbors
-        ns: list[_Node | None] = [ln, rn]
-        p: _Node | None = ln
-        q: _Node | None = rn
+        rp = self._rp
+        rnx = self._rn
+        ns: list[int | None] = [ln, rn]
+        p: int | None = ln
+        q: int | None = rn
         for _ in range(nn):
-            p = p.rprev if p is not None else None
-            q = q.rnext if q is not None else None
+            p = rp[p] if p is not None else None
+            q = rnx[q] if q is not None else None
             ns.insert(0, p)
             ns.append(q)
-        xs_scaled = tuple(None if n is None else n.x / s for n in ns)
+        nx = self._nx
+        xs_scaled = tuple(None if n is None else nx[n] / s for n in ns)
         if self._vec:
             data = self.data
             with np.errstate(all="ignore"):  # non-finite values are handled by the caller
-                ys_scaled = tuple(None if n is None else data[n.x] / ys for n in ns)
+                ys_scaled = tuple(None if n is None else data[nx[n]] / ys for n in ns)
         else:
-            ys_scaled = tuple(None if n is None else n.y / ys for n in ns)  # type: ignore[operator]
+            ny = self._ny
+            ys_scaled = tuple(None if n is None else ny[n] / ys for n in ns)  # type: ignore[operator]
         loss = self.loss_per_interval(xs_scaled, ys_scaled)
         if type(loss) is not float:
             if isinstance(loss, np.ndarray) and loss.ndim == 0:
@@ -670,60 +679,48 @@ class Learner1D(BaseLearner):
             loss = float(loss)
         return loss
 
-    def _vector_default_loss(self, ln: _Node, rn: _Node, s: float, ys: float) -> float:
-        dx = rn.x / s - ln.x / s
-        y0 = ln.y
-        y1 = rn.y
-        hyps = [math.hypot(dx, b / ys - a / ys) for a, b in zip(y0, y1, strict=True)]  # type: ignore[arg-type]
+    def _vector_default_loss(self, ln: int, rn: int, s: float, ys: float) -> float:
+        dx = self._nx[rn] / s - self._nx[ln] / s
+        y0: Any = self._ny[ln]
+        y1: Any = self._ny[rn]
+        hyps = [math.hypot(dx, b / ys - a / ys) for a, b in zip(y0, y1, strict=True)]
         if any(math.isnan(h) for h in hyps):
             return math.nan
         return max(hyps)
 
-    def _set_comb(self, an: _Node, b: float, loss: float, gap: float | None) -> None:
-        a = an.x
+    def _set_comb(self, an: int, b: float, loss: float, gap: float | None) -> None:
+        a = self._nx[an]
         k = -(int(loss * _ROUND + 0.5) / _ROUND) if -_BIG < loss < _BIG else self._rank(loss, a, b)
         self._seq += 1
         e = (k, a, b, self._seq, loss, gap)
-        an.centry = e
+        self._ce[an] = e
         heapq.heappush(self._cheap, e)
 
-    def _combined_nodes(self) -> list[_Node]:
+    def _combined_nodes(self) -> list[int]:
         """All nodes, in order (O(n))."""
-        out: list[_Node] = []
+        out: list[int] = []
+        cn = self._cn
         nd = self._nodes[self._csorted[0]] if self._csorted else None
         while nd is not None:
             out.append(nd)
-            nd = nd.cnext
+            nd = cn[nd]
         return out
-
-    def _live_entries(self) -> tuple[list[REntry], list[CEntry]]:
-        """Return the live real and combined entries (O(n))."""
-        nodes = self._nodes.values()
-        return (
-            [n.rentry for n in nodes if n.rentry is not None],
-            [n.centry for n in nodes if n.centry is not None],
-        )
 
     def _compact_heaps(self) -> None:
         # Replaced entries stay in the heaps until they surface; drop them once they outnumber
         # the live ones, so memory stays O(n) and the amortised cost O(1) per update.
         # (There is one combined interval per combined point but the last, and likewise.)
-        compact_c = len(self._cheap) > 2 * max(len(self._nodes) - 1, 0) + 64
-        compact_r = len(self._rheap) > 2 * max(self._nreal - 1, 0) + 64
-        if not (compact_c or compact_r):
-            return
-        rlive, clive = self._live_entries()
-        if compact_c:
-            heapq.heapify(clive)
-            self._cheap = clive
-        if compact_r:
-            heapq.heapify(rlive)
-            self._rheap = rlive
+        # Freed nodes hold no entries, so the live entries are the non-None ones.
+        if len(self._cheap) > 2 * max(len(self._nodes) - 1, 0) + 64:
+            _refill_heap(self._cheap, [e for e in self._ce if e is not None])
+        if len(self._rheap) > 2 * max(self._nreal - 1, 0) + 64:
+            _refill_heap(self._rheap, [e for e in self._re if e is not None])
 
-    def _update_real_interval(self, ln: _Node, rn: _Node) -> None:
+    def _update_real_interval(self, ln: int, rn: int) -> None:
         """Recompute the loss of the real interval (ln, rn) and of the combined parts in it."""
-        left = ln.x
-        right = rn.x
+        nx = self._nx
+        left = nx[ln]
+        right = nx[rn]
         ysc = self._yscale
         dx = right - left
         loss: float
@@ -731,7 +728,8 @@ class Learner1D(BaseLearner):
             # Inlined default_loss on scalars (the hot path): identical to _interval_loss.
             s = self._xscale
             yd = ysc or 1.0
-            loss = math.hypot(right / s - left / s, rn.y / yd - ln.y / yd)  # type: ignore[operator]
+            ny = self._ny
+            loss = math.hypot(right / s - left / s, ny[rn] / yd - ny[ln] / yd)  # type: ignore[operator]
             if -_BIG < loss < _BIG:
                 k = -(int(loss * _ROUND + 0.5) / _ROUND)
             else:
@@ -741,25 +739,28 @@ class Learner1D(BaseLearner):
             loss = self._interval_loss(ln, rn, ysc)
             k = self._rank(loss, left, right)
         e = (k, left, right, loss, ysc)
-        ln.rentry = e
+        self._re[ln] = e
         _heappush(self._rheap, e)
-        bn: _Node = ln.cnext  # type: ignore[assignment]
-        if bn is rn:  # no pending point inside: one combined interval (inlined _set_comb)
+        cn = self._cn
+        bn: int = cn[ln]  # type: ignore[assignment]
+        if bn == rn:  # no pending point inside: one combined interval (inlined _set_comb)
             c = dx * loss / dx
             if c != loss:  # round-off (rare): rank it separately
                 k = self._rank(c, left, right)
+            else:
+                c = loss  # the same value: share the float object (memory per point)
             seq = self._seq + 1
             self._seq = seq
             ce = (k, left, right, seq, c, left)
-            ln.centry = ce
+            self._ce[ln] = ce
             _heappush(self._cheap, ce)
             return
         an = ln
-        while an is not rn:
-            b = bn.x
-            self._set_comb(an, b, (b - an.x) * loss / dx, left)
+        while an != rn:
+            b = nx[bn]
+            self._set_comb(an, b, (b - nx[an]) * loss / dx, left)
             an = bn
-            bn = an.cnext  # type: ignore[assignment]
+            bn = cn[an]  # type: ignore[assignment]
 
     def _update_yscale(self, y: YInternal) -> None:
         if type(y) is float:
@@ -781,7 +782,7 @@ class Learner1D(BaseLearner):
 
     def _recompute_all(
         self,
-        rnodes: list[_Node] | None = None,
+        rnodes: list[int] | None = None,
         reals: list[float] | None = None,
         xs_sorted: np.ndarray[Any, Any] | None = None,
         ys_sorted: np.ndarray[Any, Any] | None = None,
@@ -793,28 +794,30 @@ class Learner1D(BaseLearner):
         """
         if rnodes is None:
             rnodes = []
+            rn = self._rn
             p = self._rfirst
             while p is not None:
                 rnodes.append(p)
-                p = p.rnext
+                p = rn[p]
         if reals is None:
-            reals = [n.x for n in rnodes]
+            nx = self._nx
+            reals = [nx[i] for i in rnodes]
         ysc = self._yscale
         lefts = reals[:-1]
         rights = reals[1:]
         losses = self._losses_of(rnodes, reals, ysc, xs_sorted, ys_sorted)
         keys = self._ranks(losses, lefts, rights)
         entries = list(zip(keys, lefts, rights, losses, itertools.repeat(ysc), strict=False))
-        for n, e in zip(rnodes, entries, strict=False):
-            n.rentry = e
-        heapq.heapify(entries)
-        self._rheap = entries
+        re_ = self._re
+        for i, e in zip(rnodes, entries, strict=False):
+            re_[i] = e
+        _refill_heap(self._rheap, entries)
         self._rebuild_combined_entries(rnodes, reals, losses, keys)
         self._old_yscale = ysc
 
     def _losses_of(
         self,
-        rnodes: list[_Node],
+        rnodes: list[int],
         reals: list[float],
         ysc: float,
         xs_sorted: np.ndarray[Any, Any] | None = None,
@@ -835,7 +838,8 @@ class Learner1D(BaseLearner):
         if self._fast_default:
             yd = ysc or 1.0
             if ys_sorted is None:
-                ys_sorted = np.array([nd.y for nd in rnodes], dtype=float)
+                ny = self._ny
+                ys_sorted = np.array([ny[i] for i in rnodes], dtype=float)
             with np.errstate(all="ignore"):  # inf - inf: NaN, fixed up below
                 ya = ys_sorted / yd
                 dys = (ya[1:] - ya[:-1]).tolist()
@@ -865,7 +869,7 @@ class Learner1D(BaseLearner):
 
     def _rebuild_combined_entries(  # noqa: PLR0915
         self,
-        rnodes: list[_Node],
+        rnodes: list[int],
         reals: list[float],
         losses: list[float] | None = None,
         keys: list[float] | None = None,
@@ -882,7 +886,8 @@ class Learner1D(BaseLearner):
             rights = reals[1:]
             n = len(lefts)
             if losses is None:
-                losses = [nd.rentry[3] for nd in rnodes[:-1]]  # type: ignore[index]
+                re_ = self._re
+                losses = [re_[i][3] for i in rnodes[:-1]]  # type: ignore[index]
             r_losses = np.array(losses, dtype=float)
             widths = np.diff(np.array(reals))
             with np.errstate(invalid="ignore", over="ignore"):
@@ -893,49 +898,51 @@ class Learner1D(BaseLearner):
             seqs = range(seq0 + 1, seq0 + n + 1)
             entries = list(zip(keys, lefts, rights, seqs, c_losses, lefts, strict=True))
             self._seq = seq0 + n
-            for nd, e in zip(rnodes, entries, strict=False):
-                nd.centry = e
+            ce = self._ce
+            for i, e in zip(rnodes, entries, strict=False):
+                ce[i] = e
             if rnodes:
-                rnodes[-1].centry = None
-            heapq.heapify(entries)
-            self._cheap = entries
+                ce[rnodes[-1]] = None
+            _refill_heap(self._cheap, entries)
             return
         live: list[CEntry] = []
         rank = self._rank
         gap: float | None = None
         gap_entry: REntry | None = None
         seq = seq0
-        an: _Node | None = self._nodes[self._csorted[0]] if self._csorted else None
+        nx = self._nx
+        ny = self._ny
+        cn = self._cn
+        re_ = self._re
+        ce = self._ce
+        an: int | None = self._nodes[self._csorted[0]] if self._csorted else None
         while an is not None:
-            bn = an.cnext
+            bn = cn[an]
             if bn is None:
-                an.centry = None
+                ce[an] = None
                 break
-            a = an.x
-            b = bn.x
-            if an.rentry is not None:
+            a = nx[an]
+            b = nx[bn]
+            if re_[an] is not None:
                 gap = a
-                gap_entry = an.rentry
-            elif an.y is not None:  # the last real point: outside the hull from here on
+                gap_entry = re_[an]
+            elif ny[an] is not None:  # the last real point: outside the hull from here on
                 gap = None
             if gap is None or gap_entry is None:
                 loss = _INF
             else:
                 loss = (b - a) * gap_entry[3] / (gap_entry[2] - gap_entry[1])
             seq += 1
-            ce = (rank(loss, a, b), a, b, seq, loss, gap)
-            an.centry = ce
-            live.append(ce)
+            entry = (rank(loss, a, b), a, b, seq, loss, gap)
+            ce[an] = entry
+            live.append(entry)
             an = bn
         self._seq = seq
-        heapq.heapify(live)
-        self._cheap = live
+        _refill_heap(self._cheap, live)
 
     # ------------------------------------------------------------------- neighbours ---
 
-    def _insert_combined(
-        self, x: float, y: YInternal | None
-    ) -> tuple[_Node, _Node | None, _Node | None]:
+    def _insert_combined(self, x: float, y: YInternal | None) -> tuple[int, int | None, int | None]:
         """Make the node of a new point and link it; return it and its combined neighbours."""
         cs = self._csorted
         # SortedList keeps its values in sublists `_lists` with maxima `_maxes` (a documented
@@ -962,16 +969,16 @@ class Learner1D(BaseLearner):
                     a = None
         cs.add(x)
         nodes = self._nodes
-        node = _Node(x, y)
+        node = self._alloc(x, y)
         nodes[x] = node
         an = None if a is None else nodes[a]
         bn = None if b is None else nodes[b]
-        node.cprev = an
-        node.cnext = bn
+        self._cp[node] = an
+        self._cn[node] = bn
         if an is not None:
-            an.cnext = node
+            self._cn[an] = node
         if bn is not None:
-            bn.cprev = node
+            self._cp[bn] = node
         return node, an, bn
 
     # ----------------------------------------------------------------------------- tell ---
@@ -998,7 +1005,7 @@ class Learner1D(BaseLearner):
         # A pending point (the usual case) is not in `data`: one hash lookup instead of two.
         node = self._nodes.get(x)
         if node is not None:
-            if node.y is not None:
+            if self._ny[node] is not None:
                 return
         elif x in self.data:
             return
@@ -1037,7 +1044,7 @@ class Learner1D(BaseLearner):
             raise ValueError(msg)
 
     def _add_point(  # noqa: PLR0912, PLR0915
-        self, x: float, stored: Any, yi: YInternal, node: _Node | None = None
+        self, x: float, stored: Any, yi: YInternal, node: int | None = None
     ) -> None:
         """Store a new point; ``node`` is its node if the caller looked it up (pending x)."""
         self.data[x] = stored
@@ -1062,38 +1069,40 @@ class Learner1D(BaseLearner):
         nodes = self._nodes
         if node is None:
             node = nodes.get(x)
-        an: _Node | None
-        bn: _Node | None
+        an: int | None
+        bn: int | None
         if node is not None:  # it was pending
             self.pending_points.remove(x)
-            node.y = yi
-            an = node.cprev
-            bn = node.cnext
-            gap = node.centry[5] if (an is not None and bn is not None) else None  # type: ignore[index]
+            self._ny[node] = yi
+            an = self._cp[node]
+            bn = self._cn[node]
+            gap = self._ce[node][5] if (an is not None and bn is not None) else None  # type: ignore[index]
         else:
             node, an, bn = self._insert_combined(x, yi)
-            gap = an.centry[5] if (an is not None and bn is not None) else None  # type: ignore[index]
+            gap = self._ce[an][5] if (an is not None and bn is not None) else None  # type: ignore[index]
         self._nreal += 1
-        ln: _Node | None
-        rn: _Node | None
+        rp = self._rp
+        rnx = self._rn
+        ln: int | None
+        rn: int | None
         if gap is not None:
             # (a is usually real itself: no lookup then)
-            ln = an if an.x == gap else nodes[gap]  # type: ignore[union-attr]
-            rn = ln.rnext  # type: ignore[union-attr]
+            ln = an if self._nx[an] == gap else nodes[gap]  # type: ignore[index]
+            rn = rnx[ln]  # type: ignore[index]
         elif self._rfirst is None:
             ln = rn = None
-        elif x < self._rfirst.x:
+        elif x < self._nx[self._rfirst]:
             ln, rn = None, self._rfirst
         else:
             ln, rn = self._rlast, None
-        node.rnext = rn
-        node.rprev = ln
+        rnx[node] = rn
+        rp[node] = ln
         if ln is not None:
-            ln.rnext = node
+            rnx[ln] = node
         else:
             self._rfirst = node
         if rn is not None:
-            rn.rprev = node
+            rp[rn] = node
         else:
             self._rlast = node
 
@@ -1107,15 +1116,15 @@ class Learner1D(BaseLearner):
                 self._update_real_interval(node, rn)
         else:
             pts = [node]
-            p: _Node | None = node
+            p: int | None = node
             for _ in range(nn + 1):
-                p = p.rprev  # type: ignore[union-attr]
+                p = rp[p]  # type: ignore[index]
                 if p is None:
                     break
                 pts.insert(0, p)
             p = node
             for _ in range(nn + 1):
-                p = p.rnext
+                p = rnx[p]
                 if p is None:
                     break
                 pts.append(p)
@@ -1125,7 +1134,7 @@ class Learner1D(BaseLearner):
         if ln is None and an is not None:
             self._set_comb(an, x, _INF, None)
         if rn is None and bn is not None:
-            self._set_comb(node, bn.x, _INF, None)
+            self._set_comb(node, self._nx[bn], _INF, None)
 
         if self._yscale > self._recompute_losses_factor * self._old_yscale:
             with _gc_paused():
@@ -1156,18 +1165,19 @@ class Learner1D(BaseLearner):
         node, an, bn = self._insert_combined(x, None)
         self._split_combined(node, an, bn)
 
-    def _split_combined(self, node: _Node, an: _Node | None, bn: _Node | None) -> None:
+    def _split_combined(self, node: int, an: int | None, bn: int | None) -> None:
         """Record pending ``node``, just linked between combined neighbours ``an`` and ``bn``."""
-        x = node.x
+        nx = self._nx
+        x = nx[node]
         self.pending_points.add(x)
         if an is not None and bn is not None:
-            gap = an.centry[5]  # type: ignore[index]
+            gap = self._ce[an][5]  # type: ignore[index]
             if gap is not None:
-                e: REntry = self._nodes[gap].rentry  # type: ignore[assignment]
+                e: REntry = self._re[self._nodes[gap]]  # type: ignore[assignment]
                 loss = e[3]
                 dx = e[2] - gap
-                a = an.x
-                b = bn.x
+                a = nx[an]
+                b = nx[bn]
                 self._set_comb(an, x, (x - a) * loss / dx, gap)
                 self._set_comb(node, b, (b - x) * loss / dx, gap)
                 if len(self._cheap) > 2 * len(self._nodes) + 62:
@@ -1176,7 +1186,7 @@ class Learner1D(BaseLearner):
         if an is not None:
             self._set_comb(an, x, _INF, None)
         if bn is not None:
-            self._set_comb(node, bn.x, _INF, None)
+            self._set_comb(node, nx[bn], _INF, None)
 
     def tell_many(self, xs: Iterable[Any], ys: Iterable[Any], *, force: bool = False) -> None:
         """Tell the learner many values at once.
@@ -1284,9 +1294,10 @@ class Learner1D(BaseLearner):
         if self.pending_points:
             self.pending_points.difference_update(xs_new)
         # All real points inside the bounds: the known ones, then the new ones.
-        known = [nd for nd in self._nodes.values() if nd.y is not None]
-        in_x = [nd.x for nd in known]
-        in_y: list[YInternal] = [nd.y for nd in known]  # type: ignore[misc]
+        ny = self._ny
+        known = [i for i in self._nodes.values() if ny[i] is not None]
+        in_x = [self._nx[i] for i in known]
+        in_y: list[YInternal] = [ny[i] for i in known]  # type: ignore[misc]
         for x, v in new.items():
             if lo <= x <= hi:
                 in_x.append(x)
@@ -1323,36 +1334,45 @@ class Learner1D(BaseLearner):
         rnodes = self._rebuild_neighbours(reals, ys_list)
         self._recompute_all(rnodes, reals, xs_sorted, ys_sorted)
 
-    def _rebuild_neighbours(self, reals: list[float], ys: list[YInternal]) -> list[_Node]:
+    def _rebuild_neighbours(self, reals: list[float], ys: list[YInternal]) -> list[int]:
         """Make fresh nodes for sorted real points (values ``ys``) and the pending points.
 
-        Returns the real nodes, in order. Their entries are left empty.
+        Returns the real nodes, in order (``0 .. len(reals) - 1``). Their entries are left empty.
         """
-        rnodes = list(map(_Node, reals, ys))
+        n = len(reals)
         lo, hi = self.bounds
         pend = [p for p in self.pending_points if lo <= p <= hi]
+        m = n + len(pend)
+        # Real node i links to i - 1 and i + 1; pending nodes come after the real ones.
+        rprev: list[int | None] = [None, *range(n - 1)] if n else []
+        rnext: list[int | None] = [*range(1, n), None] if n else []
+        self._nx = reals + pend
+        self._ny = [*ys, *([None] * len(pend))]
+        self._rp = rprev + [None] * len(pend)
+        self._rn = rnext + [None] * len(pend)
+        self._re = [None] * m
+        self._ce = [None] * m
+        self._free = []
+        self._rfirst = 0 if n else None
+        self._rlast = n - 1 if n else None
+        self._nreal = n
+        self._nodes = dict(zip(self._nx, range(m), strict=True))
         if pend:
-            _link_real(rnodes)
-        else:  # the combined points are the real ones: link both ways in one pass
-            prev: _Node | None = None
-            for nd in rnodes:
-                nd.rprev = nd.cprev = prev
-                if prev is not None:
-                    prev.rnext = prev.cnext = nd
-                prev = nd
-        self._rfirst = rnodes[0] if rnodes else None
-        self._rlast = rnodes[-1] if rnodes else None
-        self._nreal = len(rnodes)
-        nodes = dict(zip(reals, rnodes, strict=True))
-        if pend:
-            nodes.update((p, _Node(p, None)) for p in pend)
-            comb = sorted([*reals, *pend])
-            _link_combined([nodes[x] for x in comb])
-        else:
-            comb = reals
-        self._nodes = nodes
-        self._csorted = _sorted_list(comb)
-        return rnodes
+            nx = self._nx
+            order = sorted(range(m), key=nx.__getitem__)
+            cprev: list[int | None] = [None] * m
+            cnext: list[int | None] = [None] * m
+            for i, j in itertools.pairwise(order):
+                cnext[i] = j
+                cprev[j] = i
+            self._cp = cprev
+            self._cn = cnext
+            self._csorted = _sorted_list(nx)
+        else:  # the combined points are the real ones
+            self._cp = rprev[:]
+            self._cn = rnext[:]
+            self._csorted = _sorted_list(reals)
+        return list(range(n))
 
     def remove_unfinished(self) -> None:
         """Forget all pending points.
@@ -1370,32 +1390,38 @@ class Learner1D(BaseLearner):
         lo, hi = self.bounds
         cs = self._csorted
         nodes = self._nodes
+        nx = self._nx
+        cp = self._cp
+        cn = self._cn
+        ce = self._ce
         for x in pending:
             if not lo <= x <= hi:
                 continue
             cs.remove(x)
             node = nodes.pop(x)
-            an = node.cprev
-            bn = node.cnext
-            node.centry = None
+            an = cp[node]
+            bn = cn[node]
+            # Free the node (a pending node has no real links or real entry).
+            cp[node] = cn[node] = ce[node] = self._ny[node] = None
+            self._free.append(node)
             if an is not None:
-                an.cnext = bn
+                cn[an] = bn
             if bn is not None:
-                bn.cprev = an
+                cp[bn] = an
             if an is None:
                 continue
             if bn is None:  # a is now the last combined point: no interval starts there
-                an.centry = None
+                ce[an] = None
                 continue
             # x was not real, so (a, x) and (x, b) lay in the same real interval `gap` (or
             # both outside the hull of the real points): (a, b) does too.
-            gap = an.centry[5]  # type: ignore[index]
-            b = bn.x
+            gap = ce[an][5]  # type: ignore[index]
+            b = nx[bn]
             if gap is None:
                 self._set_comb(an, b, _INF, None)
             else:
-                e: REntry = nodes[gap].rentry  # type: ignore[assignment]
-                self._set_comb(an, b, (b - an.x) * e[3] / (e[2] - e[1]), gap)
+                e: REntry = self._re[nodes[gap]]  # type: ignore[assignment]
+                self._set_comb(an, b, (b - nx[an]) * e[3] / (e[2] - e[1]), gap)
         self._compact_heaps()
 
     # ------------------------------------------------------------------------------ ask ---
@@ -1431,31 +1457,33 @@ class Learner1D(BaseLearner):
             # The hot path of a runner: halve the interval with the largest loss.
             heap = self._cheap
             nodes = self._nodes
+            ce = self._ce
             while heap:
                 top = heap[0]
                 a = top[1]
                 an = nodes.get(a)
-                if an is not None and an.centry is top:
+                if an is not None and ce[an] is top:
                     b = top[2]
                     x = a + (b - a) / 2
                     if tell_pending and a < x < b:
                         # x falls between two neighbouring combined points, so it is new:
                         # link it directly instead of searching for its neighbours.
                         self._csorted.add(x)
-                        bn: _Node = an.cnext  # type: ignore[assignment]
-                        node = _Node(x, None)
+                        cn = self._cn
+                        bn: int = cn[an]  # type: ignore[assignment]
+                        node = self._alloc(x, None)
                         nodes[x] = node
-                        an.cnext = node
-                        node.cprev = an
-                        node.cnext = bn
-                        bn.cprev = node
+                        cn[an] = node
+                        self._cp[node] = an
+                        cn[node] = bn
+                        self._cp[bn] = node
                         gap = top[5]
                         if gap is None:
                             self._split_combined(node, an, bn)
                         else:  # inlined _split_combined for x inside the real hull
                             self.pending_points.add(x)
                             gn = an if gap == a else nodes[gap]
-                            e: REntry = gn.rentry  # type: ignore[assignment]
+                            e: REntry = self._re[gn]  # type: ignore[assignment]
                             loss = e[3]
                             dx = e[2] - gap
                             c1 = (x - a) * loss / dx
@@ -1475,8 +1503,8 @@ class Learner1D(BaseLearner):
                             self._seq = seq
                             e1 = (k1, a, x, seq - 1, c1, gap)
                             e2 = (k2, x, b, seq, c2, gap)
-                            an.centry = e1
-                            node.centry = e2
+                            ce[an] = e1
+                            ce[node] = e2
                             # `top` is replaced: pop it and push e1 in one sift.
                             heapq.heapreplace(heap, e1)
                             heapq.heappush(heap, e2)
@@ -1504,10 +1532,11 @@ class Learner1D(BaseLearner):
     def _top_comb(self) -> CEntry | None:
         heap = self._cheap
         nodes = self._nodes
+        ce = self._ce
         while heap:
             e = heap[0]
             nd = nodes.get(e[1])
-            if nd is not None and nd.centry is e:
+            if nd is not None and ce[nd] is e:
                 return e
             heapq.heappop(heap)  # a replaced entry: garbage
         return None
@@ -1543,13 +1572,14 @@ class Learner1D(BaseLearner):
             heapq.heapify(quals)
         heap = self._cheap
         nodes = self._nodes
+        ce = self._ce
         popped: list[CEntry] = []
 
         def next_comb() -> CEntry | None:
             while heap:
                 e = heapq.heappop(heap)
                 nd = nodes.get(e[1])
-                if nd is not None and nd.centry is e:
+                if nd is not None and ce[nd] is e:
                     popped.append(e)
                     return e
             return None
@@ -1622,10 +1652,11 @@ class Learner1D(BaseLearner):
             return _INF
         heap = self._rheap
         nodes = self._nodes
+        re_ = self._re
         while heap:
             e = heap[0]
             nd = nodes.get(e[1])
-            if nd is not None and nd.rentry is e:
+            if nd is not None and re_[nd] is e:
                 return e[3]
             heapq.heappop(heap)
         return _INF
@@ -1794,15 +1825,17 @@ class Learner1D(BaseLearner):
     def __getstate__(self) -> bytes:
         import cloudpickle
 
-        # The nodes are stored as flat columns in the order of `_csorted` (pickling the linked
-        # nodes would recurse once per point); links and heaps are rebuilt on load.
-        skip = ("_rheap", "_cheap", "_nodes", "_rfirst", "_rlast")
-        state = {k: v for k, v in self.__dict__.items() if k not in skip}
+        # The nodes are stored as flat columns in the order of `_csorted`; links and heaps are
+        # rebuilt on load (and node indices renumbered, dropping freed nodes).
+        state = {k: v for k, v in self.__dict__.items() if k not in _NODE_STATE}
         comb = self._combined_nodes()
+        ny = self._ny
+        re_ = self._re
+        ce = self._ce
         state["_node_columns"] = (
-            [nd.y for nd in comb],
-            [nd.rentry for nd in comb],
-            [nd.centry for nd in comb],
+            [ny[i] for i in comb],
+            [re_[i] for i in comb],
+            [ce[i] for i in comb],
         )
         return cloudpickle.dumps(state)  # type: ignore[no-any-return]
 
@@ -1814,15 +1847,22 @@ class Learner1D(BaseLearner):
         self.__dict__.update(d)
         cs = self._csorted
         cs._reset(_SORTED_LOAD)  # a SortedList unpickles with the default load
-        with _gc_paused():  # many new objects, no cycles among them to collect
-            comb: list[_Node] = list(map(_Node, cs, ys))
-            for nd, rent, cent in zip(comb, rentries, centries, strict=True):
-                nd.rentry = rent
-                nd.centry = cent
-            self._nodes = dict(zip(cs, comb, strict=True))
-            _link_combined(comb)
-            reals = [nd for nd in comb if nd.y is not None]
-            _link_real(reals)
+        m = len(ys)
+        # Node i is the i-th combined point; the real ones are linked among themselves.
+        self._nx = list(cs)
+        self._ny = ys
+        self._re = rentries
+        self._ce = centries
+        self._cp = [None, *range(m - 1)] if m else []
+        self._cn = [*range(1, m), None] if m else []
+        self._free = []
+        self._nodes = dict(zip(self._nx, range(m), strict=True))
+        reals = [i for i, y in enumerate(ys) if y is not None]
+        self._rp = [None] * m
+        self._rn = [None] * m
+        for i, j in itertools.pairwise(reals):
+            self._rn[i] = j
+            self._rp[j] = i
         self._rfirst = reals[0] if reals else None
         self._rlast = reals[-1] if reals else None
         self._rheap = [e for e in rentries if e is not None]
@@ -1889,12 +1929,22 @@ class Learner1D(BaseLearner):
             assert lo in data
             assert hi in data
         assert self._fast_default == (self.loss_per_interval is default_loss and not self._vec)
+        nx, ny, re_, ce = self._nx, self._ny, self._re, self._ce
+        rp, rn, cp, cn = self._rp, self._rn, self._cp, self._cn
+        size = len(nx)
+        assert all(len(col) == size for col in (ny, rp, rn, cp, cn, re_, ce))
         for x, nd in nodes.items():
-            assert nd.x == x
+            assert nx[nd] == x
+        free = set(self._free)
+        assert len(free) == len(self._free), "a node is freed twice"
+        assert free.isdisjoint(nodes.values()), "a freed node is in use"
+        assert len(free) + len(nodes) == size, "a node is neither in use nor free"
+        for i in free:
+            assert (ny[i], rp[i], rn[i], cp[i], cn[i], re_[i], ce[i]) == (None,) * 7
         reals = sorted(x for x in data if lo <= x <= hi)
-        assert sorted(x for x, nd in nodes.items() if nd.y is not None) == reals
+        assert sorted(x for x, nd in nodes.items() if ny[nd] is not None) == reals
         assert self._nreal == len(reals)
-        yv: dict[float, YInternal] = {x: nodes[x].y for x in reals}  # type: ignore[misc]
+        yv: dict[float, YInternal] = {x: ny[nodes[x]] for x in reals}  # type: ignore[misc]
         for x in reals:
             assert _finite(yv[x]) == _finite(_as_y(data[x])[1])
         # y bounding box
@@ -1913,30 +1963,30 @@ class Learner1D(BaseLearner):
             else:
                 assert self._yscale == 0.0
         # real neighbours
-        assert self._rfirst is (nodes[reals[0]] if reals else None)
-        assert self._rlast is (nodes[reals[-1]] if reals else None)
+        assert self._rfirst == (nodes[reals[0]] if reals else None)
+        assert self._rlast == (nodes[reals[-1]] if reals else None)
         for i, x in enumerate(reals):
             nd = nodes[x]
-            assert nd.rprev is (nodes[reals[i - 1]] if i > 0 else None)
-            assert nd.rnext is (nodes[reals[i + 1]] if i + 1 < len(reals) else None)
+            assert rp[nd] == (nodes[reals[i - 1]] if i > 0 else None)
+            assert rn[nd] == (nodes[reals[i + 1]] if i + 1 < len(reals) else None)
         # combined neighbours
         comb = sorted(set(reals) | {p for p in self.pending_points if lo <= p <= hi})
         assert list(self._csorted) == comb
         assert sorted(nodes) == comb
         for i, x in enumerate(comb):
             nd = nodes[x]
-            assert nd.cprev is (nodes[comb[i - 1]] if i > 0 else None)
-            assert nd.cnext is (nodes[comb[i + 1]] if i + 1 < len(comb) else None)
-            if nd.y is None:
-                assert nd.rprev is None
-                assert nd.rnext is None
-                assert nd.rentry is None
+            assert cp[nd] == (nodes[comb[i - 1]] if i > 0 else None)
+            assert cn[nd] == (nodes[comb[i + 1]] if i + 1 < len(comb) else None)
+            if ny[nd] is None:
+                assert rp[nd] is None
+                assert rn[nd] is None
+                assert re_[nd] is None
         # scale bookkeeping
         factor = self._recompute_losses_factor
         assert self._old_yscale <= self._yscale
         assert self._yscale <= factor * self._old_yscale or self._yscale == 0.0
         # real entries: one per interval, loss equal to a recomputation at the recorded scale
-        rentry = {x: nd.rentry for x, nd in nodes.items() if nd.rentry is not None}
+        rentry = {x: er for x, nd in nodes.items() if (er := re_[nd]) is not None}
         assert set(rentry) == set(reals[:-1])
         for left, right in itertools.pairwise(reals):
             e = rentry[left]
@@ -1950,7 +2000,7 @@ class Learner1D(BaseLearner):
         assert live_r <= {id(e) for e in self._rheap}, "a live real entry is missing from its heap"
         _assert_heap(self._rheap)
         # combined entries: derived from the real ones
-        centry = {x: nd.centry for x, nd in nodes.items() if nd.centry is not None}
+        centry = {x: ec for x, nd in nodes.items() if (ec := ce[nd]) is not None}
         assert set(centry) == set(comb[:-1])
         gap: float | None = None
         for a, b in itertools.pairwise(comb):
@@ -2053,8 +2103,8 @@ def _gc_paused() -> Iterator[None]:
 
     A rebuild allocates a few hundred thousand tuples, which triggers many collections that
     each scan every live object, roughly doubling the time of tell_many/load of 100k points.
-    Pausing only postpones collection: the nodes a rebuild replaces (linked both ways, so
-    freed by the collector, not by reference counting) are collected later.
+    The tuples hold no references to containers, so there is nothing for the collector to
+    free among them.
     """
     was_enabled = gc.isenabled()
     gc.disable()
@@ -2063,6 +2113,17 @@ def _gc_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+def _refill_heap(heap: list[Any], entries: list[Any]) -> None:
+    """Make ``heap`` a heap of ``entries``, in place.
+
+    In place, because a new list would be young for the garbage collector: its next two
+    collections would each visit every entry (a cache miss per entry once the heap outgrows
+    the CPU caches), where the old list has long moved to the oldest generation.
+    """
+    heap[:] = entries
+    heapq.heapify(heap)
 
 
 def _sorted_list(values: Iterable[float] = ()) -> SortedList:
