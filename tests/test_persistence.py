@@ -357,6 +357,12 @@ ZYGOTE = textwrap.dedent(
     N = 10**7
     fname = sys.argv[1]
 
+    def say(*words):
+        # One write(2) per line: a SIGKILL cannot cut a line in two. (print() makes one
+        # write per argument and one for the newline when PYTHONUNBUFFERED is set, and a
+        # writer killed between them left a partial line that hid the next "reaped".)
+        os.write(1, (" ".join(map(str, words)) + "\\n").encode())
+
     def f(x):
         return 3 * x + 1
 
@@ -367,10 +373,10 @@ ZYGOTE = textwrap.dedent(
         while True:
             xs = [i / N for i in range(learner.npoints, k)]
             learner.tell_many(xs, [f(x) for x in xs])
-            print("saving", flush=True)
+            say("saving")
             t = time.perf_counter()
             learner.save(fname, compress=False)
-            print("saved", time.perf_counter() - t, flush=True)
+            say("saved", time.perf_counter() - t)
             k += 100
 
     for line in sys.stdin:
@@ -380,9 +386,9 @@ ZYGOTE = textwrap.dedent(
                 write_forever()
             finally:
                 os._exit(1)
-        print("child", pid, flush=True)
+        say("child", pid)
         os.waitpid(pid, 0)
-        print("reaped", flush=True)
+        say("reaped")
     """
 )
 START = 10_000
