@@ -81,8 +81,7 @@ def loop_runs(n: int, repeats: int) -> dict[str, list[np.ndarray[Any, Any]]]:
 
     A fresh process per run gives each library a clean heap and garbage collector, and the
     runs alternate between the libraries so that a slow phase of the machine (a shared VM:
-    its speed drifts by up to 2x over seconds) does not land on one side only. The tables
-    show the best run, as timeit does.
+    its speed drifts by up to 2x over minutes) does not land on one side only.
     """
     ctx = multiprocessing.get_context("spawn")
     runs: dict[str, list[np.ndarray[Any, Any]]] = {"adaptive": [], "adaptive_nb": []}
@@ -93,54 +92,63 @@ def loop_runs(n: int, repeats: int) -> dict[str, list[np.ndarray[Any, Any]]]:
     return runs
 
 
-def per_point_us(runs: list[np.ndarray[Any, Any]], lo: int, hi: int, typical: bool) -> float:
-    """µs per point from lo to hi points, in the best run.
+def per_point_us(ts: np.ndarray[Any, Any], lo: int, hi: int, typical: bool) -> float:
+    """µs per point from lo to hi points, in one run (the window times ``ts``).
 
     With ``typical=False`` everything counts: the garbage collector's passes and the full
     rescales of the losses when the y-range has doubled (amortised O(1) per point, as in the
     reference). With ``typical=True`` it is the median window, which leaves such events out.
     """
     stat = np.median if typical else np.mean
-    i, j = lo // WINDOW, hi // WINDOW
-    return min(float(stat(ts[i:j])) for ts in runs) / WINDOW * 1e6
+    return float(stat(ts[lo // WINDOW : hi // WINDOW])) / WINDOW * 1e6
 
 
 def bench_loop(n: int, repeats: int) -> None:
     print("\n(a) ask(1) + tell loop on the peak function, bounds (-1, 1)")
-    print(f"    (best of {repeats} runs per library, each in a fresh process, alternating)")
+    print(f"    ({repeats} runs per library, each in a fresh process, alternating; medians)")
     runs = loop_runs(n, repeats)
     ref, ours = runs["adaptive"], runs["adaptive_nb"]
     for m in sorted({10000, 50000, n}):
         if m > n:
             continue
         k = m // WINDOW
-        t_ref = min(ts[:k].sum() for ts in ref)
-        t_our = min(ts[:k].sum() for ts in ours)
+        t_ref = float(np.median([ts[:k].sum() for ts in ref]))
+        t_our = float(np.median([ts[:k].sum() for ts in ours]))
         print(
             f"  to {m:>6} points: reference {t_ref:7.2f} s, ours {t_our:6.2f} s, "
             f"ratio {t_ref / t_our:5.1f}x"
         )
     checkpoints = [c for c in CHECKPOINTS if c <= n]
-    bounds = list(itertools.pairwise([0, *checkpoints]))
+    logn = np.log(checkpoints)
     for typical, title in (
         (False, "everything included, from the previous N to N"),
         (True, "typical: median window of the last 20% before N"),
     ):
-        spans = bounds if not typical else [(int(0.8 * c), c) for c in checkpoints]
-        pp_ref = [per_point_us(ref, lo, hi, typical) for lo, hi in spans]
-        pp_our = [per_point_us(ours, lo, hi, typical) for lo, hi in spans]
-        print(f"    µs per point at N ({title}):")
+        spans = (
+            [(int(0.8 * c), c) for c in checkpoints]
+            if typical
+            else list(itertools.pairwise([0, *checkpoints]))
+        )
+        # costs[library][run][checkpoint]
+        costs = {
+            name: np.array([[per_point_us(ts, lo, hi, typical) for lo, hi in spans] for ts in rs])
+            for name, rs in (("ref", ref), ("ours", ours))
+        }
+        med = {name: np.median(c, axis=0) for name, c in costs.items()}
+        print(f"    µs per point at N ({title}; median of the runs):")
         print("    N    " + "".join(f"{c:>8}" for c in checkpoints))
-        print("    ref  " + "".join(f"{v:8.1f}" for v in pp_ref))
-        print("    ours " + "".join(f"{v:8.1f}" for v in pp_our))
-        print("    ratio" + "".join(f"{r / o:8.1f}" for r, o in zip(pp_ref, pp_our, strict=True)))
-        # Flatness: the cost at the largest N over the lowest cost at any N, and the
-        # least-squares slope of log(cost) against log(N) (0 = flat).
-        logn = np.log(checkpoints)
-        for name, pp in (("reference", pp_ref), ("ours", pp_our)):
-            slope = float(np.polyfit(logn, np.log(pp), 1)[0])
+        print("    ref  " + "".join(f"{v:8.1f}" for v in med["ref"]))
+        print("    ours " + "".join(f"{v:8.1f}" for v in med["ours"]))
+        ratios = med["ref"] / med["ours"]
+        print("    ratio" + "".join(f"{r:8.1f}" for r in ratios))
+        # Flatness, within each run (the machine's speed drifts between runs): the cost at
+        # the largest N over the lowest cost at any N, and the least-squares slope of
+        # log(cost) against log(N) (0 = flat); the medians over the runs.
+        for name, label in (("ref", "reference"), ("ours", "ours")):
+            growth = np.median([c[-1] / c.min() for c in costs[name]])
+            slope = np.median([np.polyfit(logn, np.log(c), 1)[0] for c in costs[name]])
             print(
-                f"    {name:<9}: cost at N={checkpoints[-1]} / lowest: {pp[-1] / min(pp):.2f},"
+                f"    {label:<9}: cost at N={checkpoints[-1]} / lowest: {growth:.2f},"
                 f" log-log slope {slope:+.3f}"
             )
 
@@ -240,11 +248,11 @@ def main() -> None:
     print(f"Learner1D benchmark: adaptive {adaptive.__version__} vs adaptive_nb")
     t0 = time.perf_counter()
     if args.quick:
-        bench_loop(10000, repeats=2)
+        bench_loop(10000, repeats=3)
         bench_bulk(100_000, [2000, 4000])
         bench_quality([200, 1000])
     else:
-        bench_loop(100000, repeats=3)
+        bench_loop(100000, repeats=5)
         bench_bulk(100_000, [4000, 8000, 16000])
         bench_quality([200, 1000])
     print(f"\ntotal {time.perf_counter() - t0:.0f} s")
