@@ -1359,14 +1359,7 @@ class Learner1D(BaseLearner):
         self._nodes = dict(zip(self._nx, range(m), strict=True))
         if pend:
             nx = self._nx
-            order = sorted(range(m), key=nx.__getitem__)
-            cprev: list[int | None] = [None] * m
-            cnext: list[int | None] = [None] * m
-            for i, j in itertools.pairwise(order):
-                cnext[i] = j
-                cprev[j] = i
-            self._cp = cprev
-            self._cn = cnext
+            self._cp, self._cn = _chain(sorted(range(m), key=nx.__getitem__), m)
             self._csorted = _sorted_list(nx)
         else:  # the combined points are the real ones
             self._cp = rprev[:]
@@ -1858,11 +1851,7 @@ class Learner1D(BaseLearner):
         self._free = []
         self._nodes = dict(zip(self._nx, range(m), strict=True))
         reals = [i for i, y in enumerate(ys) if y is not None]
-        self._rp = [None] * m
-        self._rn = [None] * m
-        for i, j in itertools.pairwise(reals):
-            self._rn[i] = j
-            self._rp[j] = i
+        self._rp, self._rn = _chain(reals, m)
         self._rfirst = reals[0] if reals else None
         self._rlast = reals[-1] if reals else None
         self._rheap = [e for e in rentries if e is not None]
@@ -2113,6 +2102,16 @@ def _gc_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+def _chain(order: list[int], size: int) -> tuple[list[int | None], list[int | None]]:
+    """Previous and next columns (of length ``size``) linking the nodes ``order`` in turn."""
+    prev: list[int | None] = [None] * size
+    nxt: list[int | None] = [None] * size
+    for i, j in itertools.pairwise(order):
+        nxt[i] = j
+        prev[j] = i
+    return prev, nxt
 
 
 def _refill_heap(heap: list[Any], entries: list[Any]) -> None:
