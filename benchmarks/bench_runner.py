@@ -55,22 +55,14 @@ def sleep_20ms(x: float) -> float:
     return x
 
 
-def our_learner_class() -> tuple[type, str]:
-    try:
-        adaptive_nb.Learner1D(trivial, (-1, 1))
-    except (NotImplementedError, TypeError):  # placeholder class
-        return adaptive.Learner1D, "adaptive.Learner1D (adaptive_nb.Learner1D not written yet)"
-    return adaptive_nb.Learner1D, "adaptive_nb.Learner1D"
-
-
-LIBS: dict[str, tuple[Any, type, Any]] = {}
-
-
-def setup_libs() -> str:
-    ours, note = our_learner_class()
-    LIBS["ref"] = (adaptive.BlockingRunner, adaptive.Learner1D, adaptive.runner.SequentialExecutor)
-    LIBS["ours"] = (adaptive_nb.BlockingRunner, ours, adaptive_nb.runner.SequentialExecutor)
-    return note
+LIBS: dict[str, tuple[Any, type, Any]] = {
+    "ref": (adaptive.BlockingRunner, adaptive.Learner1D, adaptive.runner.SequentialExecutor),
+    "ours": (
+        adaptive_nb.BlockingRunner,
+        adaptive_nb.Learner1D,
+        adaptive_nb.runner.SequentialExecutor,
+    ),
+}
 
 
 # Parent CPU seconds per point of the latest run of each library, and the ntasks it used.
@@ -252,8 +244,7 @@ def main() -> None:
     n_dask = 100 if args.quick else 300
     warnings.simplefilter("ignore")  # the reference warns about goal-less runners etc.
 
-    note = setup_libs()
-    print(f"adaptive_nb vs adaptive {adaptive.__version__}; learner for adaptive_nb: {note}")
+    print(f"adaptive_nb vs adaptive {adaptive.__version__}")
     print(f"cpus: {os.cpu_count()}, load average: {os.getloadavg()[0]:.2f}, repetitions: {reps}")
     print(
         "each side: its own Learner1D(f, bounds=(-1, 1)) and its own "

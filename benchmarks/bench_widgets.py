@@ -32,6 +32,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+# The browser harness (tests/browser) imports the shared helpers as ``_support`` (tests/).
+sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "tests" / "browser"))
 
 import numpy as np  # noqa: E402 - after the sys.path setup
@@ -168,8 +170,10 @@ print("CPU", json.dumps(cpu))
 
 
 def browser_measurements() -> dict[str, Any]:
-    from jupyter_harness import CHROMIUM_ARGS, cell_output, jupyter_server, open_notebook, run_cell
+    from jupyter_harness import cell_output, jupyter_server, open_notebook, run_cell
     from playwright.sync_api import sync_playwright
+
+    from _support.browser import CHROMIUM_ARGS, LOCAL, chromium
 
     with (
         tempfile.TemporaryDirectory() as tmp,
@@ -178,7 +182,7 @@ def browser_measurements() -> dict[str, Any]:
     ):
         ctx = p.chromium.launch_persistent_context(
             str(Path(tmp) / "profile"),
-            executable_path="/usr/bin/chromium",
+            executable_path=chromium(),
             headless=True,
             args=CHROMIUM_ARGS,
             viewport={"width": 1100, "height": 1000},
@@ -187,11 +191,7 @@ def browser_measurements() -> dict[str, Any]:
         external: list[str] = []
         page.on(
             "request",
-            lambda r: (
-                None
-                if r.url.startswith(("http://127.0.0.1", "ws://127.0.0.1", "blob:", "data:"))
-                else external.append(r.url)
-            ),
+            lambda r: None if r.url.startswith(LOCAL) else external.append(r.url),
         )
         open_notebook(page, srv.write_notebook("bench.ipynb", BROWSER_CELLS))
         run_cell(page, 0)
@@ -252,11 +252,9 @@ def main() -> None:
         )
     if args.quick or args.no_browser:
         return
-    try:
-        b = browser_measurements()
-    except Exception as exc:  # chromium or playwright missing: say so, keep the numbers above
-        print(f"browser measurements skipped: {type(exc).__name__}: {exc}")
-        return
+    # No catch-all here: scripts/bench.sh installs Chromium and playwright, so a failure is a
+    # bug to see (a broad except once hid a broken import behind "skipped").
+    b = browser_measurements()
     lat = sorted(b["latency_ms"][5:])  # skip the first updates (page still loading)
     print(f"kernel->page latency of a live_info update (JupyterLab, {len(lat)} updates):")
     print(
