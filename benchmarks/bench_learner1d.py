@@ -7,7 +7,10 @@ Prints three tables:
 (b) bulk loading: tell_many of 100k points and load() of a saved 100k-point learner (the
     reference's bulk path is quadratic, so it is measured at smaller N and extrapolated);
 (c) sampling quality: max |error| of linear interpolation of the learned data at 200 and
-    1000 points, for three functions, both libraries driven the same way.
+    1000 points, for three functions, both libraries driven the same way;
+(d) CPU instructions per point of the same loop at 1k, 10k and 100k points, counted by
+    valgrind (cachegrind). Unlike time, the count does not depend on the machine's load, so it
+    tells work that grows with N apart from memory that stops fitting in the caches.
 
 Ratios are reference / ours for times (higher is better for us) and ours / reference for errors
 (at most 1.0 is the bar). Usage: ``python benchmarks/bench_learner1d.py [--quick]``.
@@ -21,11 +24,15 @@ import importlib
 import itertools
 import math
 import multiprocessing
+import os
+import re
+import shutil
+import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -241,6 +248,71 @@ def bench_quality(sizes: list[int]) -> None:
     print(f"  worst ratio ours/ref: {worst:.3f} (bar: <= 1.0)")
 
 
+def grow(lib_name: str, n: int) -> None:
+    """Run the ask(1)+tell loop to n points (the program that cachegrind counts)."""
+    lib = importlib.import_module(lib_name)
+    learner = lib.Learner1D(peak, (-1, 1))
+    for _ in range(n):
+        (x,), _ = learner.ask(1)
+        learner.tell(x, peak(x))
+
+
+def instructions(lib_name: str, n: int) -> int:
+    """Instructions executed by a fresh interpreter that runs ``grow(lib_name, n)``."""
+    here = str(Path(__file__).parent)
+    code = (
+        f"import sys; sys.path.insert(0, {here!r}); "
+        f"import bench_learner1d; bench_learner1d.grow({lib_name!r}, {n})"
+    )
+    valgrind = [
+        "valgrind",
+        "--tool=cachegrind",
+        "--cache-sim=no",
+        "--cachegrind-out-file=/dev/null",
+    ]
+    out = subprocess.run(
+        [*valgrind, sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PYTHONHASHSEED": "0"},  # the same dict and set layouts every run
+    )
+    found = re.search(r"I\s+refs:\s+([\d,]+)", out.stderr)
+    if found is None:
+        raise RuntimeError(f"no instruction count in valgrind's output:\n{out.stderr}")
+    return int(found.group(1).replace(",", ""))
+
+
+def bench_instructions(sizes: dict[str, list[int]], window: int) -> None:
+    print(f"\n(d) instructions per point of the ask(1)+tell loop, points N to N+{window}")
+    print("    (valgrind --tool=cachegrind; a window's count is the difference of two runs,")
+    print("    one to N and one to N+window, so start-up and imports cancel out)")
+    if shutil.which("valgrind") is None:
+        print("    NOT MEASURED: valgrind is not installed (scripts/bench.sh installs it)")
+        return
+    jobs = [(lib, m) for lib, ns in sizes.items() for n in ns for m in (n, n + window)]
+    # the longest runs first, two at a time (this machine has two cores)
+    jobs.sort(key=lambda job: -job[1] * (15 if job[0] == "adaptive" else 1))
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        counts = dict(zip(jobs, pool.map(lambda job: instructions(*job), jobs), strict=True))
+    per_point = {
+        lib: {n: (counts[lib, n + window] - counts[lib, n]) / window for n in ns}
+        for lib, ns in sizes.items()
+    }
+    ref, ours = per_point["adaptive"], per_point["adaptive_nb"]
+    all_n = sorted(ref.keys() | ours.keys())
+
+    def row(label: str, cells: dict[int, str]) -> str:
+        return f"    {label:<10}" + "".join(f"{cells.get(n, '-'):>12}" for n in all_n)
+
+    print(row("N", {n: str(n) for n in all_n}))
+    for label, values in (("reference", ref), ("ours", ours)):
+        growth = values[max(values)] / min(values.values())
+        cells = {n: f"{v:,.0f}" for n, v in values.items()}
+        print(row(label, cells) + f"   at the largest N / lowest: {growth:.2f}")
+    print(row("ratio", {n: f"{ref[n] / ours[n]:.1f}x" for n in ref.keys() & ours.keys()}))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small sizes, about 30 s")
@@ -255,6 +327,8 @@ def main() -> None:
         bench_loop(100000, repeats=5)
         bench_bulk(100_000, [4000, 8000, 16000])
         bench_quality([200, 1000])
+        # (the reference takes about 2 minutes under valgrind at 10k points; not beyond)
+        bench_instructions({"adaptive": [1000, 10000], "adaptive_nb": [1000, 10000, 100000]}, 5000)
     print(f"\ntotal {time.perf_counter() - t0:.0f} s")
 
 

@@ -8,7 +8,10 @@ PY="$VENV/bin/python"
 
 ensure_system_packages() {
     # chromium: browser tests; openmpi: mpi4py (built from source by pip) and `mpiexec` tests.
+    # Arguments: more tools a script needs, each an apt package of the same name (valgrind).
     local need=()
+    local tool
+    for tool in "$@"; do command -v "$tool" >/dev/null 2>&1 || need+=("$tool"); done
     command -v chromium >/dev/null 2>&1 || need+=(chromium fonts-dejavu-core)
     command -v mpiexec >/dev/null 2>&1 || need+=(openmpi-bin libopenmpi-dev)
     [ -f /usr/include/x86_64-linux-gnu/openmpi/mpi.h ] || [ -n "$(find /usr/lib -name mpi.h -path '*openmpi*' -print -quit 2>/dev/null)" ] || need+=(libopenmpi-dev)
