@@ -248,21 +248,31 @@ def bench_quality(sizes: list[int]) -> None:
     print(f"  worst ratio ours/ref: {worst:.3f} (bar: <= 1.0)")
 
 
-def grow(lib_name: str, n: int) -> None:
-    """Run the ask(1)+tell loop to n points (the program that cachegrind counts)."""
+def grow(lib_name: str, n: int, collect_at: int) -> None:
+    """Run the ask(1)+tell loop to n points, with a full garbage collection at ``collect_at``.
+
+    This is the program that cachegrind counts. The collection at the start of a window makes
+    both runs of a pair (to N and to N+window) identical up to N and leaves the window in the
+    same state for both libraries: whether a rare full collection (O(N) each) happens to fall in
+    the window would otherwise decide up to a tenth of its count. Part (a) includes them.
+    """
     lib = importlib.import_module(lib_name)
     learner = lib.Learner1D(peak, (-1, 1))
-    for _ in range(n):
+    for i in range(n):
+        if i == collect_at:
+            gc.collect()
         (x,), _ = learner.ask(1)
         learner.tell(x, peak(x))
+    if n == collect_at:  # the run that ends where the window starts
+        gc.collect()
 
 
-def instructions(lib_name: str, n: int) -> int:
-    """Instructions executed by a fresh interpreter that runs ``grow(lib_name, n)``."""
+def instructions(lib_name: str, n: int, collect_at: int) -> int:
+    """Instructions executed by a fresh interpreter that runs ``grow(lib_name, n, collect_at)``."""
     here = str(Path(__file__).parent)
     code = (
         f"import sys; sys.path.insert(0, {here!r}); "
-        f"import bench_learner1d; bench_learner1d.grow({lib_name!r}, {n})"
+        f"import bench_learner1d; bench_learner1d.grow({lib_name!r}, {n}, {collect_at})"
     )
     valgrind = [
         "valgrind",
@@ -286,15 +296,21 @@ def instructions(lib_name: str, n: int) -> int:
 def bench_instructions(sizes: dict[str, list[int]], window: int) -> None:
     print(f"\n(d) instructions per point of the ask(1)+tell loop, points N to N+{window}")
     print("    (valgrind --tool=cachegrind; a window's count is the difference of two runs,")
-    print("    one to N and one to N+window, so start-up and imports cancel out)")
+    print("    one to N and one to N+window, so start-up and imports cancel out; both runs")
+    print("    collect garbage at N, so the window starts from the same state)")
     if shutil.which("valgrind") is None:
         print("    NOT MEASURED: valgrind is not installed (scripts/bench.sh installs it)")
         return
-    jobs = [(lib, m) for lib, ns in sizes.items() for n in ns for m in (n, n + window)]
+    jobs = [(lib, m, n) for lib, ns in sizes.items() for n in ns for m in (n, n + window)]
     # the longest runs first, two at a time (this machine has two cores)
     jobs.sort(key=lambda job: -job[1] * (15 if job[0] == "adaptive" else 1))
     with ThreadPoolExecutor(max_workers=2) as pool:
-        counts = dict(zip(jobs, pool.map(lambda job: instructions(*job), jobs), strict=True))
+        counts = {
+            (lib, m): count
+            for (lib, m, _), count in zip(
+                jobs, pool.map(lambda job: instructions(*job), jobs), strict=True
+            )
+        }
     per_point = {
         lib: {n: (counts[lib, n + window] - counts[lib, n]) / window for n in ns}
         for lib, ns in sizes.items()
