@@ -28,7 +28,10 @@ def test_live_widgets_follow_a_real_runner(tmp_path) -> None:
     nb = run_notebook(
         [
             SETUP + "adaptive.notebook_extension()\nadaptive.notebook_extension()  # twice is fine",
-            "learner = adaptive.Learner1D(f, bounds=(-1, 1))\n"
+            # At least 1.5 s of sleeping (300 x 10 ms on 2 threads): the poller needs about 0.4 s
+            # of unacknowledged updates before it backs off, and a faster run could end first.
+            "def slow(x):\n    time.sleep(0.01)\n    return f(x)\n"
+            "learner = adaptive.Learner1D(slow, bounds=(-1, 1))\n"
             "runner = adaptive.Runner(learner, npoints_goal=300, executor=ThreadPoolExecutor(2))\n"
             "runner.live_info(update_interval=0.05)\n"
             "runner.live_plot(update_interval=0.05)",
