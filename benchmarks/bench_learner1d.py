@@ -1,16 +1,18 @@
 """Learner1D: adaptive_nb against the reference library (adaptive 1.5), side by side in one run.
 
-Prints three tables:
+Prints four parts:
 
 (a) the ask(1) + tell loop up to 10k, 50k and 100k points (10k with --quick), with the cost
-    per point at several N and how it grows with N;
+    per point at several N and how it grows with N, next to a control: the bare data-structure
+    work of a point, without a learner;
 (b) bulk loading: tell_many of 100k points and load() of a saved 100k-point learner (the
     reference's bulk path is quadratic, so it is measured at smaller N and extrapolated);
 (c) sampling quality: max |error| of linear interpolation of the learned data at 200 and
     1000 points, for three functions, both libraries driven the same way;
 (d) CPU instructions per point of the same loop at 1k, 10k and 100k points, counted by
-    valgrind (cachegrind). Unlike time, the count does not depend on the machine's load, so it
-    tells work that grows with N apart from memory that stops fitting in the caches.
+    valgrind (cachegrind; skipped with --quick). Unlike time, the count does not depend on the
+    machine's load, so it tells work that grows with N apart from memory that stops fitting in
+    the caches.
 
 Ratios are reference / ours for times (higher is better for us) and ours / reference for errors
 (at most 1.0 is the bar). Usage: ``python benchmarks/bench_learner1d.py [--quick]``.
@@ -19,12 +21,15 @@ Ratios are reference / ours for times (higher is better for us) and ours / refer
 from __future__ import annotations
 
 import argparse
+import functools
 import gc
+import heapq
 import importlib
 import itertools
 import math
 import multiprocessing
 import os
+import random
 import re
 import shutil
 import subprocess
@@ -83,6 +88,45 @@ def loop_windows(lib_name: str, n: int) -> list[float]:
     return times
 
 
+def bare_windows(n: int) -> list[float]:
+    """The data-structure work of one point without a learner, per window of WINDOW points.
+
+    Per point: SortedList.add, a neighbour lookup, a dict insert, a list append, two heappush
+    and a heappop, on random keys. Not a learner: a control that shows how the bare structures
+    of a sorted-container + heap design slow down on this machine as they grow from 1k to 100k
+    entries (deeper heap, more cache misses).
+    """
+    from sortedcontainers import SortedList
+
+    rnd = random.Random(1).random
+    keys = SortedList()
+    index: dict[float, float | None] = {}
+    column: list[float] = []
+    heap: list[tuple[float, float, int]] = []
+    gc.collect()
+    times = []
+    for w in range(n // WINDOW):
+        t0 = time.perf_counter()
+        for i in range(w * WINDOW, (w + 1) * WINDOW):
+            x = rnd()
+            keys.add(x)
+            j = keys.bisect_left(x)
+            index[x] = keys[j - 1] if j else None
+            column.append(x)
+            heapq.heappush(heap, (-rnd(), x, i))
+            heapq.heappush(heap, (-rnd(), x, i))
+            heapq.heappop(heap)
+        times.append(time.perf_counter() - t0)
+    return times
+
+
+RUNS: dict[str, Callable[[int], list[float]]] = {
+    "adaptive": functools.partial(loop_windows, "adaptive"),
+    "adaptive_nb": functools.partial(loop_windows, "adaptive_nb"),
+    "bare": bare_windows,
+}
+
+
 def loop_runs(n: int, repeats: int) -> dict[str, list[np.ndarray[Any, Any]]]:
     """Window times of `repeats` runs per library, each run in a fresh process.
 
@@ -91,11 +135,11 @@ def loop_runs(n: int, repeats: int) -> dict[str, list[np.ndarray[Any, Any]]]:
     its speed drifts by up to 2x over minutes) does not land on one side only.
     """
     ctx = multiprocessing.get_context("spawn")
-    runs: dict[str, list[np.ndarray[Any, Any]]] = {"adaptive": [], "adaptive_nb": []}
+    runs: dict[str, list[np.ndarray[Any, Any]]] = {name: [] for name in RUNS}
     for _ in range(repeats):
         for name, out in runs.items():
             with ProcessPoolExecutor(max_workers=1, mp_context=ctx) as pool:
-                out.append(np.array(pool.submit(loop_windows, name, n).result()))
+                out.append(np.array(pool.submit(RUNS[name], n).result()))
     return runs
 
 
@@ -114,7 +158,7 @@ def bench_loop(n: int, repeats: int) -> None:
     print("\n(a) ask(1) + tell loop on the peak function, bounds (-1, 1)")
     print(f"    ({repeats} runs per library, each in a fresh process, alternating; medians)")
     runs = loop_runs(n, repeats)
-    ref, ours = runs["adaptive"], runs["adaptive_nb"]
+    ref, ours, bare = runs["adaptive"], runs["adaptive_nb"], runs["bare"]
     for m in sorted({10000, 50000, n}):
         if m > n:
             continue
@@ -139,7 +183,7 @@ def bench_loop(n: int, repeats: int) -> None:
         # costs[library][run][checkpoint]
         costs = {
             name: np.array([[per_point_us(ts, lo, hi, typical) for lo, hi in spans] for ts in rs])
-            for name, rs in (("ref", ref), ("ours", ours))
+            for name, rs in (("ref", ref), ("ours", ours), ("bare", bare))
         }
         med = {name: np.median(c, axis=0) for name, c in costs.items()}
         print(f"    µs per point at N ({title}; median of the runs):")
@@ -148,16 +192,24 @@ def bench_loop(n: int, repeats: int) -> None:
         print("    ours " + "".join(f"{v:8.1f}" for v in med["ours"]))
         ratios = med["ref"] / med["ours"]
         print("    ratio" + "".join(f"{r:8.1f}" for r in ratios))
+        print("    bare " + "".join(f"{v:8.1f}" for v in med["bare"]) + "   (control, see below)")
         # Flatness, within each run (the machine's speed drifts between runs): the cost at
         # the largest N over the lowest cost at any N, and the least-squares slope of
         # log(cost) against log(N) (0 = flat); the medians over the runs.
-        for name, label in (("ref", "reference"), ("ours", "ours")):
+        for name, label in (("ref", "reference"), ("ours", "ours"), ("bare", "bare")):
             growth = np.median([c[-1] / c.min() for c in costs[name]])
             slope = np.median([np.polyfit(logn, np.log(c), 1)[0] for c in costs[name]])
             print(
                 f"    {label:<9}: cost at N={checkpoints[-1]} / lowest: {growth:.2f},"
                 f" log-log slope {slope:+.3f}"
             )
+    print(
+        "    bare: a control, not a learner: only the data-structure work of a point\n"
+        "    (SortedList.add + neighbour lookup + dict + list + 2 heappush + heappop) on random\n"
+        "    keys. It is the least a sorted-container + heap design can cost, and it slows down\n"
+        "    as N grows too (deeper heap, more cache misses): the yardstick for 'flat' here.\n"
+        "    (Part (d) counts instructions, which do not depend on caches or machine load.)"
+    )
 
 
 def bulk_times(lib: object, n: int, folder: Path) -> tuple[float, float]:
