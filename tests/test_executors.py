@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures as cf
+import gc
 import os
 import shutil
 import subprocess
 import sys
 import textwrap
 import time
+import traceback
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -213,6 +215,39 @@ def test_dask_client(dask_cluster: Any) -> None:
         runner2 = asyncio.run(cell())
         assert runner2.status() == "finished"
         check_data(runner2.learner)
+
+
+@pytest.mark.cluster
+def test_dask_failures_keep_no_future_alive(dask_cluster: Any) -> None:
+    from distributed import Client
+
+    from adaptive_nb.runner._executors import _DaskExecutor
+
+    def picky(x: float) -> float:
+        if x == 0:
+            raise ValueError("no evaluation at 0")
+        return x
+
+    # With the cyclic collector off, only reference counting frees futures: a reference cycle
+    # that holds a batch of dask futures (a raised exception's traceback once did) keeps their
+    # results on the workers, and this test sees it every time instead of now and then.
+    gc.disable()
+    try:
+        with Client(dask_cluster) as client:
+            for _ in range(3):
+                futures = _DaskExecutor(client).submit_many(picky, [0.0, 0.5, 0.7, 0.9])
+                error = futures[0].exception(timeout=30)
+                assert isinstance(error, ValueError)
+                # the worker's traceback, not the collector's frames
+                assert "in picky" in "".join(traceback.format_exception(error))
+                assert [f.result() for f in futures[1:]] == [0.5, 0.7, 0.9]
+                del futures, error
+                deadline = time.monotonic() + 5
+                while client.futures and time.monotonic() < deadline:
+                    time.sleep(0.05)
+                assert client.futures == {}
+    finally:
+        gc.enable()
 
 
 @pytest.mark.cluster

@@ -149,8 +149,17 @@ class _DaskExecutor(cf.Executor):
             future = self._ours.pop(dask_future, None)
             if future is None or future.done():
                 continue
-            # Failed or cancelled (or the batched gather failed): awaiting the dask future
-            # raises the worker's exception with its traceback.
+            if dask_future.status == "error":
+                # The worker's exception with the worker's traceback, fetched without raising
+                # it here: a raised exception's traceback would hold this frame, and so the
+                # whole batch, in a reference cycle with distributed's frame that holds the
+                # exception; the batch's finished futures then stayed in the cluster's memory
+                # until the cyclic garbage collector happened to run.
+                error = await dask_future.exception(asynchronous=True)
+                tb = await dask_future.traceback(asynchronous=True)
+                future.set_exception(error.with_traceback(tb))
+                continue
+            # Cancelled, or the batched gather failed: awaiting the dask future raises why.
             try:
                 result = await dask_future
             except BaseException as e:
