@@ -138,7 +138,9 @@ class _DaskExecutor(cf.Executor):
         if ok:
             try:
                 results = await self.client.gather(ok, asynchronous=True)
-            except Exception:  # e.g. a worker holding a result died: fetch one by one
+            except Exception as e:  # e.g. a worker holding a result died: fetch one by one
+                # Drop the traceback: it holds this frame, and so the batch (see below).
+                e.__traceback__ = None
                 results = None
             if results is not None:
                 for dask_future, result in zip(ok, results, strict=True):
@@ -163,8 +165,10 @@ class _DaskExecutor(cf.Executor):
             try:
                 result = await dask_future
             except BaseException as e:
+                # Without this frame (it holds the batch); distributed's frames stay, for why.
+                tb = e.__traceback__
                 if not future.done():
-                    future.set_exception(e)
+                    future.set_exception(e.with_traceback(tb.tb_next if tb else None))
                 continue
             if not future.done():
                 future.set_result(result)
