@@ -296,25 +296,28 @@ def test_dask_groups_points_into_tasks(dask_cluster: Any, monkeypatch: pytest.Mo
             raise ValueError(f"no evaluation at {x}")
         return x**2
 
-    with Client(dask_cluster) as client:
-        learner = Learner1D(picky, (-1, 1))
-        runner = BlockingRunner(
-            learner,
-            npoints_goal=60,
-            executor=client,
-            log=True,
-            retries=1,
-            raise_if_retries_exceeded=False,
-        )
-        # Leftovers are cancelled or delivered and released soon. The collector runs here
-        # because two CI runs kept one finished future for 10 s: held by a reference cycle
-        # (cause not found yet; the error path's cycle is fixed and tested with the collector
-        # off above). A future still held after a collection is a leak and fails the test.
-        deadline = time.monotonic() + 10
-        while client.futures and time.monotonic() < deadline:
-            gc.collect()
-            time.sleep(0.05)
-        assert client.futures == {}
+    # Leftovers must be cancelled or delivered and released soon, by reference counting alone:
+    # with the cyclic collector off, a reference cycle that holds a future fails this every
+    # time, not only when the collector happens not to run (two CI runs caught one: a failed
+    # point's traceback held the runner's frames, which named a finished future).
+    gc.disable()
+    try:
+        with Client(dask_cluster) as client:
+            learner = Learner1D(picky, (-1, 1))
+            runner = BlockingRunner(
+                learner,
+                npoints_goal=60,
+                executor=client,
+                log=True,
+                retries=1,
+                raise_if_retries_exceeded=False,
+            )
+            deadline = time.monotonic() + 10
+            while client.futures and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert client.futures == {}
+    finally:
+        gc.enable()
     assert chunks
     assert max(chunks) > 1
     assert runner.failed

@@ -36,6 +36,7 @@ class FutureLike(Protocol):
     def cancelled(self) -> bool: ...
     def cancel(self) -> bool: ...
     def result(self) -> Any: ...
+    def exception(self) -> BaseException | None: ...
     def add_done_callback(self, fn: Callable[[Any], object], /) -> None: ...
 
 
@@ -212,9 +213,15 @@ class RunnerCore:
             self._handle(fut, pid, t_done - t0, may_raise=True)
 
     def _handle(self, fut: FutureLike, pid: int, dt: float, *, may_raise: bool) -> None:
-        try:
-            y = fut.result()
-        except Exception as e:
+        # exception(), not result() in a try: raising the stored exception here would add this
+        # frame, and through it the caller's (which names other futures), to the exception's
+        # traceback; the failed future holds that exception, so it all became a reference cycle
+        # that kept finished futures, and their results on a dask cluster, alive until the
+        # cyclic garbage collector ran.
+        e = fut.exception()
+        if e is not None:
+            if not isinstance(e, Exception):  # KeyboardInterrupt, SystemExit: not a failed point
+                raise e
             tb = _format_exception(e)
             self._tracebacks[pid] = tb
             self.last_traceback = tb
@@ -228,6 +235,7 @@ class RunnerCore:
             if may_raise and self.raise_if_retries_exceeded:
                 raise EvaluationError(self._id_to_point[pid], tb) from e
             return
+        y = fut.result()
         self.function_time += dt
         latency = self.latency
         self.latency = dt if latency is None else 0.9 * latency + 0.1 * dt
