@@ -185,6 +185,14 @@ def dask_cluster() -> Iterator[Any]:
         yield cluster
 
 
+def assert_released(client: Any, seconds: float) -> None:
+    """Every future of ``client`` is released within ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while client.futures and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert client.futures == {}
+
+
 @pytest.mark.cluster
 def test_dask_client(dask_cluster: Any) -> None:
     from distributed import Client
@@ -242,10 +250,7 @@ def test_dask_failures_keep_no_future_alive(dask_cluster: Any) -> None:
                 assert "in picky" in "".join(traceback.format_exception(error))
                 assert [f.result() for f in futures[1:]] == [0.5, 0.7, 0.9]
                 del futures, error
-                deadline = time.monotonic() + 5
-                while client.futures and time.monotonic() < deadline:
-                    time.sleep(0.05)
-                assert client.futures == {}
+                assert_released(client, 5)
     finally:
         gc.enable()
 
@@ -312,10 +317,7 @@ def test_dask_groups_points_into_tasks(dask_cluster: Any, monkeypatch: pytest.Mo
                 retries=1,
                 raise_if_retries_exceeded=False,
             )
-            deadline = time.monotonic() + 10
-            while client.futures and time.monotonic() < deadline:
-                time.sleep(0.05)
-            assert client.futures == {}
+            assert_released(client, 10)
     finally:
         gc.enable()
     assert chunks

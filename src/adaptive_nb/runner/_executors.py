@@ -165,10 +165,8 @@ class _DaskExecutor(cf.Executor):
             try:
                 result = await dask_future
             except BaseException as e:
-                # Without this frame (it holds the batch); distributed's frames stay, for why.
-                tb = e.__traceback__
                 if not future.done():
-                    future.set_exception(e.with_traceback(tb.tb_next if tb else None))
+                    future.set_exception(e)
                 continue
             if not future.done():
                 future.set_result(result)
