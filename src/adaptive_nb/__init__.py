@@ -11,8 +11,8 @@ from __future__ import annotations
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
-from adaptive_nb import learner, runner, utils
-from adaptive_nb._persistence import LearnerFileError
+from adaptive_nb import exceptions, learner, runner, utils
+from adaptive_nb.exceptions import LearnerFileError
 from adaptive_nb.learner import (
     BalancingLearner,
     BaseLearner,
@@ -38,6 +38,7 @@ __all__ = [
     "LearnerFileError",
     "Runner",
     "__version__",
+    "exceptions",
     "learner",
     "live_info",
     "live_plot",

@@ -36,6 +36,8 @@ from typing import Any
 
 import cloudpickle
 
+from adaptive_nb.exceptions import LearnerFileError
+
 __all__ = ["FORMAT_VERSION", "LearnerFileError", "read_data", "write_data"]
 
 MAGIC = b"ADAPTIVE_NB\x00"
@@ -43,13 +45,6 @@ FORMAT_VERSION = 1
 _PREFIX = struct.Struct(">HI")  # format version, header length
 _TMP_SUFFIX = ".adaptive_nb-tmp"
 _GZIP_MAGIC = b"\x1f\x8b"
-
-
-class LearnerFileError(ValueError):
-    """A learner file exists but cannot be loaded (truncated, corrupt, or for another learner).
-
-    The learner that tried to load it is left unchanged.
-    """
 
 
 def _fsync_dir(folder: Path) -> None:

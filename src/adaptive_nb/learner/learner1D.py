@@ -69,6 +69,7 @@ import numpy as np
 from sortedcontainers import SortedList
 
 from adaptive_nb.learner._dataframe import assign_defaults, partial_function_from_dataframe
+from adaptive_nb.learner._holoviews import accept_legacy_opts, holoviews_with_backend
 from adaptive_nb.learner.base_learner import BaseLearner, uses_nth_neighbors
 
 if TYPE_CHECKING:
@@ -1877,12 +1878,7 @@ class Learner1D(BaseLearner):
         if scatter_or_line not in ("scatter", "line"):
             msg = f"scatter_or_line must be 'scatter' or 'line', got {scatter_or_line!r}."
             raise ValueError(msg)
-        import holoviews as hv
-
-        if not hv.Store.renderers:
-            # No plotting backend loaded yet (a script, or before notebook_extension()):
-            # load bokeh so that options such as .opts(size=6) can be validated.
-            hv.renderer("bokeh")
+        hv = holoviews_with_backend()
         xs, ys = self._sorted_data()
         if scatter_or_line == "scatter":
             if self._vec:
@@ -1895,12 +1891,7 @@ class Learner1D(BaseLearner):
         lo, hi = self.bounds
         margin = 0.05 * (hi - lo)
         overlay = hv.Overlay(plots).redim(x={"range": (lo - margin, hi + margin)})
-        # adaptive's documentation writes `learner.plot().Scatter.I.opts(style=dict(size=6))`,
-        # a form holoviews >= 1.18 rejects. An instance attribute shadows the tree lookup of
-        # `.Scatter` and hands out elements whose .opts() still accepts option groups.
-        group = "Scatter" if scatter_or_line == "scatter" else "Path"
-        overlay.__dict__[group] = _LegacyOptsGroup(getattr(overlay, group))
-        return overlay
+        return accept_legacy_opts(overlay, "Scatter" if scatter_or_line == "scatter" else "Path")
 
     # ----------------------------------------------------------------------- invariants ---
 
@@ -2008,82 +1999,6 @@ class Learner1D(BaseLearner):
         live_c = {id(e) for e in centry.values()}
         assert live_c <= {id(e) for e in self._cheap}, "a live combined entry is missing"
         _assert_heap(self._cheap)
-
-
-_OPTION_GROUPS = ("plot", "style", "norm", "output")
-
-
-def _identity(x: Any) -> Any:
-    return x
-
-
-class _LegacyOptsElement:
-    """A holoviews element whose ``.opts`` also accepts ``style=``/``plot=``/``norm=`` dicts.
-
-    ``.opts(...)`` returns the real holoviews element; everything else is delegated to it.
-    """
-
-    def __init__(self, element: Any) -> None:
-        self._element = element
-
-    def opts(self, *args: Any, **kwargs: Any) -> Any:
-        """Apply options, accepting the option-group form of holoviews < 1.18 too."""
-        groups = {k: kwargs.pop(k) for k in _OPTION_GROUPS if isinstance(kwargs.get(k), dict)}
-        element = self._element
-        if groups:
-            import holoviews as hv
-
-            element = hv.opts.apply_groups(element, **groups)
-            if not (args or kwargs):
-                return element
-        return element.opts(*args, **kwargs)
-
-    def __getattr__(self, name: str) -> Any:
-        # Read through __dict__: while copy/pickle rebuild this object, _element is not set
-        # yet and `self._element` would recurse into __getattr__.
-        element = self.__dict__.get("_element")
-        if element is None:
-            raise AttributeError(name)
-        return getattr(element, name)
-
-    def __mul__(self, other: Any) -> Any:
-        return self._element * other
-
-    def __rmul__(self, other: Any) -> Any:
-        return other * self._element
-
-    def __add__(self, other: Any) -> Any:
-        return self._element + other
-
-    def __radd__(self, other: Any) -> Any:
-        return other + self._element
-
-    def __repr__(self) -> str:
-        return repr(self._element)
-
-
-class _LegacyOptsGroup:
-    """The ``overlay.Scatter`` node, handing out :class:`_LegacyOptsElement` children."""
-
-    def __init__(self, node: Any) -> None:
-        self._node = node
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        # Copies and pickles of the overlay get the plain holoviews node back: restoring an
-        # unknown object under a capitalised attribute would add it to the overlay as an item.
-        return _identity, (self._node,)
-
-    def __getattr__(self, name: str) -> Any:
-        node = self.__dict__.get("_node")
-        if node is None:  # being rebuilt by copy/pickle
-            raise AttributeError(name)
-        child = getattr(node, name)
-        if name.startswith("_") or (callable(child) and not hasattr(child, "opts")):
-            return child
-        return _LegacyOptsElement(child)
-
-    def __repr__(self) -> str:
-        return repr(self._node)
 
 
 @contextlib.contextmanager

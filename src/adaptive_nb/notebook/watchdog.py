@@ -41,6 +41,7 @@ from types import FrameType
 from typing import Any
 
 from adaptive_nb import _hooks
+from adaptive_nb.exceptions import KernelBlockedWarning
 
 __all__ = [
     "KernelBlockedWarning",
@@ -65,10 +66,6 @@ FIX_HINT = (
     "without live updates with `adaptive_nb.BlockingRunner(learner, goal=...)` or "
     "`adaptive_nb.runner.simple(learner, goal=...)`. Interrupt the kernel to leave this cell."
 )
-
-
-class KernelBlockedWarning(RuntimeWarning):
-    """The kernel's event loop was blocked while a runner was active, so the runner stalled."""
 
 
 @dataclass(frozen=True, slots=True)

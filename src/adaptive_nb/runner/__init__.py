@@ -8,11 +8,11 @@ log logic is one core (``_core.py``) that both runners drive.
 
 from __future__ import annotations
 
-from adaptive_nb.runner._core import EvaluationError as EvaluationError
+from adaptive_nb.exceptions import EvaluationError as EvaluationError
+from adaptive_nb.exceptions import SaveFailedWarning as SaveFailedWarning
 from adaptive_nb.runner._runners import AsyncRunner as AsyncRunner
 from adaptive_nb.runner._runners import BlockingRunner as BlockingRunner
 from adaptive_nb.runner._runners import Runner as Runner
-from adaptive_nb.runner._runners import SaveFailedWarning as SaveFailedWarning
 from adaptive_nb.runner._runners import active_runners as active_runners
 from adaptive_nb.runner._runners import replay_log as replay_log
 from adaptive_nb.runner._runners import simple as simple

@@ -24,9 +24,10 @@ from collections.abc import Callable
 from time import monotonic
 from typing import Any, Protocol
 
+from adaptive_nb.exceptions import EvaluationError
 from adaptive_nb.runner._goals import GoalType
 
-__all__ = ["EvaluationError", "FutureLike", "RunnerCore"]
+__all__ = ["FutureLike", "RunnerCore"]
 
 
 class FutureLike(Protocol):
@@ -38,26 +39,6 @@ class FutureLike(Protocol):
     def result(self) -> Any: ...
     def exception(self) -> BaseException | None: ...
     def add_done_callback(self, fn: Callable[[Any], object], /) -> None: ...
-
-
-class EvaluationError(RuntimeError):
-    """``learner.function(point)`` raised and its retries are used up; ends the runner.
-
-    Attributes
-    ----------
-    point
-        The point whose evaluation failed.
-    traceback
-        The traceback text (including the worker's, for process pools and clusters).
-    """
-
-    def __init__(self, point: Any, tb: str) -> None:
-        self.point = point
-        self.traceback = tb
-        super().__init__(
-            f"An error occurred while evaluating learner.function({point}); the runner "
-            f"stopped. The traceback is below and in runner.tracebacks:\n\n{tb}"
-        )
 
 
 def _format_exception(e: BaseException) -> str:

@@ -24,7 +24,8 @@ from typing import Any
 
 from adaptive_nb import _hooks
 from adaptive_nb._status import RunnerSnapshot, RunnerStatus
-from adaptive_nb.runner._core import EvaluationError, FutureLike, RunnerCore
+from adaptive_nb.exceptions import EvaluationError, SaveFailedWarning
+from adaptive_nb.runner._core import FutureLike, RunnerCore
 from adaptive_nb.runner._executors import ExecutorInfo, describe_executor, submit_chunked
 from adaptive_nb.runner._goals import GoalType, make_goal
 
@@ -58,13 +59,6 @@ _CLUSTER_TASK_TIME = 0.05
 # Executor kinds whose workers can import adaptive_nb (it is installed where the parent runs),
 # so a task may be our chunk evaluator (see submit_chunked).
 _CHUNKABLE = frozenset({"processes", "loky"})
-
-
-class SaveFailedWarning(UserWarning):
-    """A periodic save of a runner's learner failed; the runner keeps going.
-
-    The error is also in ``runner.snapshot().last_save_error`` until a later save succeeds.
-    """
 
 
 def active_runners() -> list[AsyncRunner]:
