@@ -11,7 +11,7 @@ from __future__ import annotations
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
-from adaptive_nb import exceptions, learner, runner, utils
+from adaptive_nb import exceptions, learner, runner, types, utils
 from adaptive_nb.exceptions import LearnerFileError
 from adaptive_nb.learner import (
     BalancingLearner,
@@ -45,6 +45,7 @@ __all__ = [
     "make_datasaver",
     "notebook_extension",
     "runner",
+    "types",
     "utils",
 ]
 

@@ -10,6 +10,10 @@ from __future__ import annotations
 
 from adaptive_nb.exceptions import EvaluationError as EvaluationError
 from adaptive_nb.exceptions import SaveFailedWarning as SaveFailedWarning
+from adaptive_nb.runner._goals import auto_goal as auto_goal
+from adaptive_nb.runner._optional import with_distributed as with_distributed
+from adaptive_nb.runner._optional import with_ipyparallel as with_ipyparallel
+from adaptive_nb.runner._optional import with_mpi4py as with_mpi4py
 from adaptive_nb.runner._runners import AsyncRunner as AsyncRunner
 from adaptive_nb.runner._runners import BlockingRunner as BlockingRunner
 from adaptive_nb.runner._runners import Runner as Runner
@@ -27,7 +31,11 @@ __all__ = [
     "SaveFailedWarning",
     "SequentialExecutor",
     "active_runners",
+    "auto_goal",
     "replay_log",
     "simple",
     "stop_after",
+    "with_distributed",
+    "with_ipyparallel",
+    "with_mpi4py",
 ]

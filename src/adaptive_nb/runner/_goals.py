@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from time import monotonic
 from typing import Any
 
-__all__ = ["GoalType", "make_goal"]
+__all__ = ["GoalType", "auto_goal", "make_goal"]
 
 GoalType = Callable[[Any], bool]
 
@@ -205,3 +206,125 @@ def make_goal(  # noqa: PLR0911, PLR0912 - one branch per goal kind
         msg = "duration_goal must not be NaN."
         raise ValueError(msg)
     return _DurationGoal(seconds)
+
+
+class _DoneGoal:
+    """The goal of a learner that knows when it is finished (SequenceLearner, IntegratorLearner)."""
+
+    def __init__(self, target: Any = None) -> None:
+        self.target = target  # the learner inside a DataSaver, else None (use the argument)
+
+    def __call__(self, learner: Any) -> bool:
+        lrn = learner if self.target is None else self.target
+        return bool(lrn.done())
+
+    def __repr__(self) -> str:
+        return "until the learner is done"
+
+
+def _finishes_by_itself(learner: Any) -> bool:
+    # The reference stops these two learners at done() when no goal is given; the check is by
+    # class, not by a `done` attribute, so a user's learner with a done() helper is not affected.
+    from adaptive_nb import learner as learners
+
+    kinds = tuple(
+        getattr(learners, name)
+        for name in ("SequenceLearner", "IntegratorLearner")
+        if hasattr(learners, name)
+    )
+    return isinstance(learner, kinds)
+
+
+def auto_goal(
+    *,
+    loss: float | None = None,
+    npoints: int | None = None,
+    end_time: datetime | None = None,
+    duration: timedelta | float | None = None,
+    learner: Any = None,
+    allow_running_forever: bool = True,
+) -> GoalType:
+    """Build the goal a runner uses for ``loss_goal=``, ``npoints_goal=``, ... (reference API).
+
+    Parameters
+    ----------
+    loss
+        Stop once ``learner.loss() <= loss``.
+    npoints
+        Stop once the learner has at least this many points (every child of a BalancingLearner,
+        the wrapped learner of a DataSaver).
+    end_time
+        Stop at this ``datetime``.
+    duration
+        Stop this long after the goal is built: a ``timedelta`` or a number of seconds.
+    learner
+        The learner the goal is for; it decides the meaning of ``npoints`` (see above) and of no
+        goal at all.
+    allow_running_forever
+        With no goal given: if True, return a goal that never stops (with a warning); if False,
+        raise. A SequenceLearner or IntegratorLearner (also inside a DataSaver or as every child
+        of a BalancingLearner) then stops once ``done()``, whatever this flag says.
+
+    Returns
+    -------
+    Callable
+        ``goal(learner) -> bool``, True once the runner should stop.
+
+    Raises
+    ------
+    ValueError
+        When several of ``loss``, ``npoints``, ``end_time``, ``duration`` are given, or none while
+        ``allow_running_forever`` is False and the learner does not finish by itself.
+    """
+    given = [v for v in (loss, npoints, end_time, duration) if v is not None]
+    if len(given) > 1:
+        msg = "Give only one of loss, npoints, end_time and duration to auto_goal."
+        raise ValueError(msg)
+    if given:
+        return make_goal(
+            learner,
+            None,
+            loss_goal=loss,
+            npoints_goal=npoints,
+            end_time_goal=end_time,
+            duration_goal=duration,
+        )
+    done_goal = _done_goal(learner)
+    if done_goal is not None:
+        return done_goal
+    if not allow_running_forever:
+        msg = (
+            "No goal given, so the learner would run forever: pass one of loss=, npoints=, "
+            "end_time= or duration= (or allow_running_forever=True)."
+        )
+        raise ValueError(msg)
+    warnings.warn("No goal given: the runner continues until cancelled.", stacklevel=2)
+    return _NeverGoal()
+
+
+def _done_goal(learner: Any) -> GoalType | None:
+    """Return the "until done" goal if ``learner`` finishes by itself, else None."""
+    from adaptive_nb.learner.balancing_learner import BalancingLearner
+
+    target = _unwrap_datasaver(learner)
+    if isinstance(target, BalancingLearner):
+        children = [_done_goal(child) for child in target.learners]
+        if children and all(goal is not None for goal in children):
+            return _AllDoneGoal(target)
+        return None
+    if _finishes_by_itself(target):
+        return _DoneGoal(None if target is learner else target)
+    return None
+
+
+class _AllDoneGoal:
+    """Every child of a BalancingLearner is done (children that finish by themselves)."""
+
+    def __init__(self, balancing: Any) -> None:
+        self.balancing = balancing
+
+    def __call__(self, learner: Any) -> bool:
+        return all(_unwrap_datasaver(child).done() for child in self.balancing.learners)
+
+    def __repr__(self) -> str:
+        return "until every child learner is done"
