@@ -159,6 +159,9 @@ def make_goal(  # noqa: PLR0911, PLR0912 - one branch per goal kind
         )
         raise ValueError(msg)
     if not given:
+        done_goal = _done_goal(learner)
+        if done_goal is not None:
+            return done_goal
         if not allow_running_forever:
             msg = (
                 "This runner needs a goal, otherwise it would block forever: pass one of goal=, "
