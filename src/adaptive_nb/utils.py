@@ -10,6 +10,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, ParamSpec, TypeVar
 
+from adaptive_nb._daskify import daskify
 from adaptive_nb._persistence import LearnerFileError, read_data, write_data
 from adaptive_nb.learner._dataframe import assign_defaults, partial_function_from_dataframe
 
@@ -19,6 +20,7 @@ __all__ = [
     "assign_defaults",
     "cache_latest",
     "copy_docstring_from",
+    "daskify",
     "load",
     "named_product",
     "partial_function_from_dataframe",
