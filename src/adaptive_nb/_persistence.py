@@ -5,13 +5,12 @@ writing process dies at: the bytes go to a temporary file in the same folder, ar
 fsynced, and only then ``os.replace`` moves them over the target (an atomic rename on POSIX and
 Windows). The folder is fsynced too, so the rename itself survives a power cut.
 
-File layout (format version 1)::
-
-    MAGIC (12 bytes) | version: u16 | header length: u32 | header (JSON, utf-8) | payload
-
-The header records the learner class, whether the payload is gzip-compressed, the payload length
-and its SHA-256, so a truncated or corrupt file is recognised instead of being silently ignored.
-Files written by the reference library (plain or gzipped cloudpickle, no header) still load.
+File format: what the spec calls learner files, and what the reference library writes and reads:
+a cloudpickle of the learner's data, gzip-compressed by default and plain with ``compress=False``,
+so ``pickle.load`` (on a plain file) and the reference's ``load`` read them. Damage is detected by
+the layers themselves: gzip's length and CRC-32 trailer, and pickle's own structure (a truncated
+pickle has no STOP opcode); the learner then checks that the payload has its shape. Files of
+adaptive_nb < 0.2 (a header with a SHA-256 before the payload) still load.
 
 Temporary files are hidden siblings of the target named
 ``.<target name>~<hash>.<host>-<pid>-<random>.adaptive_nb-tmp``. A writer that is SIGKILLed between
@@ -61,17 +60,15 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def encode(data: Any, *, kind: str, compress: bool) -> bytes:
-    """Serialise ``data`` into the bytes of a versioned learner file.
+def encode(data: Any, *, compress: bool) -> bytes:
+    """Serialise ``data`` into the bytes of a learner file.
 
     Parameters
     ----------
     data
         Whatever the learner's ``_get_data`` returns.
-    kind
-        The learner's class name, checked again on load.
     compress
-        gzip the payload.
+        gzip the pickle.
 
     Returns
     -------
@@ -82,16 +79,7 @@ def encode(data: Any, *, kind: str, compress: bool) -> bytes:
     if compress:
         # mtime=0 keeps the bytes reproducible for identical data.
         payload = gzip.compress(payload, compresslevel=6, mtime=0)
-    header = json.dumps(
-        {
-            "learner": kind,
-            "compressed": compress,
-            "payload_bytes": len(payload),
-            "sha256": hashlib.sha256(payload).hexdigest(),
-        },
-        sort_keys=True,
-    ).encode()
-    return MAGIC + _PREFIX.pack(FORMAT_VERSION, len(header)) + header + payload
+    return payload
 
 
 def _tmp_prefix(path: Path) -> str:
@@ -157,7 +145,7 @@ def _check_target(path: Path) -> None:
             break
 
 
-def write_data(fname: str | os.PathLike[str], data: Any, *, kind: str, compress: bool) -> Path:
+def write_data(fname: str | os.PathLike[str], data: Any, *, compress: bool) -> Path:
     """Write ``data`` to ``fname`` atomically (old file or new file, never a torn one).
 
     Parameters
@@ -166,10 +154,8 @@ def write_data(fname: str | os.PathLike[str], data: Any, *, kind: str, compress:
         Target path; ``~`` is expanded and missing parent folders are created.
     data
         The learner's data.
-    kind
-        The learner's class name, stored in the header.
     compress
-        gzip the payload.
+        gzip the pickle.
 
     Returns
     -------
@@ -190,7 +176,7 @@ def write_data(fname: str | os.PathLike[str], data: Any, *, kind: str, compress:
         path = Path(os.path.realpath(path))
     _check_target(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    blob = encode(data, kind=kind, compress=compress)
+    blob = encode(data, compress=compress)
     _remove_stale_tmp_files(path)
     try:
         # Keep the permissions of the file being replaced; new files get 0o666 & ~umask like open().
@@ -205,6 +191,10 @@ def write_data(fname: str | os.PathLike[str], data: Any, *, kind: str, compress:
             break
         except FileExistsError:  # pragma: no cover - 48 random bits collided
             continue
+        except OSError as e:
+            # The error would name our hidden temp file; the user knows only their own path.
+            msg = f"Cannot save to {str(path)!r}: {e.strerror or e}. The old file is untouched."
+            raise type(e)(e.errno, msg) from e
     try:
         with os.fdopen(fd, "wb") as f:
             if mode is not None:
@@ -232,7 +222,9 @@ def decode(blob: bytes, *, fname: str, kind: str | None) -> Any:
     fname
         Used in error messages.
     kind
-        The expected learner class name, or ``None`` to accept any.
+        The expected learner class name, checked against the header of files written by
+        adaptive_nb 0.1; ``None`` accepts any. (Today's files carry no kind: the learner checks
+        the data's shape when it digests it.)
 
     Returns
     -------
@@ -248,7 +240,8 @@ def decode(blob: bytes, *, fname: str, kind: str | None) -> Any:
         msg = f"{fname!r} is truncated (only {len(blob)} bytes); it cannot be loaded."
         raise LearnerFileError(msg)
     if not blob.startswith(MAGIC):
-        return _decode_legacy(blob, fname=fname)
+        return _decode_pickle(blob, fname=fname)
+    # A file of adaptive_nb 0.1: MAGIC | version u16 | header length u32 | JSON header | payload.
     start = len(MAGIC) + _PREFIX.size
     if len(blob) < start:
         msg = f"{fname!r} is truncated (only {len(blob)} bytes); it cannot be loaded."
@@ -308,10 +301,10 @@ def decode(blob: bytes, *, fname: str, kind: str | None) -> Any:
         raise LearnerFileError(msg) from e
 
 
-def _decode_legacy(blob: bytes, *, fname: str) -> Any:
-    # Files written by the reference library: a bare (optionally gzipped) cloudpickle. Unpickling
-    # garbage can raise almost anything (KeyError, IndexError, UnicodeDecodeError, ...), so every
-    # Exception is reported as an unreadable file.
+def _decode_pickle(blob: bytes, *, fname: str) -> Any:
+    # The format written today and by the reference library: a bare (optionally gzipped)
+    # cloudpickle. Unpickling garbage can raise almost anything (KeyError, IndexError,
+    # UnicodeDecodeError, ...), so every Exception is reported as an unreadable file.
     if not blob:
         msg = f"{fname!r} is empty (a save was interrupted?); it cannot be loaded."
         raise LearnerFileError(msg)
@@ -335,7 +328,7 @@ def read_data(fname: str | os.PathLike[str], *, kind: str | None = None) -> Any:
     fname
         The file to read; ``~`` is expanded.
     kind
-        The expected learner class name, or ``None`` to accept any.
+        As for :func:`decode`.
 
     Returns
     -------

@@ -139,7 +139,7 @@ def save(fname: str | os.PathLike[str], data: Any, compress: bool = True) -> boo
     bool
         True (errors raise instead of returning False, so a failed save is never silent).
     """
-    write_data(fname, data, kind="data", compress=compress)
+    write_data(fname, data, compress=compress)
     return True
 
 

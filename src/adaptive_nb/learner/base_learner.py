@@ -205,9 +205,10 @@ class BaseLearner(abc.ABC):
         fname
             The file to write; parent folders are created.
         compress
-            gzip the data (default). Files load whether or not they were compressed.
+            gzip the pickle (default); with False, a plain pickle that ``pickle.load`` reads.
+            Files load whether or not they were compressed.
         """
-        write_data(_check_fname(fname), self._get_data(), kind=self._file_kind(), compress=compress)
+        write_data(_check_fname(fname), self._get_data(), compress=compress)
 
     def load(self, fname: str | os.PathLike[str], compress: bool = True) -> None:
         """Load data saved by :meth:`save` into this learner.
@@ -229,7 +230,7 @@ class BaseLearner(abc.ABC):
             When the file is truncated, corrupt or holds another kind of learner; the learner is
             then left unchanged.
         """
-        del compress  # detected from the file header
+        del compress  # detected from the first bytes (gzip magic)
         fname = _check_fname(fname)
         try:
             data = read_data(fname, kind=self._file_kind())
@@ -243,6 +244,9 @@ class BaseLearner(abc.ABC):
         # failed load must leave the learner as it was.
         restore = _restore_point(self)
         try:
+            if data is None:  # no learner's data is None; an empty learner saves an empty dict
+                msg = "the file holds None"
+                raise TypeError(msg)
             self._set_data(data)
         except Exception as e:
             restore()
