@@ -511,3 +511,72 @@ def test_saving_through_a_symlink_keeps_the_link(tmp_path: Path) -> None:
     loaded.load(real)
     assert loaded.npoints == 9
     assert temp_files(tmp_path) == temp_files(real.parent) == []
+
+
+# -- format="npz": numbers only, never unpickled -----------------------------------------------
+
+
+@pytest.mark.parametrize("f", [square, lambda x: (x, x**3)], ids=["scalar", "vector"])
+def test_npz_round_trip_asks_the_same_points(tmp_path: Path, f) -> None:
+    import numpy as np
+
+    learner = filled(40, f)
+    fname = tmp_path / "share.npz"
+    learner.save(fname, format="npz")
+    with np.load(fname, allow_pickle=False) as npz:  # readable without adaptive_nb
+        assert npz["points"].shape == (40,)
+        assert npz["values"].shape[0] == 40
+        settings = json.loads(str(npz["settings"]))
+    assert settings["learner"] == "Learner1D"
+    assert settings["bounds"] == list(BOUNDS)
+    loaded = Learner(f, BOUNDS)
+    loaded.load(fname, format="npz")
+    assert loaded.data.keys() == learner.data.keys()
+    for x, y in learner.data.items():
+        assert np.array_equal(loaded.data[x], y)
+    assert loaded.ask(5) == learner.ask(5)
+
+
+def test_npz_refuses_what_is_not_numbers(tmp_path: Path) -> None:
+    from operator import itemgetter
+
+    from adaptive_nb import DataSaver
+
+    saver = DataSaver(Learner(lambda x: {"y": x, "note": "text"}, BOUNDS), itemgetter("y"))
+    saver.tell(0.5, {"y": 0.5, "note": "text"})
+    with pytest.raises(TypeError, match=r"numbers only.*format='pickle'"):
+        saver.save(tmp_path / "ds.npz", format="npz")
+    assert not (tmp_path / "ds.npz").exists()
+    with pytest.raises(ValueError, match=r"format must be 'pickle'.*or 'npz'"):
+        filled(5).save(tmp_path / "x", format="json")
+
+
+def test_npz_damage_and_foreign_files(tmp_path: Path) -> None:
+    import numpy as np
+
+    from adaptive_nb._persistence import write_npz
+
+    fname = tmp_path / "share.npz"
+    filled(100).save(fname, format="npz")
+    raw = fname.read_bytes()
+
+    def expect(match: str) -> None:
+        learner = filled(7)
+        before = snapshot(learner)
+        with pytest.raises(LearnerFileError, match=match) as info:
+            learner.load(fname, format="npz")
+        assert str(fname) in str(info.value)
+        assert snapshot(learner) == before
+
+    for cut in (0, 10, len(raw) // 2, len(raw) - 1):
+        fname.write_bytes(raw[:cut])
+        expect("not an adaptive_nb .npz file, or it is truncated or corrupt")
+    write_npz(fname, np.zeros((3, 2)), np.zeros(3), {"learner": "Learner2D"})
+    expect("holds data of a Learner2D, not of a Learner1D")
+    np.savez(fname.with_suffix(""), values=np.zeros(2))  # numpy adds .npz
+    expect("not an adaptive_nb .npz file")
+    # An object array is a pickle inside the .npz: it is refused, never unpickled.
+    with fname.open("wb") as f:
+        np.savez(f, points=np.array([{"x": 1}], dtype=object), values=np.zeros(1))
+    expect("not an adaptive_nb .npz file")
+    filled(3).load(tmp_path / "missing.npz", format="npz")  # missing: a no-op, as for pickles

@@ -24,6 +24,7 @@ from __future__ import annotations
 import contextlib
 import gzip
 import hashlib
+import io
 import json
 import os
 import pickle
@@ -34,10 +35,18 @@ from pathlib import Path
 from typing import Any
 
 import cloudpickle
+import numpy as np
 
 from adaptive_nb.exceptions import LearnerFileError
 
-__all__ = ["FORMAT_VERSION", "LearnerFileError", "read_data", "write_data"]
+__all__ = [
+    "FORMAT_VERSION",
+    "LearnerFileError",
+    "read_data",
+    "read_npz",
+    "write_data",
+    "write_npz",
+]
 
 MAGIC = b"ADAPTIVE_NB\x00"
 FORMAT_VERSION = 1
@@ -127,6 +136,15 @@ def _remove_stale_tmp_files(path: Path) -> None:
                 os.unlink(entry.path)
 
 
+def _target(fname: str | os.PathLike[str]) -> Path:
+    path = Path(fname).expanduser()
+    if path.is_symlink():
+        # Write through the link (as editors do): replacing the link itself with a regular file
+        # would silently detach it from the file it points to.
+        path = Path(os.path.realpath(path))
+    return path
+
+
 def _check_target(path: Path) -> None:
     if path.is_dir():
         msg = (
@@ -169,14 +187,12 @@ def write_data(fname: str | os.PathLike[str], data: Any, *, compress: bool) -> P
     OSError
         When the folder is not writable or the disk is full; the old file is then untouched.
     """
-    path = Path(fname).expanduser()
-    if path.is_symlink():
-        # Write through the link (as editors do): replacing the link itself with a regular file
-        # would silently detach it from the file it points to.
-        path = Path(os.path.realpath(path))
+    return _write_atomically(_target(fname), encode(data, compress=compress))
+
+
+def _write_atomically(path: Path, blob: bytes) -> Path:
     _check_target(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    blob = encode(data, compress=compress)
     _remove_stale_tmp_files(path)
     try:
         # Keep the permissions of the file being replaced; new files get 0o666 & ~umask like open().
@@ -354,3 +370,83 @@ def read_data(fname: str | os.PathLike[str], *, kind: str | None = None) -> Any:
         _check_target(path)  # raises with a message that names the culprit
         raise
     return decode(blob, fname=str(path), kind=kind)
+
+
+NPZ_FORMAT = "adaptive_nb-npz-1"
+
+
+def write_npz(
+    fname: str | os.PathLike[str],
+    points: np.ndarray[Any, Any],
+    values: np.ndarray[Any, Any],
+    settings: dict[str, Any],
+) -> Path:
+    """Write numeric learner data as a NumPy ``.npz`` that loads without pickle, atomically.
+
+    Parameters
+    ----------
+    fname
+        Target path (no suffix is added); parent folders are created.
+    points, values
+        Numeric arrays with one row per point.
+    settings
+        JSON-serialisable description of the learner (its class, bounds, ...).
+
+    Returns
+    -------
+    Path
+        The path written.
+    """
+    header = json.dumps({"format": NPZ_FORMAT, **settings}, sort_keys=True)
+    buffer = io.BytesIO()
+    np.savez_compressed(
+        buffer,
+        points=np.asarray(points, dtype=float),
+        values=np.asarray(values, dtype=float),
+        settings=np.array(header),
+    )
+    return _write_atomically(_target(fname), buffer.getvalue())
+
+
+def read_npz(
+    fname: str | os.PathLike[str],
+) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any], dict[str, Any]]:
+    """Read a file written by :func:`write_npz`; never unpickles anything.
+
+    Parameters
+    ----------
+    fname
+        The file to read.
+
+    Returns
+    -------
+    points, values, settings
+        As given to :func:`write_npz`.
+
+    Raises
+    ------
+    FileNotFoundError
+        When the file does not exist.
+    LearnerFileError
+        When it is not such a file, or is truncated or corrupt.
+    """
+    path = Path(fname).expanduser()
+    try:
+        with np.load(path, allow_pickle=False) as npz:
+            points, values, header = npz["points"], npz["values"], str(npz["settings"])
+        settings = json.loads(header)
+    except FileNotFoundError:
+        raise
+    except Exception as e:  # zipfile, zlib, KeyError, ValueError (object arrays), JSON ...
+        msg = (
+            f"{str(path)!r} is not an adaptive_nb .npz file, or it is truncated or corrupt "
+            f"({type(e).__name__}: {e}). The learner was not changed."
+        )
+        raise LearnerFileError(msg) from e
+    if not isinstance(settings, dict) or settings.pop("format", None) != NPZ_FORMAT:
+        msg = f"{str(path)!r} is a .npz file but not one written by learner.save(format='npz')."
+        raise LearnerFileError(msg)
+    if len(points) != len(values):
+        msg = f"{str(path)!r} is damaged: {len(points)} points but {len(values)} values."
+        raise LearnerFileError(msg)
+    return points, values, settings

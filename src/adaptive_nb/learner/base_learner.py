@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import abc
+import contextlib
 import os
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import cloudpickle
+import numpy as np
 
-from adaptive_nb._persistence import LearnerFileError, read_data, write_data
+from adaptive_nb._persistence import LearnerFileError, read_data, read_npz, write_data, write_npz
 
 if TYPE_CHECKING:
     import pandas
@@ -60,6 +62,16 @@ def _check_fname(fname: object) -> str | os.PathLike[str]:
         msg = f"fname must be a str or os.PathLike (a file path), got {type(fname).__name__}."
         raise TypeError(msg)
     return fname
+
+
+_FORMATS = ("pickle", "npz")
+
+
+def _check_format(format: str) -> str:
+    if format not in _FORMATS:
+        msg = f"format must be 'pickle' (the default) or 'npz', got {format!r}."
+        raise ValueError(msg)
+    return format
 
 
 def _restore_point(learner: Any) -> Callable[[], None]:
@@ -194,7 +206,9 @@ class BaseLearner(abc.ABC):
             raise TypeError(msg)
         self._set_data(other._get_data())
 
-    def save(self, fname: str | os.PathLike[str], compress: bool = True) -> None:
+    def save(
+        self, fname: str | os.PathLike[str], compress: bool = True, *, format: str = "pickle"
+    ) -> None:
         """Save the learner's data to a file, atomically.
 
         A crash at any moment leaves either the previous file or the new one on disk, never a
@@ -207,10 +221,23 @@ class BaseLearner(abc.ABC):
         compress
             gzip the pickle (default); with False, a plain pickle that ``pickle.load`` reads.
             Files load whether or not they were compressed.
+        format
+            ``"pickle"`` (default): the reference library's format; it holds any data, including
+            the values of DataSavers, but loading a pickle can run code, so load only files you
+            trust. ``"npz"``: a NumPy ``.npz`` of points, values and the learner's settings (as
+            JSON) that ``numpy.load(fname, allow_pickle=False)`` reads and that can never run
+            code: the format to share data. Only for learners whose data are numbers.
         """
-        write_data(_check_fname(fname), self._get_data(), compress=compress)
+        fname = _check_fname(fname)
+        if _check_format(format) == "npz":
+            points, values, settings = self._to_npz()
+            write_npz(fname, points, values, settings)
+        else:
+            write_data(fname, self._get_data(), compress=compress)
 
-    def load(self, fname: str | os.PathLike[str], compress: bool = True) -> None:
+    def load(
+        self, fname: str | os.PathLike[str], compress: bool = True, *, format: str = "pickle"
+    ) -> None:
         """Load data saved by :meth:`save` into this learner.
 
         A missing file is not an error (nothing happens), so resume scripts can call ``load``
@@ -223,6 +250,8 @@ class BaseLearner(abc.ABC):
         compress
             Accepted for compatibility with the reference library; compression is detected
             from the file itself.
+        format
+            ``"pickle"`` (default) or ``"npz"``, as given to :meth:`save`.
 
         Raises
         ------
@@ -232,11 +261,63 @@ class BaseLearner(abc.ABC):
         """
         del compress  # detected from the first bytes (gzip magic)
         fname = _check_fname(fname)
+        source = repr(os.fspath(fname))
         try:
-            data = read_data(fname, kind=self._file_kind())
+            if _check_format(format) == "npz":
+                data = self._from_npz(*read_npz(fname), source=source)
+            else:
+                data = read_data(fname, kind=self._file_kind())
         except FileNotFoundError:
             return
-        self._set_data_or_rollback(data, source=repr(os.fspath(fname)))
+        self._set_data_or_rollback(data, source=source)
+
+    def _to_npz(self) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any], dict[str, Any]]:
+        """Return ``(points, values, settings)`` for ``save(format="npz")``."""
+        data = self._get_data()
+        name = type(self).__name__
+        if not isinstance(data, dict):
+            msg = (
+                f"A {name} cannot be saved with format='npz', which holds numbers only; "
+                "use the default format='pickle'."
+            )
+            raise TypeError(msg)
+        try:
+            points = np.array(list(data), dtype=float)
+            values = np.array(list(data.values()), dtype=float)
+        except (TypeError, ValueError) as e:
+            msg = (
+                f"format='npz' holds numbers only, and this {name}'s points or values are not "
+                f"all numbers (or not all of one shape): {e}. Use the default format='pickle'."
+            )
+            raise TypeError(msg) from e
+        settings: dict[str, Any] = {"learner": name}
+        bounds = getattr(self, "bounds", None)
+        if bounds is not None:
+            with contextlib.suppress(TypeError, ValueError):
+                settings["bounds"] = np.asarray(bounds, dtype=float).tolist()
+        return points, values, settings
+
+    def _from_npz(
+        self,
+        points: np.ndarray[Any, Any],
+        values: np.ndarray[Any, Any],
+        settings: dict[str, Any],
+        *,
+        source: str,
+    ) -> dict[Any, Any]:
+        """Turn the arrays of an ``.npz`` file back into this learner's data."""
+        stored = settings.get("learner")
+        if stored != type(self).__name__:
+            msg = (
+                f"{source} holds data of a {stored}, not of a {type(self).__name__}. Load it "
+                f"into a {stored}. The learner was not changed."
+            )
+            raise LearnerFileError(msg)
+        keys: list[Any] = (
+            points.tolist() if points.ndim == 1 else [tuple(row) for row in points.tolist()]
+        )
+        vals: list[Any] = values.tolist() if values.ndim == 1 else list(values)
+        return dict(zip(keys, vals, strict=True))
 
     def _set_data_or_rollback(self, data: Any, *, source: str) -> None:
         # Files of the reference library carry no learner kind, so their data is only checked when
