@@ -117,10 +117,10 @@ class CountingPool(cf.ProcessPoolExecutor):
 def test_short_evaluations_on_a_process_pool_are_chunked_and_replay_exactly(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from adaptive_nb.runner import _runners, replay_log
+    from adaptive_nb.runner import _base, replay_log
 
     # Whether evaluations count as short depends on the machine's load: make it certain.
-    monkeypatch.setattr(_runners, "_SHORT_TASK", 10.0)
+    monkeypatch.setattr(_base, "_SHORT_TASK", 10.0)
     with CountingPool(2) as ex:
         learner = Learner1D(fails_near_zero, (-1, 1))
         runner = BlockingRunner(
@@ -283,7 +283,7 @@ def test_dask_retries_evaluate_again(dask_cluster: Any, tmp_path: Path) -> None:
 def test_dask_groups_points_into_tasks(dask_cluster: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     from distributed import Client
 
-    from adaptive_nb.runner import _executors, _runners, replay_log
+    from adaptive_nb.runner import _base, _executors, replay_log
 
     chunks: list[int] = []
     submit_chunks = _executors._DaskExecutor.submit_chunks
@@ -294,7 +294,7 @@ def test_dask_groups_points_into_tasks(dask_cluster: Any, monkeypatch: pytest.Mo
 
     monkeypatch.setattr(_executors._DaskExecutor, "submit_chunks", counting)
     # Grouping depends on the measured evaluation time: make it certain.
-    monkeypatch.setattr(_runners, "_CLUSTER_TASK_TIME", 10.0)
+    monkeypatch.setattr(_base, "_CLUSTER_TASK_TIME", 10.0)
 
     def picky(x: float) -> float:  # defined here: the workers get it by value
         if abs(x) < 0.05:

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from time import monotonic
 from typing import Any
 
-__all__ = ["GoalType", "make_goal"]
+__all__ = ["GoalType", "make_goal", "stop_after"]
 
 GoalType = Callable[[Any], bool]
 
@@ -205,3 +205,20 @@ def make_goal(  # noqa: PLR0911, PLR0912 - one branch per goal kind
         msg = "duration_goal must not be NaN."
         raise ValueError(msg)
     return _DurationGoal(seconds)
+
+
+def stop_after(*, seconds: float = 0, minutes: float = 0, hours: float = 0) -> GoalType:
+    """Return a goal that is reached after the given time (use ``duration_goal=`` instead).
+
+    Parameters
+    ----------
+    seconds, minutes, hours : float
+        Added together.
+
+    Returns
+    -------
+    Callable
+        ``goal(learner) -> bool``, True once the time has passed (checked between points).
+    """
+    deadline = monotonic() + seconds + 60 * minutes + 3600 * hours
+    return lambda _: monotonic() >= deadline
