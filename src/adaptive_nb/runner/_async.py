@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import inspect
 import threading
 import time
 from collections.abc import Callable
@@ -13,8 +14,9 @@ from typing import Any
 from adaptive_nb import _hooks
 from adaptive_nb._status import RunnerSnapshot, RunnerStatus
 from adaptive_nb.runner._base import _BaseRunner, _one_line, _running_loop
-from adaptive_nb.runner._core import FutureLike
+from adaptive_nb.runner._executors import event_loop_executor
 from adaptive_nb.runner._goals import GoalType
+from adaptive_nb.runner._protocols import ExecutorAdapter
 from adaptive_nb.runner._saving import _PeriodicSaving
 
 __all__ = ["AsyncRunner", "Runner", "active_runners"]
@@ -132,15 +134,16 @@ class AsyncRunner(_PeriodicSaving, _BaseRunner):
         _hooks.runner_started(self)  # observers, e.g. the notebook layer's busy-loop watchdog
         self.task.add_done_callback(self._on_task_done)
 
-    def _make_submit(self) -> Callable[[Any], FutureLike]:
-        if not self._async_function:
-            return super()._make_submit()
-        function, loop = self.learner.function, self.ioloop
-
-        def _submit(x: Any) -> FutureLike:
-            return loop.create_task(function(x))
-
-        return _submit
+    def _adapt(self, executor: Any) -> ExecutorAdapter:
+        if not inspect.iscoroutinefunction(self.learner.function):
+            return super()._adapt(executor)
+        if executor is not None:
+            msg = (
+                "learner.function is an `async def` function: it runs on the event loop, "
+                "not in an executor. Remove executor=, or make the function synchronous."
+            )
+            raise ValueError(msg)
+        return event_loop_executor(self.ioloop)
 
     # -- waking the task from executor threads ----------------------------------------------
 

@@ -8,30 +8,17 @@ blocking wait on a ``threading.Event``.
 from __future__ import annotations
 
 import asyncio
-import inspect
+import functools
 import math
-import os
 import time
-from collections.abc import Callable
 from datetime import datetime, timedelta
-from time import monotonic
 from typing import Any
 
 from adaptive_nb._status import RunnerSnapshot, RunnerStatus
-from adaptive_nb.runner._core import FutureLike, RunnerCore
-from adaptive_nb.runner._executors import ExecutorInfo, describe_executor, submit_chunked
+from adaptive_nb.runner._core import RunnerCore
+from adaptive_nb.runner._executors import adapt_executor
 from adaptive_nb.runner._goals import GoalType, make_goal
-
-# How often an elastic executor's (dask, ipyparallel) workers are re-counted, in seconds.
-_RECOUNT_INTERVAL = 2.0
-# Evaluations shorter than this (seconds per worker) get a deeper queue of points in flight
-# and, on process pools, are sent several points per task.
-_SHORT_TASK = 0.002
-# On a cluster, evaluations are grouped so that one task lasts at least this long (seconds).
-_CLUSTER_TASK_TIME = 0.05
-# Executor kinds whose workers can import adaptive_nb (it is installed where the parent runs),
-# so a task may be our chunk evaluator (see submit_chunked).
-_CHUNKABLE = frozenset({"processes", "loky"})
+from adaptive_nb.runner._protocols import ExecutorAdapter, FutureLike
 
 
 def _running_loop() -> asyncio.AbstractEventLoop | None:
@@ -44,16 +31,6 @@ def _running_loop() -> asyncio.AbstractEventLoop | None:
 def _one_line(e: BaseException) -> str:
     text = str(e).strip().splitlines()
     return f"{type(e).__name__}: {text[0]}" if text else type(e).__name__
-
-
-def _is_asynchronous_dask_client(executor: Any) -> bool:
-    if type(executor).__module__.split(".")[0] != "distributed":
-        return False
-    # ``Client.asynchronous`` is only True when asked from the client's own loop, so the flag
-    # the client was created with (``Client(asynchronous=True)``) is checked too.
-    return bool(getattr(executor, "asynchronous", False)) or bool(
-        getattr(executor, "_asynchronous", False)
-    )
 
 
 class _BaseRunner:
@@ -91,26 +68,10 @@ class _BaseRunner:
         ):
             msg = f"ntasks must be a positive int (or None for the default), got {ntasks!r}."
             raise ValueError(msg)
-        self._async_function = inspect.iscoroutinefunction(learner.function)
-        self._executor_info: ExecutorInfo | None
-        if self._async_function:
-            if executor is not None:
-                msg = (
-                    "learner.function is an `async def` function: it runs on the event loop, "
-                    "not in an executor. Remove executor=, or make the function synchronous."
-                )
-                raise ValueError(msg)
-            self._executor_info = None
-            self.executor: Any = None
-        else:
-            self._executor_info = describe_executor(executor)
-            self.executor = self._executor_info.executor
+        self._executor: ExecutorAdapter = self._adapt(executor)
+        self.executor: Any = self._executor.executor
         self.shutdown_executor = shutdown_executor
         self._ntasks = ntasks
-        self._auto_ntasks: int | None = None  # the latest automatic ntasks (for overhead())
-        self._nworkers: int | None = None
-        self._nworkers_time = -math.inf
-        self._short_tasks = False  # evaluations are much shorter than the executor round trip
 
         self.start_time = time.time()
         self.end_time: float | None = None
@@ -118,114 +79,27 @@ class _BaseRunner:
         self._core = RunnerCore(
             learner,
             self.goal,
-            self._make_submit(),
+            functools.partial(self._executor.submit, learner.function),
             self._max_tasks,
             log=log,
             retries=retries,
             raise_if_retries_exceeded=raise_if_retries_exceeded,
-            submit_many=self._make_submit_many(),
+            submit_many=(
+                functools.partial(self._executor.submit_many, learner.function)
+                if self._executor.batches
+                else None
+            ),
         )
         self.retries = retries
         self.raise_if_retries_exceeded = raise_if_retries_exceeded
 
-    def _make_submit(self) -> Callable[[Any], FutureLike]:
-        function = self.learner.function
-        submit = self.executor.submit
-
-        def _submit(x: Any) -> FutureLike:
-            return submit(function, x)  # type: ignore[no-any-return]
-
-        return _submit
-
-    def _make_submit_many(self) -> Callable[[list[Any]], list[FutureLike]] | None:
-        info = self._executor_info
-        if info is not None and info.kind in _CHUNKABLE:
-            return self._make_submit_chunked(info.executor)
-        submit_many = getattr(self.executor, "submit_many", None)
-        if self._async_function or submit_many is None:
-            return None
-        function = self.learner.function
-        submit_chunks = getattr(self.executor, "submit_chunks", None)
-        if submit_chunks is not None:
-
-            def _submit_chunks(xs: list[Any]) -> list[FutureLike]:
-                size = self._cluster_chunk_size(len(xs))
-                if size == 1:
-                    return submit_many(function, xs)  # type: ignore[no-any-return]
-                chunks = [xs[i : i + size] for i in range(0, len(xs), size)]
-                return submit_chunks(function, chunks)  # type: ignore[no-any-return]
-
-            return _submit_chunks
-
-        def _submit_many(xs: list[Any]) -> list[FutureLike]:
-            return submit_many(function, xs)  # type: ignore[no-any-return]
-
-        return _submit_many
-
-    def _make_submit_chunked(self, executor: Any) -> Callable[[list[Any]], list[FutureLike]]:
-        function = self.learner.function
-        submit = executor.submit
-
-        def _submit_many(xs: list[Any]) -> list[FutureLike]:
-            # Only evaluations far shorter than a process pool's round trip are chunked: then
-            # the pool's per-task cost in this process (a pipe write to wake its manager thread,
-            # pickling, a result message) is what limits the rate, and one task per few points
-            # divides it. Longer evaluations keep one task per point (no added latency).
-            nworkers = self._nworkers or 1
-            size = 1
-            if self._short_tasks and self._auto_ntasks:
-                size = max(1, min(len(xs), self._auto_ntasks // (2 * nworkers)))
-            if size == 1:
-                return [submit(function, x) for x in xs]
-            return [*submit_chunked(submit, function, xs, size)]
-
-        return _submit_many
-
-    def _cluster_chunk_size(self, n: int) -> int:
-        """Points per task on a cluster: each task should last at least _CLUSTER_TASK_TIME.
-
-        A dask task costs the client (and a LocalCluster's scheduler, which runs in this
-        process) milliseconds of CPU, whatever the function; measured on 2 workers with a
-        20 ms function: ~5 ms of parent CPU per point with one point per task. Only automatic
-        ntasks chunk, and at least two tasks per worker stay in flight.
-        """
-        ntasks, nworkers, latency = self._auto_ntasks, self._nworkers, self._core.latency
-        if self._ntasks is not None or not ntasks or not nworkers or latency is None:
-            return 1
-        per_point = latency * nworkers / ntasks  # Little's law: service time of one point
-        want = int(_CLUSTER_TASK_TIME / per_point) if per_point > 0 else n
-        return max(1, min(n, ntasks // (2 * nworkers), want))
+    def _adapt(self, executor: Any) -> ExecutorAdapter:
+        return adapt_executor(executor)
 
     def _max_tasks(self) -> int:
-        # Called before every submission: a few attribute reads, no I/O (except re-counting an
-        # elastic cluster's workers every _RECOUNT_INTERVAL seconds).
         if self._ntasks is not None:
             return self._ntasks
-        info = self._executor_info
-        if info is None:  # async function: one task per core, as in the reference
-            if self._auto_ntasks is None:
-                self._auto_ntasks = os.cpu_count() or 1
-            return self._auto_ntasks
-        now = monotonic()
-        if self._nworkers is None or (
-            info.elastic and now - self._nworkers_time > _RECOUNT_INTERVAL
-        ):
-            self._nworkers = info.nworkers()
-            self._nworkers_time = now
-        nworkers = self._nworkers
-        ntasks = info.default_ntasks(nworkers)
-        latency = self._core.latency
-        if info.prefetches and latency is not None and latency * nworkers < _SHORT_TASK * ntasks:
-            # Little's law: each worker spends latency * nworkers / ntasks per evaluation. For
-            # evaluations this short the executor's round trip is the bottleneck, and a deeper
-            # queue lets every wake-up of the runner collect and submit more at once (measured:
-            # 2 process workers, trivial function, 8 in flight: 3800 points/s, 16: 6700).
-            ntasks *= 2
-            self._short_tasks = True
-        else:
-            self._short_tasks = False
-        self._auto_ntasks = ntasks
-        return ntasks
+        return self._executor.max_tasks(self._core.latency)
 
     # -- the reference's public members ----------------------------------------------------
 
@@ -270,7 +144,7 @@ class _BaseRunner:
         elapsed = self.elapsed_time()
         if t_function <= 0 or elapsed <= 0:
             return 0.0
-        ntasks = max(1, self._auto_ntasks or self._ntasks or 1)
+        ntasks = max(1, self._executor.auto_ntasks or self._ntasks or 1)
         return max(0.0, min(100.0, 100.0 * (1.0 - t_function / (ntasks * elapsed))))
 
     def status(self) -> RunnerStatus:  # pragma: no cover - overridden
@@ -325,6 +199,4 @@ class _BaseRunner:
 
     def _shutdown_executor(self) -> None:
         if self.shutdown_executor and self.executor is not None:
-            # wait=True: shutting loky down with wait=False can leave broken workers behind
-            # (joblib/loky#241).
-            self.executor.shutdown(wait=True)
+            self._executor.shutdown()

@@ -13,7 +13,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from adaptive_nb._status import RunnerStatus
-from adaptive_nb.runner._base import _BaseRunner, _is_asynchronous_dask_client
+from adaptive_nb.runner._base import _BaseRunner
+from adaptive_nb.runner._executors import needs_event_loop
 from adaptive_nb.runner._goals import GoalType
 
 __all__ = ["BlockingRunner"]
@@ -91,7 +92,7 @@ class BlockingRunner(_BaseRunner):
                 "`runner = adaptive.Runner(learner, ...)` and `await runner.task`."
             )
             raise ValueError(msg)
-        if _is_asynchronous_dask_client(executor):
+        if needs_event_loop(executor):
             msg = (
                 "An asynchronous dask Client delivers results on the event loop, which a "
                 "BlockingRunner would block: use AsyncRunner with it, or a synchronous Client."

@@ -22,23 +22,13 @@ import traceback
 from collections import deque
 from collections.abc import Callable
 from time import monotonic
-from typing import Any, Protocol
+from typing import Any
 
 from adaptive_nb.exceptions import EvaluationError
 from adaptive_nb.runner._goals import GoalType
+from adaptive_nb.runner._protocols import FutureLike
 
 __all__ = ["FutureLike", "RunnerCore"]
-
-
-class FutureLike(Protocol):
-    """What the core needs from a future (``concurrent.futures.Future`` or an asyncio task)."""
-
-    def done(self) -> bool: ...
-    def cancelled(self) -> bool: ...
-    def cancel(self) -> bool: ...
-    def result(self) -> Any: ...
-    def exception(self) -> BaseException | None: ...
-    def add_done_callback(self, fn: Callable[[Any], object], /) -> None: ...
 
 
 def _format_exception(e: BaseException) -> str:
