@@ -16,7 +16,7 @@ from adaptive_nb._status import RunnerSnapshot, RunnerStatus
 from adaptive_nb.runner._base import _BaseRunner, _one_line, _running_loop
 from adaptive_nb.runner._executors import event_loop_executor
 from adaptive_nb.runner._goals import GoalType
-from adaptive_nb.runner._protocols import ExecutorAdapter
+from adaptive_nb.runner._protocols import ExecutorAdapter, LearnerLike
 from adaptive_nb.runner._saving import _PeriodicSaving
 
 __all__ = ["AsyncRunner", "Runner", "active_runners"]
@@ -91,7 +91,7 @@ class AsyncRunner(_PeriodicSaving, _BaseRunner):
 
     def __init__(
         self,
-        learner: Any,
+        learner: LearnerLike,
         goal: GoalType | None = None,
         *,
         loss_goal: float | None = None,

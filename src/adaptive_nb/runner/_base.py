@@ -18,7 +18,7 @@ from adaptive_nb._status import RunnerSnapshot, RunnerStatus
 from adaptive_nb.runner._core import RunnerCore
 from adaptive_nb.runner._executors import adapt_executor
 from adaptive_nb.runner._goals import GoalType, make_goal
-from adaptive_nb.runner._protocols import ExecutorAdapter, FutureLike
+from adaptive_nb.runner._protocols import ExecutorAdapter, FutureLike, LearnerLike
 
 
 def _running_loop() -> asyncio.AbstractEventLoop | None:
@@ -38,7 +38,7 @@ class _BaseRunner:
 
     def __init__(
         self,
-        learner: Any,
+        learner: LearnerLike,
         goal: GoalType | None,
         *,
         loss_goal: float | None,
@@ -53,7 +53,8 @@ class _BaseRunner:
         raise_if_retries_exceeded: bool,
         allow_running_forever: bool,
     ) -> None:
-        self.learner = learner
+        # The user's learner, as the class it is (widgets read learner-specific members).
+        self.learner: Any = learner
         self.goal: GoalType = make_goal(
             learner,
             goal,

@@ -16,6 +16,7 @@ from adaptive_nb._status import RunnerStatus
 from adaptive_nb.runner._base import _BaseRunner
 from adaptive_nb.runner._executors import needs_event_loop
 from adaptive_nb.runner._goals import GoalType
+from adaptive_nb.runner._protocols import LearnerLike
 
 __all__ = ["BlockingRunner"]
 
@@ -72,7 +73,7 @@ class BlockingRunner(_BaseRunner):
 
     def __init__(
         self,
-        learner: Any,
+        learner: LearnerLike,
         goal: GoalType | None = None,
         *,
         loss_goal: float | None = None,

@@ -26,7 +26,7 @@ from typing import Any
 
 from adaptive_nb.exceptions import EvaluationError
 from adaptive_nb.runner._goals import GoalType
-from adaptive_nb.runner._protocols import FutureLike
+from adaptive_nb.runner._protocols import FutureLike, LearnerLike
 
 __all__ = ["FutureLike", "RunnerCore"]
 
@@ -68,7 +68,7 @@ class RunnerCore:
 
     def __init__(
         self,
-        learner: Any,
+        learner: LearnerLike,
         goal: GoalType,
         submit: Callable[[Any], FutureLike],
         max_tasks: Callable[[], int],

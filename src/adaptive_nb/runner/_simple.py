@@ -10,12 +10,13 @@ from typing import Any
 
 from adaptive_nb.runner._base import _running_loop
 from adaptive_nb.runner._goals import GoalType, make_goal
+from adaptive_nb.runner._protocols import LearnerLike
 
 __all__ = ["replay_log", "simple"]
 
 
 def simple(
-    learner: Any,
+    learner: LearnerLike,
     goal: GoalType | None = None,
     *,
     loss_goal: float | None = None,
@@ -80,7 +81,7 @@ def simple(
 _REPLAYABLE = frozenset({"ask", "tell", "tell_many", "tell_pending", "remove_unfinished"})
 
 
-def replay_log(learner: Any, log: Iterable[tuple[Any, ...]]) -> None:
+def replay_log(learner: LearnerLike, log: Iterable[tuple[Any, ...]]) -> None:
     """Apply the learner calls recorded by a runner with ``log=True`` to another learner.
 
     Replaying ``runner.log`` on a fresh learner of the same kind reproduces
