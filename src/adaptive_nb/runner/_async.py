@@ -162,7 +162,7 @@ class AsyncRunner(_PeriodicSaving, _BaseRunner):
         if waiter is not None and not waiter.done():
             waiter.set_result(None)
 
-    async def _run(self) -> None:  # noqa: PLR0912 - one linear loop reads best
+    async def _run(self) -> None:
         core = self._core
         loop = self.ioloop
         try:
@@ -187,10 +187,6 @@ class AsyncRunner(_PeriodicSaving, _BaseRunner):
                     # A save is reading the learner in a thread: don't change it meanwhile.
                     await asyncio.wait([self._saving])
                 core.collect()
-        except BaseException as e:
-            if not isinstance(e, asyncio.CancelledError):
-                self._error = e
-            raise
         finally:
             if self._saving is not None:
                 with contextlib.suppress(asyncio.CancelledError):

@@ -76,7 +76,6 @@ class _BaseRunner:
 
         self.start_time = time.time()
         self.end_time: float | None = None
-        self._error: BaseException | None = None
         self._core = RunnerCore(
             learner,
             self.goal,
@@ -188,8 +187,6 @@ class _BaseRunner:
         )
 
     def _error_text(self, status: RunnerStatus) -> str | None:
-        if status is RunnerStatus.FAILED and self._error is not None:
-            return _one_line(self._error)
         return None
 
     def _last_save_time(self) -> float | None:

@@ -115,10 +115,6 @@ class RunnerCore:
         """Return whether futures have finished since the last ``collect``."""
         return bool(self._arrived)
 
-    def has_work(self) -> bool:
-        """Return whether anything is in flight or waiting to be collected."""
-        return bool(self._pending) or bool(self._arrived)
-
     def fill(self) -> None:
         """Ask the learner for points to keep ``max_tasks()`` evaluations in flight."""
         n = self.max_tasks() - len(self._pending)
@@ -184,11 +180,10 @@ class RunnerCore:
             self._handle(fut, pid, t_done - t0, may_raise=True)
 
     def _handle(self, fut: FutureLike, pid: int, dt: float, *, may_raise: bool) -> None:
-        # exception(), not result() in a try: raising the stored exception here would add this
-        # frame, and through it the caller's (which names other futures), to the exception's
-        # traceback; the failed future holds that exception, so it all became a reference cycle
-        # that kept finished futures, and their results on a dask cluster, alive until the
-        # cyclic garbage collector ran.
+        # exception(), not result() in a try: a raised exception's traceback would hold this
+        # frame, and through it the caller's (which name other futures); the failed future
+        # holds the exception, so finished futures, and their results on a dask cluster, would
+        # stay alive in a reference cycle until the cyclic garbage collector runs.
         e = fut.exception()
         if e is not None:
             if not isinstance(e, Exception):  # KeyboardInterrupt, SystemExit: not a failed point

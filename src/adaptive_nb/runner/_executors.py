@@ -169,8 +169,8 @@ class _DaskExecutor(cf.Executor):
                 # The worker's exception with the worker's traceback, fetched without raising
                 # it here: a raised exception's traceback would hold this frame, and so the
                 # whole batch, in a reference cycle with distributed's frame that holds the
-                # exception; the batch's finished futures then stayed in the cluster's memory
-                # until the cyclic garbage collector happened to run.
+                # exception, keeping the batch's finished futures in the cluster's memory until
+                # the cyclic garbage collector runs.
                 error = await dask_future.exception(asynchronous=True)
                 tb = await dask_future.traceback(asynchronous=True)
                 future.set_exception(error.with_traceback(tb))
