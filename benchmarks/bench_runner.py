@@ -80,7 +80,7 @@ def run(lib: str, function: Callable[[float], float], n: int, executor: Any) -> 
     dt = time.perf_counter() - t0
     CPU[lib].append((time.process_time() - c0) / max(1, learner.npoints))
     if lib == "ours":
-        NTASKS[lib] = runner._auto_ntasks  # the most recent automatic choice
+        NTASKS[lib] = runner._executor.auto_ntasks  # the most recent automatic choice
     else:
         NTASKS[lib] = runner._get_max_tasks()
     return learner.npoints, dt

@@ -21,7 +21,7 @@ import pytest
 from _support.aio import asyncio_test
 from adaptive_nb import Learner1D
 from adaptive_nb.runner import AsyncRunner, BlockingRunner, EvaluationError, SequentialExecutor
-from adaptive_nb.runner._executors import describe_executor
+from adaptive_nb.runner._executors import adapt_executor
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -117,10 +117,10 @@ class CountingPool(cf.ProcessPoolExecutor):
 def test_short_evaluations_on_a_process_pool_are_chunked_and_replay_exactly(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from adaptive_nb.runner import _runners, replay_log
+    from adaptive_nb.runner import _executors, replay_log
 
     # Whether evaluations count as short depends on the machine's load: make it certain.
-    monkeypatch.setattr(_runners, "_SHORT_TASK", 10.0)
+    monkeypatch.setattr(_executors, "_SHORT_TASK", 10.0)
     with CountingPool(2) as ex:
         learner = Learner1D(fails_near_zero, (-1, 1))
         runner = BlockingRunner(
@@ -152,13 +152,13 @@ def test_shutdown_executor() -> None:
 
 
 def test_default_number_of_tasks() -> None:
-    assert describe_executor(SequentialExecutor()).default_ntasks(1) == 1
+    assert adapt_executor(SequentialExecutor()).default_ntasks(1) == 1
     with cf.ThreadPoolExecutor(3) as threads:
-        info = describe_executor(threads)
+        info = adapt_executor(threads)
         assert info.nworkers() == 3
         assert info.default_ntasks(info.nworkers()) == 3
     with cf.ProcessPoolExecutor(2) as procs:
-        info = describe_executor(procs)
+        info = adapt_executor(procs)
         assert info.nworkers() == 2
         assert info.default_ntasks(2) == 8  # queued points hide the round trip
 
@@ -198,7 +198,7 @@ def test_dask_client(dask_cluster: Any) -> None:
     from distributed import Client
 
     with Client(dask_cluster) as client:
-        info = describe_executor(client)
+        info = adapt_executor(client)
         assert info.nworkers() == 2
         learner = Learner1D(lambda x: x**2, (-1, 1))
         runner = BlockingRunner(learner, npoints_goal=40, executor=client)
@@ -283,7 +283,7 @@ def test_dask_retries_evaluate_again(dask_cluster: Any, tmp_path: Path) -> None:
 def test_dask_groups_points_into_tasks(dask_cluster: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     from distributed import Client
 
-    from adaptive_nb.runner import _executors, _runners, replay_log
+    from adaptive_nb.runner import _executors, replay_log
 
     chunks: list[int] = []
     submit_chunks = _executors._DaskExecutor.submit_chunks
@@ -294,7 +294,7 @@ def test_dask_groups_points_into_tasks(dask_cluster: Any, monkeypatch: pytest.Mo
 
     monkeypatch.setattr(_executors._DaskExecutor, "submit_chunks", counting)
     # Grouping depends on the measured evaluation time: make it certain.
-    monkeypatch.setattr(_runners, "_CLUSTER_TASK_TIME", 10.0)
+    monkeypatch.setattr(_executors, "_CLUSTER_TASK_TIME", 10.0)
 
     def picky(x: float) -> float:  # defined here: the workers get it by value
         if abs(x) < 0.05:
@@ -377,7 +377,7 @@ def make_slow_square() -> Callable[[float], float]:
 @pytest.mark.cluster
 @pytest.mark.timeout(120)
 def test_ipyparallel_blocking_runner_ends(ipp_client: Any) -> None:
-    assert describe_executor(ipp_client).nworkers() == 2
+    assert adapt_executor(ipp_client).nworkers() == 2
     learner = Learner1D(lambda x: x**2, (-1, 1))
     runner = BlockingRunner(learner, npoints_goal=20, executor=ipp_client)
     assert runner.status() == "finished"
@@ -482,13 +482,13 @@ def test_short_evaluations_get_a_deeper_queue() -> None:
     ex = _PoolLikeExecutor(2)
     try:
         quick = BlockingRunner(Learner1D(square, (-1, 1)), npoints_goal=200, executor=ex)
-        assert quick._auto_ntasks == 16  # 2 * (2 * 2 + 4): the round trip dominates
+        assert quick._executor.auto_ntasks == 16  # 2 * (2 * 2 + 4): the round trip dominates
 
         def slow(x: float) -> float:
             time.sleep(0.02)
             return x
 
         slow_runner = BlockingRunner(Learner1D(slow, (-1, 1)), npoints_goal=20, executor=ex)
-        assert slow_runner._auto_ntasks == 8  # one queued point per worker, plus a few
+        assert slow_runner._executor.auto_ntasks == 8  # one queued point per worker, plus a few
     finally:
         ex.shutdown()

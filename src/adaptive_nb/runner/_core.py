@@ -22,23 +22,13 @@ import traceback
 from collections import deque
 from collections.abc import Callable
 from time import monotonic
-from typing import Any, Protocol
+from typing import Any
 
 from adaptive_nb.exceptions import EvaluationError
 from adaptive_nb.runner._goals import GoalType
+from adaptive_nb.runner._protocols import FutureLike, LearnerLike
 
 __all__ = ["FutureLike", "RunnerCore"]
-
-
-class FutureLike(Protocol):
-    """What the core needs from a future (``concurrent.futures.Future`` or an asyncio task)."""
-
-    def done(self) -> bool: ...
-    def cancelled(self) -> bool: ...
-    def cancel(self) -> bool: ...
-    def result(self) -> Any: ...
-    def exception(self) -> BaseException | None: ...
-    def add_done_callback(self, fn: Callable[[Any], object], /) -> None: ...
 
 
 def _format_exception(e: BaseException) -> str:
@@ -78,7 +68,7 @@ class RunnerCore:
 
     def __init__(
         self,
-        learner: Any,
+        learner: LearnerLike,
         goal: GoalType,
         submit: Callable[[Any], FutureLike],
         max_tasks: Callable[[], int],
@@ -124,10 +114,6 @@ class RunnerCore:
     def has_results(self) -> bool:
         """Return whether futures have finished since the last ``collect``."""
         return bool(self._arrived)
-
-    def has_work(self) -> bool:
-        """Return whether anything is in flight or waiting to be collected."""
-        return bool(self._pending) or bool(self._arrived)
 
     def fill(self) -> None:
         """Ask the learner for points to keep ``max_tasks()`` evaluations in flight."""
@@ -194,11 +180,10 @@ class RunnerCore:
             self._handle(fut, pid, t_done - t0, may_raise=True)
 
     def _handle(self, fut: FutureLike, pid: int, dt: float, *, may_raise: bool) -> None:
-        # exception(), not result() in a try: raising the stored exception here would add this
-        # frame, and through it the caller's (which names other futures), to the exception's
-        # traceback; the failed future holds that exception, so it all became a reference cycle
-        # that kept finished futures, and their results on a dask cluster, alive until the
-        # cyclic garbage collector ran.
+        # exception(), not result() in a try: a raised exception's traceback would hold this
+        # frame, and through it the caller's (which name other futures); the failed future
+        # holds the exception, so finished futures, and their results on a dask cluster, would
+        # stay alive in a reference cycle until the cyclic garbage collector runs.
         e = fut.exception()
         if e is not None:
             if not isinstance(e, Exception):  # KeyboardInterrupt, SystemExit: not a failed point

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from time import monotonic
 from typing import Any
 
-__all__ = ["GoalType", "auto_goal", "make_goal"]
+__all__ = ["GoalType", "auto_goal", "make_goal", "stop_after"]
 
 GoalType = Callable[[Any], bool]
 
@@ -331,3 +331,20 @@ class _AllDoneGoal:
 
     def __repr__(self) -> str:
         return "until every child learner is done"
+
+
+def stop_after(*, seconds: float = 0, minutes: float = 0, hours: float = 0) -> GoalType:
+    """Return a goal that is reached after the given time (use ``duration_goal=`` instead).
+
+    Parameters
+    ----------
+    seconds, minutes, hours : float
+        Added together.
+
+    Returns
+    -------
+    Callable
+        ``goal(learner) -> bool``, True once the time has passed (checked between points).
+    """
+    deadline = monotonic() + seconds + 60 * minutes + 3600 * hours
+    return lambda _: monotonic() >= deadline
