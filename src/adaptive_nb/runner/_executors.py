@@ -25,6 +25,7 @@ from time import monotonic
 from typing import Any
 
 from adaptive_nb.runner._protocols import ExecutorAdapter, FutureLike
+from adaptive_nb.runner._shipping import ship
 from adaptive_nb.utils import SequentialExecutor
 
 __all__ = [
@@ -449,10 +450,26 @@ class _ProcessPoolAdapter(_Adapter):
 
     batches = True
 
+    def __init__(self, executor: Any) -> None:
+        super().__init__(executor)
+        self._shipped: tuple[Any, Any] | None = None  # (function, its ShippedFunction)
+
     def nworkers(self) -> int:
         return _max_workers(self.executor)
 
+    def _ship(self, function: Callable[[Any], Any]) -> Any:
+        # Pickled once per function, not once per task, with the pickler that does not depend
+        # on the order of imports in this process (see _shipping).
+        if self._shipped is None or self._shipped[0] is not function:
+            self._shipped = (function, ship(function))
+        return self._shipped[1]
+
+    def submit(self, function: Callable[[Any], Any], x: Any) -> FutureLike:
+        """Start evaluating ``function(x)``."""
+        return self.executor.submit(self._ship(function), x)  # type: ignore[no-any-return]
+
     def submit_many(self, function: Callable[[Any], Any], xs: list[Any]) -> list[FutureLike]:
+        function = self._ship(function)
         # Only evaluations far shorter than a process pool's round trip are chunked: then the
         # pool's per-task cost in this process (a pipe write to wake its manager thread,
         # pickling, a result message) is what limits the rate, and one task per few points

@@ -20,13 +20,14 @@ from __future__ import annotations
 
 import copyreg
 import io
+import pickle
 import sys
 import types
 from typing import Any
 
 import cloudpickle
 
-__all__ = ["dumps"]
+__all__ = ["ShippedFunction", "dumps", "ship"]
 
 _MAIN_ALIASES = frozenset({"__main__", "__mp_main__"})
 
@@ -79,3 +80,57 @@ def dumps(obj: Any) -> bytes:
     buffer = io.BytesIO()
     _Pickler(buffer, protocol=cloudpickle.DEFAULT_PROTOCOL).dump(obj)
     return buffer.getvalue()
+
+
+class ShippedFunction:
+    """A function travelling as the bytes of :func:`dumps`; unpickled in the worker on first call.
+
+    Parameters
+    ----------
+    blob
+        ``dumps(function)``.
+    function
+        The function itself, where it is already at hand (the parent process), so calling the
+        wrapper there costs no unpickling.
+    """
+
+    __slots__ = ("__name__", "__qualname__", "_blob", "_function")
+
+    def __init__(self, blob: bytes, function: Any = None, name: str | None = None) -> None:
+        self._blob = blob
+        self._function = function
+        # The function's names, for tracebacks and for code that reports functions by name.
+        self.__name__ = name or getattr(function, "__name__", type(function).__name__)
+        self.__qualname__ = getattr(function, "__qualname__", self.__name__)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return ShippedFunction, (self._blob, None, self.__name__)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        function = self._function
+        if function is None:
+            function = self._function = pickle.loads(self._blob)
+        return function(*args, **kwargs)
+
+    def __repr__(self) -> str:
+        return f"ShippedFunction({self._function!r})"
+
+
+def ship(function: Any) -> Any:
+    """Wrap ``function`` for a process pool whose workers can import adaptive_nb.
+
+    Parameters
+    ----------
+    function
+        The learner's function.
+
+    Returns
+    -------
+    ShippedFunction or the function itself
+        The function itself when it cannot be pickled here: the executor then reports that
+        error for each point, as it would without this wrapper.
+    """
+    try:
+        return ShippedFunction(dumps(function), function)
+    except Exception:
+        return function
