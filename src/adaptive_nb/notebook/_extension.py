@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import warnings
 
+from adaptive_nb import _hooks
+
 __all__ = ["in_ipykernel", "notebook_extension"]
 
 _enabled = False
@@ -12,15 +14,10 @@ _enabled = False
 def in_ipykernel() -> bool:
     """Return True inside any ipykernel-based front end (JupyterLab, Notebook, VS Code, Colab, ...).
 
-    The reference library accepts only a shell whose class is exactly ``ZMQInteractiveShell``,
-    which rejects subclasses such as Colab's; what matters is that a kernel carries comms.
+    Any shell that carries a kernel counts, including subclasses of ``ZMQInteractiveShell`` such
+    as Colab's. The same check as the engine's (:func:`adaptive_nb._hooks.in_kernel`).
     """
-    try:
-        from IPython import get_ipython
-    except ImportError:
-        return False
-    shell = get_ipython()
-    return shell is not None and getattr(shell, "kernel", None) is not None
+    return _hooks.in_kernel()
 
 
 def notebook_extension(*, _inline_js: bool = True) -> None:

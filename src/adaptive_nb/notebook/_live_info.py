@@ -11,7 +11,8 @@ from typing import Any
 import anywidget
 import traitlets
 
-from adaptive_nb.notebook import watchdog
+from adaptive_nb import _watchdog as watchdog
+from adaptive_nb._protocols import ObservedRunner
 from adaptive_nb.notebook._common import (
     STATIC,
     check_ipykernel,
@@ -52,7 +53,7 @@ class LiveInfo(anywidget.AnyWidget):
     _error = traitlets.Unicode("").tag(sync=True)  # poller / click-handler errors
     _blocked = traitlets.Unicode("").tag(sync=True)  # set by the watchdog thread
 
-    def __init__(self, runner: Any, *, update_interval: float = 0.1) -> None:
+    def __init__(self, runner: ObservedRunner, *, update_interval: float = 0.1) -> None:
         task = runner_task(runner)  # before the comm opens: a refused call leaves no widget
         super().__init__()
         check_ipykernel()
@@ -144,7 +145,7 @@ class LiveInfo(anywidget.AnyWidget):
         return self.poller.task
 
 
-def live_info(runner: Any, *, update_interval: float = 0.1) -> None:
+def live_info(runner: ObservedRunner, *, update_interval: float = 0.1) -> None:
     """Display a :class:`LiveInfo` widget for ``runner`` in the current cell.
 
     Like the reference library, this displays the widget itself and returns ``None``, so it can

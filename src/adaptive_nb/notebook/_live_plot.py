@@ -31,6 +31,7 @@ import numpy as np
 import traitlets
 
 from adaptive_nb import notebook_integration
+from adaptive_nb._protocols import IncrementalLearner, ObservedRunner
 from adaptive_nb.learner.balancing_learner import BalancingLearner
 from adaptive_nb.learner.data_saver import DataSaver
 from adaptive_nb.notebook._common import STATIC, check_ipykernel, register, runner_task
@@ -48,7 +49,19 @@ def _unwrap(learner: Any) -> Any:
 
 
 def _has_fast_view(learner: Any) -> bool:
+    if isinstance(learner, IncrementalLearner):
+        return True
+    # TODO(merge): drop once Learner1D.data_since lands
     return callable(getattr(learner, "_data_arrays_since", None))
+
+
+def _data_since(leaf: Any, start: int) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+    """Return the leaf's points and values told after the first ``start`` ones, in tell order."""
+    if isinstance(leaf, IncrementalLearner):
+        return leaf.data_since(start)
+    # TODO(merge): drop once Learner1D.data_since lands
+    x, y = leaf._data_arrays_since(start)
+    return x, y
 
 
 def _leaves(learner: Any) -> list[tuple[str, Any | None]] | None:
@@ -130,7 +143,7 @@ class LivePlot(anywidget.AnyWidget):
 
     def __init__(
         self,
-        runner: Any,
+        runner: ObservedRunner,
         *,
         plotter: Callable[[Any], Any] | None = None,
         update_interval: float = 2.0,
@@ -206,7 +219,7 @@ class LivePlot(anywidget.AnyWidget):
         self.bytes_sent += len(json.dumps(content)) + sum(v.nbytes for v in views)
 
     def _chunk(self, i: int, leaf: Any, start: int, stop: int | None) -> tuple[Any, ...]:
-        x, y = leaf._data_arrays_since(start)
+        x, y = _data_since(leaf, start)
         x = np.ascontiguousarray(x, dtype=_F8)
         y = np.ascontiguousarray(y, dtype=_F8)
         if stop is not None:
@@ -323,7 +336,7 @@ class LivePlot(anywidget.AnyWidget):
 
 
 def live_plot(
-    runner: Any,
+    runner: ObservedRunner,
     *,
     plotter: Callable[[Any], Any] | None = None,
     update_interval: float = 2.0,

@@ -35,14 +35,10 @@ __all__ = [
     "EvaluationError",
     "Runner",
     "SaveFailedWarning",
-    "active_runners",
     "replay_log",
     "simple",
     "stop_after",
 ]
-
-# Runners whose task has not ended yet, in creation order (see active_runners()).
-_ACTIVE: dict[int, AsyncRunner] = {}
 
 # Learners are pickled and written in these threads, so a big save never stalls the event loop
 # on file I/O or compression (both release the GIL).
@@ -59,17 +55,6 @@ _CLUSTER_TASK_TIME = 0.05
 # Executor kinds whose workers can import adaptive_nb (it is installed where the parent runs),
 # so a task may be our chunk evaluator (see submit_chunked).
 _CHUNKABLE = frozenset({"processes", "loky"})
-
-
-def active_runners() -> list[AsyncRunner]:
-    """Return the AsyncRunners that are currently running, oldest first.
-
-    Returns
-    -------
-    list of AsyncRunner
-        Runners whose task has not ended; a runner drops out as soon as its task ends.
-    """
-    return [r for r in list(_ACTIVE.values()) if not r.task.done()]
 
 
 def _save_pool() -> cf.ThreadPoolExecutor:
@@ -617,8 +602,7 @@ class AsyncRunner(_BaseRunner):
         self.task: asyncio.Task[None] = self.ioloop.create_task(
             self._run(), name=f"adaptive_nb.AsyncRunner-{id(self):x}"
         )
-        _ACTIVE[id(self)] = self
-        _hooks.runner_started(self)  # observers, e.g. the notebook layer's busy-loop watchdog
+        _hooks.runner_started(self)  # registers it in active_runners(); tells the observers
         self.task.add_done_callback(self._on_task_done)
 
     def _make_submit(self) -> Callable[[Any], FutureLike]:
@@ -689,7 +673,6 @@ class AsyncRunner(_BaseRunner):
                     await asyncio.to_thread(self._shutdown_executor)
 
     def _on_task_done(self, task: asyncio.Task[None]) -> None:
-        _ACTIVE.pop(id(self), None)
         if self.end_time is None:  # cancelled before it ever ran
             self.end_time = time.time()
 
