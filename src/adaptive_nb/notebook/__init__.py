@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from adaptive_nb._status import STATUS_COLORS as STATUS_COLORS
+
 if TYPE_CHECKING:
     from adaptive_nb.notebook import watchdog as watchdog
     from adaptive_nb.notebook._common import live_widgets as live_widgets
@@ -21,6 +23,7 @@ if TYPE_CHECKING:
     from adaptive_nb.notebook._poller import Poller as Poller
 
 __all__ = [
+    "STATUS_COLORS",
     "LiveInfo",
     "LivePlot",
     "Poller",
