@@ -8,8 +8,6 @@ from adaptive_nb import _hooks
 
 __all__ = ["in_ipykernel", "notebook_extension"]
 
-_enabled = False
-
 
 def in_ipykernel() -> bool:
     """Return True inside any ipykernel-based front end (JupyterLab, Notebook, VS Code, Colab, ...).
@@ -32,7 +30,6 @@ def notebook_extension(*, _inline_js: bool = True) -> None:
     RuntimeError
         When not running inside an IPython kernel (use the widgets from a Jupyter notebook).
     """
-    global _enabled  # noqa: PLW0603 - module state, as in the reference library
     if not in_ipykernel():
         msg = (
             '"adaptive.notebook_extension()" may only be run from a Jupyter notebook '
@@ -51,4 +48,3 @@ def notebook_extension(*, _inline_js: bool = True) -> None:
     else:
         # Re-run every call: the page's JS is gone after the notebook is reopened.
         holoviews.extension("bokeh", logo=False, inline=_inline_js)
-    _enabled = True

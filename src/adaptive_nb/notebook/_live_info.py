@@ -107,7 +107,7 @@ class LiveInfo(anywidget.AnyWidget):
     def _show_error(self, text: str) -> None:
         self._error = text
 
-    def _on_stopped(self, reason: str) -> None:
+    def _on_stopped(self) -> None:
         # Cancelled poller (e.g. kernel shutdown): show the last state and say updates stopped.
         with contextlib.suppress(Exception):
             self._push(final=True)

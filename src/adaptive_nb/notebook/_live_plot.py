@@ -167,7 +167,6 @@ class LivePlot(anywidget.AnyWidget):
         register(self)
         self.plotter = plotter
         self.name = name
-        self.normalize = normalize
         self._task = task
         self._seq = 0
         self._ack = 0  # seq of the last message a front end has applied
@@ -300,8 +299,8 @@ class LivePlot(anywidget.AnyWidget):
             self._error = text
             self._status = "stopped: error"
 
-    def _on_stopped(self, reason: str) -> None:
-        self._status = "live plot stopped" if reason == "stopped" else reason
+    def _on_stopped(self) -> None:
+        self._status = "live plot stopped"
 
     # -- front-end events ------------------------------------------------------------------
     def _on_front_end_msg(self, _widget: Any, content: dict[str, Any], _buffers: Any) -> None:
