@@ -85,3 +85,22 @@ def test_in_kernel_is_false_here_and_imports_nothing() -> None:
         "assert 'IPython' not in sys.modules and 'ipykernel' not in sys.modules\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_in_kernel_needs_a_shell_that_carries_a_kernel(monkeypatch: Any) -> None:
+    import sys
+    import types
+
+    class Shell:
+        kernel: object | None = None
+
+    shell = Shell()
+    fake_ipython = types.ModuleType("IPython")
+    fake_ipython.get_ipython = lambda: shell  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "IPython", fake_ipython)
+    monkeypatch.setitem(sys.modules, "ipykernel", types.ModuleType("ipykernel"))
+    assert not _hooks.in_kernel()  # e.g. terminal IPython: a shell without a kernel
+    shell.kernel = object()
+    assert _hooks.in_kernel()  # any shell class counts, as long as it carries a kernel
+    monkeypatch.delitem(sys.modules, "ipykernel")
+    assert not _hooks.in_kernel()
