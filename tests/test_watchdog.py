@@ -185,7 +185,7 @@ def test_idle_thread_parks_without_polling() -> None:
 
 def test_runner_started_hook_reaches_the_module_watchdog(monkeypatch: pytest.MonkeyPatch) -> None:
     watched: list[Any] = []
-    monkeypatch.setattr(wd._WATCHDOG, "watch", watched.append)
+    monkeypatch.setattr(wd.get_watchdog(), "watch", watched.append)
     monkeypatch.setattr(wd, "_only_in_kernel", False)
     wd.install()
     wd.install()  # idempotent: one subscription
@@ -203,6 +203,16 @@ def test_runner_started_hook_reaches_the_module_watchdog(monkeypatch: pytest.Mon
         second.task.cancel()
 
     asyncio.run(scenario())
+
+
+def test_env_variable_is_read_when_the_watchdog_is_first_used(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(wd, "_WATCHDOG", None)
+    monkeypatch.setenv("ADAPTIVE_NB_WATCHDOG", "0.75")
+    dog = wd.get_watchdog()
+    assert (dog.enabled, dog.threshold) == (True, 0.75)
+    assert wd.get_watchdog() is dog
 
 
 def test_env_variable_configures_the_module_watchdog(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -239,7 +249,7 @@ def test_runners_started_before_install_are_picked_up(monkeypatch: pytest.Monkey
     from adaptive_nb.runner import SequentialExecutor
 
     watched: list[Any] = []
-    monkeypatch.setattr(wd._WATCHDOG, "watch", watched.append)
+    monkeypatch.setattr(wd.get_watchdog(), "watch", watched.append)
     monkeypatch.setattr(wd, "_only_in_kernel", False)
     wd.install()
 
@@ -287,7 +297,7 @@ def test_nothing_is_subscribed_on_import() -> None:
         "import adaptive_nb.notebook.watchdog\n"
         "import adaptive_nb._watchdog as wd\n"
         "assert _hooks._started_callbacks == [], _hooks._started_callbacks\n"
-        "assert not wd._installed\n"
+        "assert not wd._installed and wd._WATCHDOG is None  # no singleton, no thread\n"
         "wd.install(); wd.install()\n"
         "assert _hooks._started_callbacks == [wd._on_runner_started]\n"
     )

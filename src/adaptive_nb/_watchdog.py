@@ -451,16 +451,29 @@ def _settings_from_env() -> tuple[bool, float]:
     return True, threshold if threshold > 0 else DEFAULT_THRESHOLD
 
 
-_enabled, _threshold = _settings_from_env()
-_WATCHDOG = Watchdog(_threshold, enabled=_enabled)
+_lock = threading.RLock()
+_WATCHDOG: Watchdog | None = None  # created on first use, from the environment at that time
 _only_in_kernel = True
-_install_lock = threading.Lock()
 _installed = False
 
 
+def get_watchdog() -> Watchdog:
+    """Return the process-wide watchdog that watches every runner started in a kernel.
+
+    It is created on first use, configured from ``$ADAPTIVE_NB_WATCHDOG`` as it is then.
+    """
+    global _WATCHDOG  # noqa: PLW0603 - one process-wide watchdog, created lazily
+    with _lock:
+        if _WATCHDOG is None:
+            enabled, threshold = _settings_from_env()
+            _WATCHDOG = Watchdog(threshold, enabled=enabled)
+        return _WATCHDOG
+
+
 def _on_runner_started(runner: Any) -> None:
-    if _WATCHDOG.enabled and (not _only_in_kernel or _hooks.in_kernel()):
-        _WATCHDOG.watch(runner)
+    dog = get_watchdog()
+    if dog.enabled and (not _only_in_kernel or _hooks.in_kernel()):
+        dog.watch(runner)
 
 
 def _watch_active_runners() -> None:
@@ -469,14 +482,15 @@ def _watch_active_runners() -> None:
     Only runners on the event loop running in this thread are taken: the heartbeat must be
     scheduled from the loop's own thread.
     """
-    if not _WATCHDOG.enabled or (_only_in_kernel and not _hooks.in_kernel()):
+    dog = get_watchdog()
+    if not dog.enabled or (_only_in_kernel and not _hooks.in_kernel()):
         return
     loop = asyncio._get_running_loop()
     if loop is None:
         return
     for runner in _hooks.active_runners():
         if runner.task.get_loop() is loop:
-            _WATCHDOG.watch(runner)
+            dog.watch(runner)
 
 
 def install() -> None:
@@ -486,17 +500,12 @@ def install() -> None:
     an IPython kernel; :func:`configure` calls it as well.
     """
     global _installed  # noqa: PLW0603 - one subscription per process
-    with _install_lock:
+    with _lock:
         if _installed:
             return
         _hooks.add_runner_started_callback(_on_runner_started)
         _installed = True
     _watch_active_runners()
-
-
-def get_watchdog() -> Watchdog:
-    """Return the process-wide watchdog that watches every runner started in a kernel."""
-    return _WATCHDOG
 
 
 def configure(
@@ -530,11 +539,11 @@ def configure(
     5.0
     """
     global _only_in_kernel  # noqa: PLW0603 - one process-wide setting, like warnings filters
-    _WATCHDOG.configure(threshold=threshold, enabled=enabled)
+    get_watchdog().configure(threshold=threshold, enabled=enabled)
     if only_in_kernel is not None:
         _only_in_kernel = only_in_kernel
     install()
-    return _WATCHDOG.state()
+    return get_watchdog().state()
 
 
 def watch(runner: Any) -> bool:
@@ -550,17 +559,17 @@ def watch(runner: Any) -> bool:
     bool
         Whether the runner is now watched.
     """
-    return _WATCHDOG.watch(runner)
+    return get_watchdog().watch(runner)
 
 
 def state() -> WatchdogState:
     """Return the process-wide watchdog's current state."""
-    return _WATCHDOG.state()
+    return get_watchdog().state()
 
 
 def kernel_blocked() -> bool:
     """Return whether the kernel's event loop is blocked right now while a runner is active."""
-    return _WATCHDOG.state().blocked
+    return get_watchdog().state().blocked
 
 
 def add_listener(listener: Listener) -> Callable[[], None]:
@@ -580,4 +589,4 @@ def add_listener(listener: Listener) -> Callable[[], None]:
     Callable[[], None]
         Removes the listener again.
     """
-    return _WATCHDOG.add_listener(listener)
+    return get_watchdog().add_listener(listener)
