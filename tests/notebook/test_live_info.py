@@ -47,7 +47,7 @@ def test_clicking_cancel_cancels_the_runner_within_0_2_s(run) -> None:
             w = LiveInfo(runner, update_interval=0.05)
             await asyncio.sleep(0.1)
             t0 = time.monotonic()
-            w._clicks = 1  # as the front end's trait sync would set it
+            w._clicks = 1  # what a "cancel" message from the front end does
             status_now = runner.status()
             assert w._snapshot["status"] == "cancelled"  # shown at once, before the loop turns
             await asyncio.wait({runner.task}, timeout=1)

@@ -49,7 +49,9 @@ class LiveInfo(anywidget.AnyWidget):
 
     _esm = STATIC / "live_info.js"
     _snapshot = traitlets.Dict().tag(sync=True)
-    _clicks = traitlets.Int(0).tag(sync=True)  # Cancel clicks; setting it cancels the runner
+    # Cancel clicks (kernel-side only: the front end sends a "cancel" message); setting it cancels
+    # the runner.
+    _clicks = traitlets.Int(0)
     _error = traitlets.Unicode("").tag(sync=True)  # poller / click-handler errors
     _blocked = traitlets.Unicode("").tag(sync=True)  # set by the watchdog thread
 

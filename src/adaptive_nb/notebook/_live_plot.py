@@ -139,7 +139,7 @@ class LivePlot(anywidget.AnyWidget):
     _bokeh_version = traitlets.Unicode("").tag(sync=True)
     _error = traitlets.Unicode("").tag(sync=True)
     _status = traitlets.Unicode("").tag(sync=True)
-    _stop_clicks = traitlets.Int(0).tag(sync=True)
+    _stop_clicks = traitlets.Int(0)  # kernel-side only: the front end sends a "stop" message
 
     def __init__(
         self,
