@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh clone: system packages, venv, JS bundles + JS tests,
-# ruff, mypy, then pytest (unit, property, kernel, cluster and browser tests).
+# ruff, mypy, lint-imports, then pytest (unit, property, kernel, cluster and browser tests).
 # Extra arguments go to pytest, e.g. `bash scripts/test.sh -k learner1D`.
 source "$(dirname "$0")/_env.sh"
 cd "$ROOT"
@@ -19,6 +19,8 @@ echo ">>> ruff"
 "$VENV/bin/ruff" format --check .
 echo ">>> mypy"
 "$VENV/bin/mypy"
+echo ">>> lint-imports (layering contracts in pyproject.toml)"
+"$VENV/bin/lint-imports" --no-cache
 
 echo ">>> pytest"
 set +e

@@ -1,6 +1,7 @@
 """Shared pieces of the dashboards: formatting, a learner plot on bokeh, notebook/server setup.
 
 Built only from adaptive_nb's public API: ``runner.snapshot()``, ``runner.cancel()``,
+``adaptive_nb.notebook.STATUS_COLORS`` (the live widgets' colours),
 ``runner.learner``, ``learner.data``, ``BalancingLearner.learners``, ``DataSaver.learner``.
 """
 
@@ -18,12 +19,10 @@ from bokeh.models import ColumnDataSource
 from bokeh.palettes import Category10_10
 from bokeh.plotting import figure
 
-STATUS_COLORS = {
-    "running": "#1f77b4",
-    "finished": "#2ca02c",
-    "cancelled": "#ff7f0e",
-    "failed": "#d62728",
-}
+from adaptive_nb.notebook import STATUS_COLORS
+
+#: Colour of errors and failures: the colour of the "failed" status.
+ERROR_COLOR = STATUS_COLORS["failed"]
 
 
 @functools.cache

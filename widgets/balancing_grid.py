@@ -22,6 +22,7 @@ import panel as pn
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # panel serve runs this file as a script
 from _common import (
+    ERROR_COLOR,
     LearnerPlot,
     cell_html,
     ensure_extension,
@@ -31,7 +32,7 @@ from _common import (
     status_html,
 )
 
-WORST = "#d62728"
+WORST = ERROR_COLOR
 
 
 class BalancingGrid(pn.viewable.Viewer):

@@ -28,7 +28,15 @@ from bokeh.models import ColumnDataSource
 from bokeh.plotting import figure
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # panel serve runs this file as a script
-from _common import cell_html, ensure_extension, fmt_elapsed, fmt_loss, start_updates, status_html
+from _common import (
+    ERROR_COLOR,
+    cell_html,
+    ensure_extension,
+    fmt_elapsed,
+    fmt_loss,
+    start_updates,
+    status_html,
+)
 
 from adaptive_nb.notebook import watchdog
 
@@ -119,12 +127,12 @@ class LongRunMonitor(pn.viewable.Viewer):
                 "save error",
                 cell_html(save_error or "none", "an-save-error", "monitor")
                 if not save_error
-                else f'<span class="an-save-error" style="color:#d62728">{save_error}</span>',
+                else f'<span class="an-save-error" style="color:{ERROR_COLOR}">{save_error}</span>',
             ),
             ("watchdog", cell_html(watchdog_text(), "an-watchdog", "monitor")),
         ]
         if snap.error:
-            rows.append(("error", f'<span style="color:#d62728">{snap.error}</span>'))
+            rows.append(("error", f'<span style="color:{ERROR_COLOR}">{snap.error}</span>'))
         self.table.value = (
             "<table>"
             + "".join(

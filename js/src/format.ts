@@ -27,10 +27,3 @@ export function overheadColor(percent: number): string {
   const hex = (n: number) => n.toString(16).padStart(2, "0");
   return `#${hex(r)}${hex(255 - r)}00`;
 }
-
-export const STATUS_COLORS: Record<string, string> = {
-  running: "#1f6fd1",
-  cancelled: "#d97706",
-  failed: "#c62828",
-  finished: "#2e7d32",
-};

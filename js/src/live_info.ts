@@ -1,8 +1,12 @@
 // live_info: a runner's status table with a Cancel button (anywidget front end).
-import { formatElapsed, formatNumber, overheadColor, STATUS_COLORS } from "./format";
+import { formatElapsed, formatNumber, overheadColor } from "./format";
+import { ERROR_COLOR, STATUS_COLORS, WARNING_COLOR } from "./status";
 import type { RenderProps } from "./model";
 
-/** The runner snapshot as the kernel sends it (adaptive_nb._status.RunnerSnapshot + seq). */
+/**
+ * The runner snapshot as the kernel sends it: the fields of src/adaptive_nb/_status.json
+ * (adaptive_nb._status.RunnerSnapshot) plus `seq` and `sent_ms`; js/test checks they agree.
+ */
 export interface Snapshot {
   status: string;
   elapsed_time: number;
@@ -33,12 +37,12 @@ const CSS = `
 .anb-info tr:nth-child(even) { background: var(--jp-layout-color2, #f3f3f3); }
 .anb-status { font-weight: 700; text-transform: uppercase; letter-spacing: .03em; }
 .anb-dot { display: inline-block; width: .65em; height: .65em; border-radius: 50%; margin-right: .4em; vertical-align: baseline; }
-.anb-cancel { margin-top: 6px; padding: 3px 14px; cursor: pointer; border: 1px solid #c62828; color: #c62828; background: transparent; border-radius: 3px; font: inherit; }
-.anb-cancel:hover { background: #c62828; color: #fff; }
+.anb-cancel { margin-top: 6px; padding: 3px 14px; cursor: pointer; border: 1px solid ${ERROR_COLOR}; color: ${ERROR_COLOR}; background: transparent; border-radius: 3px; font: inherit; }
+.anb-cancel:hover { background: ${ERROR_COLOR}; color: #fff; }
 .anb-cancel:disabled { opacity: .5; cursor: default; }
-.anb-error { color: #c62828; white-space: pre-wrap; margin: 4px 0 0; font: 12px/1.3 var(--jp-code-font-family, monospace); max-height: 18em; overflow: auto; }
-.anb-info details summary { cursor: pointer; color: #c62828; }
-.anb-blocked { margin-top: 4px; padding: 3px 6px; background: #fff3cd; color: #7a4b00; border-left: 3px solid #d97706; max-width: 36em; }
+.anb-error { color: ${ERROR_COLOR}; white-space: pre-wrap; margin: 4px 0 0; font: 12px/1.3 var(--jp-code-font-family, monospace); max-height: 18em; overflow: auto; }
+.anb-info details summary { cursor: pointer; color: ${ERROR_COLOR}; }
+.anb-blocked { margin-top: 4px; padding: 3px 6px; background: #fff3cd; color: #7a4b00; border-left: 3px solid ${WARNING_COLOR}; max-width: 36em; }
 `;
 
 function row(table: HTMLTableElement, key: string, cls: string): HTMLTableCellElement {
@@ -125,10 +129,10 @@ export function render({ model, el }: RenderProps<LiveInfoState>): () => void {
     overhead.textContent = `${oh.toFixed(2)} %`;
     overhead.style.color = overheadColor(oh);
     failed.textContent = String(s.n_failed ?? 0);
-    failed.style.color = s.n_failed ? "#c62828" : "";
+    failed.style.color = s.n_failed ? ERROR_COLOR : "";
     if (s.last_save_error) {
       saved.textContent = `FAILED: ${s.last_save_error}`;
-      saved.style.color = "#c62828";
+      saved.style.color = ERROR_COLOR;
     } else {
       saved.textContent = s.last_save_time ? new Date(s.last_save_time * 1000).toLocaleTimeString() : "–";
       saved.style.color = "";

@@ -5,6 +5,7 @@ import { loadBokeh } from "./plot/bokeh";
 import { drawPanel, type Frame, gridCells, type PanelMeta, PALETTE } from "./plot/draw";
 import { Series } from "./plot/series";
 import { formatNumber } from "./format";
+import { ERROR_COLOR } from "./status";
 
 export interface LivePlotState {
   _panels: PanelMeta[];
@@ -115,7 +116,7 @@ export function render({ model, el }: RenderProps<LivePlotState>): () => void {
     "padding:1px 5px;border-radius:3px;font:11px/1.3 var(--jp-code-font-family,monospace);color:#222;white-space:pre;";
   const err = document.createElement("pre");
   err.className = "anb-error";
-  err.style.cssText = "color:#c62828;white-space:pre-wrap;margin:4px 0;font:12px/1.3 var(--jp-code-font-family,monospace);";
+  err.style.cssText = `color:${ERROR_COLOR};white-space:pre-wrap;margin:4px 0;font:12px/1.3 var(--jp-code-font-family,monospace);`;
   const bokehDiv = document.createElement("div");
   bokehDiv.className = "anb-bokeh";
   root.append(bar, canvas, bokehDiv, tip, err);

@@ -3,14 +3,31 @@
 The notebook layer never reaches into a runner's internals: it calls ``runner.snapshot()``, which
 returns one of these frozen records. Taking a snapshot is cheap (no copying of learner data), so
 a widget can poll it every few hundred milliseconds on the kernel's event loop.
+
+The snapshot's field names and the colour of each status have one source, ``_status.json`` beside
+this module: Python reads it here, and the TypeScript widgets (``js/src``) import it when they are
+bundled. Tests fail when ``RunnerSnapshot``, ``RunnerStatus`` or the widgets disagree with it.
 """
 
 from __future__ import annotations
 
 import enum
+import json
+from collections.abc import Mapping
 from dataclasses import dataclass
+from importlib import resources
+from types import MappingProxyType
 
-__all__ = ["RunnerSnapshot", "RunnerStatus"]
+__all__ = ["SNAPSHOT_FIELDS", "STATUS_COLORS", "RunnerSnapshot", "RunnerStatus"]
+
+_SPEC = json.loads(
+    resources.files(__package__ or "adaptive_nb").joinpath("_status.json").read_text("utf-8")
+)
+
+#: Field names of :class:`RunnerSnapshot`, in order, as the widgets receive them.
+SNAPSHOT_FIELDS: tuple[str, ...] = tuple(_SPEC["snapshot_fields"])
+#: CSS colour of each status, shared by the live widgets and the dashboards.
+STATUS_COLORS: Mapping[str, str] = MappingProxyType(dict(_SPEC["status_colors"]))
 
 
 class RunnerStatus(enum.StrEnum):
@@ -20,6 +37,11 @@ class RunnerStatus(enum.StrEnum):
     CANCELLED = "cancelled"  # runner.cancel() or a widget's Cancel button
     FAILED = "failed"  # the function raised and retries were exhausted, or the runner crashed
     FINISHED = "finished"  # the goal was reached
+
+    @property
+    def color(self) -> str:
+        """CSS colour the widgets and dashboards show this status in."""
+        return STATUS_COLORS[self.value]
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,7 @@ import pytest
 from widget_helpers import front_end_message
 
 import adaptive_nb as adaptive
+from adaptive_nb._status import SNAPSHOT_FIELDS
 from adaptive_nb.notebook import LiveInfo
 from adaptive_nb.runner import SequentialExecutor
 
@@ -34,6 +35,8 @@ def test_shows_fresh_snapshot_and_final_state(run) -> None:
     assert snap["error"] is None
     assert snap["n_failed"] == 0
     assert snap["seq"] >= 1
+    # The front end reads exactly the fields of the one description, plus the transport fields.
+    assert list(snap) == [*SNAPSHOT_FIELDS, "seq", "sent_ms"]
 
 
 def test_clicking_cancel_cancels_the_runner_within_0_2_s(run) -> None:
@@ -44,7 +47,7 @@ def test_clicking_cancel_cancels_the_runner_within_0_2_s(run) -> None:
             w = LiveInfo(runner, update_interval=0.05)
             await asyncio.sleep(0.1)
             t0 = time.monotonic()
-            w._clicks = 1  # as the front end's trait sync would set it
+            w._clicks = 1  # what a "cancel" message from the front end does
             status_now = runner.status()
             assert w._snapshot["status"] == "cancelled"  # shown at once, before the loop turns
             await asyncio.wait({runner.task}, timeout=1)

@@ -218,3 +218,31 @@ def test_learner_without_view_or_plot_is_refused(run) -> None:
         fut.cancel()
 
     run(main())
+
+
+class _Incremental:
+    """What the live plot needs of a learner (the IncrementalLearner protocol)."""
+
+    def __init__(self, xs: list[float]) -> None:
+        self.xs = xs
+
+    @property
+    def npoints(self) -> int:
+        return len(self.xs)
+
+    def data_since(self, start: int) -> tuple[np.ndarray, np.ndarray]:
+        x = np.asarray(self.xs[start:], dtype=float)
+        return x, 2 * x
+
+
+def test_fast_view_reads_the_public_data_since() -> None:
+    from adaptive_nb._protocols import IncrementalLearner
+    from adaptive_nb.notebook import _live_plot
+
+    leaf = _Incremental([0.5, -1.0, 0.25])
+    assert isinstance(leaf, IncrementalLearner)
+    assert _live_plot._leaves(leaf) == [("", leaf)]
+    x, y = _live_plot._data_since(leaf, 1)
+    assert x.tolist() == [-1.0, 0.25]
+    assert y.tolist() == [-2.0, 0.5]
+    assert _live_plot._leaves(object()) is None  # neither data_since nor a known container

@@ -4,23 +4,18 @@ from __future__ import annotations
 
 import warnings
 
-__all__ = ["in_ipykernel", "notebook_extension"]
+from adaptive_nb import _hooks
 
-_enabled = False
+__all__ = ["in_ipykernel", "notebook_extension"]
 
 
 def in_ipykernel() -> bool:
     """Return True inside any ipykernel-based front end (JupyterLab, Notebook, VS Code, Colab, ...).
 
-    The reference library accepts only a shell whose class is exactly ``ZMQInteractiveShell``,
-    which rejects subclasses such as Colab's; what matters is that a kernel carries comms.
+    Any shell that carries a kernel counts, including subclasses of ``ZMQInteractiveShell`` such
+    as Colab's. The same check as the engine's (:func:`adaptive_nb._hooks.in_kernel`).
     """
-    try:
-        from IPython import get_ipython
-    except ImportError:
-        return False
-    shell = get_ipython()
-    return shell is not None and getattr(shell, "kernel", None) is not None
+    return _hooks.in_kernel()
 
 
 def notebook_extension(*, _inline_js: bool = True) -> None:
@@ -35,7 +30,6 @@ def notebook_extension(*, _inline_js: bool = True) -> None:
     RuntimeError
         When not running inside an IPython kernel (use the widgets from a Jupyter notebook).
     """
-    global _enabled  # noqa: PLW0603 - module state, as in the reference library
     if not in_ipykernel():
         msg = (
             '"adaptive.notebook_extension()" may only be run from a Jupyter notebook '
@@ -54,4 +48,3 @@ def notebook_extension(*, _inline_js: bool = True) -> None:
     else:
         # Re-run every call: the page's JS is gone after the notebook is reopened.
         holoviews.extension("bokeh", logo=False, inline=_inline_js)
-    _enabled = True

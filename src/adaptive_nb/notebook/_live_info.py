@@ -11,7 +11,8 @@ from typing import Any
 import anywidget
 import traitlets
 
-from adaptive_nb.notebook import watchdog
+from adaptive_nb import _watchdog as watchdog
+from adaptive_nb._protocols import ObservedRunner
 from adaptive_nb.notebook._common import (
     STATIC,
     check_ipykernel,
@@ -48,11 +49,13 @@ class LiveInfo(anywidget.AnyWidget):
 
     _esm = STATIC / "live_info.js"
     _snapshot = traitlets.Dict().tag(sync=True)
-    _clicks = traitlets.Int(0).tag(sync=True)  # Cancel clicks; setting it cancels the runner
+    # Cancel clicks (kernel-side only: the front end sends a "cancel" message); setting it cancels
+    # the runner.
+    _clicks = traitlets.Int(0)
     _error = traitlets.Unicode("").tag(sync=True)  # poller / click-handler errors
     _blocked = traitlets.Unicode("").tag(sync=True)  # set by the watchdog thread
 
-    def __init__(self, runner: Any, *, update_interval: float = 0.1) -> None:
+    def __init__(self, runner: ObservedRunner, *, update_interval: float = 0.1) -> None:
         task = runner_task(runner)  # before the comm opens: a refused call leaves no widget
         super().__init__()
         check_ipykernel()
@@ -106,7 +109,7 @@ class LiveInfo(anywidget.AnyWidget):
     def _show_error(self, text: str) -> None:
         self._error = text
 
-    def _on_stopped(self, reason: str) -> None:
+    def _on_stopped(self) -> None:
         # Cancelled poller (e.g. kernel shutdown): show the last state and say updates stopped.
         with contextlib.suppress(Exception):
             self._push(final=True)
@@ -144,7 +147,7 @@ class LiveInfo(anywidget.AnyWidget):
         return self.poller.task
 
 
-def live_info(runner: Any, *, update_interval: float = 0.1) -> None:
+def live_info(runner: ObservedRunner, *, update_interval: float = 0.1) -> None:
     """Display a :class:`LiveInfo` widget for ``runner`` in the current cell.
 
     Like the reference library, this displays the widget itself and returns ``None``, so it can

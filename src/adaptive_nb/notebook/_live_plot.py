@@ -31,6 +31,7 @@ import numpy as np
 import traitlets
 
 from adaptive_nb import notebook_integration
+from adaptive_nb._protocols import IncrementalLearner, ObservedRunner
 from adaptive_nb.learner.balancing_learner import BalancingLearner
 from adaptive_nb.learner.data_saver import DataSaver
 from adaptive_nb.notebook._common import STATIC, check_ipykernel, register, runner_task
@@ -48,7 +49,19 @@ def _unwrap(learner: Any) -> Any:
 
 
 def _has_fast_view(learner: Any) -> bool:
+    if isinstance(learner, IncrementalLearner):
+        return True
+    # TODO(merge): drop once Learner1D.data_since lands
     return callable(getattr(learner, "_data_arrays_since", None))
+
+
+def _data_since(leaf: Any, start: int) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+    """Return the leaf's points and values told after the first ``start`` ones, in tell order."""
+    if isinstance(leaf, IncrementalLearner):
+        return leaf.data_since(start)
+    # TODO(merge): drop once Learner1D.data_since lands
+    x, y = leaf._data_arrays_since(start)
+    return x, y
 
 
 def _leaves(learner: Any) -> list[tuple[str, Any | None]] | None:
@@ -126,11 +139,11 @@ class LivePlot(anywidget.AnyWidget):
     _bokeh_version = traitlets.Unicode("").tag(sync=True)
     _error = traitlets.Unicode("").tag(sync=True)
     _status = traitlets.Unicode("").tag(sync=True)
-    _stop_clicks = traitlets.Int(0).tag(sync=True)
+    _stop_clicks = traitlets.Int(0)  # kernel-side only: the front end sends a "stop" message
 
     def __init__(
         self,
-        runner: Any,
+        runner: ObservedRunner,
         *,
         plotter: Callable[[Any], Any] | None = None,
         update_interval: float = 2.0,
@@ -154,7 +167,6 @@ class LivePlot(anywidget.AnyWidget):
         register(self)
         self.plotter = plotter
         self.name = name
-        self.normalize = normalize
         self._task = task
         self._seq = 0
         self._ack = 0  # seq of the last message a front end has applied
@@ -206,7 +218,7 @@ class LivePlot(anywidget.AnyWidget):
         self.bytes_sent += len(json.dumps(content)) + sum(v.nbytes for v in views)
 
     def _chunk(self, i: int, leaf: Any, start: int, stop: int | None) -> tuple[Any, ...]:
-        x, y = leaf._data_arrays_since(start)
+        x, y = _data_since(leaf, start)
         x = np.ascontiguousarray(x, dtype=_F8)
         y = np.ascontiguousarray(y, dtype=_F8)
         if stop is not None:
@@ -287,8 +299,8 @@ class LivePlot(anywidget.AnyWidget):
             self._error = text
             self._status = "stopped: error"
 
-    def _on_stopped(self, reason: str) -> None:
-        self._status = "live plot stopped" if reason == "stopped" else reason
+    def _on_stopped(self) -> None:
+        self._status = "live plot stopped"
 
     # -- front-end events ------------------------------------------------------------------
     def _on_front_end_msg(self, _widget: Any, content: dict[str, Any], _buffers: Any) -> None:
@@ -323,7 +335,7 @@ class LivePlot(anywidget.AnyWidget):
 
 
 def live_plot(
-    runner: Any,
+    runner: ObservedRunner,
     *,
     plotter: Callable[[Any], Any] | None = None,
     update_interval: float = 2.0,

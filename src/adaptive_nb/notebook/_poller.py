@@ -36,8 +36,8 @@ class PolledWidget(Protocol):
     def _show_error(self, text: str) -> None:
         """Show an error in the widget (never swallow it)."""
 
-    def _on_stopped(self, reason: str) -> None:
-        """Record that the poller ended early (cancelled or replaced)."""
+    def _on_stopped(self) -> None:
+        """Record that the poller was cancelled (stopped, replaced, or the kernel shut down)."""
 
 
 def format_exception(exc: BaseException) -> str:
@@ -119,7 +119,7 @@ class Poller:
                 await asyncio.wait({self.runner_task}, timeout=self.interval)
             self.widget._push(final=True)
         except asyncio.CancelledError:
-            self.widget._on_stopped("stopped")
+            self.widget._on_stopped()
             raise
         except Exception as exc:  # a poller that dies silently is what this module prevents
             self.widget._show_error(format_exception(exc))

@@ -28,6 +28,8 @@ from IPython.core.error import UsageError
 from IPython.core.magic import Magics, line_cell_magic, magics_class, no_var_expand
 from IPython.display import display
 
+from adaptive_nb import _hooks
+
 __all__ = ["AdaptiveMagics", "load_ipython_extension", "unload_ipython_extension"]
 
 DESCRIPTION = """\
@@ -143,7 +145,7 @@ class AdaptiveMagics(Magics):
             msg = f"LEARNER {args.learner!r} is a {kind}, not an adaptive_nb learner"
             raise _usage_error(msg)
         kwargs = self._runner_kwargs(args)
-        if getattr(self._ip, "kernel", None) is None:  # e.g. terminal IPython: no widgets there
+        if not _hooks.in_kernel():  # e.g. terminal IPython: no widgets there
             msg = (
                 "the live widgets need a Jupyter kernel; in a terminal use "
                 "adaptive_nb.BlockingRunner(learner, ...) instead"

@@ -12,11 +12,11 @@ Modules: ``_core`` (the sans-I/O core), ``_base`` (what both runners share), ``_
 
 from __future__ import annotations
 
+from adaptive_nb._hooks import active_runners as active_runners
 from adaptive_nb.exceptions import EvaluationError as EvaluationError
 from adaptive_nb.exceptions import SaveFailedWarning as SaveFailedWarning
 from adaptive_nb.runner._async import AsyncRunner as AsyncRunner
 from adaptive_nb.runner._async import Runner as Runner
-from adaptive_nb.runner._async import active_runners as active_runners
 from adaptive_nb.runner._blocking import BlockingRunner as BlockingRunner
 from adaptive_nb.runner._goals import auto_goal as auto_goal
 from adaptive_nb.runner._goals import stop_after as stop_after

@@ -19,21 +19,7 @@ from adaptive_nb.runner._goals import GoalType
 from adaptive_nb.runner._protocols import ExecutorAdapter, LearnerLike
 from adaptive_nb.runner._saving import _PeriodicSaving
 
-__all__ = ["AsyncRunner", "Runner", "active_runners"]
-
-# Runners whose task has not ended yet, in creation order (see active_runners()).
-_ACTIVE: dict[int, AsyncRunner] = {}
-
-
-def active_runners() -> list[AsyncRunner]:
-    """Return the AsyncRunners that are currently running, oldest first.
-
-    Returns
-    -------
-    list of AsyncRunner
-        Runners whose task has not ended; a runner drops out as soon as its task ends.
-    """
-    return [r for r in list(_ACTIVE.values()) if not r.task.done()]
+__all__ = ["AsyncRunner", "Runner"]
 
 
 _THREAD_LOOPS = threading.local()
@@ -130,8 +116,7 @@ class AsyncRunner(_PeriodicSaving, _BaseRunner):
         self.task: asyncio.Task[None] = self.ioloop.create_task(
             self._run(), name=f"adaptive_nb.AsyncRunner-{id(self):x}"
         )
-        _ACTIVE[id(self)] = self
-        _hooks.runner_started(self)  # observers, e.g. the notebook layer's busy-loop watchdog
+        _hooks.runner_started(self)  # registers it in active_runners(); tells the observers
         self.task.add_done_callback(self._on_task_done)
 
     def _adapt(self, executor: Any) -> ExecutorAdapter:
@@ -199,7 +184,6 @@ class AsyncRunner(_PeriodicSaving, _BaseRunner):
                     await asyncio.to_thread(self._shutdown_executor)
 
     def _on_task_done(self, task: asyncio.Task[None]) -> None:
-        _ACTIVE.pop(id(self), None)
         if self.end_time is None:  # cancelled before it ever ran
             self.end_time = time.time()
 

@@ -1,4 +1,4 @@
-"""Busy-loop watchdog: fake-clock unit tests and a real blocked asyncio loop."""
+"""Busy-loop watchdog (adaptive_nb._watchdog): fake-clock unit tests and a real blocked loop."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from adaptive_nb import _hooks
-from adaptive_nb.notebook import watchdog as wd
-from adaptive_nb.notebook.watchdog import KernelBlockedWarning, Watchdog, WatchdogState
+from adaptive_nb import _watchdog as wd
+from adaptive_nb._watchdog import KernelBlockedWarning, Watchdog, WatchdogState
 
 
 class FakeClock:
@@ -185,27 +185,34 @@ def test_idle_thread_parks_without_polling() -> None:
 
 def test_runner_started_hook_reaches_the_module_watchdog(monkeypatch: pytest.MonkeyPatch) -> None:
     watched: list[Any] = []
-    monkeypatch.setattr(wd._WATCHDOG, "watch", watched.append)
+    monkeypatch.setattr(wd.get_watchdog(), "watch", watched.append)
     monkeypatch.setattr(wd, "_only_in_kernel", False)
-    sentinel = object()
-    _hooks.runner_started(sentinel)
-    assert watched == [sentinel]
-    # Outside a kernel (this pytest process) runners are not watched by default.
-    monkeypatch.setattr(wd, "_only_in_kernel", True)
-    _hooks.runner_started(object())
-    assert watched == [sentinel]
+    wd.install()
+    wd.install()  # idempotent: one subscription
+
+    async def scenario() -> None:
+        first = TaskHolder(asyncio.create_task(_forever()))
+        _hooks.runner_started(first)
+        assert watched == [first]
+        # Outside a kernel (this pytest process) runners are not watched by default.
+        monkeypatch.setattr(wd, "_only_in_kernel", True)
+        second = TaskHolder(asyncio.create_task(_forever()))
+        _hooks.runner_started(second)
+        assert watched == [first]
+        first.task.cancel()
+        second.task.cancel()
+
+    asyncio.run(scenario())
 
 
-def test_hook_survives_a_broken_observer(caplog: pytest.LogCaptureFixture) -> None:
-    def broken(runner: object) -> None:
-        raise RuntimeError("observer bug")
-
-    remove = _hooks.add_runner_started_callback(broken)
-    try:
-        _hooks.runner_started(object())  # must not raise
-    finally:
-        remove()
-    assert "observer bug" in caplog.text
+def test_env_variable_is_read_when_the_watchdog_is_first_used(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(wd, "_WATCHDOG", None)
+    monkeypatch.setenv("ADAPTIVE_NB_WATCHDOG", "0.75")
+    dog = wd.get_watchdog()
+    assert (dog.enabled, dog.threshold) == (True, 0.75)
+    assert wd.get_watchdog() is dog
 
 
 def test_env_variable_configures_the_module_watchdog(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -237,19 +244,20 @@ def test_runner_that_ended_before_the_block_does_not_warn() -> None:
     asyncio.run(scenario())
 
 
-def test_runners_started_before_the_import_are_picked_up(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_runners_started_before_install_are_picked_up(monkeypatch: pytest.MonkeyPatch) -> None:
     import adaptive_nb as adaptive
     from adaptive_nb.runner import SequentialExecutor
 
     watched: list[Any] = []
-    monkeypatch.setattr(wd._WATCHDOG, "watch", watched.append)
+    monkeypatch.setattr(wd.get_watchdog(), "watch", watched.append)
     monkeypatch.setattr(wd, "_only_in_kernel", False)
+    wd.install()
 
     async def scenario() -> None:
         runner = adaptive.Runner(adaptive.Learner1D(abs, (-1, 1)), executor=SequentialExecutor())
         assert watched == [runner]  # the runner-started hook
         watched.clear()
-        wd._watch_active_runners()  # what importing the module does, e.g. via runner.live_info()
+        wd._watch_active_runners()  # what install() does for runners started before it
         assert watched == [runner]
         runner.cancel()
         await asyncio.sleep(0.01)
@@ -270,3 +278,27 @@ def test_watch_of_a_closed_loop_is_dropped_so_the_thread_parks() -> None:
     dog.check()
     assert dog.thread_parked
     assert not dog.state().watching
+
+
+def test_public_path_re_exports_the_engine_watchdog() -> None:
+    from adaptive_nb.notebook import watchdog as public
+
+    assert set(public.__all__) == set(wd.__all__)
+    for name in wd.__all__:
+        assert getattr(public, name) is getattr(wd, name), name
+
+
+def test_nothing_is_subscribed_on_import() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "from adaptive_nb import _hooks\n"
+        "import adaptive_nb.notebook.watchdog\n"
+        "import adaptive_nb._watchdog as wd\n"
+        "assert _hooks._started_callbacks == [], _hooks._started_callbacks\n"
+        "assert not wd._installed and wd._WATCHDOG is None  # no singleton, no thread\n"
+        "wd.install(); wd.install()\n"
+        "assert _hooks._started_callbacks == [wd._on_runner_started]\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
