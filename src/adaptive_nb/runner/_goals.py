@@ -96,6 +96,34 @@ class _AllChildrenGoal:
         return f"npoints_goal={self.npoints} (for every child learner)"
 
 
+class _DoneGoal:
+    """The goal of a runner without a goal whose learner can finish (``learner.done()``).
+
+    A BalancingLearner is done when every child is; a DataSaver when its learner is.
+    """
+
+    def __init__(self, learners: list[Any]) -> None:
+        self.learners = learners
+
+    def __call__(self, learner: Any) -> bool:
+        return all(lrn.done() for lrn in self.learners)
+
+    def __repr__(self) -> str:
+        return "learner.done()"
+
+
+def _finishing_learners(learner: Any) -> list[Any] | None:
+    """Return the learners whose ``done()`` ends a run without a goal (None: some has none)."""
+    from adaptive_nb.learner.balancing_learner import BalancingLearner
+
+    learner = _unwrap_datasaver(learner)
+    children = learner.learners if isinstance(learner, BalancingLearner) else [learner]
+    children = [_unwrap_datasaver(c) for c in children]
+    if all(callable(getattr(c, "done", None)) for c in children):
+        return children
+    return None
+
+
 def _unwrap_datasaver(learner: Any) -> Any:
     from adaptive_nb.learner.data_saver import DataSaver
 
@@ -158,6 +186,9 @@ def make_goal(  # noqa: PLR0911, PLR0912 - one branch per goal kind
         )
         raise ValueError(msg)
     if not given:
+        finishing = _finishing_learners(learner)
+        if finishing is not None:  # e.g. SequenceLearner: run until every element is done
+            return _DoneGoal(finishing)
         if not allow_running_forever:
             msg = (
                 "This runner needs a goal, otherwise it would block forever: pass one of goal=, "
