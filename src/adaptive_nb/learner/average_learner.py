@@ -35,7 +35,6 @@ from adaptive_nb.learner._dataframe import (
 from adaptive_nb.learner._holoviews import holoviews_with_backend
 from adaptive_nb.learner.balancing_learner import _check_n
 from adaptive_nb.learner.base_learner import BaseLearner
-from adaptive_nb.utils import cache_latest
 
 if TYPE_CHECKING:
     import holoviews
@@ -200,7 +199,6 @@ class AverageLearner(BaseLearner):
             return _INF
         return math.sqrt(max(self._m2, 0.0) / (n - 1))
 
-    @cache_latest
     def loss(self, real: bool = True, *, n: int | None = None) -> float:
         """Return the standard error of the mean relative to the tolerance.
 
@@ -217,35 +215,45 @@ class AverageLearner(BaseLearner):
         float
             Below 1 once the mean is known to the tolerance; infinite while there are fewer
             than ``min_npoints`` points.
-        """
-        return self._loss(real, n)
 
-    def _loss(self, real: bool = True, n: int | None = None) -> float:
+        Notes
+        -----
+        The result is also stored in ``learner._cache["loss"]``, where code written for the
+        reference library (its ``live_info``) reads the latest loss.
+        """
         if n is None:
-            n = len(self.data) if real else self.n_requested
-        if n < self.min_npoints or len(self.data) < self.min_npoints:
+            n = len(self.data) if real else len(self.data) + len(self.pending_points)
+        loss = self._loss_for(n)
+        self._cache["loss"] = loss
+        return loss
+
+    def _loss_for(self, n: int) -> float:
+        """Return the loss with the current mean and standard deviation, for ``n`` points."""
+        npoints = len(self.data)
+        if n < self.min_npoints or npoints < self.min_npoints:
             return _INF
-        standard_error = self.std / math.sqrt(n)
-        mean = self.mean
+        # std / sqrt(n), with std as in the property (inlined: this runs on every ask).
+        standard_error = math.sqrt(max(self._m2, 0.0) / (npoints - 1) / n)
         rloss = standard_error / self.rtol
+        mean = self.sum_f / npoints
         if mean != 0:
             rloss /= abs(mean)
-        return float(max(standard_error / self.atol, rloss))
+        aloss = standard_error / self.atol
+        return aloss if aloss > rloss else rloss
 
     def _loss_improvement(self, n: int) -> float:
-        loss = self._loss()
-        if math.isfinite(loss):
-            return loss - self._loss(n=len(self.data) + n)
+        loss = self._loss_for(len(self.data))
+        if loss < _INF:  # finite (NaN is not)
+            return loss - self._loss_for(len(self.data) + n)
         return _INF
 
     # ------------------------------------------------------------------------ ask / tell ---
 
-    def _taken(self, seed: int) -> bool:
-        return seed in self.data or seed in self.pending_points
-
     def _advance_cursor(self) -> None:
         cursor = self._cursor
-        while self._taken(cursor):
+        data = self.data
+        pending = self.pending_points
+        while cursor in data or cursor in pending:
             cursor += 1
         self._cursor = cursor
 
@@ -265,18 +273,27 @@ class AverageLearner(BaseLearner):
             The seeds, and the loss improvement each is expected to bring (the improvement of
             all ``n`` shared equally).
         """
-        n = _check_n(n)
-        if n == 0:
-            return [], []
+        if type(n) is not int or n < 2:
+            n = _check_n(n)
+            if n == 0:
+                return [], []
+            if tell_pending:  # n == 1, a runner's usual call: the seed at the cursor
+                seed = self._cursor
+                self.pending_points.add(seed)
+                self._advance_cursor()
+                return [seed], [self._loss_improvement(1)]
+        data = self.data
+        pending = self.pending_points
         seeds: list[int] = []
         seed = self._cursor
         while len(seeds) < n:
-            if not self._taken(seed):
+            if seed not in data and seed not in pending:
                 seeds.append(seed)
             seed += 1
         improvement = self._loss_improvement(n) / n
         if tell_pending:
-            self.pending_points.update(seeds)
+            pending.update(seeds)
+            self._cursor = seeds[0]  # taken now; _advance_cursor moves past the seeds
             self._advance_cursor()
         return seeds, [improvement] * n
 
@@ -292,18 +309,20 @@ class AverageLearner(BaseLearner):
         value
             The function's value, a real number.
         """
-        seed = _as_seed(n)
-        if seed in self.data:
+        seed = n if type(n) is int else _as_seed(n)
+        data = self.data
+        if seed in data:
             return
-        y = _as_value(value)
-        self.data[seed] = value
+        y = value if type(value) is float else _as_value(value)
+        data[seed] = value
         self.pending_points.discard(seed)
         self.sum_f += y
         self.sum_f_sq += y * y
         # Welford's update of the mean and of the sum of squared deviations.
         delta = y - self._welford_mean
-        self._welford_mean += delta / len(self.data)
-        self._m2 += delta * (y - self._welford_mean)
+        mean = self._welford_mean + delta / len(data)
+        self._welford_mean = mean
+        self._m2 += delta * (y - mean)
         if seed == self._cursor:
             self._advance_cursor()
 

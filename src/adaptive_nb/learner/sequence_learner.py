@@ -34,7 +34,6 @@ from adaptive_nb.learner._dataframe import (
 )
 from adaptive_nb.learner.balancing_learner import _check_n
 from adaptive_nb.learner.base_learner import BaseLearner
-from adaptive_nb.utils import cache_latest
 
 if TYPE_CHECKING:
     import pandas
@@ -167,11 +166,13 @@ class SequenceLearner(BaseLearner):
     def _mark_taken(self, index: int) -> None:
         """Keep the cursor invariant after ``index`` went into data or pending_points."""
         if index < self._cursor:
-            self._returned.discard(index)
+            if self._returned:
+                self._returned.discard(index)
             return
         if index == self._cursor:
             cursor, n = index + 1, self._ntotal
-            while cursor < n and self._taken(cursor):
+            data, pending = self.data, self.pending_points
+            while cursor < n and (cursor in data or cursor in pending):
                 cursor += 1
             self._cursor = cursor
 
@@ -200,6 +201,14 @@ class SequenceLearner(BaseLearner):
         points, loss_improvements
             The points, in sequence order, and ``1 / len(sequence)`` for each.
         """
+        if n == 1 and tell_pending and not self._returned and type(n) is int:
+            # A runner's usual call, inlined: hand out the index at the cursor.
+            index = self._cursor
+            if index == self._ntotal:
+                return [], []
+            self.pending_points.add(index)
+            self._mark_taken(index)
+            return [(index, self.sequence[index])], [1 / self._ntotal]
         n = _check_n(n)
         if n == 0 or self._ntotal == 0:
             return [], []
@@ -224,7 +233,12 @@ class SequenceLearner(BaseLearner):
         value
             ``function(element)``.
         """
-        index = self._index(point)
+        if type(point) is tuple and len(point) == 2 and type(point[0]) is int:
+            index = point[0]
+            if not 0 <= index < self._ntotal:
+                index = self._index(point)  # raises the error
+        else:
+            index = self._index(point)
         if index in self.data:
             return
         self.data[index] = value
@@ -261,7 +275,6 @@ class SequenceLearner(BaseLearner):
         self._returned.update(i for i in self.pending_points if i < cursor)
         self.pending_points = set()
 
-    @cache_latest
     def loss(self, real: bool = True) -> float:
         """Return the fraction of the sequence not yet evaluated.
 
@@ -273,12 +286,17 @@ class SequenceLearner(BaseLearner):
         Returns
         -------
         float
-            0.0 when every element is evaluated.
+            0.0 when every element is evaluated. Also stored in ``learner._cache["loss"]``.
         """
-        if self.done():
-            return 0.0
-        npoints = len(self.data) + (0 if real else len(self.pending_points))
-        return (self._ntotal - npoints) / self._ntotal
+        npoints = len(self.data)
+        if npoints == self._ntotal:
+            loss = 0.0
+        else:
+            if not real:
+                npoints += len(self.pending_points)
+            loss = (self._ntotal - npoints) / self._ntotal
+        self._cache["loss"] = loss
+        return loss
 
     def done(self) -> bool:
         """Return True when every element of the sequence is evaluated."""
