@@ -163,12 +163,21 @@ OPS = st.lists(
 )
 
 
+# The learner alone, and as a child of the two learners that wrap others.
+WRAPPERS: dict[str, Callable[[Callable[[], Any]], Any]] = {
+    "alone": lambda make: make(),
+    "in BalancingLearner": lambda make: adaptive_nb.BalancingLearner([make(), make()]),
+    "in DataSaver": lambda make: adaptive_nb.DataSaver(make(), arg_picker=lambda r: r),
+}
+
+
+@pytest.mark.parametrize("wrap", list(WRAPPERS))
 @SETTINGS
 @given(ops=OPS, k=st.integers(1, 5))
 def test_ask_zero_and_ask_without_tell_pending_change_nothing(
-    make: Callable[[], Any], ops: list[tuple[str, int]], k: int
+    make: Callable[[], Any], wrap: str, ops: list[tuple[str, int]], k: int
 ) -> None:
-    learner = make()
+    learner = WRAPPERS[wrap](make)
     function = learner.function
     asked: list[Any] = []
     for op, i in ops:

@@ -97,6 +97,12 @@ def test_tell_out_of_order_and_retell() -> None:
     assert learner.data[3] == 9  # the first value is kept
     learner.remove_unfinished()
     assert learner.ask(5)[0] == [(2, 2), (4, 4), (5, 5)]
+    pending = set(learner.pending_points)  # indices, as in the reference
+    learner.remove_unfinished()
+    for index in pending:  # bare indices are accepted, so they can be re-added
+        learner.tell_pending(index)
+    assert learner.pending_points == pending == {2, 4, 5}
+    assert learner.ask(1) == ([], [])
 
 
 def test_errors_are_clear() -> None:

@@ -259,8 +259,15 @@ class SequenceLearner(BaseLearner):
         for index, y in pairs:
             self.tell((index, None), y)
 
-    def tell_pending(self, point: PointType) -> None:
-        """Mark the point ``(index, element)`` as being computed."""
+    def tell_pending(self, point: PointType | int) -> None:
+        """Mark the point ``(index, element)`` as being computed.
+
+        A bare index is accepted too, since ``pending_points`` holds indices (as in the
+        reference library): re-adding the items of ``pending_points`` then restores them, as
+        ``BalancingLearner.ask(n, tell_pending=False)`` does.
+        """
+        if isinstance(point, int) and not isinstance(point, bool):
+            point = (point, None)
         index = self._index(point)
         if index in self.data:
             return
