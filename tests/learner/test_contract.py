@@ -4,8 +4,8 @@ Every learner must: answer ``ask(0)`` with ``([], [])``; leave itself unchanged 
 ``ask(n, tell_pending=False)``; make empty twins with ``new()``; take another's data with
 ``copy_from``; survive cloudpickle (and ask the same next points afterwards); round-trip
 ``to_dataframe``/``load_dataframe``; work inside a BalancingLearner and a DataSaver; run with
-``simple``, with a BlockingRunner on a SequentialExecutor, and reproduce its data from a
-runner's ``log`` with ``replay_log``.
+``simple``, with a BlockingRunner and an AsyncRunner on a SequentialExecutor, and reproduce its
+data from a runner's ``log`` with ``replay_log``; save to a file and load again.
 
 To add a learner, add one line to ``FACTORIES``: its name in adaptive_nb and a function that
 builds a small instance. Lines for learners adaptive_nb does not have yet are inactive (only
@@ -17,9 +17,11 @@ from __future__ import annotations
 
 import math
 import operator
+import pickle
 import random
 from collections.abc import Callable
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 import cloudpickle
@@ -29,8 +31,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import adaptive_nb
+from _support.aio import asyncio_test
 from adaptive_nb.learner.base_learner import BaseLearner
-from adaptive_nb.runner import BlockingRunner, SequentialExecutor, replay_log, simple
+from adaptive_nb.runner import AsyncRunner, BlockingRunner, SequentialExecutor, replay_log, simple
 
 # -- functions the learners learn (module level: cheap and picklable) ------------------------
 
@@ -223,16 +226,30 @@ def test_copy_from_takes_the_data(make: Callable[[], Any]) -> None:
     assert canon(other.ask(3)) == canon(learner.ask(3))
 
 
-def test_cloudpickle_round_trip_asks_the_same_points(make: Callable[[], Any]) -> None:
+@pytest.mark.parametrize("pickler", [cloudpickle, pickle], ids=["cloudpickle", "pickle"])
+def test_pickle_round_trip_asks_the_same_points(make: Callable[[], Any], pickler: Any) -> None:
     learner = make()
     run_points(learner, 10)
     learner.ask(2)
-    clone = cloudpickle.loads(cloudpickle.dumps(learner))
+    clone = pickler.loads(pickler.dumps(learner))
     assert state(clone) == state(learner)
     for n in (1, 3):
         assert canon(clone.ask(n)) == canon(learner.ask(n))
     (point,), _ = learner.ask(1, tell_pending=False)
     assert canon(clone.function(point)) == canon(learner.function(point))
+
+
+def test_save_load_round_trip(make: Callable[[], Any], tmp_path: Path) -> None:
+    learner = make()
+    run_points(learner, 11)
+    fname: Any = tmp_path / "learner.p"
+    if isinstance(learner, adaptive_nb.BalancingLearner):  # one file per child
+        fname = [tmp_path / f"child{i}.p" for i in range(len(learner.learners))]
+    learner.save(fname)
+    other = learner.new()
+    other.load(fname)
+    assert canon(other.data) == canon(learner.data)
+    assert canon(other.ask(2)) == canon(learner.ask(2))
 
 
 def test_dataframe_round_trip(make: Callable[[], Any]) -> None:
@@ -274,6 +291,19 @@ def test_runners_and_replay_log(make: Callable[[], Any]) -> None:
     assert runner.status() == "finished"
     assert learner.npoints >= 25
     assert canon(learner.data) == canon(by_simple.data)
+    replayed = make()
+    assert runner.log is not None
+    replay_log(replayed, runner.log)
+    assert canon(replayed.data) == canon(learner.data)
+
+
+@asyncio_test
+async def test_async_runner(make: Callable[[], Any]) -> None:
+    learner = make()
+    runner = AsyncRunner(learner, goal=npoints_goal(25), executor=SequentialExecutor(), log=True)
+    await runner.task
+    assert runner.status() == "finished"
+    assert learner.npoints >= 25
     replayed = make()
     assert runner.log is not None
     replay_log(replayed, runner.log)
