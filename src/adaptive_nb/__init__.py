@@ -14,10 +14,12 @@ from typing import Any
 from adaptive_nb import exceptions, learner, runner, types, utils
 from adaptive_nb.exceptions import LearnerFileError
 from adaptive_nb.learner import (
+    AverageLearner,
     BalancingLearner,
     BaseLearner,
     DataSaver,
     Learner1D,
+    SequenceLearner,
     make_datasaver,
 )
 from adaptive_nb.notebook_integration import live_info, live_plot, notebook_extension
@@ -30,6 +32,7 @@ except PackageNotFoundError:  # running from a source tree that is not installed
 
 __all__ = [
     "AsyncRunner",
+    "AverageLearner",
     "BalancingLearner",
     "BaseLearner",
     "BlockingRunner",
@@ -37,6 +40,7 @@ __all__ = [
     "Learner1D",
     "LearnerFileError",
     "Runner",
+    "SequenceLearner",
     "__version__",
     "exceptions",
     "learner",
@@ -83,12 +87,10 @@ def unload_ipython_extension(ipython: Any) -> None:
 # plainly instead of a bare "has no attribute", so users porting code know it is a gap, not a typo.
 _NOT_YET = frozenset(
     {
-        "AverageLearner",
         "AverageLearner1D",
         "IntegratorLearner",
         "Learner2D",
         "LearnerND",
-        "SequenceLearner",
     }
 )
 
@@ -96,8 +98,9 @@ _NOT_YET = frozenset(
 def __getattr__(name: str) -> Any:
     if name in _NOT_YET:
         msg = (
-            f"adaptive_nb does not implement {name} yet; it has Learner1D, BalancingLearner and "
-            f"DataSaver. For now, use {name} from the reference library (`import adaptive`)."
+            f"adaptive_nb does not implement {name} yet (the learners it has are in "
+            f"adaptive_nb.learner.__all__). For now, use {name} from the reference library "
+            "(`import adaptive`)."
         )
         raise AttributeError(msg)
     msg = f"module 'adaptive_nb' has no attribute {name!r}"

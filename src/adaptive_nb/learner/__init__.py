@@ -1,8 +1,18 @@
 """Learners: decide where to evaluate a function next."""
 
+from adaptive_nb.learner.average_learner import AverageLearner
 from adaptive_nb.learner.balancing_learner import BalancingLearner
 from adaptive_nb.learner.base_learner import BaseLearner
 from adaptive_nb.learner.data_saver import DataSaver, make_datasaver
 from adaptive_nb.learner.learner1D import Learner1D
+from adaptive_nb.learner.sequence_learner import SequenceLearner
 
-__all__ = ["BalancingLearner", "BaseLearner", "DataSaver", "Learner1D", "make_datasaver"]
+__all__ = [
+    "AverageLearner",
+    "BalancingLearner",
+    "BaseLearner",
+    "DataSaver",
+    "Learner1D",
+    "SequenceLearner",
+    "make_datasaver",
+]

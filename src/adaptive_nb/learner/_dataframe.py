@@ -16,7 +16,82 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import pandas
 
-__all__ = ["assign_defaults", "default_parameters", "partial_function_from_dataframe"]
+__all__ = [
+    "assign_defaults",
+    "default_parameters",
+    "finish_frame",
+    "import_pandas",
+    "partial_function_from_dataframe",
+    "require_columns",
+]
+
+
+def import_pandas() -> Any:
+    """Import pandas, or say how to install it.
+
+    Returns
+    -------
+    module
+        ``pandas``.
+    """
+    try:
+        import pandas
+    except ModuleNotFoundError as e:  # pragma: no cover - pandas is in the test extras
+        msg = "to_dataframe/load_dataframe need pandas: pip install pandas"
+        raise ImportError(msg) from e
+    return pandas
+
+
+def finish_frame(
+    df: pandas.DataFrame,
+    inputs: list[str],
+    output: str,
+    function: Callable[..., Any] | None,
+    function_prefix: str = "function.",
+) -> pandas.DataFrame:
+    """Record the input and output columns in ``df.attrs`` and add the default-argument columns.
+
+    Parameters
+    ----------
+    df
+        A learner's data.
+    inputs
+        The input columns (``df.attrs["inputs"]``).
+    output
+        The output column (``df.attrs["output"]``).
+    function
+        The learner's function whose default arguments become columns; None for none.
+    function_prefix
+        Prefix of those columns' names.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``df`` itself.
+    """
+    df.attrs["inputs"] = list(inputs)
+    df.attrs["output"] = output
+    if function is not None:
+        assign_defaults(function, df, function_prefix)
+    return df
+
+
+def require_columns(df: pandas.DataFrame, names: tuple[str, ...], hint: str) -> None:
+    """Raise a KeyError naming the missing column, the columns there are, and ``hint``.
+
+    Parameters
+    ----------
+    df
+        The DataFrame given to ``load_dataframe``.
+    names
+        The columns it must have.
+    hint
+        How to fix it, e.g. ``"pass x_name=/y_name= as used in to_dataframe"``.
+    """
+    for name in names:
+        if name not in df.columns:
+            msg = f"The DataFrame has no column {name!r} (columns: {list(df.columns)}); {hint}."
+            raise KeyError(msg)
 
 
 def default_parameters(

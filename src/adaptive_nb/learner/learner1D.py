@@ -68,8 +68,10 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 import numpy as np
 from sortedcontainers import SortedList
 
+from adaptive_nb.learner import _learner1d_views as _views
 from adaptive_nb.learner._dataframe import assign_defaults, partial_function_from_dataframe
 from adaptive_nb.learner._holoviews import accept_legacy_opts, holoviews_with_backend
+from adaptive_nb.learner._learner1d_views import SortedView
 from adaptive_nb.learner.base_learner import BaseLearner, uses_nth_neighbors
 
 if TYPE_CHECKING:
@@ -583,6 +585,28 @@ class Learner1D(BaseLearner):
     def vdim(self) -> int:
         """Length of the function's output (1 for scalars, and while no data is known)."""
         return 1 if self._vdim is None else self._vdim
+
+    # The reference's attributes, built when read (see _learner1d_views): the hot path keeps
+    # none of them up to date.
+    @property
+    def neighbors(self) -> SortedView:
+        """``{x: [x_left, x_right]}`` over the evaluated points in the bounds (a snapshot)."""
+        return _views.neighbors(self)
+
+    @property
+    def neighbors_combined(self) -> SortedView:
+        """``{x: [x_left, x_right]}`` over evaluated and pending points (a snapshot)."""
+        return _views.neighbors_combined(self)
+
+    @property
+    def losses(self) -> SortedView:
+        """``{(x_left, x_right): loss}`` of the real intervals, largest first (a snapshot)."""
+        return _views.losses(self)
+
+    @property
+    def losses_combined(self) -> SortedView:
+        """``{(a, b): loss}`` of the intervals between evaluated or pending points (snapshot)."""
+        return _views.losses_combined(self)
 
     def _alloc(self, x: float, y: YInternal | None) -> int:
         """Return a new unlinked node for point ``x`` with internal value ``y`` (O(1))."""

@@ -97,6 +97,34 @@ class _AllChildrenGoal:
         return f"npoints_goal={self.npoints} (for every child learner)"
 
 
+class _DoneGoal:
+    """The goal of a runner without a goal whose learner can finish (``learner.done()``).
+
+    A BalancingLearner is done when every child is; a DataSaver when its learner is.
+    """
+
+    def __init__(self, learners: list[Any]) -> None:
+        self.learners = learners
+
+    def __call__(self, learner: Any) -> bool:
+        return all(lrn.done() for lrn in self.learners)
+
+    def __repr__(self) -> str:
+        return "learner.done()"
+
+
+def _finishing_learners(learner: Any) -> list[Any] | None:
+    """Return the learners whose ``done()`` ends a run without a goal (None: some has none)."""
+    from adaptive_nb.learner.balancing_learner import BalancingLearner
+
+    learner = _unwrap_datasaver(learner)
+    children = learner.learners if isinstance(learner, BalancingLearner) else [learner]
+    children = [_unwrap_datasaver(c) for c in children]
+    if all(callable(getattr(c, "done", None)) for c in children):
+        return children
+    return None
+
+
 def _unwrap_datasaver(learner: Any) -> Any:
     from adaptive_nb.learner.data_saver import DataSaver
 
@@ -159,9 +187,9 @@ def make_goal(  # noqa: PLR0911, PLR0912 - one branch per goal kind
         )
         raise ValueError(msg)
     if not given:
-        done_goal = _done_goal(learner)
-        if done_goal is not None:
-            return done_goal
+        finishing = _finishing_learners(learner)
+        if finishing is not None:  # e.g. SequenceLearner: run until every element is done
+            return _DoneGoal(finishing)
         if not allow_running_forever:
             msg = (
                 "This runner needs a goal, otherwise it would block forever: pass one of goal=, "
@@ -209,33 +237,6 @@ def make_goal(  # noqa: PLR0911, PLR0912 - one branch per goal kind
         msg = "duration_goal must not be NaN."
         raise ValueError(msg)
     return _DurationGoal(seconds)
-
-
-class _DoneGoal:
-    """The goal of a learner that knows when it is finished (SequenceLearner, IntegratorLearner)."""
-
-    def __init__(self, target: Any = None) -> None:
-        self.target = target  # the learner inside a DataSaver, else None (use the argument)
-
-    def __call__(self, learner: Any) -> bool:
-        lrn = learner if self.target is None else self.target
-        return bool(lrn.done())
-
-    def __repr__(self) -> str:
-        return "until the learner is done"
-
-
-def _finishes_by_itself(learner: Any) -> bool:
-    # The reference stops these two learners at done() when no goal is given; the check is by
-    # class, not by a `done` attribute, so a user's learner with a done() helper is not affected.
-    from adaptive_nb import learner as learners
-
-    kinds = tuple(
-        getattr(learners, name)
-        for name in ("SequenceLearner", "IntegratorLearner")
-        if hasattr(learners, name)
-    )
-    return isinstance(learner, kinds)
 
 
 def auto_goal(
@@ -292,9 +293,9 @@ def auto_goal(
             end_time_goal=end_time,
             duration_goal=duration,
         )
-    done_goal = _done_goal(learner)
-    if done_goal is not None:
-        return done_goal
+    finishing = _finishing_learners(learner)
+    if finishing is not None:
+        return _DoneGoal(finishing)
     if not allow_running_forever:
         msg = (
             "No goal given, so the learner would run forever: pass one of loss=, npoints=, "
@@ -303,34 +304,6 @@ def auto_goal(
         raise ValueError(msg)
     warnings.warn("No goal given: the runner continues until cancelled.", stacklevel=2)
     return _NeverGoal()
-
-
-def _done_goal(learner: Any) -> GoalType | None:
-    """Return the "until done" goal if ``learner`` finishes by itself, else None."""
-    from adaptive_nb.learner.balancing_learner import BalancingLearner
-
-    target = _unwrap_datasaver(learner)
-    if isinstance(target, BalancingLearner):
-        children = [_done_goal(child) for child in target.learners]
-        if children and all(goal is not None for goal in children):
-            return _AllDoneGoal(target)
-        return None
-    if _finishes_by_itself(target):
-        return _DoneGoal(None if target is learner else target)
-    return None
-
-
-class _AllDoneGoal:
-    """Every child of a BalancingLearner is done (children that finish by themselves)."""
-
-    def __init__(self, balancing: Any) -> None:
-        self.balancing = balancing
-
-    def __call__(self, learner: Any) -> bool:
-        return all(_unwrap_datasaver(child).done() for child in self.balancing.learners)
-
-    def __repr__(self) -> str:
-        return "until every child learner is done"
 
 
 def stop_after(*, seconds: float = 0, minutes: float = 0, hours: float = 0) -> GoalType:
