@@ -17,6 +17,7 @@ from adaptive_nb.learner import (
     BalancingLearner,
     BaseLearner,
     DataSaver,
+    IntegratorLearner,
     Learner1D,
     make_datasaver,
 )
@@ -34,6 +35,7 @@ __all__ = [
     "BaseLearner",
     "BlockingRunner",
     "DataSaver",
+    "IntegratorLearner",
     "Learner1D",
     "LearnerFileError",
     "Runner",
@@ -84,7 +86,6 @@ _NOT_YET = frozenset(
     {
         "AverageLearner",
         "AverageLearner1D",
-        "IntegratorLearner",
         "Learner2D",
         "LearnerND",
         "SequenceLearner",

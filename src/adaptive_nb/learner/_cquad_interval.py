@@ -1,0 +1,146 @@
+"""The interval record of the IntegratorLearner: a node of the CQUAD subdivision tree.
+
+The algorithm (which intervals to refine, split, drop) lives in ``integrator_learner``; this
+module holds only the record and what can be computed from one interval alone.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import numpy as np
+
+from adaptive_nb.learner._cquad import NS, STRIDE, Vector, tables
+
+__all__ = ["Interval", "depths_of_slot"]
+
+# A node's slot among the 33 depth-3 nodes belongs to the rules of these depths (nested rules).
+_DEPTHS_OF_SLOT: tuple[tuple[int, ...], ...] = tuple(
+    tuple(d for d in range(4) if slot % STRIDE[d] == 0) for slot in range(NS[-1])
+)
+
+
+def depths_of_slot(slot: int) -> tuple[int, ...]:
+    """Return the depths whose rule uses the depth-3 node number ``slot``."""
+    return _DEPTHS_OF_SLOT[slot]
+
+
+class Interval:
+    """One interval ``[a, b]`` of the subdivision, with its current rule and estimates.
+
+    Attributes
+    ----------
+    a, b : float
+        The bounds.
+    depth : int
+        Rule whose nodes have been requested: 0 to 3 for 5, 9, 17 or 33 nodes.
+    rdepth : int
+        Level in the tree: 1 for the whole domain, +1 per split.
+    depth_complete : int or None
+        Highest depth whose function values are all known and processed (None: none yet).
+    igral : float
+        The interval's integral estimate (set once a depth is complete).
+    err : float
+        Its error estimate; before its own values are in, a heuristic (half the parent's).
+    c : numpy.ndarray
+        Legendre coefficients of the interpolant at ``depth_complete``.
+    data : dict
+        ``{x: y}`` of the nodes of this interval whose values are known.
+    parent : Interval or None
+        The interval this one was split from.
+    children : list of Interval
+        The two halves once this interval is split.
+    removed : bool
+        The interval, or an ancestor, reached the limit of numerical accuracy: it stays in the
+        estimate but is never subdivided again.
+    done_leaves : set of Interval or None
+        The completed descendants that stand for this interval in the integral estimate
+        (None once they have been passed up to the parent).
+    ndiv : int
+        How often the leading coefficient jumped along this branch (divergence test).
+    """
+
+    __slots__ = (
+        "a",
+        "b",
+        "c",
+        "c00",
+        "children",
+        "counts",
+        "data",
+        "depth",
+        "depth_complete",
+        "done_leaves",
+        "err",
+        "fx",
+        "igral",
+        "in_total",
+        "is_left",
+        "known",
+        "ndiv",
+        "nodes",
+        "parent",
+        "rdepth",
+        "removed",
+        "version",
+    )
+
+    def __init__(
+        self, a: float, b: float, depth: int, rdepth: int, parent: Interval | None = None
+    ) -> None:
+        self.a = a
+        self.b = b
+        self.depth = depth
+        self.rdepth = rdepth
+        self.parent = parent
+        self.children: list[Interval] = []
+        self.data: dict[float, Any] = {}
+        self.depth_complete: int | None = None
+        self.done_leaves: set[Interval] | None = set()
+        self.removed = False
+        self.ndiv = 0
+        self.err = sys.float_info.max  # not inf: halving it must give a finite heuristic
+        self.igral = 0.0
+        self.c: Vector = np.zeros(0)
+        self.c00 = 0.0
+        # Function values by depth-3 slot; `known` is a bitmask of the slots told so far and
+        # counts[d] how many of depth d's nodes that covers (complete when it reaches NS[d]).
+        self.fx: Vector = np.zeros(NS[-1])
+        self.known = 0
+        self.counts = [0, 0, 0, 0]
+        # Same arithmetic as everywhere the nodes are compared: (a + b)/2 + (b - a) * xi / 2.
+        self.nodes: list[float] = ((a + b) / 2 + (b - a) * tables().xi[-1] / 2).tolist()
+        self.is_left = parent is not None and a == parent.a
+        self.in_total = False  # a member of the root's done_leaves (counted in the totals)
+        self.version = 0  # bumped whenever err changes, to invalidate stale heap entries
+
+    def points(self, depth: int | None = None) -> np.ndarray[Any, np.dtype[np.float64]]:
+        """Return the nodes of the rule at ``depth`` (default: the current depth)."""
+        d = self.depth if depth is None else depth
+        return np.array(self.nodes[:: STRIDE[d]])
+
+    def node_list(self, depth: int) -> list[float]:
+        """Return the nodes of the rule at ``depth`` as floats."""
+        return self.nodes[:: STRIDE[depth]]
+
+    def refinement_complete(self, depth: int) -> bool:
+        """Whether all the values of the rule at ``depth`` are known."""
+        n = NS[depth]
+        return self.counts[depth] == n and len(self.data) >= n
+
+    def values(self, depth: int) -> Vector:
+        """Return the function values at the rule of ``depth`` (a fresh contiguous array)."""
+        return self.fx[:: STRIDE[depth]].copy()
+
+    def shift_matrix(self) -> Vector:
+        """Return the matrix mapping the parent's coefficients to this half's."""
+        tb = tables()
+        return tb.t_left if self.is_left else tb.t_right
+
+    def __repr__(self) -> str:
+        igral = f"{self.igral:.5E}" if self.depth_complete is not None else "n/a"
+        return (
+            f"Interval(a={self.a:.5f}, b={self.b:.5f}, depth={self.depth}, "
+            f"rdepth={self.rdepth}, err={self.err:.5E}, igral={igral})"
+        )
