@@ -607,6 +607,8 @@ class IntegratorLearner(BaseLearner):
         """
         ival.done_leaves = {ival}
         root = self.first_ival
+        if ival is root:  # the whole domain, once its 33-point rule is in
+            self._enter_totals(ival)
         node = ival.parent
         replaced: set[Interval] = set()
         while node is not None:
