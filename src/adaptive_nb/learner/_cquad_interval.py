@@ -13,17 +13,12 @@ import numpy as np
 
 from adaptive_nb.learner._cquad import NS, STRIDE, Vector, tables
 
-__all__ = ["Interval", "depths_of_slot"]
+__all__ = ["DEPTHS_OF_SLOT", "Interval"]
 
-# A node's slot among the 33 depth-3 nodes belongs to the rules of these depths (nested rules).
-_DEPTHS_OF_SLOT: tuple[tuple[int, ...], ...] = tuple(
+DEPTHS_OF_SLOT: tuple[tuple[int, ...], ...] = tuple(
     tuple(d for d in range(4) if slot % STRIDE[d] == 0) for slot in range(NS[-1])
 )
-
-
-def depths_of_slot(slot: int) -> tuple[int, ...]:
-    """Return the depths whose rule uses the depth-3 node number ``slot``."""
-    return _DEPTHS_OF_SLOT[slot]
+"""The depths whose rule uses the depth-3 node number ``slot`` (the rules are nested)."""
 
 
 class Interval:
@@ -106,7 +101,7 @@ class Interval:
         self.c00 = 0.0
         # Function values by depth-3 slot; `known` is a bitmask of the slots told so far and
         # counts[d] how many of depth d's nodes that covers (complete when it reaches NS[d]).
-        self.fx: Vector = np.zeros(NS[-1])
+        self.fx: list[float] = [0.0] * NS[-1]
         self.known = 0
         self.counts = [0, 0, 0, 0]
         # Same arithmetic as everywhere the nodes are compared: (a + b)/2 + (b - a) * xi / 2.
@@ -131,7 +126,7 @@ class Interval:
 
     def values(self, depth: int) -> Vector:
         """Return the function values at the rule of ``depth`` (a fresh contiguous array)."""
-        return self.fx[:: STRIDE[depth]].copy()
+        return np.array(self.fx[:: STRIDE[depth]])
 
     def shift_matrix(self) -> Vector:
         """Return the matrix mapping the parent's coefficients to this half's."""

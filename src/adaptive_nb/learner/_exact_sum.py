@@ -76,4 +76,4 @@ class ExactSum:
         try:
             return self._scaled / _UNIT  # int / int is correctly rounded
         except OverflowError:
-            return math.copysign(math.inf, self._scaled)
+            return math.inf if self._scaled > 0 else -math.inf

@@ -37,7 +37,8 @@ from adaptive_nb.learner._cquad import (
     tables,
 )
 from adaptive_nb.learner._cquad import vector_norm as _norm
-from adaptive_nb.learner._cquad_interval import Interval, depths_of_slot
+from adaptive_nb.learner._cquad_interval import DEPTHS_OF_SLOT as _DEPTHS_OF_SLOT
+from adaptive_nb.learner._cquad_interval import Interval
 from adaptive_nb.learner._dataframe import assign_defaults, partial_function_from_dataframe
 from adaptive_nb.learner._exact_sum import ExactSum
 from adaptive_nb.learner.base_learner import BaseLearner
@@ -53,9 +54,25 @@ _float64 = np.float64
 _SQRT2 = math.sqrt(2)
 
 
+_COMPLEX = (complex, np.complexfloating)
+
+
+def _to_float(x: Any) -> Any:
+    """``float(x)`` for real numbers; anything else unchanged (it is then not a node)."""
+    try:
+        return float(x)
+    except (TypeError, ValueError):
+        return x
+
+
+_INT_TYPES = (int, np.integer)
+
+
 def _as_value(x: float, y: Any) -> float:
     """Return ``y`` as a float, or say why the integrand's value cannot be used."""
-    if isinstance(y, complex | np.complexfloating):
+    if type(y) is float:
+        return y
+    if isinstance(y, _COMPLEX):
         msg = (
             f"learner.function({x!r}) returned the complex number {y!r}; IntegratorLearner "
             "integrates real functions. Integrate the real and imaginary parts with two learners."
@@ -217,22 +234,26 @@ class IntegratorLearner(BaseLearner):
         RuntimeError
             If no interval can be subdivided any more.
         """
-        if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 0:
-            msg = f"ask(n) needs a non-negative int, got {n!r}."
-            raise ValueError(msg)
-        n = int(n)
+        if type(n) is not int or n < 0:
+            if isinstance(n, bool) or not isinstance(n, _INT_TYPES) or n < 0:
+                msg = f"ask(n) needs a non-negative int, got {n!r}."
+                raise ValueError(msg)
+            n = int(n)
         if not tell_pending:
             return self._peek(n)
         points: list[float] = []
         improvements: list[float] = []
+        stack, asked, x_ivals = self._stack, self._asked, self._x_ivals
         while True:
-            stack = self._stack
             while stack and len(points) < n:
                 x = stack.popleft()
                 # numpy scalars, as the reference hands out: f(0.0) = 1/x is then inf, not an error
                 points.append(_float64(x))
-                improvements.append(self._improvement(x))
-                self._asked[x] = None
+                entries = x_ivals[x]
+                improvements.append(
+                    entries[0][0].err if len(entries) == 1 else max(iv.err for iv, _ in entries)
+                )
+                asked[x] = None
             if len(points) == n:
                 return points, improvements
             self._fill_stack()
@@ -422,12 +443,15 @@ class IntegratorLearner(BaseLearner):
         DivergentIntegralError
             If the integral appears to diverge.
         """
-        if x not in self._x_ivals:
+        # Python floats as keys: numpy scalars hash and compare several times slower.
+        key = x if type(x) is float else _to_float(x)
+        if key not in self._x_ivals:
             msg = (
                 f"x={x!r} is not a point this IntegratorLearner asked for: it can only use the "
                 "nodes of its quadrature rules, so tell it the points returned by ask()."
             )
             raise ValueError(msg)
+        x = key
         value = _as_value(x, y)
         self.data[x] = y
         self.pending_points.discard(x)
@@ -441,26 +465,30 @@ class IntegratorLearner(BaseLearner):
     def _tell_intervals(self, x: float, y: Any, value: float) -> None:
         """Store ``y`` in every interval that has the node ``x`` and process what completes."""
         for ival, slot in self._x_ivals[x]:
-            ival.data[x] = y
+            data = ival.data
+            data[x] = y
             ival.fx[slot] = value
             bit = 1 << slot
             if not ival.known & bit:
                 ival.known |= bit
                 counts = ival.counts
-                for d in depths_of_slot(slot):
+                for d in _DEPTHS_OF_SLOT[slot]:
                     counts[d] += 1
             if ival.depth_complete is None:
-                first = 2 if ival.parent is None else 0
+                depth = 2 if ival.parent is None else 0
             else:
-                first = ival.depth_complete + 1
-            for depth in range(first, ival.depth + 1):
-                if not ival.refinement_complete(depth):
-                    continue
+                depth = ival.depth_complete + 1
+            # The rules are nested: if the rule at `depth` is incomplete, so are the larger ones.
+            while depth <= ival.depth:
+                n = NS[depth]
+                if ival.counts[depth] != n or len(data) < n:
+                    break
                 force_split, remove = self._complete(ival, depth)
                 if remove:
                     self._remove_branch(ival)
                 elif force_split and not ival.children:
                     self.priority_split.append(ival)
+                depth += 1
 
     def tell_pending(self, x: float) -> None:
         """Mark ``x`` as asked, e.g. after ``ask(n, tell_pending=False)`` returned it.
@@ -470,6 +498,7 @@ class IntegratorLearner(BaseLearner):
         x
             A point that ``ask`` returned or would return.
         """
+        x = _to_float(x)
         if x in self._asked or x in self.data:
             return
         if x not in self._x_ivals and x in self._last_peek:
