@@ -64,7 +64,7 @@ def integrate(lib_name: str, name: str, min_seconds: float) -> tuple[float, int,
     """
     lib = importlib.import_module(lib_name)
     f, bounds = INTEGRANDS[name]
-    times = []
+    times: list[float] = []
     total = 0.0
     while total < min_seconds or not times:
         learner = lib.IntegratorLearner(f, bounds, TOL)
