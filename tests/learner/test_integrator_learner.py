@@ -88,6 +88,44 @@ def test_tables_are_bitwise_the_references() -> None:
     ) == (_cquad.EPS, _cquad.MIN_SEP, _cquad.HINT, _cquad.NDIV_MAX)
 
 
+@pytest.mark.parametrize(
+    "name",
+    [
+        "eps", "ns", "xi", "V", "V_inv", "Vcond", "T_left", "T_right", "hint", "min_sep",
+        "ndiv_max", "k", "alpha", "gamma", "b_def",
+    ],
+)  # fmt: skip
+def test_integrator_coeffs_has_the_references_tables(name: str) -> None:
+    from adaptive_nb.learner import integrator_coeffs
+
+    ours, ref = getattr(integrator_coeffs, name), getattr(ref_coeffs, name)
+    if isinstance(ref, list):
+        assert len(ours) == len(ref)
+        for a, b in zip(ours, ref, strict=True):
+            np.testing.assert_array_equal(a, b)
+    else:
+        np.testing.assert_array_equal(ours, ref)
+
+
+def test_integrator_coeffs_functions_match_the_references() -> None:
+    from fractions import Fraction
+
+    from adaptive_nb.learner import integrator_coeffs as ours
+
+    for n in (1, 2, 5, 12):
+        assert ours.legendre(n) == ref_coeffs.legendre(n)
+    for n in (5, 9, 17, 33):
+        np.testing.assert_array_equal(ours.newton(n), ref_coeffs.newton(n))
+    a, b = [Fraction(1), Fraction(2)], [Fraction(0), Fraction(1), Fraction(3)]
+    assert ours.scalar_product(a, b) == ref_coeffs.scalar_product(a, b) == Fraction(10, 3)
+    for x, y in zip(ours.calc_bdef((5, 9)), ref_coeffs.calc_bdef((5, 9)), strict=True):
+        np.testing.assert_array_equal(x, y)
+    x = np.linspace(-1, 1, 7)
+    np.testing.assert_array_equal(ours.calc_V(x, 5), ref_coeffs.calc_V(x, 5))
+    with pytest.raises(AttributeError, match="no attribute 'nope'"):
+        _ = ours.nope
+
+
 def test_tables_are_what_they_claim() -> None:
     tb = _cquad.tables()
     for d, n in enumerate(_cquad.NS):
@@ -554,6 +592,18 @@ def test_blocking_runner_and_replay_log() -> None:
     replay_log(replayed, runner.log)
     assert replayed.igral == learner.igral
     assert replayed.npoints == learner.npoints
+
+
+def test_inside_a_data_saver() -> None:
+    learner = adaptive_nb.DataSaver(
+        IntegratorLearner(smooth, (0, 1), 1e-9), arg_picker=lambda d: d["y"]
+    )
+    while not learner.learner.done():
+        xs, _ = learner.ask(4)
+        for x in xs:
+            learner.tell(x, {"y": smooth(x), "x2": 2 * x})
+    assert learner.extra_data[xs[0]]["x2"] == 2 * xs[0]
+    assert learner.learner.igral == pytest.approx(scipy.integrate.quad(smooth, 0, 1)[0])
 
 
 def test_inside_a_balancing_learner() -> None:
