@@ -513,6 +513,16 @@ def test_a_copy_goes_on_like_the_original(how: str, tmp_path: Any) -> None:
     assert copy.approximating_intervals.isdisjoint(learner.approximating_intervals)
 
 
+def test_a_loaded_learner_asks_the_points_that_were_in_flight(tmp_path: Any) -> None:
+    learner, in_flight = half_run()
+    learner.save(tmp_path / "l.pickle")
+    resumed = learner.new()
+    resumed.load(tmp_path / "l.pickle")
+    xs, _ = resumed.ask(len(in_flight))
+    assert xs == in_flight
+    assert resumed.pending_points == learner.pending_points
+
+
 def test_load_a_file_of_the_reference(tmp_path: Any) -> None:
     ref = adaptive.IntegratorLearner(kink, (0, 1), 1e-8)
     drive(ref, kink, 1)

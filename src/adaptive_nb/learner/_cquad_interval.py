@@ -13,7 +13,7 @@ import numpy as np
 
 from adaptive_nb.learner._cquad import NS, STRIDE, Vector, tables
 
-__all__ = ["DEPTHS_OF_SLOT", "Interval"]
+__all__ = ["DEPTHS_OF_SLOT", "Interval", "as_value", "insert_by_rdepth", "to_float"]
 
 DEPTHS_OF_SLOT: tuple[tuple[int, ...], ...] = tuple(
     tuple(d for d in range(4) if slot % STRIDE[d] == 0) for slot in range(NS[-1])
@@ -139,3 +139,42 @@ class Interval:
             f"Interval(a={self.a:.5f}, b={self.b:.5f}, depth={self.depth}, "
             f"rdepth={self.rdepth}, err={self.err:.5E}, igral={igral})"
         )
+
+
+_COMPLEX = (complex, np.complexfloating)
+
+
+def to_float(x: Any) -> Any:
+    """``float(x)`` for real numbers; anything else unchanged (it is then not a node)."""
+    try:
+        return float(x)
+    except (TypeError, ValueError):
+        return x
+
+
+def as_value(x: float, y: Any) -> float:
+    """Return ``y`` as a float, or say why the integrand's value cannot be used."""
+    if type(y) is float:
+        return y
+    if isinstance(y, _COMPLEX):
+        msg = (
+            f"learner.function({x!r}) returned the complex number {y!r}; IntegratorLearner "
+            "integrates real functions. Integrate the real and imaginary parts with two learners."
+        )
+        raise TypeError(msg)
+    try:
+        return float(y)
+    except (TypeError, ValueError):
+        msg = (
+            f"learner.function({x!r}) returned {y!r} ({type(y).__name__}); IntegratorLearner "
+            "needs a real number."
+        )
+        raise TypeError(msg) from None
+
+
+def insert_by_rdepth(entries: list[tuple[Interval, int]], ival: Interval, slot: int) -> None:
+    """Insert after the entries of the same or smaller rdepth (coarser intervals first)."""
+    i = len(entries)
+    while i and entries[i - 1][0].rdepth > ival.rdepth:
+        i -= 1
+    entries.insert(i, (ival, slot))

@@ -38,9 +38,9 @@ from adaptive_nb.learner._cquad import (
 )
 from adaptive_nb.learner._cquad import vector_norm as _norm
 from adaptive_nb.learner._cquad_interval import DEPTHS_OF_SLOT as _DEPTHS_OF_SLOT
-from adaptive_nb.learner._cquad_interval import Interval
+from adaptive_nb.learner._cquad_interval import Interval, as_value, insert_by_rdepth, to_float
 from adaptive_nb.learner._dataframe import assign_defaults, partial_function_from_dataframe
-from adaptive_nb.learner._exact_sum import ExactSum
+from adaptive_nb.learner._exact_sum import Totals
 from adaptive_nb.learner.base_learner import BaseLearner
 
 if TYPE_CHECKING:
@@ -51,41 +51,8 @@ __all__ = ["DivergentIntegralError", "IntegratorLearner"]
 
 _FORMAT = "adaptive_nb.IntegratorLearner/1"
 _float64 = np.float64
-_SQRT2 = math.sqrt(2)
-
-
-_COMPLEX = (complex, np.complexfloating)
-
-
-def _to_float(x: Any) -> Any:
-    """``float(x)`` for real numbers; anything else unchanged (it is then not a node)."""
-    try:
-        return float(x)
-    except (TypeError, ValueError):
-        return x
-
-
 _INT_TYPES = (int, np.integer)
-
-
-def _as_value(x: float, y: Any) -> float:
-    """Return ``y`` as a float, or say why the integrand's value cannot be used."""
-    if type(y) is float:
-        return y
-    if isinstance(y, _COMPLEX):
-        msg = (
-            f"learner.function({x!r}) returned the complex number {y!r}; IntegratorLearner "
-            "integrates real functions. Integrate the real and imaginary parts with two learners."
-        )
-        raise TypeError(msg)
-    try:
-        return float(y)
-    except (TypeError, ValueError):
-        msg = (
-            f"learner.function({x!r}) returned {y!r} ({type(y).__name__}); IntegratorLearner "
-            "needs a real number."
-        )
-        raise TypeError(msg) from None
+_SQRT2 = math.sqrt(2)
 
 
 class IntegratorLearner(BaseLearner):
@@ -155,10 +122,7 @@ class IntegratorLearner(BaseLearner):
         self._max_heap: list[tuple[float, float, int, int, Interval]] = []
         self._min_heap: list[tuple[float, float, int, int, Interval]] = []
         self._serial = 0
-        self._igral = ExactSum()
-        self._err = ExactSum()
-        self._excess = ExactSum()  # error of the removed intervals among the approximating
-        self._nmembers = 0
+        self._totals = Totals()  # igral, err and excess over the approximating intervals
         self._last_peek: set[float] = set()
         first = Interval(a, b, depth=2, rdepth=1)
         self.first_ival = first
@@ -181,14 +145,14 @@ class IntegratorLearner(BaseLearner):
     @property
     def igral(self) -> float:
         """The current estimate of the integral over ``bounds``."""
-        return self._igral.value()
+        return self._totals.igral.value()
 
     @property
     def err(self) -> float:
         """The estimated absolute error of ``igral`` (``inf`` before there is an estimate)."""
-        if not self._nmembers:
+        if not self._totals.members:
             return math.inf
-        err = self._err.value()
+        err = self._totals.err.value()
         return math.inf if err > sys.float_info.max else err
 
     @property
@@ -204,7 +168,7 @@ class IntegratorLearner(BaseLearner):
         """
         err = self.err
         target = abs(self.igral) * self.tol
-        excess = self._excess.value()
+        excess = self._totals.excess.value()
         return err == 0 or err < target or (err - excess < target < excess) or not self.ivals
 
     def loss(self, real: bool = True) -> float:
@@ -413,10 +377,10 @@ class IntegratorLearner(BaseLearner):
             if entries is None:
                 x_ivals[x] = [(ival, slot)]
             else:
-                _insert_by_rdepth(entries, ival, slot)
+                insert_by_rdepth(entries, ival, slot)
             if x in data:
                 # Known already (a neighbour's node): this interval gets the value at once.
-                self._tell_intervals(x, data[x], _as_value(x, data[x]))
+                self._tell_intervals(x, data[x], as_value(x, data[x]))
             elif x not in pending:
                 pending.add(x)
                 self._stack.append(x)
@@ -444,7 +408,7 @@ class IntegratorLearner(BaseLearner):
             If the integral appears to diverge.
         """
         # Python floats as keys: numpy scalars hash and compare several times slower.
-        key = x if type(x) is float else _to_float(x)
+        key = x if type(x) is float else to_float(x)
         if key not in self._x_ivals:
             msg = (
                 f"x={x!r} is not a point this IntegratorLearner asked for: it can only use the "
@@ -452,7 +416,7 @@ class IntegratorLearner(BaseLearner):
             )
             raise ValueError(msg)
         x = key
-        value = _as_value(x, y)
+        value = as_value(x, y)
         self.data[x] = y
         self.pending_points.discard(x)
         if x in self._asked:
@@ -498,7 +462,7 @@ class IntegratorLearner(BaseLearner):
         x
             A point that ``ask`` returned or would return.
         """
-        x = _to_float(x)
+        x = to_float(x)
         if x in self._asked or x in self.data:
             return
         if x not in self._x_ivals and x in self._last_peek:
@@ -541,7 +505,7 @@ class IntegratorLearner(BaseLearner):
         if is_first:
             ival.c00 = 0.0
             return False, False
-        self._set_igral(ival, float((ival.b - ival.a) * ival.c[0] / _SQRT2))
+        self._totals.set_igral(ival, float((ival.b - ival.a) * ival.c[0] / _SQRT2))
         force_split = False
         if depth:
             # A refinement: compare with the previous rule of the same interval.
@@ -637,7 +601,7 @@ class IntegratorLearner(BaseLearner):
         ival.done_leaves = {ival}
         root = self.first_ival
         if ival is root:  # the whole domain, once its 33-point rule is in
-            self._enter_totals(ival)
+            self._totals.enter(ival)
         node = ival.parent
         replaced: set[Interval] = set()
         while node is not None:
@@ -658,55 +622,23 @@ class IntegratorLearner(BaseLearner):
             if node is root:
                 for leaf in merged:
                     if leaf not in replaced and not leaf.in_total:
-                        self._enter_totals(leaf)
+                        self._totals.enter(leaf)
                 for old in replaced:
                     if old.in_total:
-                        self._leave_totals(old)
+                        self._totals.leave(old)
             node = node.parent
 
-    def _enter_totals(self, ival: Interval) -> None:
-        ival.in_total = True
-        self._nmembers += 1
-        self._igral.add(ival.igral)
-        self._err.add(ival.err)
-        if ival.removed:
-            self._excess.add(ival.err)
-
-    def _leave_totals(self, ival: Interval) -> None:
-        ival.in_total = False
-        self._nmembers -= 1
-        self._igral.remove(ival.igral)
-        self._err.remove(ival.err)
-        if ival.removed:
-            self._excess.remove(ival.err)
-
     def _set_err(self, ival: Interval, err: float) -> None:
-        err = float(err)
-        if ival.in_total:
-            self._err.remove(ival.err)
-            self._err.add(err)
-            if ival.removed:
-                self._excess.remove(ival.err)
-                self._excess.add(err)
-        ival.err = err
+        self._totals.set_err(ival, float(err))
         if ival in self.ivals:
             self._push(ival)
-
-    def _set_igral(self, ival: Interval, igral: float) -> None:
-        if ival.in_total:
-            self._igral.remove(ival.igral)
-            self._igral.add(igral)
-        ival.igral = igral
 
     def _remove_branch(self, ival: Interval) -> None:
         """Mark ``ival`` and its descendants removed: kept in the estimate, never subdivided."""
         todo = [ival]
         while todo:
             node = todo.pop()
-            if not node.removed:
-                node.removed = True
-                if node.in_total:
-                    self._excess.add(node.err)
+            self._totals.mark_removed(node)
             self.ivals.discard(node)
             todo.extend(node.children)
 
@@ -820,6 +752,9 @@ class IntegratorLearner(BaseLearner):
         # A private copy: copy_from must not share intervals between two learners.
         state = pickle.loads(pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL))
         self.__dict__.update(state)
+        # Points asked but not told when the data was taken are not being evaluated for this
+        # learner (a resumed run, a copy): ask for them again, first.
+        self.remove_unfinished()
 
     # ---- plotting ----------------------------------------------------------------------------
 
@@ -842,11 +777,3 @@ class IntegratorLearner(BaseLearner):
                 xs.append(x)
                 ys.append(y)
         return hv.Path((xs, ys))
-
-
-def _insert_by_rdepth(entries: list[tuple[Interval, int]], ival: Interval, slot: int) -> None:
-    """Insert after the entries of the same or smaller rdepth (coarser intervals first)."""
-    i = len(entries)
-    while i and entries[i - 1][0].rdepth > ival.rdepth:
-        i -= 1
-    entries.insert(i, (ival, slot))
