@@ -7,7 +7,9 @@ Prints two parts:
     reference tutorial's step function ``floor(exp(x))`` (20 jumps; about 20k points). Both
     libraries choose the same points and end with the same integral; the run checks it;
 (b) the cost of reading the estimates (``igral``, ``err``, ``loss()``, ``done()``) as the
-    number of approximating intervals grows: the reference sums over all of them each time.
+    number of approximating intervals grows: the reference sums over all of them each time;
+(c) the cost of ``ask(1, tell_pending=False)``, which a BalancingLearner calls on a child for
+    every point: the reference deep-copies its whole state for it.
 
 Ratios are reference / ours for times (higher is better for us). Each run is in a fresh
 process, alternating between the libraries, so a slow phase of the shared machine does not land
@@ -98,6 +100,23 @@ def read_estimates(lib_name: str, sizes: list[int]) -> list[tuple[int, float]]:
     return out
 
 
+def peek_cost(lib_name: str, sizes: list[int]) -> list[tuple[int, float]]:
+    """ms per ask(1, tell_pending=False) at several numbers of points."""
+    lib = importlib.import_module(lib_name)
+    learner = lib.IntegratorLearner(f24, (0, 3), 1e-14)
+    out = []
+    for size in sizes:
+        while learner.npoints < size:
+            (x,), _ = learner.ask(1)
+            learner.tell(x, f24(x))
+        reps = 3 if lib_name == "adaptive" else 300
+        t0 = time.perf_counter()
+        for _ in range(reps):
+            learner.ask(1, tell_pending=False)
+        out.append((learner.npoints, (time.perf_counter() - t0) / reps * 1e3))
+    return out
+
+
 def in_fresh_process(fn: Callable[..., Any], *args: Any) -> Any:
     ctx = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=1, mp_context=ctx) as pool:
@@ -138,6 +157,16 @@ def bench_estimates(sizes: list[int]) -> None:
         print(f"    {n:>10}{t_ref:>12.1f}{t_our:>10.2f}{t_ref / t_our:>8.0f}x")
 
 
+def bench_peek(sizes: list[int]) -> None:
+    print("\n(c) ms per ask(1, tell_pending=False), what a BalancingLearner asks of each child")
+    print("    per point, by number of points (f24, tol 1e-14); the reference deep-copies itself")
+    ref = in_fresh_process(peek_cost, "adaptive", sizes)
+    ours = in_fresh_process(peek_cost, "adaptive_nb", sizes)
+    print(f"    {'points':>10}{'reference':>12}{'ours':>10}{'ratio':>9}")
+    for (n, t_ref), (_, t_our) in zip(ref, ours, strict=True):
+        print(f"    {n:>10}{t_ref:>12.2f}{t_our:>10.3f}{t_ref / t_our:>8.0f}x")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer repeats, about a minute")
@@ -148,9 +177,11 @@ def main() -> None:
     if args.quick:
         bench_loop(repeats=2, min_seconds=0.2)
         bench_estimates([100, 300])
+        bench_peek([1000, 5000])
     else:
         bench_loop(repeats=5, min_seconds=1.0)
         bench_estimates([100, 400, 1600])
+        bench_peek([1000, 5000, 20000])
     print(f"\ntotal {time.perf_counter() - t0:.0f} s")
 
 

@@ -6,6 +6,7 @@ module holds only the record and what can be computed from one interval alone.
 
 from __future__ import annotations
 
+import functools
 import sys
 from typing import Any
 
@@ -19,6 +20,11 @@ DEPTHS_OF_SLOT: tuple[tuple[int, ...], ...] = tuple(
     tuple(d for d in range(4) if slot % STRIDE[d] == 0) for slot in range(NS[-1])
 )
 """The depths whose rule uses the depth-3 node number ``slot`` (the rules are nested)."""
+
+
+@functools.cache
+def _xi() -> list[float]:
+    return tables().xi[-1].tolist()  # type: ignore[no-any-return]
 
 
 class Interval:
@@ -104,8 +110,10 @@ class Interval:
         self.fx: list[float] = [0.0] * NS[-1]
         self.known = 0
         self.counts = [0, 0, 0, 0]
-        # Same arithmetic as everywhere the nodes are compared: (a + b)/2 + (b - a) * xi / 2.
-        self.nodes: list[float] = ((a + b) / 2 + (b - a) * tables().xi[-1] / 2).tolist()
+        # The reference's arithmetic, (a + b)/2 + ((b - a) * xi)/2, one IEEE operation at a time
+        # (as numpy does elementwise), so the nodes are the same floats bit for bit.
+        mid, width = (a + b) / 2, float(b - a)
+        self.nodes: list[float] = [mid + width * x / 2 for x in _xi()]
         self.is_left = parent is not None and a == parent.a
         self.in_total = False  # a member of the root's done_leaves (counted in the totals)
         self.version = 0  # bumped whenever err changes, to invalidate stale heap entries
