@@ -395,6 +395,18 @@ def test_peek_then_tell_pending_is_ask() -> None:
         learner.tell_pending(0.123456)
 
 
+def test_nothing_left_to_subdivide() -> None:
+    learner = IntegratorLearner(smooth, (0, 1), 1e-10)
+    learner.max_ivals = 0  # every fill then drops the only candidate
+    learner.tell_pending()  # the reference's signature: a no-op
+    xs, _ = learner.ask(18)
+    assert len(xs) == 18
+    assert not learner.ivals
+    assert learner.done()
+    with pytest.raises(RuntimeError, match="No way to improve the integral estimate"):
+        learner.ask(100)
+
+
 def test_remove_unfinished_asks_the_points_again() -> None:
     learner = IntegratorLearner(smooth, (0, 1), 1e-10)
     first, _ = learner.ask(5)

@@ -454,14 +454,17 @@ class IntegratorLearner(BaseLearner):
                     self.priority_split.append(ival)
                 depth += 1
 
-    def tell_pending(self, x: float) -> None:
+    def tell_pending(self, x: Any = None) -> None:
         """Mark ``x`` as asked, e.g. after ``ask(n, tell_pending=False)`` returned it.
 
         Parameters
         ----------
         x
-            A point that ``ask`` returned or would return.
+            A point that ``ask`` returned or would return. Without it nothing happens (the
+            reference's ``tell_pending()`` takes no point).
         """
+        if x is None:
+            return
         x = to_float(x)
         if x in self._asked or x in self.data:
             return
