@@ -96,12 +96,27 @@ def read_estimates(lib_name: str, sizes: list[int]) -> list[tuple[int, float]]:
             xs, _ = learner.ask(1)
             for x in xs:
                 learner.tell(x, f24(x))
-        reps = 200
-        t0 = time.perf_counter()
-        for _ in range(reps):
-            _ = learner.igral, learner.err, learner.loss(), learner.done()
-        out.append((len(learner.approximating_intervals), (time.perf_counter() - t0) / reps * 1e6))
+        out.append((len(learner.approximating_intervals), fastest(read, learner, 100) * 1e6))
     return out
+
+
+def peek(learner: Any) -> None:
+    learner.ask(1, tell_pending=False)
+
+
+def read(learner: Any) -> None:
+    _ = learner.igral, learner.err, learner.loss(), learner.done()
+
+
+def fastest(fn: Callable[[Any], None], arg: Any, reps: int, blocks: int = 5) -> float:
+    """CPU seconds per call of ``fn(arg)``: the fastest of ``blocks`` blocks of ``reps`` calls."""
+    best = math.inf
+    for _ in range(blocks):
+        t0 = time.process_time()
+        for _ in range(reps):
+            fn(arg)
+        best = min(best, (time.process_time() - t0) / reps)
+    return best
 
 
 def peek_cost(lib_name: str, sizes: list[int]) -> list[tuple[int, float]]:
@@ -113,11 +128,8 @@ def peek_cost(lib_name: str, sizes: list[int]) -> list[tuple[int, float]]:
         while learner.npoints < size:
             (x,), _ = learner.ask(1)
             learner.tell(x, f24(x))
-        reps = 3 if lib_name == "adaptive" else 300
-        t0 = time.perf_counter()
-        for _ in range(reps):
-            learner.ask(1, tell_pending=False)
-        out.append((learner.npoints, (time.perf_counter() - t0) / reps * 1e3))
+        reps, blocks = (1, 3) if lib_name == "adaptive" else (100, 5)
+        out.append((learner.npoints, fastest(peek, learner, reps, blocks) * 1e3))
     return out
 
 
@@ -153,7 +165,7 @@ def bench_loop(repeats: int, min_seconds: float) -> None:
 
 
 def bench_estimates(sizes: list[int]) -> None:
-    print("\n(b) µs to read igral, err, loss() and done() once, by number of approximating")
+    print("\n(b) µs (CPU) to read igral, err, loss() and done() once, by number of approximating")
     print("    intervals (f24, tol 1e-14, max_ivals unbounded)")
     ref = in_fresh_process(read_estimates, "adaptive", sizes)
     ours = in_fresh_process(read_estimates, "adaptive_nb", sizes)
@@ -163,8 +175,9 @@ def bench_estimates(sizes: list[int]) -> None:
 
 
 def bench_peek(sizes: list[int]) -> None:
-    print("\n(c) ms per ask(1, tell_pending=False), what a BalancingLearner asks of each child")
-    print("    per point, by number of points (f24, tol 1e-14); the reference deep-copies itself")
+    print("\n(c) ms (CPU) per ask(1, tell_pending=False), what a BalancingLearner asks of each")
+    print("    child per point, by number of points (f24, tol 1e-14); the reference deep-copies")
+    print("    itself for it")
     ref = in_fresh_process(peek_cost, "adaptive", sizes)
     ours = in_fresh_process(peek_cost, "adaptive_nb", sizes)
     print(f"    {'points':>10}{'reference':>12}{'ours':>10}{'ratio':>9}")
@@ -174,7 +187,7 @@ def bench_peek(sizes: list[int]) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="fewer repeats, about a minute")
+    parser.add_argument("--quick", action="store_true", help="fewer repeats, 1-3 minutes")
     args = parser.parse_args()
     print(f"IntegratorLearner benchmark: adaptive {adaptive.__version__} vs adaptive_nb")
     assert adaptive_nb.IntegratorLearner is not None
