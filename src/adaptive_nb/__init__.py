@@ -18,6 +18,7 @@ from adaptive_nb.learner import (
     BalancingLearner,
     BaseLearner,
     DataSaver,
+    IntegratorLearner,
     Learner1D,
     SequenceLearner,
     make_datasaver,
@@ -37,6 +38,7 @@ __all__ = [
     "BaseLearner",
     "BlockingRunner",
     "DataSaver",
+    "IntegratorLearner",
     "Learner1D",
     "LearnerFileError",
     "Runner",
@@ -88,7 +90,6 @@ def unload_ipython_extension(ipython: Any) -> None:
 _NOT_YET = frozenset(
     {
         "AverageLearner1D",
-        "IntegratorLearner",
         "Learner2D",
         "LearnerND",
     }

@@ -4,6 +4,8 @@
 
     AdaptiveNbError (Exception)
     ├── LearnerFileError (also ValueError)   a learner file exists but cannot be loaded
+    ├── DivergentIntegralError (also ValueError)
+    │                                        IntegratorLearner: the integral diverges
     └── EvaluationError (also RuntimeError)  a point's evaluation failed, retries used up
     AdaptiveNbWarning (UserWarning)
     ├── SaveFailedWarning                    a periodic save failed; the runner goes on
@@ -21,7 +23,8 @@ standard library: a script can filter a warning without importing the notebook s
 
 The classes are also re-exported where users met them first (``adaptive_nb.LearnerFileError``,
 ``adaptive_nb.runner.EvaluationError``, ``adaptive_nb.runner.SaveFailedWarning``,
-``adaptive_nb.notebook.watchdog.KernelBlockedWarning``).
+``adaptive_nb.notebook.watchdog.KernelBlockedWarning``,
+``adaptive_nb.learner.integrator_learner.DivergentIntegralError``).
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from typing import Any
 __all__ = [
     "AdaptiveNbError",
     "AdaptiveNbWarning",
+    "DivergentIntegralError",
     "EvaluationError",
     "KernelBlockedWarning",
     "LearnerFileError",
@@ -50,6 +54,14 @@ class LearnerFileError(AdaptiveNbError, ValueError):
     """A learner file exists but cannot be loaded (truncated, corrupt, or for another learner).
 
     The learner that tried to load it is left unchanged.
+    """
+
+
+class DivergentIntegralError(AdaptiveNbError, ValueError):
+    """An IntegratorLearner found that the integral diverges (raised by ``tell``).
+
+    The integrand's values kept more than doubling as an interval was halved, the sign of a
+    non-integrable singularity. Integrate up to a point short of it, or transform the integrand.
     """
 
 

@@ -212,7 +212,9 @@ def test_new_is_an_empty_twin(make: Callable[[], Any]) -> None:
     assert type(fresh) is type(learner)
     assert fresh.npoints == 0
     assert not fresh.data
-    assert not fresh.pending_points
+    # As made: empty for most learners; IntegratorLearner, as the reference's, starts with the
+    # nodes of its first rule pending.
+    assert fresh.pending_points == make().pending_points
     assert canon(fresh.ask(3)) == canon(make().ask(3))
 
 
@@ -266,7 +268,14 @@ def test_dataframe_round_trip(make: Callable[[], Any]) -> None:
 def test_works_inside_a_balancing_learner(make: Callable[[], Any]) -> None:
     balancing = adaptive_nb.BalancingLearner([make(), make()], strategy="npoints")
     simple(balancing, goal=npoints_goal(20))
-    assert [child.npoints for child in balancing.learners] == [10, 10]
+    counts = [child.npoints for child in balancing.learners]
+    if make().pending_points:
+        # IntegratorLearner starts with its first rule's nodes pending (as the reference's), so
+        # npoints + pending ties for a while and the first child is chosen: both get points.
+        assert sum(counts) == 20
+        assert min(counts) > 0
+    else:
+        assert counts == [10, 10]
     assert balancing.ask(0) == ([], [])
     (point,), _ = balancing.ask(1, tell_pending=False)
     assert point[0] in (0, 1)

@@ -4,6 +4,7 @@ from adaptive_nb.learner.average_learner import AverageLearner
 from adaptive_nb.learner.balancing_learner import BalancingLearner
 from adaptive_nb.learner.base_learner import BaseLearner
 from adaptive_nb.learner.data_saver import DataSaver, make_datasaver
+from adaptive_nb.learner.integrator_learner import IntegratorLearner
 from adaptive_nb.learner.learner1D import Learner1D
 from adaptive_nb.learner.sequence_learner import SequenceLearner
 
@@ -12,6 +13,7 @@ __all__ = [
     "BalancingLearner",
     "BaseLearner",
     "DataSaver",
+    "IntegratorLearner",
     "Learner1D",
     "SequenceLearner",
     "make_datasaver",

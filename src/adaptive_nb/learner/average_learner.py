@@ -125,6 +125,8 @@ class AverageLearner(BaseLearner):
     True
     """
 
+    _pending_undo_is_exact = True
+
     def __init__(
         self,
         function: Callable[[int], Any],

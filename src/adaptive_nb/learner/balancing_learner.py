@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import heapq
 import math
 import operator
@@ -530,7 +531,9 @@ class BalancingLearner(BaseLearner):
             assert nxt is not None  # _choose only returns children with a suggestion
             return [(i, nxt[0])], [nxt[1]]
 
-        touched: dict[int, list[Any]] = {}  # child -> its pending points before this call
+        # child -> its pending points before this call, or a copy of its state where dropping
+        # and re-adding pending points does not restore it (see _pending_undo_is_exact)
+        touched: dict[int, list[Any] | dict[str, Any]] = {}
         points: list[tuple[int, Any]] = []
         improvements: list[float] = []
         try:
@@ -541,7 +544,7 @@ class BalancingLearner(BaseLearner):
                 nxt = self._child_next(i)
                 assert nxt is not None
                 if not tell_pending and i not in touched:
-                    touched[i] = list(self.learners[i].pending_points)
+                    touched[i] = _undo_record(self.learners[i])
                 points.append((i, nxt[0]))
                 improvements.append(nxt[1])
                 self.tell_pending((i, nxt[0]))
@@ -550,11 +553,8 @@ class BalancingLearner(BaseLearner):
                 # Undo: a child's state is its data plus its pending points, so dropping the
                 # pending points and re-adding the old ones restores it exactly, at the cost of
                 # the few pending points only (no copy of the data).
-                for i, pending in touched.items():
-                    child = self.learners[i]
-                    child.remove_unfinished()
-                    for x in pending:
-                        child.tell_pending(x)
+                for i, record in touched.items():
+                    _undo(self.learners[i], record)
                     self._changed(i)
                 self._cycle_pos = cycle_pos
         return points, improvements
@@ -935,3 +935,30 @@ class BalancingLearner(BaseLearner):
             f"BalancingLearner({len(self.learners)} x {kind}, strategy={self._strategy!r}, "
             f"npoints={self.npoints})"
         )
+
+
+def _pending_undo_is_exact(learner: Any) -> bool:
+    from adaptive_nb.learner.data_saver import DataSaver
+
+    while isinstance(learner, DataSaver):  # its extra data does not change on tell_pending
+        learner = learner.learner
+    return bool(getattr(learner, "_pending_undo_is_exact", False))
+
+
+def _undo_record(learner: Any) -> list[Any] | dict[str, Any]:
+    """Return what :func:`_undo` needs to put ``learner`` back as it is now."""
+    if _pending_undo_is_exact(learner):
+        return list(learner.pending_points)
+    # A deep copy of the attributes: functions and other callables are shared, not copied.
+    state: dict[str, Any] = copy.deepcopy(learner.__dict__)
+    return state
+
+
+def _undo(learner: Any, record: list[Any] | dict[str, Any]) -> None:
+    if isinstance(record, dict):
+        learner.__dict__.clear()
+        learner.__dict__.update(record)
+        return
+    learner.remove_unfinished()
+    for x in record:
+        learner.tell_pending(x)

@@ -6,7 +6,7 @@ import abc
 import contextlib
 import os
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 import cloudpickle
 import numpy as np
@@ -115,6 +115,10 @@ class BaseLearner(abc.ABC):
     data: dict[Any, Any]
     pending_points: set[Any]
     function: Callable[..., Any]
+    # True where the state is exactly "data + pending points", so that remove_unfinished()
+    # followed by re-telling the old pending points restores it (BalancingLearner's cheap undo
+    # of a preview). False (the safe default) makes the undo copy the learner instead.
+    _pending_undo_is_exact: ClassVar[bool] = False
 
     @property
     @abc.abstractmethod

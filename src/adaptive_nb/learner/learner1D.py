@@ -501,6 +501,8 @@ class Learner1D(BaseLearner):
     kept in ``data`` but take no part in the sampling.
     """
 
+    _pending_undo_is_exact = True
+
     def __init__(
         self,
         function: Callable[[float], Any],

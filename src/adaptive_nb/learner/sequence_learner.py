@@ -103,6 +103,8 @@ class SequenceLearner(BaseLearner):
     [(0, 0), (1, 1)]
     """
 
+    _pending_undo_is_exact = True
+
     def __init__(self, function: Callable[[Any], Any], sequence: Sequence[Any]) -> None:
         if not callable(function):
             msg = f"function must be callable (element -> value), got {type(function).__name__}."
