@@ -150,13 +150,22 @@ def grad_bulk(
     ys: np.ndarray[Any, Any],
     vals: np.ndarray[Any, Any],
     simplices: np.ndarray[Any, Any],
+    neighbors: np.ndarray[Any, Any],
 ) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
-    """:func:`grad_one` for every vertex at once; ``vals`` has shape (nvertices, ncomp)."""
+    """:func:`grad_one` for every vertex at once; ``vals`` has shape (nvertices, ncomp).
+
+    ``simplices`` are counter-clockwise and ``neighbors[t, k]`` is the triangle across the edge
+    opposite vertex ``k`` (-1 on the boundary), as in :class:`~._mesh2d.Mesh2D`.
+    """
     n, nc = vals.shape
-    e = np.concatenate([simplices[:, [0, 1]], simplices[:, [1, 2]], simplices[:, [2, 0]]])
-    e = np.concatenate([e, e[:, ::-1]])
-    e = np.unique(e, axis=0)
-    src, dst = e[:, 0], e[:, 1]
+    # Every directed edge once: consistently oriented triangles hold each interior edge once in
+    # each direction, and a boundary edge (no neighbour across it) once, so add its reverse.
+    s0, s1, s2 = simplices[:, 0], simplices[:, 1], simplices[:, 2]
+    src = np.concatenate([s0, s1, s2])
+    dst = np.concatenate([s1, s2, s0])
+    opp = np.concatenate([neighbors[:, 2], neighbors[:, 0], neighbors[:, 1]])
+    hull = opp < 0
+    src, dst = np.concatenate([src, dst[hull]]), np.concatenate([dst, src[hull]])
     finite = np.isfinite(vals).all(axis=1)
     ok = finite[dst]
     src, dst = src[ok], dst[ok]

@@ -739,7 +739,8 @@ class Learner2D(BaseLearner):
             gx = np.zeros_like(vals)
             gy = np.zeros_like(vals)
         else:
-            gx, gy = grad_bulk(xs, ys, vals, simp)
+            nbr = np.array(mesh.tn, dtype=np.int64).reshape(-1, 3)
+            gx, gy = grad_bulk(xs, ys, vals, simp, nbr)
         self._gx = [col.tolist() for col in gx.T]
         self._gy = [col.tolist() for col in gy.T]
         tri = sort_rows_xy(simp, xs, ys)
@@ -751,15 +752,23 @@ class Learner2D(BaseLearner):
         losses = np.where(np.isnan(losses), np.sqrt(area), losses)
         vreal = np.array(self._vreal, dtype=bool)
         allreal = vreal[tri].all(axis=1).tolist()
-        cx = xs[tri].tolist()
-        cy = ys[tri].tolist()
-        entries = [
-            (-lo, x[0], y[0], x[1], y[1], x[2], y[2], t)
-            for t, (lo, x, y) in enumerate(zip(losses.tolist(), cx, cy, strict=True))
-        ]
+        px, py = xs[tri], ys[tri]
+        entries = list(
+            zip(
+                (-losses).tolist(),
+                px[:, 0].tolist(),
+                py[:, 0].tolist(),
+                px[:, 1].tolist(),
+                py[:, 1].tolist(),
+                px[:, 2].tolist(),
+                py[:, 2].tolist(),
+                range(len(tri)),
+                strict=True,
+            )
+        )
         self._tkey = list(entries)
         self._heap = entries
-        self._rheap = [e for e, r in zip(entries, allreal, strict=True) if r]
+        self._rheap = list(itertools.compress(entries, allreal))
         heapq.heapify(self._heap)
         heapq.heapify(self._rheap)
 
@@ -775,12 +784,15 @@ class Learner2D(BaseLearner):
             pts = np.array(keys, dtype=float)
             sx = (pts[:, 0] - self._mesh_mean[0]) / self._mesh_scale[0]
             sy = (pts[:, 1] - self._mesh_mean[1]) / self._mesh_scale[1]
-            corners = {(mesh.x[i], mesh.y[i]) for i in range(4)}
-            _, first = np.unique(np.column_stack([sx, sy]), axis=0, return_index=True)
-            first.sort()
-            first = np.array(
-                [i for i in first.tolist() if (sx[i], sy[i]) not in corners], dtype=np.int64
-            )
+            # Distinct keys may rescale to one point: mesh the first of each such group only,
+            # and none that lands on a corner.
+            order = np.lexsort((sy, sx))
+            same = (np.diff(sx[order]) == 0) & (np.diff(sy[order]) == 0)
+            dup = np.zeros(len(keys), dtype=bool)
+            dup[order[1:][same]] = True  # stable sort: the first of a group stays
+            for i in range(4):
+                dup |= (sx == mesh.x[i]) & (sy == mesh.y[i])
+            first = np.flatnonzero(~dup)
             keys = [keys[i] for i in first.tolist()]
             mesh = Mesh2D.from_points(
                 mesh.x[0], mesh.x[3], mesh.y[0], mesh.y[3], sx[first], sy[first]
@@ -928,6 +940,8 @@ class Learner2D(BaseLearner):
         if len(xs) != len(ys):
             msg = f"tell_many got {len(xs)} points but {len(ys)} values."
             raise ValueError(msg)
+        if self._tell_many_arrays(xs, ys):
+            return
         checked: list[tuple[Point, Any, list[float]]] = []
         unknown = self._vdim is None
         try:
@@ -953,6 +967,41 @@ class Learner2D(BaseLearner):
             self.pending_points.discard(key)
         self._version += 1
         self._rebuild()
+
+    def _tell_many_arrays(self, xs: list[Any], ys: list[Any]) -> bool:
+        """Fast path of ``tell_many`` for many scalar values: check them as arrays at once.
+
+        Returns False (nothing done) when the input needs the item-by-item checks.
+        """
+        if len(xs) < max(64, len(self._vkey) // 4) or self._vec:
+            return False
+        try:
+            pts = np.array(xs, dtype=float)
+            vals = np.array(ys, dtype=float)
+        except (TypeError, ValueError):
+            return False
+        if pts.shape != (len(xs), 2) or vals.shape != (len(xs),) or pts.dtype != float:
+            return False
+        if not np.isfinite(pts).all():
+            return False
+        exact = (float, int, np.float64)
+        if not all(type(y) in exact for y in ys) and any(
+            isinstance(y, bool | np.bool_) or not isinstance(y, numbers.Real) for y in ys
+        ):
+            return False
+        if self._vdim is None:
+            self._set_vdim([0.0], False)
+        keys = list(map(tuple, pts.tolist()))
+        data = self.data
+        told = self._told
+        for key, value in zip(keys, vals.tolist(), strict=True):
+            if key not in data:
+                told.append(key)
+            data[key] = value
+        self.pending_points.difference_update(keys)
+        self._version += 1
+        self._rebuild()
+        return True
 
     def tell_pending(self, point: Any) -> None:
         """Mark ``point`` as being evaluated, so it is not proposed again.
