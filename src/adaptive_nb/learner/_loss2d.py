@@ -75,7 +75,10 @@ def grad_one(
     for xj, yj, vjs in nbrs:
         dx = xj - xi
         dy = yj - yi
-        w = 1.0 / (dx * dx + dy * dy)
+        d2 = dx * dx + dy * dy
+        if d2 == 0.0:  # closer than floats can square: no slope information
+            continue
+        w = 1.0 / d2
         wdx = w * dx
         wdy = w * dy
         sxx = sxx + wdx * dx
@@ -101,7 +104,10 @@ def grad_one_scalar(
     for xj, yj, vj in nbrs:
         dx = xj - xi
         dy = yj - yi
-        w = 1.0 / (dx * dx + dy * dy)
+        d2 = dx * dx + dy * dy
+        if d2 == 0.0:  # as in grad_one
+            continue
+        w = 1.0 / d2
         wdx = w * dx
         wdy = w * dy
         sxx = sxx + wdx * dx
@@ -182,15 +188,19 @@ def grad_bulk(
     syy = np.zeros(n)
     sxv = np.zeros((n, nc))
     syv = np.zeros((n, nc))
+    err = np.errstate(divide="ignore", over="ignore", invalid="ignore")
+    err.__enter__()
     for k in range(int(counts.max()) if len(counts) else 0):
         sel = pos == k
         i = src[sel]
         j = dst[sel]
         dx = xs[j] - xs[i]
         dy = ys[j] - ys[i]
-        w = 1.0 / (dx * dx + dy * dy)
-        wdx = w * dx
-        wdy = w * dy
+        d2 = dx * dx + dy * dy
+        keep = d2 != 0.0  # as in grad_one; the others add exact zeros
+        w = np.where(keep, 1.0 / np.where(keep, d2, 1.0), 0.0)
+        wdx = np.where(keep, w * dx, 0.0)
+        wdy = np.where(keep, w * dy, 0.0)
         sxx[i] = sxx[i] + wdx * dx
         sxy[i] = sxy[i] + wdx * dy
         syy[i] = syy[i] + wdy * dy
@@ -199,9 +209,9 @@ def grad_bulk(
         syv[i] = syv[i] + wdy[:, None] * dv
     det = sxx * syy - sxy * sxy
     good = (det > 1e-9 * (sxx * syy)) & finite
-    with np.errstate(divide="ignore", invalid="ignore"):
-        gx = (syy[:, None] * sxv - sxy[:, None] * syv) / det[:, None]
-        gy = (sxx[:, None] * syv - sxy[:, None] * sxv) / det[:, None]
+    gx = (syy[:, None] * sxv - sxy[:, None] * syv) / det[:, None]
+    gy = (sxx[:, None] * syv - sxy[:, None] * sxv) / det[:, None]
+    err.__exit__(None, None, None)
     gx = np.where(good[:, None], gx, 0.0)
     gy = np.where(good[:, None], gy, 0.0)
     return gx, gy
@@ -273,14 +283,32 @@ def loss_one(
     for comp in comps:
         if not (math.isfinite(comp[0]) and math.isfinite(comp[1]) and math.isfinite(comp[2])):
             area = 0.5 * abs((bx - ax) * (cy - ay) - (by - ay) * (cx - ax))
-            return math.sqrt(area)
+            return _adjust(kind, flat_loss(kind, area, math.sqrt), area, None)
     loss, area = _core(kind, ax, ay, bx, by, cx, cy, comps, inv_scale, max, math.sqrt)
-    if loss != loss:  # NaN, e.g. from an overflow: fall back to the uniform loss
-        return math.sqrt(area)
+    if loss != loss:  # NaN, e.g. from an overflow
+        return _adjust(kind, flat_loss(kind, area, math.sqrt), area, None)
     return _adjust(kind, loss, area, comps)
 
 
-def _adjust(kind: LocalKind, loss: float, area: float, comps: Sequence[tuple[float, ...]]) -> float:
+def flat_loss(kind: LocalKind, area: Any, sqrt: Callable[[Any], Any]) -> Any:
+    """The loss of a triangle as if the function were constant on it.
+
+    Used where a vertex value is NaN or infinite: such triangles are refined like a flat
+    region, neither starved nor favoured (the reference library's NaN losses would make it
+    sample there forever).
+    """
+    name = kind[0]
+    if name == "uniform":
+        return sqrt(area)
+    if name == "surface":
+        return area
+    return 0.3 * area
+
+
+def _adjust(
+    kind: LocalKind, loss: float, area: float, comps: Sequence[tuple[float, ...]] | None
+) -> float:
+    """Apply the resolution limits, and the thresholds unless ``comps`` is None."""
     name, params = kind
     if name == "resolution":
         lo, hi = params
@@ -288,7 +316,7 @@ def _adjust(kind: LocalKind, loss: float, area: float, comps: Sequence[tuple[flo
             return 0.0
         if area > hi * hi:
             return math.inf
-    elif name == "thresholded":
+    elif name == "thresholded" and comps is not None:
         lower, upper, factor = params
         if lower is not None and all(max(c[0], c[1], c[2]) < lower for c in comps):
             loss = loss * factor
@@ -330,7 +358,8 @@ def loss_bulk(
     loss = np.asarray(loss, dtype=float)
     finite = np.isfinite(vals[a]).all(axis=1) & np.isfinite(vals[b]).all(axis=1)
     finite &= np.isfinite(vals[c]).all(axis=1)
-    loss = np.where(finite & ~np.isnan(loss), loss, np.sqrt(area))
+    good = finite & ~np.isnan(loss)
+    loss = np.where(good, loss, flat_loss(kind, area, np.sqrt))
     name, params = kind
     if name == "resolution":
         lo, hi = params
@@ -340,9 +369,9 @@ def loss_bulk(
         lower, upper, factor = params
         v3 = np.stack([vals[a], vals[b], vals[c]], axis=1)  # (m, 3, ncomp)
         if lower is not None:
-            loss = np.where((v3.max(axis=1) < lower).all(axis=1), loss * factor, loss)
+            loss = np.where(good & (v3.max(axis=1) < lower).all(axis=1), loss * factor, loss)
         if upper is not None:
-            loss = np.where((v3.min(axis=1) > upper).all(axis=1), loss * factor, loss)
+            loss = np.where(good & (v3.min(axis=1) > upper).all(axis=1), loss * factor, loss)
     return loss
 
 
@@ -570,12 +599,15 @@ def triangle_loss(ip: LinearNDInterpolator) -> list[float]:
     emb = np.concatenate([tri.points, ip.values.reshape(len(tri.points), -1)], axis=1)
     out = []
     for i, simplex in enumerate(tri.simplices):
+        # Each distinct far vertex once (two neighbours can share one, around a vertex of
+        # degree three).
+        far = sorted(
+            {int(v) for nb in tri.neighbors[i] if nb != -1 for v in tri.simplices[nb]}
+            - set(simplex.tolist())
+        )
         vols = []
-        for nb in tri.neighbors[i]:
-            if nb == -1:
-                continue
-            far = next(v for v in tri.simplices[nb] if v not in simplex)
-            m = emb[list(simplex) + [far]]
+        for v in far:
+            m = emb[[*simplex.tolist(), v]]
             vecs = m[1:] - m[0]
             gram = vecs @ vecs.T
             vols.append(math.sqrt(max(float(np.linalg.det(gram)), 0.0)) / 6)

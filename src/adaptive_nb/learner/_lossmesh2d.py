@@ -137,15 +137,7 @@ class LossMesh2D:
         except DuplicatePointError:
             return None
         a, b, c = mesh.triangle(t)
-        xs, ys = mesh.x, mesh.y
-        wa = max((xs[b] - px) * (ys[c] - py) - (ys[b] - py) * (xs[c] - px), 0.0)
-        wb = max((xs[c] - px) * (ys[a] - py) - (ys[c] - py) * (xs[a] - px), 0.0)
-        wc = max((xs[a] - px) * (ys[b] - py) - (ys[a] - py) * (xs[b] - px), 0.0)
-        s = wa + wb + wc
-        if s > 0:
-            vals = [(wa * col[a] + wb * col[b] + wc * col[c]) / s for col in self.vals]
-        else:
-            vals = [(col[a] + col[b] + col[c]) / 3 for col in self.vals]
+        vals = self._interpolate(px, py, (a, b, c) if where < 0 else mesh.edge(t, where))
         # For the real loss, a pending point stands for the loss of the region it was placed
         # in until its value arrives.
         parent = self._loss_of(t)
@@ -169,6 +161,29 @@ class LossMesh2D:
         self.tkey.extend([None] * (mesh.ntriangles - len(self.tkey)))
         self.refresh(v, full=False)
         return v
+
+    def _interpolate(self, px: float, py: float, verts: Sequence[int]) -> list[float]:
+        """Linear interpolation at (px, py) in a triangle, or on an edge (two vertices).
+
+        The vertices are taken in (x, y) order, so the result does not depend on how the mesh
+        happens to store them (nor, for a point on an edge, on which side it was located).
+        """
+        xs, ys = self.mesh.x, self.mesh.y
+        vs = sorted(verts, key=lambda v: (xs[v], ys[v]))
+        if len(vs) == 2:
+            a, b = vs
+            wa = math.hypot(xs[b] - px, ys[b] - py)
+            wb = math.hypot(xs[a] - px, ys[a] - py)
+            s = wa + wb
+            return [(wa * col[a] + wb * col[b]) / s for col in self.vals]
+        a, b, c = vs
+        wa = abs((xs[b] - px) * (ys[c] - py) - (ys[b] - py) * (xs[c] - px))
+        wb = abs((xs[c] - px) * (ys[a] - py) - (ys[c] - py) * (xs[a] - px))
+        wc = abs((xs[a] - px) * (ys[b] - py) - (ys[a] - py) * (xs[b] - px))
+        s = wa + wb + wc
+        if not s > 0:
+            return [((col[a] + col[b]) + col[c]) / 3 for col in self.vals]
+        return [((wa * col[a] + wb * col[b]) + wc * col[c]) / s for col in self.vals]
 
     def _loss_of(self, t: int) -> float:
         entry = self.tkey[t]
@@ -269,9 +284,9 @@ class LossMesh2D:
                     self.inv_scale,
                 )  # fmt: skip
                 if loss != loss:  # NaN, e.g. from an overflow: as loss_one does
-                    loss = math.sqrt(0.5 * abs((bx - ax) * (cy - ay) - (by - ay) * (cx - ax)))
-            else:
-                loss = math.sqrt(0.5 * abs((bx - ax) * (cy - ay) - (by - ay) * (cx - ax)))
+                    loss = 0.3 * (0.5 * abs((bx - ax) * (cy - ay) - (by - ay) * (cx - ax)))
+            else:  # a NaN or infinite value: as loss_one does (flat_loss)
+                loss = 0.3 * (0.5 * abs((bx - ax) * (cy - ay) - (by - ay) * (cx - ax)))
         else:
             comps = [
                 (col[a], col[b], col[c], gx[k][a], gy[k][a], gx[k][b], gy[k][b], gx[k][c], gy[k][c])
@@ -513,3 +528,4 @@ class LossMesh2D:
                 fresh.recompute_all()
                 for t in range(self.mesh.ntriangles):
                     assert self.tkey[t] == fresh.tkey[t], f"triangle {t} has a stale loss"
+                assert self.gx == fresh.gx and self.gy == fresh.gy, "stale gradients"

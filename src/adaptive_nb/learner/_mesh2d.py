@@ -250,6 +250,11 @@ class Mesh2D:
         tv = self.tv
         return tv[i], tv[i + 1], tv[i + 2]
 
+    def edge(self, t: int, k: int) -> tuple[int, int]:
+        """The end points of the edge opposite vertex ``k`` of triangle ``t``."""
+        i = 3 * t
+        return self.tv[i + (k + 1) % 3], self.tv[i + (k + 2) % 3]
+
     # ---------------------------------------------------------------- insertion ---
 
     def insert(self, px: float, py: float, t: int, where: int) -> int:
