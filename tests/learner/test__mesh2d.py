@@ -87,7 +87,8 @@ def test_locate_reports_duplicates_edges_and_outside() -> None:
     t, where = mesh.locate(0.25, 0.25)  # on the diagonal through (0, 0)
     assert where >= 0
     t, where = mesh.locate(0.0, -0.5)  # on the border
-    assert where >= 0 and mesh.tn[3 * t + where] == -1
+    assert where >= 0
+    assert mesh.tn[3 * t + where] == -1
     with pytest.raises(ValueError, match="outside"):
         mesh.locate(0.6, 0.0)
 

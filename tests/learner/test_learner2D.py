@@ -88,7 +88,8 @@ def test_is_exported_and_matches_the_reference_api() -> None:
     assert ours.npoints == 0
     assert ours.loss() == ref.loss() == math.inf
     assert not ours.bounds_are_done
-    assert ours.inside_bounds((1, 2)) and not ours.inside_bounds((1.01, 0))
+    assert ours.inside_bounds((1, 2))
+    assert not ours.inside_bounds((1.01, 0))
 
 
 def test_first_points_are_the_reference_s_corners() -> None:
@@ -101,7 +102,8 @@ def test_first_points_are_the_reference_s_corners() -> None:
     for p in pts:
         ours.tell(p, ring(p))
         ref.tell(p, ring(p))
-    assert ours.bounds_are_done and ref.bounds_are_done
+    assert ours.bounds_are_done
+    assert ref.bounds_are_done
     assert math.isfinite(ours.loss())
     # The first point after the corners refines one of the two triangles of the square.
     (p,), _ = ours.ask(1)
@@ -124,8 +126,10 @@ def test_new_keeps_the_parameters_and_drops_the_data() -> None:
     learner = Learner2D(ring, BOUNDS, loss_per_triangle=loss)
     run(learner, 20)
     fresh = learner.new()
-    assert fresh.npoints == 0 and fresh.loss_per_triangle is loss
-    assert fresh.bounds == learner.bounds and fresh.function is ring
+    assert fresh.npoints == 0
+    assert fresh.loss_per_triangle is loss
+    assert fresh.bounds == learner.bounds
+    assert fresh.function is ring
 
 
 def test_bounds_are_checked() -> None:
@@ -315,7 +319,8 @@ def test_a_custom_loss_on_the_interpolator_takes_the_slow_path() -> None:
     learner = Learner2D(ring, BOUNDS, loss_per_triangle=my_loss)
     assert learner._kind is None
     run(learner, 60)
-    assert calls and learner.npoints == 60
+    assert calls
+    assert learner.npoints == 60
     assert learner.loss() == pytest.approx(float(my_loss(learner.interpolator(scaled=True)).max()))
     learner._check_invariants()
     pts, _ = learner.ask(15)
@@ -325,7 +330,8 @@ def test_a_custom_loss_on_the_interpolator_takes_the_slow_path() -> None:
 def test_reference_style_triangle_loss_runs_on_the_slow_path() -> None:
     learner = Learner2D(ring, BOUNDS, loss_per_triangle=triangle_loss)
     run(learner, 30)
-    assert learner.npoints == 30 and math.isfinite(learner.loss())
+    assert learner.npoints == 30
+    assert math.isfinite(learner.loss())
 
 
 def test_interpolator_losses_match_the_reference() -> None:
@@ -335,7 +341,7 @@ def test_interpolator_losses_match_the_reference() -> None:
     pts += ref._bounds_points
     ref.tell_many(pts, [ring(p) for p in pts])
     ip = ref.interpolator(scaled=True)
-    from adaptive.learner import learner2D as r2d
+    from adaptive.learner import learner2D as r2d  # noqa: N813  (the reference)
 
     np.testing.assert_allclose(areas(ip), r2d.areas(ip))
     # deviations cancel terms, so allow for a different order of operations
@@ -354,7 +360,7 @@ def test_interpolator_losses_match_the_reference() -> None:
 
 
 def test_the_reference_s_own_default_loss_runs_locally() -> None:
-    from adaptive.learner import learner2D as r2d
+    from adaptive.learner import learner2D as r2d  # noqa: N813  (the reference)
 
     learner = Learner2D(ring, BOUNDS, loss_per_triangle=r2d.default_loss)
     assert learner._kind == ("default", ())
@@ -460,12 +466,13 @@ def test_vector_output() -> None:
         ref.tell(p, v)
     assert learner.vdim == ref.vdim == 2
     np.testing.assert_array_equal(learner.to_numpy(), ref.to_numpy())
-    xs, ys, zs = learner.interpolated_on_grid(20)
-    rxs, rys, rzs = ref.interpolated_on_grid(20)
+    xs, _, zs = learner.interpolated_on_grid(20)
+    rxs, _, rzs = ref.interpolated_on_grid(20)
     np.testing.assert_allclose(xs, rxs)
     np.testing.assert_allclose(zs, rzs)
     pts, vals = learner.data_since(45)
-    assert pts.shape == (5, 2) and vals.shape == (5, 2)
+    assert pts.shape == (5, 2)
+    assert vals.shape == (5, 2)
 
 
 def test_data_since_and_triangles() -> None:
@@ -543,7 +550,8 @@ def test_files_of_the_reference_library_load(tmp_path: Path) -> None:
     vref.save(fname, compress=False)
     vours = Learner2D(vector, BOUNDS)
     vours.load(fname)
-    assert vours.vdim == 2 and vours.npoints == 30
+    assert vours.vdim == 2
+    assert vours.npoints == 30
 
 
 def test_a_corrupt_file_leaves_the_learner_unchanged(tmp_path: Path) -> None:
@@ -587,7 +595,8 @@ def test_ip_is_deprecated_and_interpolator_scales() -> None:
     with warnings.catch_warnings(record=True) as w:
         warnings.simplefilter("always")
         ip = learner.ip()
-    assert w and issubclass(w[0].category, DeprecationWarning)
+    assert w
+    assert issubclass(w[0].category, DeprecationWarning)
     assert w[0].filename == __file__
     p = next(iter(learner.data))
     assert learner.interpolator()(*p).item() == pytest.approx(learner.data[p])

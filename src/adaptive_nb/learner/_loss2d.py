@@ -1,5 +1,8 @@
-"""Per-triangle losses of Learner2D: local, incremental equivalents of the built-in losses, and
-the slow path for a user's loss written against scipy's ``LinearNDInterpolator``.
+"""Per-triangle losses of Learner2D.
+
+The public losses take a scipy ``LinearNDInterpolator`` (the reference library's interface, kept
+for users' own losses, which Learner2D evaluates on a slow path); the built-in ones also have
+local, incremental equivalents here.
 
 Local losses
 ------------
@@ -49,7 +52,7 @@ LocalKind = tuple[str, tuple[Any, ...]]
 
 
 def quantized_scale(ptp: float) -> float:
-    """The data range rounded up to a power of 2**(1/8); 1 for an empty or flat range."""
+    """Round the data range up to a power of 2**(1/8); 1 for an empty or flat range."""
     if not ptp > 0 or not math.isfinite(ptp):
         return 1.0
     return float(2.0 ** (math.ceil(8.0 * math.log2(ptp)) / 8.0))
@@ -122,7 +125,7 @@ def grad_one_scalar(
     return (syy * sxv - sxy * syv) / det, (sxx * syv - sxy * sxv) / det
 
 
-def default_loss_scalar(
+def default_loss_scalar(  # noqa: PLR0917  (hot path: plain floats, no packing)
     ax: float,
     ay: float,
     bx: float,
@@ -140,7 +143,7 @@ def default_loss_scalar(
     gcy: float,
     inv_scale: float,
 ) -> float:
-    """The default loss of one triangle, one finite component: :func:`_core`'s operations."""
+    """Compute the default loss of one triangle with one finite component, as :func:`_core`."""
     area = 0.5 * abs((bx - ax) * (cy - ay) - (by - ay) * (cx - ax))
     d1 = abs(va + (gax * (bx - ax) + gay * (by - ay)) - vb)
     d2 = abs(va + (gax * (cx - ax) + gay * (cy - ay)) - vc)
@@ -220,7 +223,7 @@ def grad_bulk(
 # --------------------------------------------------------------------------- losses ---
 
 
-def _core(
+def _core(  # noqa: PLR0917  (one formula for floats and arrays)
     kind: LocalKind,
     ax: Any,
     ay: Any,
@@ -278,20 +281,20 @@ def loss_one(
     comps: Sequence[tuple[float, ...]],
     inv_scale: float,
 ) -> float:
-    """The loss of one triangle (floats); see :func:`_core` for the arguments."""
+    """Return the loss of one triangle (floats); see :func:`_core` for the arguments."""
     ax, ay, bx, by, cx, cy = coords
     for comp in comps:
         if not (math.isfinite(comp[0]) and math.isfinite(comp[1]) and math.isfinite(comp[2])):
             area = 0.5 * abs((bx - ax) * (cy - ay) - (by - ay) * (cx - ax))
             return _adjust(kind, flat_loss(kind, area, math.sqrt), area, None)
     loss, area = _core(kind, ax, ay, bx, by, cx, cy, comps, inv_scale, max, math.sqrt)
-    if loss != loss:  # NaN, e.g. from an overflow
+    if math.isnan(loss):  # e.g. from an overflow
         return _adjust(kind, flat_loss(kind, area, math.sqrt), area, None)
     return _adjust(kind, loss, area, comps)
 
 
 def flat_loss(kind: LocalKind, area: Any, sqrt: Callable[[Any], Any]) -> Any:
-    """The loss of a triangle as if the function were constant on it.
+    """Return the loss of a triangle as if the function were constant on it.
 
     Used where a vertex value is NaN or infinite: such triangles are refined like a flat
     region, neither starved nor favoured (the reference library's NaN losses would make it
@@ -325,7 +328,7 @@ def _adjust(
     return loss
 
 
-def loss_bulk(
+def loss_bulk(  # noqa: PLR0917  (the columns of the mesh)
     kind: LocalKind,
     xs: np.ndarray[Any, Any],
     ys: np.ndarray[Any, Any],
@@ -462,7 +465,7 @@ def uniform_loss(ip: LinearNDInterpolator) -> np.ndarray[Any, Any]:
     >>> learner = Learner2D(lambda xy: xy[0] * xy[1], [(-1, 1), (-1, 1)],
     ...                     loss_per_triangle=uniform_loss)
     """
-    return np.sqrt(areas(ip))
+    return np.asarray(np.sqrt(areas(ip)))
 
 
 def default_loss(ip: LinearNDInterpolator) -> np.ndarray[Any, Any]:
@@ -514,8 +517,10 @@ def minimize_triangle_surface_loss(ip: LinearNDInterpolator) -> np.ndarray[Any, 
 def resolution_loss_function(
     min_distance: float = 0, max_distance: float = 1
 ) -> Callable[[LinearNDInterpolator], np.ndarray[Any, Any]]:
-    """Make a ``default_loss`` that ignores triangles smaller than ``min_distance**2`` and
-    always refines those larger than ``max_distance**2`` (areas in the rescaled unit square).
+    """Make a ``default_loss`` with bounds on the triangles' areas.
+
+    Triangles smaller than ``min_distance**2`` get loss 0, those larger than
+    ``max_distance**2`` an infinite loss (areas in the rescaled unit square).
 
     Parameters
     ----------
@@ -549,8 +554,10 @@ def thresholded_loss_function(
     upper_threshold: float | None = None,
     priority_factor: float = 0.1,
 ) -> Callable[[LinearNDInterpolator], np.ndarray[Any, Any]]:
-    """Make a ``default_loss`` that multiplies by ``priority_factor`` the loss of triangles
-    whose values all lie below ``lower_threshold`` or all above ``upper_threshold``.
+    """Make a ``default_loss`` that deprioritises triangles beyond thresholds.
+
+    The loss of a triangle whose values all lie below ``lower_threshold``, or all above
+    ``upper_threshold``, is multiplied by ``priority_factor``.
 
     Parameters
     ----------
@@ -582,8 +589,10 @@ def thresholded_loss_function(
 
 
 def triangle_loss(ip: LinearNDInterpolator) -> list[float]:
-    """Mean volume of the tetrahedra a triangle forms with each neighbour's far vertex, in the
-    (x, y, values) embedding (the LearnerND ``triangle_loss``). Slow; here for compatibility.
+    """Compute the mean volume of the tetrahedra a triangle forms with its neighbours.
+
+    Each neighbour's far vertex makes a tetrahedron with the triangle in the (x, y, values)
+    embedding (the LearnerND ``triangle_loss``). Slow; here for compatibility.
 
     Parameters
     ----------
@@ -638,7 +647,7 @@ def choose_point_in_triangle(
     return np.array([x, y])
 
 
-def _choose(
+def _choose(  # noqa: PLR0917  (hot path: plain floats)
     ax: float, ay: float, bx: float, by: float, cx: float, cy: float, max_badness: float = 5
 ) -> Point:
     area = 0.5 * abs((bx - ax) * (cy - ay) - (by - ay) * (cx - ax))

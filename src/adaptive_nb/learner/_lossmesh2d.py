@@ -101,11 +101,11 @@ class LossMesh2D:
             self._set_loss(t)
 
     def scale_xy(self, x: float, y: float) -> Point:
-        """Data coordinates to mesh coordinates."""
+        """Map data coordinates to mesh coordinates."""
         return (x - self.mean[0]) / self.scale[0], (y - self.mean[1]) / self.scale[1]
 
     def unscale_xy(self, x: float, y: float) -> Point:
-        """Mesh coordinates to data coordinates."""
+        """Map mesh coordinates to data coordinates."""
         return x * self.scale[0] + self.mean[0], y * self.scale[1] + self.mean[1]
 
     @property
@@ -283,7 +283,7 @@ class LossMesh2D:
                     gxc[a], gyc[a], gxc[b], gyc[b], gxc[c], gyc[c],
                     self.inv_scale,
                 )  # fmt: skip
-                if loss != loss:  # NaN, e.g. from an overflow: as loss_one does
+                if math.isnan(loss):  # e.g. from an overflow: as loss_one does
                     loss = 0.3 * (0.5 * abs((bx - ax) * (cy - ay) - (by - ay) * (cx - ax)))
             else:  # a NaN or infinite value: as loss_one does (flat_loss)
                 loss = 0.3 * (0.5 * abs((bx - ax) * (cy - ay) - (by - ay) * (cx - ax)))
@@ -335,7 +335,7 @@ class LossMesh2D:
         heapq.heapify(self.rheap)
 
     def top(self, real: bool = False) -> Any:
-        """The live heap entry with the largest loss (among all-real triangles if ``real``)."""
+        """Return the live entry with the largest loss (among all-real triangles if ``real``)."""
         heap = self.rheap if real else self.heap
         tkey = self.tkey
         while heap and tkey[heap[0][-1]] is not heap[0]:
@@ -343,11 +343,11 @@ class LossMesh2D:
         return heap[0] if heap else None
 
     def loss(self, real: bool) -> float:
-        """The largest loss; with ``real``, pending points count as the loss they replaced."""
+        """Return the largest loss; with ``real``, a pending point counts as what it replaced."""
         if real and self.parent:
             top = self.top(real=True)
             best = float(-top[0]) if top is not None else 0.0
-            return max(best, max(self.parent.values()))
+            return max(best, *self.parent.values())
         top = self.top()
         return float(-top[0]) if top is not None else 0.0
 
@@ -394,7 +394,7 @@ class LossMesh2D:
     # -------------------------------------------------------------------- bulk ---
 
     @classmethod
-    def build(
+    def build(  # noqa: PLR0917  (mirrors the constructor)
         cls,
         corners: Sequence[Point],
         mean: Point,
@@ -482,9 +482,9 @@ class LossMesh2D:
     # ------------------------------------------------------------------- other ---
 
     def clone(self) -> LossMesh2D:
-        """An independent copy (heap entries are immutable and shared)."""
+        """Return an independent copy (heap entries are immutable and shared)."""
         other = object.__new__(LossMesh2D)
-        d = {}
+        d: dict[str, Any] = {}
         for name, val in self.__dict__.items():
             if isinstance(val, list):
                 d[name] = [list(v) if isinstance(v, list) else v for v in val]
@@ -501,7 +501,7 @@ class LossMesh2D:
         return other
 
     def triangles(self) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
-        """(vertices in data coordinates, simplices of triangles with only real vertices)."""
+        """Return vertices (data coordinates) and the triangles with only real vertices."""
         verts = np.array(self.vkey, dtype=float).reshape(-1, 2)
         simp = np.array(self.mesh.tv, dtype=np.int64).reshape(-1, 3)
         real = np.array(self.vreal, dtype=bool)
@@ -522,10 +522,12 @@ class LossMesh2D:
         if self.kind is not None:
             assert len(self.tkey) == self.mesh.ntriangles
             for t, entry in enumerate(self.tkey):
-                assert entry is not None and entry[-1] == t
+                assert entry is not None
+                assert entry[-1] == t
             if not self.parent:
                 fresh = self.clone()
                 fresh.recompute_all()
                 for t in range(self.mesh.ntriangles):
                     assert self.tkey[t] == fresh.tkey[t], f"triangle {t} has a stale loss"
-                assert self.gx == fresh.gx and self.gy == fresh.gy, "stale gradients"
+                assert self.gx == fresh.gx, "stale gradients"
+                assert self.gy == fresh.gy, "stale gradients"

@@ -58,7 +58,7 @@ class DuplicatePointError(ValueError):
         self.vertex = vertex
 
 
-def orient(ax: float, ay: float, bx: float, by: float, cx: float, cy: float) -> float:
+def orient(ax: float, ay: float, bx: float, by: float, cx: float, cy: float) -> float:  # noqa: PLR0917
     """Return a value whose sign is the exact orientation of (a, b, c); > 0 counter-clockwise."""
     left = (bx - ax) * (cy - ay)
     right = (by - ay) * (cx - ax)
@@ -72,8 +72,9 @@ def orient(ax: float, ay: float, bx: float, by: float, cx: float, cy: float) -> 
 
 
 def _incircle_sign(pts: list[tuple[float, float]]) -> int:
-    """Exact sign of the incircle determinant of ``pts`` (a, b, c, d), positive if d is inside
-    the circle through a counter-clockwise triangle a, b, c.
+    """Return the exact sign of the incircle determinant of ``pts`` (a, b, c, d).
+
+    Positive if d is inside the circle through the counter-clockwise triangle a, b, c.
     """
     (ax, ay), (bx, by), (cx, cy), (dx, dy) = pts
     adx, ady = ax - dx, ay - dy
@@ -107,8 +108,10 @@ def _incircle_sign(pts: list[tuple[float, float]]) -> int:
 def incircle_flip(
     a: tuple[float, float], b: tuple[float, float], c: tuple[float, float], d: tuple[float, float]
 ) -> bool:
-    """Whether edge (b, c) between triangle (a, b, c) (counter-clockwise) and the triangle with
-    opposite vertex ``d`` must be flipped to (a, d).
+    """Decide whether edge (b, c) must be flipped to (a, d).
+
+    (a, b, c) is a counter-clockwise triangle and ``d`` the far vertex of its neighbour across
+    (b, c).
 
     Exactly cocircular points are decided by the symbolic perturbation described in the module
     docstring: the edge is kept iff the lexicographically smallest of the four points is not
@@ -118,7 +121,7 @@ def incircle_flip(
     if s:
         return s > 0
     smallest = min(a, b, c, d)
-    return smallest == b or smallest == c
+    return smallest in (b, c)
 
 
 def _hull_is_rectangle(simp: Any, nbr: Any, xs: Any, ys: Any) -> bool:
@@ -245,19 +248,19 @@ class Mesh2D:
             tris.append(t)
 
     def triangle(self, t: int) -> tuple[int, int, int]:
-        """The vertices of triangle ``t`` (counter-clockwise)."""
+        """Return the vertices of triangle ``t`` (counter-clockwise)."""
         i = 3 * t
         tv = self.tv
         return tv[i], tv[i + 1], tv[i + 2]
 
     def edge(self, t: int, k: int) -> tuple[int, int]:
-        """The end points of the edge opposite vertex ``k`` of triangle ``t``."""
+        """Return the end points of the edge opposite vertex ``k`` of triangle ``t``."""
         i = 3 * t
         return self.tv[i + (k + 1) % 3], self.tv[i + (k + 2) % 3]
 
     # ---------------------------------------------------------------- insertion ---
 
-    def insert(self, px: float, py: float, t: int, where: int) -> int:
+    def insert(self, px: float, py: float, t: int, where: int) -> int:  # noqa: PLR0915
         """Insert a point located by :meth:`locate`; return its vertex index."""
         tv, tn = self.tv, self.tn
         p = len(self.x)
@@ -338,8 +341,10 @@ class Mesh2D:
             tn[j + 2] = new
 
     def _legalize(self, stack: list[tuple[int, int]], check_all: bool = False) -> None:
-        """Flip edges until locally Delaunay; ``stack`` holds (triangle, k) whose edge opposite
-        vertex k is suspect. The new point sits at index 0 of the triangles created by insert.
+        """Flip edges until they are all locally Delaunay.
+
+        ``stack`` holds (triangle, k) whose edge opposite vertex k is suspect. The new point sits
+        at index 0 of the triangles created by insert, so only their edge 0 is suspect.
         """
         tv, tn, xs, ys = self.tv, self.tn, self.x, self.y
         while stack:
@@ -377,7 +382,9 @@ class Mesh2D:
     # --------------------------------------------------------------------- bulk ---
 
     @classmethod
-    def from_points(cls, x0: float, x1: float, y0: float, y1: float, px: Any, py: Any) -> Mesh2D:
+    def from_points(  # noqa: PLR0917  (like the constructor)
+        cls, x0: float, x1: float, y0: float, y1: float, px: Any, py: Any
+    ) -> Mesh2D:
         """Triangulate the corners plus ``(px, py)`` (finite, inside, no duplicates) at once.
 
         Qhull makes the triangulation; a Lawson pass with our exact predicates then settles
@@ -421,8 +428,10 @@ class Mesh2D:
 
     @classmethod
     def _incremental(cls, xs: Any, ys: Any) -> Mesh2D:
-        """Insert ``xs[4:], ys[4:]`` one by one (in x order, so each walk starts nearby),
-        keeping the input's vertex numbering."""
+        """Insert ``xs[4:], ys[4:]`` one by one, keeping the input's vertex numbering.
+
+        In x order, so that each walk starts near its goal.
+        """
         mesh = cls(float(xs[0]), float(xs[3]), float(ys[0]), float(ys[3]))
         order = np.concatenate([np.arange(4), 4 + np.lexsort((ys[4:], xs[4:]))])
         for i in order[4:].tolist():
@@ -491,7 +500,8 @@ class Mesh2D:
                     continue
                 assert t in tn[3 * u : 3 * u + 3], f"neighbour link {t}-{u} not symmetric"
                 su = tv[3 * u : 3 * u + 3]
-                assert e[0] in su and e[1] in su
+                assert e[0] in su
+                assert e[1] in su
                 d = next(v for v in su if v not in e)
                 pa, pb, pc, pd = (
                     (xs[tv[i + k]], ys[tv[i + k]]),

@@ -207,7 +207,7 @@ class Learner2D(BaseLearner):
     # ------------------------------------------------------------------- the mesh ---
 
     def _reset_mesh(self) -> None:
-        """An empty triangulation of the bounds (corners only); the data is not re-added."""
+        """Start an empty triangulation of the bounds (corners only); data is not re-added."""
         scale = self.xy_scale
         self._mesh_aspect = self.aspect_ratio
         self._kind = _local_kind(self.loss_per_triangle)
@@ -241,7 +241,7 @@ class Learner2D(BaseLearner):
         except (TypeError, ValueError) as e:
             msg = f"Bad value for point {point!r}: {e}"
             raise type(e)(msg) from None
-        comps = [float(yi)] if isinstance(yi, float) else list(yi)  # type: ignore[arg-type]
+        comps = [float(yi)] if isinstance(yi, float) else list(yi)
         vec = not isinstance(yi, float)
         if self._vdim is None:
             return stored, comps
@@ -505,7 +505,7 @@ class Learner2D(BaseLearner):
     # -------------------------------------------------------------------- loss ---
 
     def loss(self, real: bool = True) -> float:
-        """The largest triangle loss (infinite until the four corners are evaluated).
+        """Return the largest triangle loss (infinite until the four corners are evaluated).
 
         Parameters
         ----------
@@ -591,7 +591,7 @@ class Learner2D(BaseLearner):
         return pts, vals
 
     def triangles(self) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
-        """The current triangulation of the evaluated points inside the bounds.
+        """Return the current triangulation of the evaluated points inside the bounds.
 
         Returns
         -------
@@ -611,13 +611,13 @@ class Learner2D(BaseLearner):
         return pts, vals
 
     def _scale(self, points: Any) -> np.ndarray[Any, Any]:
-        return (np.asarray(points, dtype=float) - self.xy_mean) / self.xy_scale
+        return np.asarray((np.asarray(points, dtype=float) - self.xy_mean) / self.xy_scale)
 
     def _unscale(self, points: Any) -> np.ndarray[Any, Any]:
-        return np.asarray(points, dtype=float) * self.xy_scale + self.xy_mean
+        return np.asarray(np.asarray(points, dtype=float) * self.xy_scale + self.xy_mean)
 
     def interpolator(self, *, scaled: bool = False) -> LinearNDInterpolator:
-        """A scipy ``LinearNDInterpolator`` of the evaluated data inside the bounds.
+        """Return a scipy ``LinearNDInterpolator`` of the evaluated data inside the bounds.
 
         Parameters
         ----------
@@ -641,7 +641,7 @@ class Learner2D(BaseLearner):
         return LinearNDInterpolator(pts, vals)
 
     def ip(self) -> LinearNDInterpolator:
-        """Deprecated: use ``learner.interpolator(scaled=True)``."""
+        """Return ``learner.interpolator(scaled=True)`` (deprecated, as in the reference)."""
         warnings.warn(
             "`learner.ip()` is deprecated, use `learner.interpolator(scaled=True)`.",
             DeprecationWarning,
@@ -652,7 +652,7 @@ class Learner2D(BaseLearner):
     def interpolated_on_grid(
         self, n: int | None = None
     ) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any], np.ndarray[Any, Any]]:
-        """The linear interpolant on an ``n`` by ``n`` grid over the bounds.
+        """Return the linear interpolant on an ``n`` by ``n`` grid over the bounds.
 
         Parameters
         ----------
@@ -677,7 +677,7 @@ class Learner2D(BaseLearner):
         return xs, ys, zs
 
     def to_numpy(self) -> np.ndarray[Any, Any]:
-        """The data sorted by (x, y), shape ``(npoints, 2 + vdim)``."""
+        """Return the data sorted by (x, y), shape ``(npoints, 2 + vdim)``."""
         items = sorted(self.data.items())
         if not items:
             return np.empty((0, 2 + self.vdim))
@@ -691,7 +691,7 @@ class Learner2D(BaseLearner):
         y_name: str = "y",
         z_name: str = "z",
     ) -> pandas.DataFrame:
-        """The data as a ``pandas.DataFrame`` sorted by (x, y).
+        """Return the data as a ``pandas.DataFrame`` sorted by (x, y).
 
         Parameters
         ----------
@@ -720,7 +720,7 @@ class Learner2D(BaseLearner):
             assign_defaults(self.function, df, function_prefix)
         return df
 
-    def load_dataframe(  # type: ignore[override]
+    def load_dataframe(  # type: ignore[override]  # noqa: PLR0917  (the reference's API)
         self,
         df: pandas.DataFrame,
         with_default_function_args: bool = True,
