@@ -326,6 +326,10 @@ class LossMesh2D:
             self._set_loss(t)
         if len(self.heap) > 4 * len(self.tkey) + 64:
             self._compact()
+        # Keep both heap tops live, so that loss() only peeks (a runner with a loss goal
+        # calls it after every tell); the pops are work ask() would do anyway.
+        self.top()
+        self.top(real=True)
 
     def _compact(self) -> None:
         tkey = self.tkey
