@@ -20,10 +20,16 @@ from adaptive_nb.learner import (
     DataSaver,
     IntegratorLearner,
     Learner1D,
+    Learner2D,
     SequenceLearner,
     make_datasaver,
 )
-from adaptive_nb.notebook_integration import live_info, live_plot, notebook_extension
+from adaptive_nb.notebook_integration import (
+    active_plotting_tasks,
+    live_info,
+    live_plot,
+    notebook_extension,
+)
 from adaptive_nb.runner import AsyncRunner, BlockingRunner, Runner
 
 try:
@@ -40,10 +46,12 @@ __all__ = [
     "DataSaver",
     "IntegratorLearner",
     "Learner1D",
+    "Learner2D",
     "LearnerFileError",
     "Runner",
     "SequenceLearner",
     "__version__",
+    "active_plotting_tasks",
     "exceptions",
     "learner",
     "live_info",
@@ -90,7 +98,6 @@ def unload_ipython_extension(ipython: Any) -> None:
 _NOT_YET = frozenset(
     {
         "AverageLearner1D",
-        "Learner2D",
         "LearnerND",
     }
 )

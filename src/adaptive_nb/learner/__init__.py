@@ -6,6 +6,7 @@ from adaptive_nb.learner.base_learner import BaseLearner
 from adaptive_nb.learner.data_saver import DataSaver, make_datasaver
 from adaptive_nb.learner.integrator_learner import IntegratorLearner
 from adaptive_nb.learner.learner1D import Learner1D
+from adaptive_nb.learner.learner2D import Learner2D
 from adaptive_nb.learner.sequence_learner import SequenceLearner
 
 __all__ = [
@@ -15,6 +16,7 @@ __all__ = [
     "DataSaver",
     "IntegratorLearner",
     "Learner1D",
+    "Learner2D",
     "SequenceLearner",
     "make_datasaver",
 ]
