@@ -48,26 +48,7 @@ def run(learner: Learner1D, n: int, f: Callable[[float], Any] | None = None) -> 
 
 def snapshot(learner: Learner1D) -> tuple[Any, ...]:
     """Everything that determines the learner's future answers (heap layout excluded)."""
-    return (
-        list(learner.data.items()),
-        sorted(learner.pending_points),
-        learner._log_x[:],
-        {x: er for x, nd in learner._nodes.items() if (er := learner._re[nd]) is not None},
-        {
-            x: (e[0], e[1], e[2], e[4], e[5])
-            for x, nd in learner._nodes.items()
-            if (e := learner._ce[nd]) is not None
-        },
-        list(learner._csorted),
-        {x: neighbour_x(learner, learner._cn[nd]) for x, nd in learner._nodes.items()},
-        {x: neighbour_x(learner, learner._rn[nd]) for x, nd in learner._nodes.items()},
-        (learner._ymin, learner._ymax, learner._yscale, learner._old_yscale),
-        learner._vdim,
-    )
-
-
-def neighbour_x(learner: Learner1D, node: int | None) -> float | None:
-    return None if node is None else learner._nx[node]
+    return (list(learner.data.items()), sorted(learner.pending_points), learner._snapshot())
 
 
 def same_data(a: dict[float, Any], b: dict[float, Any]) -> bool:
@@ -187,23 +168,17 @@ def test_nodes_of_removed_pending_points_are_reused() -> None:
         learner.ask(10)
         learner.remove_unfinished()
         learner._check_invariants()
-    assert len(learner._nx) == 50 + 10
+    assert learner._snapshot().index.slots == 50 + 10
     run(learner, 20)
     learner._check_invariants()
-    assert len(learner._nx) == 70
+    assert learner._snapshot().index.slots == 70
 
 
 def rebuilt_without_pending(learner: Learner1D) -> Learner1D:
     """A copy of ``learner`` whose combined structures are rebuilt from scratch, pending-free."""
     fresh = copy.deepcopy(learner)
     fresh.pending_points = set()
-    real = sorted((x, nd) for x, nd in fresh._nodes.items() if fresh._ny[nd] is not None)
-    reals = [x for x, _ in real]
-    old_entries = [fresh._re[nd] for _, nd in real]
-    rnodes = fresh._rebuild_neighbours(reals, [fresh._ny[nd] for _, nd in real])  # type: ignore[misc]
-    for new, entry in zip(rnodes, old_entries, strict=True):
-        fresh._re[new] = entry  # the real losses stay as they were (the heap holds them)
-    fresh._rebuild_combined_entries(rnodes, reals)
+    fresh._rebuild_from_reals()
     return fresh
 
 
@@ -275,25 +250,32 @@ def test_ints_and_numpy_scalars_are_accepted() -> None:
     learner._check_invariants()
 
 
-def test_data_arrays_since() -> None:
+def test_data_since() -> None:
     learner = Learner1D(peak, (-1, 1))
     run(learner, 25)
-    xs, ys = learner._data_arrays_since(0)
+    learner.tell(5.0, 1.5)  # outside the bounds: told, so included
+    xs, ys = learner.data_since(0)
     assert xs.tolist() == list(learner.data)
     assert ys.tolist() == list(learner.data.values())
-    xs, ys = learner._data_arrays_since(20)
+    xs, ys = learner.data_since(20)
     assert xs.tolist() == list(learner.data)[20:]
-    assert ys.shape == (5,)
-    xs, ys = learner._data_arrays_since(100)
+    assert xs[-1] == 5.0
+    assert ys.shape == (6,)
+    xs, ys = learner.data_since(100)
     assert xs.shape == (0,)
     assert ys.shape == (0,)
     vec = Learner1D(vector, (-1, 1))
     run(vec, 12)
-    xs, ys = vec._data_arrays_since(10)
+    xs, ys = vec.data_since(10)
     assert ys.shape == (2, 3)
     np.testing.assert_array_equal(ys[1], vec.data[xs[1]])
-    with pytest.raises(ValueError, match="non-negative"):
-        learner._data_arrays_since(-1)
+    for bad in (-1, 1.5, True):
+        with pytest.raises(ValueError, match="non-negative"):
+            learner.data_since(bad)  # type: ignore[arg-type]
+
+
+def test_data_since_keeps_its_old_private_name_for_now() -> None:
+    assert Learner1D._data_arrays_since is Learner1D.data_since
 
 
 # --------------------------------------------------------------- the reference library ---
@@ -470,8 +452,9 @@ def test_nan_and_inf_values_do_not_corrupt_the_learner() -> None:
     loss = learner.loss()
     assert math.isfinite(loss)
     # The y-scale comes from the finite values only, so the peak is still resolved...
-    assert learner._yscale == pytest.approx(learner._ymax - learner._ymin)
-    assert math.isfinite(learner._yscale)
+    state = learner._snapshot()
+    assert state.y_scale == pytest.approx(state.y_max - state.y_min)
+    assert math.isfinite(state.y_scale)
     xs = np.array(sorted(learner.data))
     assert np.sum(np.abs(xs - 0.123) < 0.05) > 60
     # ...and the regions without finite values are sampled like uniform_loss would.
@@ -481,7 +464,7 @@ def test_nan_and_inf_values_do_not_corrupt_the_learner() -> None:
 def test_inf_value_alone_keeps_a_finite_loss() -> None:
     learner = Learner1D(peak, (-1, 1))
     learner.tell_many([-1.0, 0.0, 1.0], [0.0, math.inf, 1.0])
-    assert learner._yscale == 1.0
+    assert learner._snapshot().y_scale == 1.0
     assert learner.loss() == pytest.approx(0.5)  # the intervals' width over the bounds' width
     learner._check_invariants()
 
@@ -491,7 +474,7 @@ def test_nan_vector_components_are_ignored_for_the_scale() -> None:
     learner.tell(-1.0, [0.0, math.nan, 1.0])
     learner.tell(1.0, [2.0, 5.0, 1.0])
     learner.tell(0.0, [1.0, 1.0, math.nan])
-    assert learner._yscale == 4.0  # component 1: 5 - 1; its NaN is ignored
+    assert learner._snapshot().y_scale == 4.0  # component 1: 5 - 1; its NaN is ignored
     assert math.isfinite(learner.loss())
     learner._check_invariants()
 
