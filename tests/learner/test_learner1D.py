@@ -509,20 +509,6 @@ def test_uniform_loss_gives_a_uniform_grid() -> None:
     assert sorted(learner.data) == pytest.approx(np.linspace(0, 1, 17).tolist())
 
 
-def test_loss_functions_by_hand() -> None:
-    assert uniform_loss((0.0, 0.5), (3.0, 4.0)) == 0.5
-    assert default_loss((0.0, 0.3), (0.0, 0.4)) == pytest.approx(0.5)
-    vec = default_loss((0.0, 0.3), (np.array([0.0, 0.0]), np.array([0.4, 0.1])))
-    assert vec == pytest.approx(0.5)
-    assert abs_min_log_loss((0.0, 1.0), (1.0, math.e)) == pytest.approx(math.sqrt(2))
-    # triangle (0,0), (1,1), (2,0) has area 1; without neighbours: the width
-    assert triangle_loss((0.0, 1.0, 2.0, None), (0.0, 1.0, 0.0, None)) == pytest.approx(1.0)
-    assert triangle_loss((None, 1.0, 2.0, None), (None, 1.0, 0.0, None)) == 1.0
-    curv = curvature_loss_function(area_factor=1, euclid_factor=0, horizontal_factor=0)
-    assert curv((0.0, 1.0, 2.0, None), (0.0, 1.0, 0.0, None)) == pytest.approx(1.0)
-    assert curv.nth_neighbors == 1  # type: ignore[attr-defined]
-
-
 def test_custom_loss_with_neighbours_sees_them() -> None:
     seen: list[tuple[Any, ...]] = []
 
@@ -790,17 +776,6 @@ def test_bad_function_and_loss() -> None:
     learner.tell(0, 1)
     with pytest.raises(TypeError, match="must return a real number"):
         learner.tell(1, 2)
-
-
-def test_bad_loss_factory_arguments() -> None:
-    with pytest.raises(ValueError, match="must not exceed"):
-        resolution_loss_function(min_length=0.5, max_length=0.1)
-    with pytest.raises(ValueError, match="min_length"):
-        resolution_loss_function(min_length=-1)
-    with pytest.raises(TypeError, match="area_factor"):
-        curvature_loss_function(area_factor="1")  # type: ignore[arg-type]
-    with pytest.raises(ValueError, match="nth_neighbors"):
-        uses_nth_neighbors(-1)
 
 
 def test_bad_ask_and_tell() -> None:
