@@ -812,3 +812,55 @@ def test_bad_ask_and_tell() -> None:
     assert snapshot(learner) == before
     with pytest.raises(ValueError, match="scatter_or_line"):
         learner.plot(scatter_or_line="bars")
+
+
+def test_names_of_the_module_before_its_split_still_resolve() -> None:
+    # learner1D.py was split into _loss1d, _interval_index and _data1d; code (and pickles)
+    # that reached these names through this module keep working.
+    import adaptive_nb.learner.learner1D as module  # noqa: N813
+
+    names = [
+        "BaseLearner",
+        "CEntry",
+        "Learner1D",
+        "LossFunction",
+        "REntry",
+        "Real",
+        "YInternal",
+        "_BIG",
+        "_EPS",
+        "_INF",
+        "_LOSS_FACTORIES",
+        "_NODE_STATE",
+        "_ROUND",
+        "_SORTED_LOAD",
+        "_as_x",
+        "_as_y",
+        "_assert_heap",
+        "_chain",
+        "_check_bounds",
+        "_check_loss",
+        "_check_real",
+        "_finite",
+        "_gc_paused",
+        "_heappush",
+        "_linspace",
+        "_log_abs_min",
+        "_refill_heap",
+        "_same_float",
+        "_sorted_list",
+        "_triangle_area",
+        "abs_min_log_loss",
+        "accept_legacy_opts",
+        "assign_defaults",
+        "curvature_loss_function",
+        "default_loss",
+        "holoviews_with_backend",
+        "partial_function_from_dataframe",
+        "resolution_loss_function",
+        "triangle_loss",
+        "uniform_loss",
+        "uses_nth_neighbors",
+    ]
+    assert [n for n in names if not hasattr(module, n)] == []
+    assert set(module.__all__) <= set(names)

@@ -46,14 +46,17 @@ import math
 import numbers
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
-from adaptive_nb.learner._dataframe import assign_defaults, partial_function_from_dataframe
-from adaptive_nb.learner._holoviews import accept_legacy_opts, holoviews_with_backend
-
-# Names that lived in this module before it was split stay importable from it.
+# (`noqa: F401`: names that lived in this module before it was split stay importable from it.)
+from adaptive_nb.learner._data1d import Learner1DData, _as_x, _as_y, _check_bounds, _finite
+from adaptive_nb.learner._dataframe import (  # noqa: F401
+    assign_defaults,
+    partial_function_from_dataframe,
+)
+from adaptive_nb.learner._holoviews import accept_legacy_opts, holoviews_with_backend  # noqa: F401
 from adaptive_nb.learner._interval_index import (  # noqa: F401
     _BIG,
     _NODE_STATE,
@@ -75,6 +78,7 @@ from adaptive_nb.learner._interval_index import rank as _rank
 from adaptive_nb.learner._interval_index import ranks as _ranks
 from adaptive_nb.learner._loss1d import (  # noqa: F401
     _LOSS_FACTORIES,
+    IntervalLosses,
     LossFunction,
     Real,
     _check_loss,
@@ -89,10 +93,6 @@ from adaptive_nb.learner._loss1d import (  # noqa: F401
     uniform_loss,
 )
 from adaptive_nb.learner.base_learner import BaseLearner, uses_nth_neighbors
-
-if TYPE_CHECKING:
-    import holoviews
-    import pandas
 
 __all__ = [
     "Learner1D",
@@ -113,82 +113,6 @@ _INF = math.inf
 _EPS = float(np.finfo(float).eps)
 
 
-def _check_bounds(bounds: object) -> tuple[float, float]:
-    hint = "bounds must be a pair of finite real numbers (lower, upper) with lower < upper"
-    if isinstance(bounds, str | bytes) or not isinstance(bounds, Iterable):
-        msg = f"{hint}, got {bounds!r}."
-        raise TypeError(msg)
-    items = list(bounds)
-    if len(items) != 2:
-        msg = f"{hint}; got {len(items)} values: {bounds!r}."
-        raise ValueError(msg)
-    out = []
-    for b in items:
-        if isinstance(b, np.ndarray) and b.ndim == 0:
-            b = b.item()  # noqa: PLW2901
-        if isinstance(b, bool | np.bool_) or not isinstance(b, numbers.Real):
-            msg = f"{hint}; {b!r} is not a real number."
-            raise TypeError(msg)
-        out.append(float(b))
-    lo, hi = out
-    if not (math.isfinite(lo) and math.isfinite(hi)):
-        msg = f"{hint}; got {bounds!r}."
-        raise ValueError(msg)
-    if not lo < hi:
-        msg = f"{hint}; got lower={lo!r} >= upper={hi!r} (swap them?)."
-        raise ValueError(msg)
-    return lo, hi
-
-
-def _as_x(x: Any) -> float:
-    """Convert a point to a finite Python float, or raise a clear error."""
-    if type(x) is not float:
-        if isinstance(x, np.ndarray) and x.ndim == 0:
-            x = x.item()
-        if isinstance(x, bool | np.bool_) or not isinstance(x, numbers.Real):
-            msg = f"Learner1D points must be real numbers, got {x!r}."
-            raise TypeError(msg)
-        x = float(x)
-    if not math.isfinite(x):
-        msg = f"Learner1D points must be finite, got {x!r}."
-        raise ValueError(msg)
-    return x  # type: ignore[no-any-return]
-
-
-def _as_y(y: Any) -> tuple[float | np.ndarray[Any, Any], YInternal]:
-    """Return (value stored in ``data``, internal value) for a function value."""
-    if y is None:
-        msg = (
-            "The value may not be None; use learner.tell_pending(x) to mark a point as "
-            "being computed."
-        )
-        raise TypeError(msg)
-    if isinstance(y, numbers.Real) and not isinstance(y, bool | np.bool_):
-        v = float(y)
-        return v, v
-    try:
-        arr = np.array(y, dtype=float)
-    except (TypeError, ValueError):
-        msg = f"The function must return a real number or a 1D sequence of real numbers, got {y!r}."
-        raise TypeError(msg) from None
-    if arr.ndim == 0:
-        v = float(arr)
-        return v, v
-    if arr.ndim > 1 or arr.size == 0:
-        msg = (
-            "The function must return a real number or a non-empty 1D sequence of real "
-            f"numbers, got an array of shape {arr.shape}."
-        )
-        raise ValueError(msg)
-    return arr, tuple(arr.tolist())
-
-
-def _finite(y: YInternal) -> bool:
-    if type(y) is float:
-        return y - y == 0.0
-    return all(c - c == 0.0 for c in y)  # type: ignore[union-attr]
-
-
 def _linspace(a: float, b: float, n: int) -> list[float]:
     # The n - 1 interior points of n equal parts of (a, b), computed as the reference does so
     # that both libraries return bit-identical points.
@@ -196,7 +120,7 @@ def _linspace(a: float, b: float, n: int) -> list[float]:
     return [a + step * i for i in range(1, n)]
 
 
-class Learner1D(IntervalIndex, BaseLearner):
+class Learner1D(IntervalIndex, IntervalLosses, Learner1DData, BaseLearner):  # type: ignore[misc]
     """Learns and predicts a function ``f: R -> R^N``.
 
     Parameters
@@ -296,78 +220,6 @@ class Learner1D(IntervalIndex, BaseLearner):
 
     # ----------------------------------------------------------------------------- losses ---
 
-    def _interval_loss(self, ln: int, rn: int, yscale: float) -> float:
-        """Loss of the real interval between nodes ``ln`` and ``rn``, rescaled by ``yscale``."""
-        left = self._nx[ln]
-        right = self._nx[rn]
-        if right - left < self._dx_eps:
-            return 0.0
-        s = self._xscale
-        ys = yscale or 1.0
-        loss_fn = self.loss_per_interval
-        y0: Any = self._ny[ln]
-        y1: Any = self._ny[rn]
-        loss: Any
-        if loss_fn is default_loss and type(y0) is float:
-            loss = math.hypot(right / s - left / s, y1 / ys - y0 / ys)
-        elif loss_fn is uniform_loss:
-            loss = right / s - left / s
-        elif loss_fn is default_loss:
-            loss = self._vector_default_loss(ln, rn, s, ys)
-        else:
-            loss = self._generic_loss(ln, rn, s, ys)
-        # NaN, or inf on an interval touching a non-finite value: treat the interval as uniform
-        # sampling would (its rescaled width). A deliberate inf from a loss function on finite
-        # data (e.g. resolution_loss) is kept.
-        if not -_BIG < loss < _BIG and (
-            math.isnan(loss) or (math.isinf(loss) and not (_finite(y0) and _finite(y1)))
-        ):
-            loss = (right - left) / s
-        return loss  # type: ignore[no-any-return]
-
-    def _generic_loss(self, ln: int, rn: int, s: float, ys: float) -> float:
-        nn = self.nth_neighbors
-        rp = self._rp
-        rnx = self._rn
-        ns: list[int | None] = [ln, rn]
-        p: int | None = ln
-        q: int | None = rn
-        for _ in range(nn):
-            p = rp[p] if p is not None else None
-            q = rnx[q] if q is not None else None
-            ns.insert(0, p)
-            ns.append(q)
-        nx = self._nx
-        xs_scaled = tuple(None if n is None else nx[n] / s for n in ns)
-        if self._vec:
-            data = self.data
-            with np.errstate(all="ignore"):  # non-finite values are handled by the caller
-                ys_scaled = tuple(None if n is None else data[nx[n]] / ys for n in ns)
-        else:
-            ny = self._ny
-            ys_scaled = tuple(None if n is None else ny[n] / ys for n in ns)  # type: ignore[operator]
-        loss = self.loss_per_interval(xs_scaled, ys_scaled)
-        if type(loss) is not float:
-            if isinstance(loss, np.ndarray) and loss.ndim == 0:
-                loss = loss.item()
-            if isinstance(loss, bool) or not isinstance(loss, numbers.Real):
-                msg = (
-                    "loss_per_interval must return a real number, got "
-                    f"{loss!r} ({type(loss).__name__})."
-                )
-                raise TypeError(msg)
-            loss = float(loss)
-        return loss
-
-    def _vector_default_loss(self, ln: int, rn: int, s: float, ys: float) -> float:
-        dx = self._nx[rn] / s - self._nx[ln] / s
-        y0: Any = self._ny[ln]
-        y1: Any = self._ny[rn]
-        hyps = [math.hypot(dx, b / ys - a / ys) for a, b in zip(y0, y1, strict=True)]
-        if any(math.isnan(h) for h in hyps):
-            return math.nan
-        return max(hyps)
-
     def _update_real_interval(self, ln: int, rn: int) -> None:
         """Recompute the loss of the real interval (ln, rn) and of the combined parts in it."""
         nx = self._nx
@@ -461,46 +313,6 @@ class Learner1D(IntervalIndex, BaseLearner):
         _refill_heap(self._rheap, entries)
         self._rebuild_combined_entries(rnodes, reals, losses, keys)
         self._old_yscale = ysc
-
-    def _losses_of(
-        self,
-        rnodes: list[int],
-        reals: list[float],
-        ysc: float,
-        xs_sorted: np.ndarray[Any, Any] | None = None,
-        ys_sorted: np.ndarray[Any, Any] | None = None,
-    ) -> list[float]:
-        """Losses of all real intervals, equal bit for bit to ``_interval_loss``."""
-        n = len(reals)
-        if n < 2:
-            return []
-        if not (self._fast_default or self.loss_per_interval is uniform_loss):
-            return [self._interval_loss(a, b, ysc) for a, b in itertools.pairwise(rnodes)]
-        # numpy's elementwise / and - are the same IEEE operations as Python's on floats, and
-        # math.hypot is applied to Python floats, so this matches the scalar path exactly.
-        s = self._xscale
-        x_arr = np.array(reals) if xs_sorted is None else xs_sorted
-        xa = x_arr / s
-        dxs = (xa[1:] - xa[:-1]).tolist()
-        if self._fast_default:
-            yd = ysc or 1.0
-            if ys_sorted is None:
-                ny = self._ny
-                ys_sorted = np.array([ny[i] for i in rnodes], dtype=float)
-            with np.errstate(all="ignore"):  # inf - inf: NaN, fixed up below
-                ya = ys_sorted / yd
-                dys = (ya[1:] - ya[:-1]).tolist()
-            losses = list(map(math.hypot, dxs, dys))
-        else:
-            losses = dxs
-        # The rare cases the vector path does not cover: intervals below the resolution, and
-        # non-finite losses; recompute those one by one.
-        widths = np.diff(x_arr)
-        loss_arr = np.array(losses)
-        odd = np.flatnonzero(~(np.abs(loss_arr) < _BIG) | (widths < self._dx_eps))
-        for i in odd.tolist():
-            losses[i] = self._interval_loss(rnodes[i], rnodes[i + 1], ysc)
-        return losses
 
     # ----------------------------------------------------------------------------- tell ---
 
@@ -1076,176 +888,7 @@ class Learner1D(IntervalIndex, BaseLearner):
         top = self._top_comb()
         return _INF if top is None else top[4]
 
-    # ----------------------------------------------------------------------- data access ---
-
-    def data_since(self, start: int) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
-        """Return the points and values told since the ``start``-th told point, in tell order.
-
-        Parameters
-        ----------
-        start
-            Number of told points to skip, ``start >= 0``; at or past ``npoints`` the arrays
-            are empty.
-
-        Returns
-        -------
-        xs : numpy.ndarray
-            The points, a float array of shape ``(k,)``.
-        ys : numpy.ndarray
-            Their values, of shape ``(k,)`` for scalar functions and ``(k, vdim)`` for
-            vector-valued ones.
-
-        Raises
-        ------
-        ValueError
-            If ``start`` is not a non-negative int.
-
-        Notes
-        -----
-        O(k): reads an append-only record of the told points, so that a live plot can send
-        only what is new. Points told outside ``bounds`` are included (they are in ``data``).
-
-        Examples
-        --------
-        >>> learner = Learner1D(lambda x: x**2, bounds=(-1, 1))
-        >>> learner.tell_many([0.0, 1.0, -1.0], [0.0, 1.0, 1.0])
-        >>> learner.data_since(1)
-        (array([ 1., -1.]), array([1., 1.]))
-        """
-        if isinstance(start, bool) or not isinstance(start, numbers.Integral) or start < 0:
-            msg = f"start must be a non-negative int, got {start!r}."
-            raise ValueError(msg)
-        xs = np.array(self._log_x[start:], dtype=float)
-        ys_list = self._log_y[start:]
-        if self._vec:
-            ys = np.array(ys_list, dtype=float).reshape(len(ys_list), self.vdim)
-        else:
-            ys = np.array(ys_list, dtype=float)
-        return xs, ys
-
-    _data_arrays_since = data_since  # the name the notebook layer used; to be dropped
-
-    def _sorted_data(self) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
-        xs, ys = self.data_since(0)
-        order = np.argsort(xs, kind="stable")
-        return xs[order], ys[order]
-
-    def to_numpy(self) -> np.ndarray[Any, Any]:
-        """Return the data sorted by x, as an array of shape ``(npoints, 1 + vdim)``.
-
-        Returns
-        -------
-        numpy.ndarray
-            Column 0 holds x, the others the function's value(s).
-        """
-        xs, ys = self._sorted_data()
-        return (
-            np.column_stack([xs, ys.reshape(len(xs), -1)])
-            if len(xs)
-            else np.empty((0, 1 + self.vdim))
-        )
-
-    def to_dataframe(  # type: ignore[override]
-        self,
-        with_default_function_args: bool = True,
-        function_prefix: str = "function.",
-        x_name: str = "x",
-        y_name: str = "y",
-    ) -> pandas.DataFrame:
-        """Return the data as a ``pandas.DataFrame``, sorted by x.
-
-        Parameters
-        ----------
-        with_default_function_args
-            Add the function's default arguments as constant columns.
-        function_prefix
-            Prefix of those columns' names.
-        x_name
-            Name of the input column.
-        y_name
-            Name of the output column (holding arrays for vector-valued functions).
-
-        Returns
-        -------
-        pandas.DataFrame
-            With ``df.attrs["inputs"] == [x_name]`` and ``df.attrs["output"] == y_name``.
-
-        Raises
-        ------
-        ImportError
-            If pandas is not installed.
-        """
-        try:
-            import pandas
-        except ModuleNotFoundError as e:
-            msg = "to_dataframe needs pandas: pip install pandas"
-            raise ImportError(msg) from e
-        xs, ys = self._sorted_data()
-        df = pandas.DataFrame({x_name: xs})
-        if self._vec:
-            col = np.empty(len(xs), dtype=object)
-            col[:] = list(ys)
-            df[y_name] = col
-        else:
-            df[y_name] = ys
-        df.attrs["inputs"] = [x_name]
-        df.attrs["output"] = y_name
-        if with_default_function_args:
-            assign_defaults(self.function, df, function_prefix)
-        return df
-
-    def load_dataframe(  # type: ignore[override]
-        self,
-        df: pandas.DataFrame,
-        with_default_function_args: bool = True,
-        function_prefix: str = "function.",
-        x_name: str = "x",
-        y_name: str = "y",
-    ) -> None:
-        """Tell the learner the data of a DataFrame made by :meth:`to_dataframe`.
-
-        Parameters
-        ----------
-        df
-            The data.
-        with_default_function_args
-            Bind the function's default-argument columns to ``learner.function`` (with
-            ``functools.partial``).
-        function_prefix
-            Prefix of those columns, as used in ``to_dataframe``.
-        x_name
-            Name of the input column.
-        y_name
-            Name of the output column.
-        """
-        for name in (x_name, y_name):
-            if name not in df.columns:
-                msg = (
-                    f"The DataFrame has no column {name!r} (columns: {list(df.columns)}); "
-                    "pass x_name=/y_name= as used in to_dataframe."
-                )
-                raise KeyError(msg)
-        self.tell_many(df[x_name].to_numpy(), df[y_name].to_numpy())
-        if with_default_function_args:
-            self.function = partial_function_from_dataframe(self.function, df, function_prefix)
-
     # ---------------------------------------------------------------------- persistence ---
-
-    def _get_data(self) -> dict[float, Any]:
-        # A copy: periodic saving pickles it in another thread while the runner keeps telling.
-        return dict(self.data)
-
-    def _set_data(self, data: dict[float, Any]) -> None:
-        if not data:
-            return
-        xs: Any
-        ys: Any
-        try:  # arrays take the fast path of tell_many
-            xs = np.fromiter(data.keys(), dtype=float, count=len(data))
-            ys = np.fromiter(data.values(), dtype=float, count=len(data))
-        except (TypeError, ValueError):  # vectors, or values that need checking one by one
-            xs, ys = list(data.keys()), list(data.values())
-        self.tell_many(xs, ys)
 
     def __getstate__(self) -> bytes:
         import cloudpickle
@@ -1263,39 +906,6 @@ class Learner1D(IntervalIndex, BaseLearner):
         columns = d.pop("_node_columns")
         self.__dict__.update(d)
         self._restore_index(columns)
-
-    # ----------------------------------------------------------------------------- plot ---
-
-    def plot(self, *, scatter_or_line: str = "scatter") -> holoviews.Overlay:
-        """Plot the evaluated data with holoviews (bokeh backend).
-
-        Parameters
-        ----------
-        scatter_or_line
-            ``"scatter"`` (default) for points, ``"line"`` for a line through them.
-
-        Returns
-        -------
-        holoviews.Overlay
-            One Scatter per output component (or a Path), with 5% margins on x.
-        """
-        if scatter_or_line not in ("scatter", "line"):
-            msg = f"scatter_or_line must be 'scatter' or 'line', got {scatter_or_line!r}."
-            raise ValueError(msg)
-        hv = holoviews_with_backend()
-        xs, ys = self._sorted_data()
-        if scatter_or_line == "scatter":
-            if self._vec:
-                plots = [hv.Scatter((xs, ys[:, i])) for i in range(ys.shape[1])]
-            else:
-                plots = [hv.Scatter((xs, ys))]
-        else:
-            plots = [hv.Path((xs, ys))]
-        # An Overlay even for one element, so a live plot keeps one type while vdim is unknown.
-        lo, hi = self.bounds
-        margin = 0.05 * (hi - lo)
-        overlay = hv.Overlay(plots).redim(x={"range": (lo - margin, hi + margin)})
-        return accept_legacy_opts(overlay, "Scatter" if scatter_or_line == "scatter" else "Path")
 
     # ----------------------------------------------------------------------- invariants ---
 
