@@ -38,20 +38,24 @@ learner has shape ``(0, 1 + vdim)``; bad input raises errors that say how to fix
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import heapq
 import itertools
 import math
 import numbers
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import numpy as np
 
 # (`noqa: F401`: names that lived in this module before it was split stay importable from it.)
-from adaptive_nb.learner._data1d import Learner1DData, _as_x, _as_y, _check_bounds, _finite
+from adaptive_nb.learner._bulk1d import BulkTell, _gc_paused
+from adaptive_nb.learner._data1d import (  # noqa: F401
+    Learner1DData,
+    _as_x,
+    _as_y,
+    _check_bounds,
+    _finite,
+)
 from adaptive_nb.learner._dataframe import (  # noqa: F401
     assign_defaults,
     partial_function_from_dataframe,
@@ -92,6 +96,7 @@ from adaptive_nb.learner._loss1d import (  # noqa: F401
     triangle_loss,
     uniform_loss,
 )
+from adaptive_nb.learner._state1d import Snapshot, check_invariants
 from adaptive_nb.learner.base_learner import BaseLearner, uses_nth_neighbors
 
 __all__ = [
@@ -120,7 +125,7 @@ def _linspace(a: float, b: float, n: int) -> list[float]:
     return [a + step * i for i in range(1, n)]
 
 
-class Learner1D(IntervalIndex, IntervalLosses, Learner1DData, BaseLearner):  # type: ignore[misc]
+class Learner1D(IntervalIndex, IntervalLosses, BulkTell, Learner1DData, BaseLearner):  # type: ignore[misc]
     """Learns and predicts a function ``f: R -> R^N``.
 
     Parameters
@@ -525,127 +530,6 @@ class Learner1D(IntervalIndex, IntervalLosses, Learner1DData, BaseLearner):  # t
         with _gc_paused():
             self._bulk_add(new)
 
-    def _validated_new_points(  # noqa: PLR0912
-        self, xs: Iterable[Any], ys: Iterable[Any]
-    ) -> dict[float, tuple[Any, YInternal]]:
-        """Check and convert a batch; return ``{x: (stored, internal)}`` of the new points.
-
-        Raises on the first bad value, before anything is stored (``vdim`` included).
-        """
-        data = self.data
-        if (
-            isinstance(xs, np.ndarray)
-            and isinstance(ys, np.ndarray)
-            and xs.ndim == 1
-            and ys.shape == xs.shape
-            and xs.dtype.kind in "fiu"
-            and ys.dtype.kind in "fiu"
-            and not self._vec
-        ):
-            # Fast path for arrays of scalars (tell_many of many points, load()).
-            xa = xs.astype(float, copy=False)
-            if not np.isfinite(xa).all():
-                bad = xa[~np.isfinite(xa)][0]
-                msg = f"Learner1D points must be finite, got {bad!r}."
-                raise ValueError(msg)
-            # first occurrence of each x, in the order given
-            _, first = np.unique(xa, return_index=True)
-            first.sort()
-            fx = xa[first].tolist()
-            fy = ys.astype(float, copy=False)[first].tolist()
-            if self._vdim is None and fx:
-                self._vdim = 1
-            if data:
-                return {x: (y, y) for x, y in zip(fx, fy, strict=True) if x not in data}
-            return {x: (y, y) for x, y in zip(fx, fy, strict=True)}
-        xl = xs.tolist() if isinstance(xs, np.ndarray) and xs.ndim == 1 else list(xs)
-        if isinstance(ys, np.ndarray):
-            yl: list[Any] = ys.tolist() if ys.ndim == 1 else list(ys)
-        else:
-            yl = list(ys)
-        if len(xl) != len(yl):
-            msg = f"xs and ys must have the same length, got {len(xl)} and {len(yl)}."
-            raise ValueError(msg)
-        new: dict[float, tuple[Any, YInternal]] = {}
-        saved = self._vdim, self._vec, self._fast_default
-        try:
-            for x, y in zip(xl, yl, strict=True):
-                if type(x) is not float or x - x != 0.0:
-                    x = _as_x(x)  # noqa: PLW2901
-                if x in data or x in new:
-                    continue
-                stored: Any
-                yi: YInternal
-                if type(y) is float:
-                    stored, yi = y, y
-                else:
-                    stored, yi = _as_y(y)
-                if type(yi) is float:
-                    if self._vec:
-                        self._check_vdim(yi)
-                elif not self._vec or self._vdim != len(yi):  # type: ignore[arg-type]
-                    self._check_vdim(yi)
-                new[x] = (stored, yi)
-        except Exception:
-            self._vdim, self._vec, self._fast_default = saved
-            raise
-        if new and self._vdim is None:
-            self._vdim = 1
-        return new
-
-    def _bulk_add(self, new: dict[float, tuple[Any, YInternal]]) -> None:
-        """Add many points and rebuild every structure at once (O(n log n))."""
-        lo, hi = self.bounds
-        data = self.data
-        xs_new = list(new)
-        stored_new = [v[0] for v in new.values()]
-        data.update(zip(xs_new, stored_new, strict=True))
-        self._log_x.extend(xs_new)
-        self._log_y.extend(stored_new)
-        if self.pending_points:
-            self.pending_points.difference_update(xs_new)
-        # All real points inside the bounds: the known ones, then the new ones.
-        ny = self._ny
-        known = [i for i in self._nodes.values() if ny[i] is not None]
-        in_x = [self._nx[i] for i in known]
-        in_y: list[YInternal] = [ny[i] for i in known]  # type: ignore[misc]
-        for x, v in new.items():
-            if lo <= x <= hi:
-                in_x.append(x)
-                in_y.append(v[1])
-        n = len(in_x)
-        # y bounding box from scratch (finite values only).
-        self._ymin, self._ymax, self._yscale = _INF, -_INF, 0.0
-        x_arr = np.array(in_x, dtype=float).reshape(n)
-        order = np.argsort(x_arr, kind="stable")
-        xs_sorted = x_arr[order]
-        ys_sorted = None
-        if self._vec:
-            if in_y:
-                arr = np.array(in_y, dtype=float)
-                fin = np.isfinite(arr)
-                mins = np.where(fin, arr, _INF).min(axis=0)
-                maxs = np.where(fin, arr, -_INF).max(axis=0)
-                self._ymin, self._ymax = mins.tolist(), maxs.tolist()
-                spans = [h - m for m, h in zip(self._ymin, self._ymax, strict=True) if h >= m]
-                self._yscale = max(spans, default=0.0)
-        else:
-            y_arr = np.array(in_y, dtype=float).reshape(n)
-            finite = y_arr[np.isfinite(y_arr)]
-            if finite.size:
-                self._ymin = float(finite.min())
-                self._ymax = float(finite.max())
-                self._yscale = self._ymax - self._ymin
-            ys_sorted = y_arr[order]
-        reals: list[float] = xs_sorted.tolist()
-        if ys_sorted is not None:  # scalars: the same floats, converted in C
-            ys_list: list[YInternal] = ys_sorted.tolist()
-        else:
-            ys_list = [in_y[i] for i in order.tolist()]
-        pend = [p for p in self.pending_points if lo <= p <= hi]
-        rnodes = self._rebuild_neighbours(reals, ys_list, pend)
-        self._recompute_all(rnodes, reals, xs_sorted, ys_sorted)
-
     def remove_unfinished(self) -> None:
         """Forget all pending points.
 
@@ -927,91 +811,4 @@ class Learner1D(IntervalIndex, IntervalLosses, Learner1DData, BaseLearner):  # t
 
     def _check_invariants(self) -> None:
         """Assert every internal invariant (for tests; O(n log n))."""
-        lo, hi = self.bounds
-        data = self.data
-        snap = self._check_index_invariants()
-        assert list(data) == self._log_x, "data order differs from the told-order record"
-        assert len(self._log_y) == len(self._log_x)
-        for x, y in zip(self._log_x, self._log_y, strict=True):
-            assert data[x] is y or np.array_equal(data[x], y, equal_nan=True)
-        assert not (self.pending_points & data.keys()), "a point is both pending and evaluated"
-        if self._have_bounds:
-            assert lo in data
-            assert hi in data
-        assert self._fast_default == (self.loss_per_interval is default_loss and not self._vec)
-        reals = sorted(x for x in data if lo <= x <= hi)
-        assert list(snap.real) == reals
-        assert list(snap.pending) == sorted(p for p in self.pending_points if lo <= p <= hi)
-        yv = snap.values
-        for x in reals:
-            assert _finite(yv[x]) == _finite(_as_y(data[x])[1])
-        # y bounding box
-        if self._vec:
-            assert self._vdim is not None
-            for x in data:
-                assert np.shape(data[x]) == (self._vdim,)
-        elif data:
-            assert self._vdim == 1
-        fin = [yv[x] for x in reals if _finite(yv[x])]
-        if not self._vec:
-            if fin:
-                assert self._ymin == min(fin)
-                assert self._ymax == max(fin)
-                assert self._yscale == self._ymax - self._ymin
-            else:
-                assert self._yscale == 0.0
-        # scale bookkeeping
-        factor = self._recompute_losses_factor
-        assert self._old_yscale <= self._yscale
-        assert self._yscale <= factor * self._old_yscale or self._yscale == 0.0
-        # real losses: equal to a recomputation at the scale they were computed with
-        nodes = self._nodes
-        for (left, right), (_, loss, scale) in snap.real_intervals.items():
-            assert self._old_yscale <= scale <= self._yscale
-            again = self._interval_loss(nodes[left], nodes[right], scale)
-            assert _same_float(loss, again), (left, right, loss, again)
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    """A Learner1D's state as plain values (see ``Learner1D._snapshot``).
-
-    Attributes
-    ----------
-    index
-        The points and intervals, with their losses and ranks.
-    told
-        The points in the order they were told.
-    y_min, y_max
-        The bounding box of the finite values (per component for vectors).
-    y_scale
-        The current y-scale; ``old_y_scale`` the one of the last full recomputation.
-    vdim
-        The length of the values, None while unknown.
-    """
-
-    index: IndexSnapshot
-    told: tuple[float, ...]
-    y_min: Any
-    y_max: Any
-    y_scale: float
-    old_y_scale: float
-    vdim: int | None
-
-
-@contextlib.contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while rebuilding the learner's structures.
-
-    A rebuild allocates a few hundred thousand tuples, which triggers many collections that
-    each scan every live object, roughly doubling the time of tell_many/load of 100k points.
-    The tuples hold no references to containers, so there is nothing for the collector to
-    free among them.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
+        check_invariants(self)
