@@ -9,10 +9,21 @@ not yet told) cut the real intervals into *combined* intervals; a combined inter
 real interval ``(l, r)`` carries the share ``(b - a) / (r - l)`` of that interval's loss, and one
 outside the hull of the real points carries an infinite loss.
 
-The points, their neighbours and the intervals ranked by loss live in an interval index
-(``_interval_index.py``, a base class of the learner: O(log n) per point, where the reference
-library's sorted dicts cost more); the loss functions live in ``_loss1d.py``. Both are
-re-exported here under the reference library's names.
+This module holds the sampling itself (state, tell, ask, loss, pickling). Its parts, each a
+private module beside it whose public names are re-exported here under the reference
+library's names:
+
+* ``_interval_index.py``: the points, their neighbours and the intervals ranked by loss
+  (O(log n) per point, where the reference's sorted dicts cost more), and the rank rule;
+* ``_loss1d.py``: the loss functions, the check of a user's loss, and the evaluation of the
+  learner's interval losses;
+* ``_bulk1d.py``: ``tell_many`` of many points (checked as a batch, rebuilt in O(n log n));
+* ``_data1d.py``: checking what users pass, and views of the told data (``data_since``,
+  ``to_numpy``, ``to_dataframe``, ``plot``, ...);
+* ``_state1d.py``: the state as plain values, and the invariant check the tests run.
+
+The parts that touch the learner's hot state are base classes of Learner1D rather than objects
+it holds, so that the hot paths read every attribute with one lookup.
 
 A told point changes only the losses of the ``2 + 2 * nth_neighbors`` intervals around it, except
 when the y-range of the data has grown by more than ``_recompute_losses_factor`` since the last
@@ -47,7 +58,7 @@ from typing import Any
 
 import numpy as np
 
-# (`noqa: F401`: names that lived in this module before it was split stay importable from it.)
+# (`noqa: F401`: these names stay importable from this module, where code and pickles reach them.)
 from adaptive_nb.learner._bulk1d import BulkTell, _gc_paused
 from adaptive_nb.learner._data1d import (  # noqa: F401
     Learner1DData,
