@@ -864,3 +864,45 @@ def test_names_of_the_module_before_its_split_still_resolve() -> None:
     ]
     assert [n for n in names if not hasattr(module, n)] == []
     assert set(module.__all__) <= set(names)
+
+
+# A Learner1D (math.sin on (-2, 2), default loss, 12 points told one by one through ask(1), then
+# ask(3) pending) pickled by adaptive_nb before learner1D.py was split into private modules;
+# zlib-compressed, base64. Pickles name classes and functions by module path.
+OLD_PICKLE = (
+    "eNqFlF1oFFcUx1dN1NjE2EolVqyg4Edr1+StSuEGkU7lyj5ofZTbycxNdnB2Zp2ZjRtRsIJf8UIKXp/EQslDqagv"
+    "ikIlzlaf/QJftVIRQko0UGh9sOrd2Tn3zu7ObvKS2fMx95z//zf3eMeFv7oy0R9bq5t6MbBGKXGGsjbVPYd68H9g"
+    "F2dde+Tzeb7lR77zN9F5vPPCz/ELjvHNbOlwyTECy3U46yjoQZ6zRb7liHq2eMgtOabPtUqtOqMNxg+nOPvYdn2f"
+    "FKlHLCeg3qhu83nH6TbpsF6yA1LtrZ7Q4wR54lBrJD/kej7HGdZHPGq4hWIpoFEV9cmwbgSux/FC1mHqgc7F0Gqi"
+    "cLbv35nHN76Vo2kIIhmIyIdwDh5mZr+f6Op+pSGIIIiEz6Hm2bXpAHfOaQgiCCLhI6h5ePnVk38+PawhiCCIhG+g"
+    "5vXfRy5uLZzTEEQQRMJpqHn58O2qcKKnxJYXqWNazggpukJXn0+IZcMKNEI9iiM/scVCpRFS5geSogy23lwuLPeU"
+    "68mt5DJyBzk6TEzjg8eig6UJzdorpaXAUlcpp1RRiic1k1LFClHWSUZNq8DxAtZBRqnBz7IegYgfkBgufoZ1k7wu"
+    "IIzxPcOWkLJv6Dbl2uCK+MtZQswyoUUB9zfxtuLFYwUBvjw8CuhlLocQTWPxe9D7OPQRcW1Thf+v7S/UcTwqPgnc"
+    "zZYSw3e9gJqcrak9GK4T6Jb4JvxsLWBbfsDZsn3Rjz3VH+frDVUwzTUYkeBVulZpdB9VGp1VTE83giG9BoroSb5X"
+    "3A3Ep4c4HhCrGbqRp+IzFMI7rkmJ4dqlguPXoyAtlASAhYoAMD4nR80pBgCPnEJH0gCcUXGkOPOPXueHp29PpOiF"
+    "qqln6yc19O7E13ffr5gOqjPeWzc+e/DdVIqsqJqyN6yur/990Y5r/YOfp6iPotTuTglEVH/n6CfLr0zeTzEJRamd"
+    "v9bX39221zhr7kvxEkWpS2VJVm3+LVPjvfuPqjLldJQ6Fybqc4kGVfeofQNMlAJM6kQPVt3LT373X6JMKhqlek81"
+    "HvDn5PjNF9tTsEPV1K2+mXqJKm9+uX1p5VQznQLuaqr/aqI+Nx8XeL0iA5LtycAbFBuQbM8G/kLRAcn2dOAvFR+Q"
+    "bM8H/kz5Acmo43ojIXAp4KyGrseWQ7K+o/H2wNvm6Wi6ZnC/6shkUjqa7iM80KKjJYd4XYLE5FR3mkgEP7YKdYHF"
+    "52kdjVch/qpFR0t48cYEvknPW+KLNyUAllzl6GleyvKh7Ad7a1q5"
+)
+
+
+def test_a_pickle_written_before_the_split_loads_and_continues_the_same() -> None:
+    import base64
+    import zlib
+
+    old = pickle.loads(zlib.decompress(base64.b64decode(OLD_PICKLE)))
+    old._check_invariants()
+    assert old.loss_per_interval is default_loss
+    # the same history replayed on a fresh learner: the same state and the same future
+    fresh = Learner1D(math.sin, (-2, 2))
+    for x, y in old.data.items():
+        fresh.tell(x, y)
+    for x in sorted(old.pending_points):
+        fresh.tell_pending(x)
+    assert len(old.data) == 12
+    assert len(old.pending_points) == 3
+    assert snapshot(old) == snapshot(fresh)
+    assert old.ask(4) == fresh.ask(4)
+    assert old.loss() == fresh.loss()
