@@ -45,6 +45,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from scipy.interpolate import LinearNDInterpolator
 
+from adaptive_nb.learner._data1d import _as_y
 from adaptive_nb.learner._dataframe import assign_defaults, partial_function_from_dataframe
 from adaptive_nb.learner._holoviews import holoviews_with_backend
 from adaptive_nb.learner._loss2d import (
@@ -63,7 +64,6 @@ from adaptive_nb.learner._loss2d import (
 )
 from adaptive_nb.learner._lossmesh2d import LossMesh2D
 from adaptive_nb.learner.base_learner import BaseLearner
-from adaptive_nb.learner.learner1D import _as_y
 
 if TYPE_CHECKING:
     import holoviews

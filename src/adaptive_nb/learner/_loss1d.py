@@ -1,0 +1,434 @@
+"""Loss functions of Learner1D, the check of a user's ``loss_per_interval``, and their use.
+
+A 1D loss receives the rescaled xs and ys of one interval (plus ``nth_neighbors`` neighbours on
+each side, ``None`` beyond the edges; see :func:`uses_nth_neighbors`) and returns a real number:
+the learner splits the intervals with the largest losses first.
+
+:class:`IntervalLosses` (a base class of Learner1D) evaluates the loss of the learner's
+intervals: the interval and its neighbours rescaled, the non-finite rule, and vectorised
+recomputation of all losses.
+
+The public functions are documented, pickled and imported under
+``adaptive_nb.learner.learner1D`` (the reference library's module), which re-exports them.
+"""
+
+from __future__ import annotations
+
+import inspect
+import itertools
+import math
+import numbers
+from collections.abc import Callable, Sequence
+from typing import Any, TypeAlias, TypeVar
+
+import numpy as np
+
+from adaptive_nb.learner._data1d import _finite
+from adaptive_nb.learner._interval_index import _BIG, YInternal
+from adaptive_nb.learner.base_learner import uses_nth_neighbors
+
+__all__ = [
+    "IntervalLosses",
+    "LossFunction",
+    "Real",
+    "abs_min_log_loss",
+    "curvature_loss_function",
+    "default_loss",
+    "resolution_loss_function",
+    "triangle_loss",
+    "uniform_loss",
+]
+
+Real: TypeAlias = float | int | np.floating[Any] | np.integer[Any]
+LossFunction: TypeAlias = Callable[[tuple[Any, ...], tuple[Any, ...]], Any]
+
+_INF = math.inf
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def _public(f: _F) -> _F:
+    # Users import, and pickles reference, these functions under the module of the reference
+    # library; keeping __module__ there keeps pickles independent of this private module.
+    f.__module__ = "adaptive_nb.learner.learner1D"
+    return f
+
+
+@_public
+@uses_nth_neighbors(0)
+def uniform_loss(xs: Sequence[Any], ys: Sequence[Any]) -> float:
+    """Loss that samples the domain uniformly: the interval's (rescaled) width.
+
+    Parameters
+    ----------
+    xs
+        ``(x_left, x_right)``, rescaled.
+    ys
+        The values at ``xs`` (unused).
+
+    Returns
+    -------
+    float
+        ``x_right - x_left``.
+
+    Examples
+    --------
+    >>> learner = Learner1D(lambda x: x**2, bounds=(-1, 1), loss_per_interval=uniform_loss)
+    """
+    return float(xs[1] - xs[0])
+
+
+@_public
+@uses_nth_neighbors(0)
+def default_loss(xs: Sequence[Any], ys: Sequence[Any]) -> float:
+    """Length of the interval's segment in the rescaled x-y plane.
+
+    For vector-valued functions, the largest such length over the components.
+
+    Parameters
+    ----------
+    xs
+        ``(x_left, x_right)``, rescaled.
+    ys
+        The rescaled values at ``xs``: two floats or two 1D arrays.
+
+    Returns
+    -------
+    float
+        ``hypot(dx, dy)``, maximised over the components.
+    """
+    dx = float(xs[1] - xs[0])
+    y0, y1 = ys
+    if isinstance(y0, np.ndarray | list | tuple):
+        with np.errstate(all="ignore"):  # inf - inf is NaN, handled by the learner
+            dy = np.abs(np.asarray(y1, dtype=float) - np.asarray(y0, dtype=float))
+            return float(np.max(np.hypot(dx, dy)))
+    return math.hypot(dx, float(y1) - float(y0))
+
+
+def _log_abs_min(y: Any) -> float:
+    a = float(np.min(np.abs(y))) if isinstance(y, np.ndarray | list | tuple) else abs(float(y))
+    if a > 0:
+        return math.log(a)
+    return -_INF if a == 0 else math.nan
+
+
+@_public
+@uses_nth_neighbors(0)
+def abs_min_log_loss(xs: Sequence[Any], ys: Sequence[Any]) -> float:
+    """Loss that favours the absolute minimum: ``default_loss`` of ``log(min |y|)``.
+
+    Parameters
+    ----------
+    xs
+        ``(x_left, x_right)``, rescaled.
+    ys
+        The rescaled values at ``xs``.
+
+    Returns
+    -------
+    float
+        The loss of the interval.
+    """
+    return default_loss(xs, (_log_abs_min(ys[0]), _log_abs_min(ys[1])))
+
+
+def _triangle_area(p: Sequence[float], q: Sequence[float], r: Sequence[float]) -> float:
+    # Area from Lagrange's identity |u x v|^2 = sum_{i<j} (u_i v_j - u_j v_i)^2, which is
+    # accurate for thin triangles (unlike Heron's formula) and works in any dimension.
+    u = [b - a for a, b in zip(p, q, strict=True)]
+    v = [b - a for a, b in zip(p, r, strict=True)]
+    s = 0.0
+    for i in range(len(u)):
+        for j in range(i + 1, len(u)):
+            c = u[i] * v[j] - u[j] * v[i]
+            s += c * c
+    return 0.5 * math.sqrt(s)
+
+
+@_public
+@uses_nth_neighbors(1)
+def triangle_loss(xs: Sequence[Any], ys: Sequence[Any]) -> float:
+    """Mean area of the triangles formed by the interval and its neighbouring points.
+
+    Parameters
+    ----------
+    xs
+        Four rescaled x values: the interval in the middle, one neighbour on each side
+        (``None`` at the edges of the domain).
+    ys
+        The rescaled values at ``xs``.
+
+    Returns
+    -------
+    float
+        The mean triangle area, or the interval's width when there is no neighbour.
+    """
+    pts: list[list[float]] = []
+    for x, y in zip(xs, ys, strict=True):
+        if x is None or y is None:
+            continue
+        if isinstance(y, np.ndarray | list | tuple):
+            pts.append([float(x), *(float(c) for c in y)])
+        else:
+            pts.append([float(x), float(y)])
+    if len(pts) == 2:  # no neighbour: no triangle
+        return pts[1][0] - pts[0][0]
+    n = len(pts) - 2
+    return sum(_triangle_area(*pts[i : i + 3]) for i in range(n)) / n
+
+
+def _check_real(name: str, value: object, *, lower: float = -_INF) -> float:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        msg = f"{name} must be a real number, got {value!r}."
+        raise TypeError(msg)
+    v = float(value)
+    if math.isnan(v) or v < lower:
+        msg = f"{name} must be >= {lower}, got {value!r}."
+        raise ValueError(msg)
+    return v
+
+
+@_public
+def curvature_loss_function(
+    area_factor: Real = 1, euclid_factor: Real = 0.02, horizontal_factor: Real = 0.02
+) -> LossFunction:
+    """Make a loss that resolves curvature: triangle area plus segment length plus width.
+
+    Parameters
+    ----------
+    area_factor
+        Weight of the square root of :func:`triangle_loss`.
+    euclid_factor
+        Weight of :func:`default_loss`.
+    horizontal_factor
+        Weight of the interval's width.
+
+    Returns
+    -------
+    callable
+        A loss function with ``nth_neighbors == 1``.
+
+    Examples
+    --------
+    >>> loss = curvature_loss_function()
+    >>> learner = Learner1D(lambda x: x**3, bounds=(-1, 1), loss_per_interval=loss)
+    """
+    af = _check_real("area_factor", area_factor, lower=0.0)
+    ef = _check_real("euclid_factor", euclid_factor, lower=0.0)
+    hf = _check_real("horizontal_factor", horizontal_factor, lower=0.0)
+
+    @uses_nth_neighbors(1)
+    def curvature_loss(xs: Sequence[Any], ys: Sequence[Any]) -> float:
+        dx = float(xs[2] - xs[1])
+        area: float = triangle_loss(xs, ys) ** 0.5
+        return af * area + ef * default_loss(xs[1:3], ys[1:3]) + hf * dx
+
+    return curvature_loss
+
+
+@_public
+def resolution_loss_function(min_length: Real = 0, max_length: Real = 1) -> LossFunction:
+    """Make a ``default_loss`` that never splits short intervals and always splits long ones.
+
+    Lengths are relative to the width of the bounds (the domain is rescaled to length 1).
+
+    Parameters
+    ----------
+    min_length
+        Intervals narrower than this get loss 0 (never split again).
+    max_length
+        Intervals wider than this get an infinite loss (split first).
+
+    Returns
+    -------
+    callable
+        A loss function with ``nth_neighbors == 0``.
+
+    Examples
+    --------
+    >>> loss = resolution_loss_function(min_length=0.01, max_length=0.5)
+    >>> learner = Learner1D(lambda x: x**2, bounds=(-1, 1), loss_per_interval=loss)
+    """
+    lo = _check_real("min_length", min_length, lower=0.0)
+    hi = _check_real("max_length", max_length, lower=0.0)
+    if lo > hi:
+        msg = f"min_length ({min_length!r}) must not exceed max_length ({max_length!r})."
+        raise ValueError(msg)
+
+    @uses_nth_neighbors(0)
+    def resolution_loss(xs: Sequence[Any], ys: Sequence[Any]) -> float:
+        width = uniform_loss(xs, ys)
+        if width < lo:
+            return 0.0
+        if width > hi:
+            return _INF
+        return default_loss(xs, ys)
+
+    return resolution_loss
+
+
+_LOSS_FACTORIES = (curvature_loss_function, resolution_loss_function)
+
+
+def _check_loss(loss: object) -> tuple[LossFunction, int]:
+    if loss in _LOSS_FACTORIES:
+        name = getattr(loss, "__name__", "the factory")
+        msg = (
+            f"{name} makes a loss function; pass its result: "
+            f"loss_per_interval={name}() (with your parameters)."
+        )
+        raise TypeError(msg)
+    if not callable(loss):
+        msg = (
+            "loss_per_interval must be a function (xs, ys) -> float, such as "
+            f"adaptive_nb.learner.learner1D.default_loss; got {type(loss).__name__}."
+        )
+        raise TypeError(msg)
+    nth = getattr(loss, "nth_neighbors", 0)
+    if isinstance(nth, bool) or not isinstance(nth, int) or nth < 0:
+        msg = (
+            f"loss_per_interval.nth_neighbors must be a non-negative int, got {nth!r}; "
+            "set it with the @uses_nth_neighbors(n) decorator."
+        )
+        raise ValueError(msg)
+    try:
+        inspect.signature(loss).bind(None, None)
+    except TypeError:
+        msg = (
+            "loss_per_interval must accept two arguments (xs, ys), like the 1D losses in "
+            "adaptive_nb.learner.learner1D; a loss for another learner (e.g. a Learner2D loss) "
+            "does not work here."
+        )
+        raise TypeError(msg) from None
+    except ValueError:  # no signature (some builtins): trust the caller
+        pass
+    return loss, nth
+
+
+class IntervalLosses:
+    """Losses of a Learner1D's real intervals; a base class of Learner1D."""
+
+    bounds: tuple[float, float]
+    data: dict[float, Any]
+    loss_per_interval: LossFunction
+    nth_neighbors: int
+    _xscale: float
+    _dx_eps: float
+    _vec: bool
+    _fast_default: bool
+    _nx: list[float]
+    _ny: list[YInternal | None]
+    _rp: list[int | None]
+    _rn: list[int | None]
+
+    def _interval_loss(self, ln: int, rn: int, yscale: float) -> float:
+        """Loss of the real interval between nodes ``ln`` and ``rn``, rescaled by ``yscale``."""
+        left = self._nx[ln]
+        right = self._nx[rn]
+        if right - left < self._dx_eps:
+            return 0.0
+        s = self._xscale
+        ys = yscale or 1.0
+        loss_fn = self.loss_per_interval
+        y0: Any = self._ny[ln]
+        y1: Any = self._ny[rn]
+        loss: Any
+        if loss_fn is default_loss and type(y0) is float:
+            loss = math.hypot(right / s - left / s, y1 / ys - y0 / ys)
+        elif loss_fn is uniform_loss:
+            loss = right / s - left / s
+        elif loss_fn is default_loss:
+            loss = self._vector_default_loss(ln, rn, s, ys)
+        else:
+            loss = self._generic_loss(ln, rn, s, ys)
+        # NaN, or inf on an interval touching a non-finite value: treat the interval as uniform
+        # sampling would (its rescaled width). A deliberate inf from a loss function on finite
+        # data (e.g. resolution_loss) is kept.
+        if not -_BIG < loss < _BIG and (
+            math.isnan(loss) or (math.isinf(loss) and not (_finite(y0) and _finite(y1)))
+        ):
+            loss = (right - left) / s
+        return loss  # type: ignore[no-any-return]
+
+    def _generic_loss(self, ln: int, rn: int, s: float, ys: float) -> float:
+        nn = self.nth_neighbors
+        rp = self._rp
+        rnx = self._rn
+        ns: list[int | None] = [ln, rn]
+        p: int | None = ln
+        q: int | None = rn
+        for _ in range(nn):
+            p = rp[p] if p is not None else None
+            q = rnx[q] if q is not None else None
+            ns.insert(0, p)
+            ns.append(q)
+        nx = self._nx
+        xs_scaled = tuple(None if n is None else nx[n] / s for n in ns)
+        if self._vec:
+            data = self.data
+            with np.errstate(all="ignore"):  # non-finite values are handled by the caller
+                ys_scaled = tuple(None if n is None else data[nx[n]] / ys for n in ns)
+        else:
+            ny = self._ny
+            ys_scaled = tuple(None if n is None else ny[n] / ys for n in ns)  # type: ignore[operator]
+        loss = self.loss_per_interval(xs_scaled, ys_scaled)
+        if type(loss) is not float:
+            if isinstance(loss, np.ndarray) and loss.ndim == 0:
+                loss = loss.item()
+            if isinstance(loss, bool) or not isinstance(loss, numbers.Real):
+                msg = (
+                    "loss_per_interval must return a real number, got "
+                    f"{loss!r} ({type(loss).__name__})."
+                )
+                raise TypeError(msg)
+            loss = float(loss)
+        return loss
+
+    def _vector_default_loss(self, ln: int, rn: int, s: float, ys: float) -> float:
+        dx = self._nx[rn] / s - self._nx[ln] / s
+        y0: Any = self._ny[ln]
+        y1: Any = self._ny[rn]
+        hyps = [math.hypot(dx, b / ys - a / ys) for a, b in zip(y0, y1, strict=True)]
+        if any(math.isnan(h) for h in hyps):
+            return math.nan
+        return max(hyps)
+
+    def _losses_of(
+        self,
+        rnodes: list[int],
+        reals: list[float],
+        ysc: float,
+        xs_sorted: np.ndarray[Any, Any] | None = None,
+        ys_sorted: np.ndarray[Any, Any] | None = None,
+    ) -> list[float]:
+        """Losses of all real intervals, equal bit for bit to ``_interval_loss``."""
+        n = len(reals)
+        if n < 2:
+            return []
+        if not (self._fast_default or self.loss_per_interval is uniform_loss):
+            return [self._interval_loss(a, b, ysc) for a, b in itertools.pairwise(rnodes)]
+        # numpy's elementwise / and - are the same IEEE operations as Python's on floats, and
+        # math.hypot is applied to Python floats, so this matches the scalar path exactly.
+        s = self._xscale
+        x_arr = np.array(reals) if xs_sorted is None else xs_sorted
+        xa = x_arr / s
+        dxs = (xa[1:] - xa[:-1]).tolist()
+        if self._fast_default:
+            yd = ysc or 1.0
+            if ys_sorted is None:
+                ny = self._ny
+                ys_sorted = np.array([ny[i] for i in rnodes], dtype=float)
+            with np.errstate(all="ignore"):  # inf - inf: NaN, fixed up below
+                ya = ys_sorted / yd
+                dys = (ya[1:] - ya[:-1]).tolist()
+            losses = list(map(math.hypot, dxs, dys))
+        else:
+            losses = dxs
+        # The rare cases the vector path does not cover: intervals below the resolution, and
+        # non-finite losses; recompute those one by one.
+        widths = np.diff(x_arr)
+        loss_arr = np.array(losses)
+        odd = np.flatnonzero(~(np.abs(loss_arr) < _BIG) | (widths < self._dx_eps))
+        for i in odd.tolist():
+            losses[i] = self._interval_loss(rnodes[i], rnodes[i + 1], ysc)
+        return losses
