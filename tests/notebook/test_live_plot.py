@@ -6,32 +6,19 @@ from operator import itemgetter
 
 import numpy as np
 import pytest
-from widget_helpers import front_end_message
+from widget_helpers import decode_points, finished_runner, front_end_message
 
 import adaptive_nb as adaptive
+from _support.fake_learners import BoxLearner
 from adaptive_nb import notebook_integration
 from adaptive_nb.notebook import LivePlot
+from adaptive_nb.notebook._live_plot2d import data_since
 from adaptive_nb.runner import SequentialExecutor
 
 
 def decode(messages):
-    """Points per panel, in the order received, from append/full messages."""
-    got: dict[int, list[np.ndarray]] = {}
-    for content, bufs in messages:
-        for k, h in enumerate(content["series"]):
-            x = np.frombuffer(bufs[2 * k], "<f8")
-            y = np.frombuffer(bufs[2 * k + 1], "<f8").reshape(h["n"], h["vdim"])
-            assert len(x) == h["n"]
-            if content["type"] == "full":
-                got[h["i"]] = []
-            got.setdefault(h["i"], []).append(np.column_stack([x, y]))
-    return {i: np.concatenate(v) for i, v in got.items()}
-
-
-async def finished_runner(learner, n):
-    runner = adaptive.Runner(learner, npoints_goal=n, executor=SequentialExecutor())
-    await runner.task
-    return runner
+    """Rows (x, y...) per panel, in the order received, from append/full messages."""
+    return {i: np.column_stack([x, y]) for i, (x, y) in decode_points(messages).items()}
 
 
 def test_sends_each_point_once_in_tell_order(run, sent) -> None:
@@ -81,9 +68,17 @@ def test_bytes_per_update_scale_with_new_points_not_total(run, sent) -> None:
         assert 100 * 16 <= size < 100 * 16 + 400  # 100 new (x, y) float64 pairs + a JSON header
 
 
-def test_vector_output_has_one_column_per_dimension(run, sent) -> None:
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: adaptive.Learner1D(lambda x: [x, x**2, -x], bounds=(-1, 1)),
+        lambda: BoxLearner(lambda p: [p[0], p[1], p[0] * p[1]], [(0, 1), (0, 1)]),
+    ],
+    ids=["1d", "2d"],
+)
+def test_vector_output_sends_every_component(run, sent, make) -> None:
     async def main():
-        learner = adaptive.Learner1D(lambda x: [x, x**2, -x], bounds=(-1, 1))
+        learner = make()
         runner = await finished_runner(learner, 30)
         w = LivePlot(runner)
         await asyncio.wait_for(w.task, 1)
@@ -92,9 +87,8 @@ def test_vector_output_has_one_column_per_dimension(run, sent) -> None:
     learner = run(main())
     (content, _), *_ = sent.of_type("append")
     assert content["series"][0]["vdim"] == 3
-    pts = decode(sent.of_type("append"))[0]
-    _, y = learner._data_arrays_since(0)
-    np.testing.assert_array_equal(pts[:, 1:], y)
+    _, values = decode_points(sent.of_type("append"))[0]
+    np.testing.assert_array_equal(values, data_since(learner)(0)[1])
 
 
 def test_balancing_learner_gets_one_panel_per_child(run, sent) -> None:

@@ -1,0 +1,173 @@
+"""LivePlot for learners over 2+ input dimensions: views, incremental bytes, vectors, panels.
+
+The learners here are ``BoxLearner`` (tests/_support/fake_learners.py), which has exactly the
+data interface of Learner2D / LearnerND that the view relies on.
+"""
+
+import asyncio
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+from scipy.spatial import ConvexHull
+from widget_helpers import decode_points as decode
+from widget_helpers import finished_runner, front_end_message
+
+import adaptive_nb as adaptive
+from _support.fake_learners import BoxLearner
+from adaptive_nb.notebook import LivePlot
+from adaptive_nb.notebook._live_plot2d import panel_meta
+
+
+def ring(p):
+    x, y = p
+    return x * y + np.exp(-((x**2 + y**2 - 0.75**2) ** 2) / 0.01**2)
+
+
+def test_2d_learner_gets_a_heat_map_panel_and_each_point_once(run, sent) -> None:
+    async def main():
+        learner = BoxLearner(ring, [(-1, 1), (-0.5, 2)])
+        runner = await finished_runner(learner, 50)
+        w = LivePlot(runner, update_interval=0.01)
+        await asyncio.wait_for(w.task, 1)
+        pts, _ = learner.ask(7)
+        learner.tell_many(pts, [ring(p) for p in pts])
+        assert w._push(final=False)
+        assert not w._push(final=False)
+        return learner, w
+
+    learner, w = run(main())
+    assert w._panels == [{"title": "", "kind": "2d", "box": [[-1.0, 1.0], [-0.5, 2.0]], "dim": 2}]
+    appends = sent.of_type("append")
+    heads = [m[0]["series"][0] for m in appends]
+    assert [(h["start"], h["n"]) for h in heads] == [(0, 50), (50, 7)]
+    assert {m[0]["series"][0]["dim"] for m in appends} == {2}
+    pts, vals = decode(appends)[0]
+    want_pts, want_vals = learner.data_since(0)
+    np.testing.assert_array_equal(pts, want_pts)
+    np.testing.assert_array_equal(vals[:, 0], want_vals)
+
+
+@pytest.mark.parametrize("total", [1_000, 10_000])
+def test_bytes_per_update_scale_with_new_points_not_total(run, sent, total) -> None:
+    async def main():
+        learner = BoxLearner(ring, [(-1, 1), (-1, 1)])
+        pts, _ = learner.ask(total)
+        learner.tell_many(pts, [ring(p) for p in pts])
+        runner = await finished_runner(learner, total)
+        w = LivePlot(runner)
+        await asyncio.wait_for(w.task, 1)
+        sizes = []
+        for _ in range(3):
+            before = w.bytes_sent
+            pts, _ = learner.ask(100)
+            learner.tell_many(pts, [ring(p) for p in pts])
+            w._push(final=False)
+            sizes.append(w.bytes_sent - before)
+        return sizes
+
+    for size in run(main()):
+        assert 100 * 24 <= size < 100 * 24 + 400  # 100 new (x, y, value) float64 triples + header
+
+
+def test_3d_learner_gets_a_projection_panel(run, sent) -> None:
+    async def main():
+        learner = BoxLearner(sum, [(0, 1), (0, 2), (0, 3)])
+        runner = await finished_runner(learner, 40)
+        w = LivePlot(runner)
+        await asyncio.wait_for(w.task, 1)
+        return w
+
+    w = run(main())
+    assert w._panels == [{"title": "", "kind": "nd", "box": [[0, 1], [0, 2], [0, 3]], "dim": 3}]
+    pts, vals = decode(sent.of_type("append"))[0]
+    assert pts.shape == (40, 3)
+    np.testing.assert_allclose(vals[:, 0], pts.sum(axis=1))
+
+
+def test_balancing_learner_of_2d_learners_gets_small_multiples(run, sent) -> None:
+    async def main():
+        learners = [BoxLearner(ring, [(-a, a), (-a, a)], seed=a) for a in (1, 2, 3, 4)]
+        runner = await finished_runner(adaptive.BalancingLearner(learners), 80)
+        w = LivePlot(runner)
+        await asyncio.wait_for(w.task, 1)
+        return learners, w
+
+    learners, w = run(main())
+    assert [p["title"] for p in w._panels] == [f"learner {i}" for i in range(4)]
+    assert {p["kind"] for p in w._panels} == {"2d"}
+    assert [p["box"][0] for p in w._panels] == [[-a, a] for a in (1, 2, 3, 4)]
+    got = decode(sent.of_type("append"))
+    for i, lrn in enumerate(learners):
+        np.testing.assert_array_equal(got[i][0], lrn.data_since(0)[0])
+
+
+def test_resync_resends_every_2d_point(run, sent) -> None:
+    async def main():
+        learner = BoxLearner(ring, [(-1, 1), (-1, 1)])
+        runner = await finished_runner(learner, 25)
+        w = LivePlot(runner)
+        await asyncio.wait_for(w.task, 1)
+        front_end_message(w, {"type": "resync"})
+        return learner
+
+    learner = run(main())
+    (content, _), *_ = sent.of_type("full")
+    assert content["series"][0]["n"] == 25
+    np.testing.assert_array_equal(decode(sent.of_type("full"))[0][0], learner.data_since(0)[0])
+
+
+def _leaf(bounds, points):
+    def data_since(start):
+        return np.asarray(points, float)[start:], np.zeros(len(points) - start)
+
+    return SimpleNamespace(bounds=bounds, npoints=len(points), data_since=data_since)
+
+
+def test_panel_kind_follows_the_bounds_or_else_the_data() -> None:
+    hull = ConvexHull([(0, 0), (2, 0), (1, 3)])
+    assert panel_meta("", _leaf(hull, [])) == {
+        "title": "",
+        "kind": "2d",
+        "box": [[0.0, 2.0], [0.0, 3.0]],
+        "dim": 2,
+    }
+    tetra = ConvexHull([(0, 0, 0), (1, 0, 0), (0, 1, 0), (0, 0, 4)])
+    assert panel_meta("t", _leaf(tetra, []))["kind"] == "nd"
+    assert panel_meta("", _leaf((-1, 1), [])) == {"title": "", "kind": "1d", "bounds": [-1.0, 1.0]}
+    # no readable bounds: the shape of the data decides
+    assert panel_meta("", _leaf(None, [[0, 0, 0, 0]]))["kind"] == "nd"
+    assert panel_meta("", _leaf("nonsense", [[0, 0]])) == {
+        "title": "",
+        "kind": "2d",
+        "box": None,
+        "dim": 2,
+    }
+
+
+def test_public_data_since_is_preferred_over_the_private_name(run, sent) -> None:
+    class Both(BoxLearner):
+        def _data_arrays_since(self, start):
+            raise AssertionError("the private name must not be used when data_since exists")
+
+    async def main():
+        runner = await finished_runner(Both(ring, [(0, 1), (0, 1)]), 10)
+        w = LivePlot(runner)
+        await asyncio.wait_for(w.task, 1)
+
+    run(main())
+    assert decode(sent.of_type("append"))[0][0].shape == (10, 2)
+
+
+def test_values_that_do_not_match_the_points_are_reported(run, sent) -> None:
+    class Broken(BoxLearner):
+        def data_since(self, start):
+            pts, vals = super().data_since(start)
+            return pts, vals[:-1]
+
+    async def main():
+        runner = await finished_runner(Broken(ring, [(0, 1), (0, 1)]), 10)
+        with pytest.raises(ValueError, match="returned 10 points but values of shape"):
+            LivePlot(runner)
+
+    run(main())
