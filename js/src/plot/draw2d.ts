@@ -92,7 +92,7 @@ function drawColorBar(ctx: CanvasRenderingContext2D, plot: Rect, lo: number, hi:
   if (!(hi >= lo)) return;
   const [a, b] = hi > lo ? [lo, hi] : [lo - 0.5, lo + 0.5];
   const toPy = (v: number) => plot.y + plot.h - ((v - a) / (b - a)) * plot.h;
-  const { ticks, step } = niceTicks(a, b, Math.max(2, Math.floor(plot.h / 40)));
+  const { ticks, step } = niceTicks(a, b, Math.max(3, Math.floor(plot.h / 35)));
   ctx.fillStyle = fg;
   ctx.textAlign = "left";
   ctx.textBaseline = "middle";
@@ -164,8 +164,8 @@ export function drawCloudPanel(
     blit(ctx, f.raster, plot);
     if (opts.edges && mesh.triangles.length / 3 <= MAX_EDGE_TRIANGLES) {
       const { triangles: t, halfedges: he } = mesh;
-      ctx.strokeStyle = "rgba(255,255,255,0.55)";
-      ctx.lineWidth = 0.6;
+      ctx.strokeStyle = "rgba(255,255,255,0.6)";
+      ctx.lineWidth = 0.75;
       ctx.beginPath();
       for (let e = 0; e < t.length; e++) {
         if (he[e] > e) continue; // each interior edge once (from its higher half-edge)
