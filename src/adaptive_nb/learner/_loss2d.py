@@ -1,0 +1,395 @@
+"""Per-triangle losses of Learner2D: local, incremental equivalents of the built-in losses, and
+the slow path for a user's loss written against scipy's ``LinearNDInterpolator``.
+
+Local losses
+------------
+The reference library computes its losses on a global ``LinearNDInterpolator`` (its
+``deviations`` uses the gradients of a global Clough-Tocher fit). Here the gradient at a vertex
+is a weighted least-squares fit of the slopes to its Delaunay neighbours (weights
+``1 / distance**2``), so a new point changes the gradients of itself and its neighbours only,
+and the losses of the triangles touching those vertices: a tell touches a few dozen triangles.
+
+Every formula is written once and evaluated either on Python floats (one triangle, the
+incremental path) or on numpy arrays (all triangles, the bulk path); both use only correctly
+rounded operations in the same order, on the triangle's vertices sorted by (x, y) and on each
+vertex's neighbours sorted by (x, y), so a loss is bit-identical whichever path computed it. That
+is what makes the learner's choices independent of the order of tells and of save/load.
+
+The value scale that normalises the deviations is the data's range rounded up to a power of
+``2**(1/8)``: a function of the data only, and it changes (forcing a recomputation of all
+losses) a handful of times per run instead of at every new extreme.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+__all__ = [
+    "LocalKind",
+    "generic_losses",
+    "grad_bulk",
+    "grad_one",
+    "grad_one_scalar",
+    "default_loss_scalar",
+    "loss_bulk",
+    "loss_one",
+    "quantized_scale",
+]
+
+# ("default" | "uniform" | "surface", ()) or ("resolution", (min, max)) or
+# ("thresholded", (lower, upper, factor)).
+LocalKind = tuple[str, tuple[Any, ...]]
+
+
+def quantized_scale(ptp: float) -> float:
+    """The data range rounded up to a power of 2**(1/8); 1 for an empty or flat range."""
+    if not ptp > 0 or not math.isfinite(ptp):
+        return 1.0
+    return float(2.0 ** (math.ceil(8.0 * math.log2(ptp)) / 8.0))
+
+
+# ------------------------------------------------------------------------ gradients ---
+
+
+def grad_one(
+    xi: float,
+    yi: float,
+    vis: Sequence[float],
+    nbrs: Sequence[tuple[float, float, Sequence[float]]],
+) -> tuple[list[float], list[float]]:
+    """Least-squares gradient (per component) at one vertex from its neighbours.
+
+    ``nbrs`` must be sorted by (x, y) and hold only neighbours with finite values.
+    """
+    nc = len(vis)
+    sxx = sxy = syy = 0.0
+    sxv = [0.0] * nc
+    syv = [0.0] * nc
+    for xj, yj, vjs in nbrs:
+        dx = xj - xi
+        dy = yj - yi
+        w = 1.0 / (dx * dx + dy * dy)
+        wdx = w * dx
+        wdy = w * dy
+        sxx = sxx + wdx * dx
+        sxy = sxy + wdx * dy
+        syy = syy + wdy * dy
+        for c in range(nc):
+            dv = vjs[c] - vis[c]
+            sxv[c] = sxv[c] + wdx * dv
+            syv[c] = syv[c] + wdy * dv
+    det = sxx * syy - sxy * sxy
+    if not det > 1e-9 * (sxx * syy):
+        return [0.0] * nc, [0.0] * nc
+    gx = [(syy * sxv[c] - sxy * syv[c]) / det for c in range(nc)]
+    gy = [(sxx * syv[c] - sxy * sxv[c]) / det for c in range(nc)]
+    return gx, gy
+
+
+def grad_one_scalar(
+    xi: float, yi: float, vi: float, nbrs: Sequence[tuple[float, float, float]]
+) -> tuple[float, float]:
+    """:func:`grad_one` for one output component (same operations, same order)."""
+    sxx = sxy = syy = sxv = syv = 0.0
+    for xj, yj, vj in nbrs:
+        dx = xj - xi
+        dy = yj - yi
+        w = 1.0 / (dx * dx + dy * dy)
+        wdx = w * dx
+        wdy = w * dy
+        sxx = sxx + wdx * dx
+        sxy = sxy + wdx * dy
+        syy = syy + wdy * dy
+        dv = vj - vi
+        sxv = sxv + wdx * dv
+        syv = syv + wdy * dv
+    det = sxx * syy - sxy * sxy
+    if not det > 1e-9 * (sxx * syy):
+        return 0.0, 0.0
+    return (syy * sxv - sxy * syv) / det, (sxx * syv - sxy * sxv) / det
+
+
+def default_loss_scalar(
+    ax: float,
+    ay: float,
+    bx: float,
+    by: float,
+    cx: float,
+    cy: float,
+    va: float,
+    vb: float,
+    vc: float,
+    gax: float,
+    gay: float,
+    gbx: float,
+    gby: float,
+    gcx: float,
+    gcy: float,
+    inv_scale: float,
+) -> float:
+    """The default loss of one triangle, one finite component: :func:`_core`'s operations."""
+    area = 0.5 * abs((bx - ax) * (cy - ay) - (by - ay) * (cx - ax))
+    d1 = abs(va + (gax * (bx - ax) + gay * (by - ay)) - vb)
+    d2 = abs(va + (gax * (cx - ax) + gay * (cy - ay)) - vc)
+    da = d1 if d1 >= d2 else d2
+    d1 = abs(vb + (gbx * (ax - bx) + gby * (ay - by)) - va)
+    d2 = abs(vb + (gbx * (cx - bx) + gby * (cy - by)) - vc)
+    db = d1 if d1 >= d2 else d2
+    d1 = abs(vc + (gcx * (ax - cx) + gcy * (ay - cy)) - va)
+    d2 = abs(vc + (gcx * (bx - cx) + gcy * (by - cy)) - vb)
+    dc = d1 if d1 >= d2 else d2
+    return (((da + db) + dc) * inv_scale) * math.sqrt(area) + 0.3 * area
+
+
+def grad_bulk(
+    xs: np.ndarray[Any, Any],
+    ys: np.ndarray[Any, Any],
+    vals: np.ndarray[Any, Any],
+    simplices: np.ndarray[Any, Any],
+    neighbors: np.ndarray[Any, Any],
+) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+    """:func:`grad_one` for every vertex at once; ``vals`` has shape (nvertices, ncomp).
+
+    ``simplices`` are counter-clockwise and ``neighbors[t, k]`` is the triangle across the edge
+    opposite vertex ``k`` (-1 on the boundary), as in :class:`~._mesh2d.Mesh2D`.
+    """
+    n, nc = vals.shape
+    # Every directed edge once: consistently oriented triangles hold each interior edge once in
+    # each direction, and a boundary edge (no neighbour across it) once, so add its reverse.
+    s0, s1, s2 = simplices[:, 0], simplices[:, 1], simplices[:, 2]
+    src = np.concatenate([s0, s1, s2])
+    dst = np.concatenate([s1, s2, s0])
+    opp = np.concatenate([neighbors[:, 2], neighbors[:, 0], neighbors[:, 1]])
+    hull = opp < 0
+    src, dst = np.concatenate([src, dst[hull]]), np.concatenate([dst, src[hull]])
+    finite = np.isfinite(vals).all(axis=1)
+    ok = finite[dst]
+    src, dst = src[ok], dst[ok]
+    order = np.lexsort((ys[dst], xs[dst], src))
+    src, dst = src[order], dst[order]
+    counts = np.bincount(src, minlength=n)
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    pos = np.arange(len(src)) - starts[src]
+    sxx = np.zeros(n)
+    sxy = np.zeros(n)
+    syy = np.zeros(n)
+    sxv = np.zeros((n, nc))
+    syv = np.zeros((n, nc))
+    for k in range(int(counts.max()) if len(counts) else 0):
+        sel = pos == k
+        i = src[sel]
+        j = dst[sel]
+        dx = xs[j] - xs[i]
+        dy = ys[j] - ys[i]
+        w = 1.0 / (dx * dx + dy * dy)
+        wdx = w * dx
+        wdy = w * dy
+        sxx[i] = sxx[i] + wdx * dx
+        sxy[i] = sxy[i] + wdx * dy
+        syy[i] = syy[i] + wdy * dy
+        dv = vals[j] - vals[i]
+        sxv[i] = sxv[i] + wdx[:, None] * dv
+        syv[i] = syv[i] + wdy[:, None] * dv
+    det = sxx * syy - sxy * sxy
+    good = (det > 1e-9 * (sxx * syy)) & finite
+    with np.errstate(divide="ignore", invalid="ignore"):
+        gx = (syy[:, None] * sxv - sxy[:, None] * syv) / det[:, None]
+        gy = (sxx[:, None] * syv - sxy[:, None] * sxv) / det[:, None]
+    gx = np.where(good[:, None], gx, 0.0)
+    gy = np.where(good[:, None], gy, 0.0)
+    return gx, gy
+
+
+# --------------------------------------------------------------------------- losses ---
+
+
+def _core(
+    kind: LocalKind,
+    ax: Any,
+    ay: Any,
+    bx: Any,
+    by: Any,
+    cx: Any,
+    cy: Any,
+    comps: Sequence[tuple[Any, ...]],
+    inv_scale: float,
+    mx: Callable[[Any, Any], Any],
+    sqrt: Callable[[Any], Any],
+) -> tuple[Any, Any]:
+    """Return (loss, area) of triangles a, b, c (vertices sorted by (x, y)).
+
+    ``comps`` holds per output component ``(va, vb, vc, gax, gay, gbx, gby, gcx, gcy)``.
+    Works on floats and on numpy arrays alike (``mx``/``sqrt`` from math or numpy).
+    """
+    area = 0.5 * abs((bx - ax) * (cy - ay) - (by - ay) * (cx - ax))
+    name = kind[0]
+    if name == "uniform":
+        return sqrt(area), area
+    if name == "surface":
+        uu = (bx - ax) * (bx - ax) + (by - ay) * (by - ay)
+        ww = (cx - ax) * (cx - ax) + (cy - ay) * (cy - ay)
+        uw = (bx - ax) * (cx - ax) + (by - ay) * (cy - ay)
+        for comp in comps:
+            du = (comp[1] - comp[0]) * inv_scale
+            dw = (comp[2] - comp[0]) * inv_scale
+            uu = uu + du * du
+            ww = ww + dw * dw
+            uw = uw + du * dw
+        return 0.5 * sqrt(mx(uu * ww - uw * uw, 0.0)), area
+    dev = 0.0
+    for va, vb, vc, gax, gay, gbx, gby, gcx, gcy in comps:
+        # Deviation of each vertex's tangent plane at the other two vertices.
+        da = mx(
+            abs(va + (gax * (bx - ax) + gay * (by - ay)) - vb),
+            abs(va + (gax * (cx - ax) + gay * (cy - ay)) - vc),
+        )
+        db = mx(
+            abs(vb + (gbx * (ax - bx) + gby * (ay - by)) - va),
+            abs(vb + (gbx * (cx - bx) + gby * (cy - by)) - vc),
+        )
+        dc = mx(
+            abs(vc + (gcx * (ax - cx) + gcy * (ay - cy)) - va),
+            abs(vc + (gcx * (bx - cx) + gcy * (by - cy)) - vb),
+        )
+        dev = dev + ((da + db) + dc)
+    return (dev * inv_scale) * sqrt(area) + 0.3 * area, area
+
+
+def loss_one(
+    kind: LocalKind,
+    coords: tuple[float, float, float, float, float, float],
+    comps: Sequence[tuple[float, ...]],
+    inv_scale: float,
+) -> float:
+    """The loss of one triangle (floats); see :func:`_core` for the arguments."""
+    ax, ay, bx, by, cx, cy = coords
+    for comp in comps:
+        if not (math.isfinite(comp[0]) and math.isfinite(comp[1]) and math.isfinite(comp[2])):
+            area = 0.5 * abs((bx - ax) * (cy - ay) - (by - ay) * (cx - ax))
+            return math.sqrt(area)
+    loss, area = _core(kind, ax, ay, bx, by, cx, cy, comps, inv_scale, max, math.sqrt)
+    return _adjust(kind, loss, area, comps)
+
+
+def _adjust(kind: LocalKind, loss: float, area: float, comps: Sequence[tuple[float, ...]]) -> float:
+    name, params = kind
+    if name == "resolution":
+        lo, hi = params
+        if area < lo * lo:
+            return 0.0
+        if area > hi * hi:
+            return math.inf
+    elif name == "thresholded":
+        lower, upper, factor = params
+        if lower is not None and all(max(c[0], c[1], c[2]) < lower for c in comps):
+            loss = loss * factor
+        if upper is not None and all(min(c[0], c[1], c[2]) > upper for c in comps):
+            loss = loss * factor
+    return loss
+
+
+def loss_bulk(
+    kind: LocalKind,
+    xs: np.ndarray[Any, Any],
+    ys: np.ndarray[Any, Any],
+    vals: np.ndarray[Any, Any],
+    gx: np.ndarray[Any, Any],
+    gy: np.ndarray[Any, Any],
+    tri: np.ndarray[Any, Any],
+    inv_scale: float,
+) -> np.ndarray[Any, Any]:
+    """:func:`loss_one` for every triangle; ``tri`` (m, 3) must have rows sorted by (x, y)."""
+    a, b, c = tri[:, 0], tri[:, 1], tri[:, 2]
+    comps = [
+        (
+            vals[a, k],
+            vals[b, k],
+            vals[c, k],
+            gx[a, k],
+            gy[a, k],
+            gx[b, k],
+            gy[b, k],
+            gx[c, k],
+            gy[c, k],
+        )
+        for k in range(vals.shape[1])
+    ]
+    with np.errstate(invalid="ignore", over="ignore"):
+        loss, area = _core(
+            kind, xs[a], ys[a], xs[b], ys[b], xs[c], ys[c], comps, inv_scale, np.maximum, np.sqrt
+        )
+    loss = np.asarray(loss, dtype=float)
+    finite = np.isfinite(vals[a]).all(axis=1) & np.isfinite(vals[b]).all(axis=1)
+    finite &= np.isfinite(vals[c]).all(axis=1)
+    loss = np.where(finite, loss, np.sqrt(area))
+    name, params = kind
+    if name == "resolution":
+        lo, hi = params
+        loss = np.where(area < lo * lo, 0.0, loss)
+        loss = np.where(area > hi * hi, np.inf, loss)
+    elif name == "thresholded":
+        lower, upper, factor = params
+        v3 = np.stack([vals[a], vals[b], vals[c]], axis=1)  # (m, 3, ncomp)
+        if lower is not None:
+            loss = np.where((v3.max(axis=1) < lower).all(axis=1), loss * factor, loss)
+        if upper is not None:
+            loss = np.where((v3.min(axis=1) > upper).all(axis=1), loss * factor, loss)
+    return loss
+
+
+def sort_rows_xy(
+    tri: np.ndarray[Any, Any], xs: np.ndarray[Any, Any], ys: np.ndarray[Any, Any]
+) -> np.ndarray[Any, Any]:
+    """Sort each row of vertex indices by the vertices' (x, y)."""
+    tri = tri.copy()
+
+    def swap(i: int, j: int) -> None:
+        u, v = tri[:, i], tri[:, j]
+        gt = (xs[u] > xs[v]) | ((xs[u] == xs[v]) & (ys[u] > ys[v]))
+        tmp = u[gt].copy()
+        tri[gt, i] = v[gt]
+        tri[gt, j] = tmp
+
+    swap(0, 1)
+    swap(1, 2)
+    swap(0, 1)
+    return tri
+
+
+# ------------------------------------------------------------------------ slow path ---
+
+
+def generic_losses(
+    loss_per_triangle: Callable[[Any], Any],
+    points: np.ndarray[Any, Any],
+    values: np.ndarray[Any, Any],
+) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+    """Evaluate a user's loss the reference's way, on a ``LinearNDInterpolator``.
+
+    The points are sorted by (x, y) first so that Qhull, and hence the loss, sees the same
+    input whatever order the data arrived in.
+
+    Returns
+    -------
+    triangles, losses
+        The triangles' vertex coordinates, shape (m, 3, 2), and their losses, shape (m,).
+    """
+    from scipy.interpolate import LinearNDInterpolator
+
+    order = np.lexsort((points[:, 1], points[:, 0]))
+    points = points[order]
+    values = values[order]
+    ip = LinearNDInterpolator(points, values)
+    losses = np.asarray(loss_per_triangle(ip), dtype=float).reshape(-1)
+    tri = ip.tri
+    if len(losses) != len(tri.simplices):
+        msg = (
+            f"loss_per_triangle returned {len(losses)} losses for {len(tri.simplices)} "
+            "triangles; it must return one loss per triangle of ip.tri."
+        )
+        raise ValueError(msg)
+    return tri.points[tri.simplices], losses
