@@ -1,7 +1,7 @@
 """LivePlot for learners over 2+ input dimensions: views, incremental bytes, vectors, panels.
 
-The learners here are ``BoxLearner`` (tests/_support/fake_learners.py), which has exactly the
-data interface of Learner2D / LearnerND that the view relies on.
+Learner2D where it exists; ``BoxLearner`` (tests/_support/fake_learners.py) has exactly the data
+interface of Learner2D / LearnerND that the view relies on, for 3+ dimensions and edge cases.
 """
 
 import asyncio
@@ -24,9 +24,10 @@ def ring(p):
     return x * y + np.exp(-((x**2 + y**2 - 0.75**2) ** 2) / 0.01**2)
 
 
-def test_2d_learner_gets_a_heat_map_panel_and_each_point_once(run, sent) -> None:
+@pytest.mark.parametrize("cls", [adaptive.Learner2D, BoxLearner])
+def test_2d_learner_gets_a_heat_map_panel_and_each_point_once(run, sent, cls) -> None:
     async def main():
-        learner = BoxLearner(ring, [(-1, 1), (-0.5, 2)])
+        learner = cls(ring, [(-1, 1), (-0.5, 2)])
         runner = await finished_runner(learner, 50)
         w = LivePlot(runner, update_interval=0.01)
         await asyncio.wait_for(w.task, 1)
@@ -51,8 +52,8 @@ def test_2d_learner_gets_a_heat_map_panel_and_each_point_once(run, sent) -> None
 @pytest.mark.parametrize("total", [1_000, 10_000])
 def test_bytes_per_update_scale_with_new_points_not_total(run, sent, total) -> None:
     async def main():
-        learner = BoxLearner(ring, [(-1, 1), (-1, 1)])
-        pts, _ = learner.ask(total)
+        learner = adaptive.Learner2D(ring, bounds=[(-1, 1), (-1, 1)])
+        pts = np.random.default_rng(total).uniform(-1, 1, (total, 2))
         learner.tell_many(pts, [ring(p) for p in pts])
         runner = await finished_runner(learner, total)
         w = LivePlot(runner)
@@ -62,6 +63,7 @@ def test_bytes_per_update_scale_with_new_points_not_total(run, sent, total) -> N
             before = w.bytes_sent
             pts, _ = learner.ask(100)
             learner.tell_many(pts, [ring(p) for p in pts])
+            assert learner.npoints == total + 100 * (len(sizes) + 1)
             w._push(final=False)
             sizes.append(w.bytes_sent - before)
         return sizes
@@ -87,7 +89,7 @@ def test_3d_learner_gets_a_projection_panel(run, sent) -> None:
 
 def test_balancing_learner_of_2d_learners_gets_small_multiples(run, sent) -> None:
     async def main():
-        learners = [BoxLearner(ring, [(-a, a), (-a, a)], seed=a) for a in (1, 2, 3, 4)]
+        learners = [adaptive.Learner2D(ring, [(-a, a), (-a, a)]) for a in (1, 2, 3, 4)]
         runner = await finished_runner(adaptive.BalancingLearner(learners), 80)
         w = LivePlot(runner)
         await asyncio.wait_for(w.task, 1)
@@ -171,3 +173,19 @@ def test_values_that_do_not_match_the_points_are_reported(run, sent) -> None:
             LivePlot(runner)
 
     run(main())
+
+
+def test_data_saver_of_a_learner2d_shows_the_inner_learner(run, sent) -> None:
+    async def main():
+        inner = adaptive.Learner2D(lambda p: {"v": ring(p), "meta": "kept"}, [(-1, 1), (-1, 1)])
+        saver = adaptive.DataSaver(inner, arg_picker=lambda r: r["v"])
+        runner = await finished_runner(saver, 40)
+        w = LivePlot(runner)
+        await asyncio.wait_for(w.task, 1)
+        return inner, w
+
+    inner, w = run(main())
+    assert w._panels[0]["kind"] == "2d"
+    pts, vals = decode(sent.of_type("append"))[0]
+    np.testing.assert_array_equal(pts, inner.data_since(0)[0])
+    np.testing.assert_array_equal(vals[:, 0], [inner.data[tuple(p)] for p in pts])
