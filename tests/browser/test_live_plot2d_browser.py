@@ -81,7 +81,8 @@ def test_heat_map_with_mesh_hover_components_and_reload(
     url = server.write_notebook(
         "live_plot2d.ipynb",
         [
-            SETUP + "learner = BoxLearner(lambda p: [ring(p), -ring(p)], [(-1, 1), (-1, 1)])\n"
+            SETUP
+            + "learner = adaptive.Learner2D(lambda p: [ring(p), -ring(p)], [(-1, 1), (-1, 1)])\n"
             "runner = adaptive.Runner(learner, npoints_goal=800, executor=ThreadPoolExecutor(2))\n"
             "plot = runner.live_plot(update_interval=0.1)\nplot",
             "await runner.task\nprint('DONE', learner.npoints, plot.messages_sent)",
@@ -148,7 +149,7 @@ def test_small_multiples_and_3d_projection(server: Server, page: Any, artifacts:
     url = server.write_notebook(
         "live_plot_nd.ipynb",
         [
-            SETUP + "learners = [BoxLearner(ring, [(-a, a), (-a, a)], seed=a) for a in (1, 2, 3)]\n"
+            SETUP + "learners = [adaptive.Learner2D(ring, [(-a, a), (-a, a)]) for a in (1, 2, 3)]\n"
             "bl = adaptive.BalancingLearner(learners)\n"
             "runner = adaptive.Runner(bl, npoints_goal=450, executor=ThreadPoolExecutor(2))\n"
             "runner.live_plot(update_interval=0.1, name='grid')",
