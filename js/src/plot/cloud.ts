@@ -148,6 +148,8 @@ export interface Raster {
  * scale [lo, hi]. Cost: O(pixels covered + triangles). Triangles with a non-finite vertex value
  * are left out (transparent), as is everything outside the hull of the points.
  */
+const EPS = -1e-9;
+
 export function rasterize(
   cloud: Cloud,
   tri: Uint32Array,
@@ -165,7 +167,7 @@ export function rasterize(
   const kx = width / (view.x1 - view.x0 || 1);
   const ky = height / (view.y1 - view.y0 || 1);
   const span = scale.hi > scale.lo ? 255 / (scale.hi - scale.lo) : 0;
-  const { lut, lo } = scale;
+  const { lut, lo: lo_ } = scale;
   for (let t = 0; t < tri.length; t += 3) {
     const a = tri[t];
     const b = tri[t + 1];
@@ -184,24 +186,43 @@ export function rasterize(
     const area = (bx - ax_) * (cy - ay_) - (by - ay_) * (cx - ax_);
     if (area === 0) continue;
     const inv = 1 / area;
-    const i0 = Math.max(0, Math.ceil(Math.min(ax_, bx, cx) - 0.5));
-    const i1 = Math.min(width - 1, Math.floor(Math.max(ax_, bx, cx) - 0.5));
     const j0 = Math.max(0, Math.ceil(Math.min(ay_, by, cy) - 0.5));
     const j1 = Math.min(height - 1, Math.floor(Math.max(ay_, by, cy) - 0.5));
-    // A small tolerance so pixels on a shared edge are covered by one of its triangles.
-    const eps = -1e-9;
+    const iMin = Math.max(0, Math.ceil(Math.min(ax_, bx, cx) - 0.5));
+    const iMax = Math.min(width - 1, Math.floor(Math.max(ax_, bx, cx) - 0.5));
+    // Barycentric weights are linear in px along a row: w = w0 + dw * px. Each row visits only
+    // the span where all three are >= EPS (a small negative tolerance, so that pixels on an
+    // edge shared by two triangles are covered by at least one of them).
+    const dwa = (by - cy) * inv;
+    const dwb = (cy - ay_) * inv;
+    const dwc = -dwa - dwb;
     for (let j = j0; j <= j1; j++) {
       const py = j + 0.5;
+      const wa0 = (bx * (cy - py) - cx * (by - py)) * inv;
+      const wb0 = (cx * (ay_ - py) - ax_ * (cy - py)) * inv;
+      const wc0 = 1 - wa0 - wb0;
+      let lo = -Infinity;
+      let hi = Infinity;
+      if (dwa > 0) lo = (EPS - wa0) / dwa;
+      else if (dwa < 0) hi = (EPS - wa0) / dwa;
+      else if (wa0 < EPS) continue;
+      if (dwb > 0) lo = Math.max(lo, (EPS - wb0) / dwb);
+      else if (dwb < 0) hi = Math.min(hi, (EPS - wb0) / dwb);
+      else if (wb0 < EPS) continue;
+      if (dwc > 0) lo = Math.max(lo, (EPS - wc0) / dwc);
+      else if (dwc < 0) hi = Math.min(hi, (EPS - wc0) / dwc);
+      else if (wc0 < EPS) continue;
+      const i0 = Math.max(iMin, Math.ceil(lo - 0.5));
+      const i1 = Math.min(iMax, Math.floor(hi - 0.5));
+      const row = j * width;
       for (let i = i0; i <= i1; i++) {
         const px = i + 0.5;
-        const wa = ((bx - px) * (cy - py) - (by - py) * (cx - px)) * inv;
-        const wb = ((cx - px) * (ay_ - py) - (cy - py) * (ax_ - px)) * inv;
-        const wc = 1 - wa - wb;
-        if (wa < eps || wb < eps || wc < eps) continue;
-        const v = wa * va + wb * vb + wc * vc;
-        const p = j * width + i;
+        const wa = wa0 + dwa * px;
+        const wb = wb0 + dwb * px;
+        const v = wa * va + wb * vb + (1 - wa - wb) * vc;
+        const p = row + i;
         value[p] = v;
-        let li = Math.round((v - lo) * span);
+        let li = Math.round((v - lo_) * span);
         li = span === 0 ? 128 : li < 0 ? 0 : li > 255 ? 255 : li;
         const q = 4 * p;
         rgba[q] = lut[3 * li];
