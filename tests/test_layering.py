@@ -69,4 +69,5 @@ def test_reference_learners_we_lack_say_so() -> None:
         _ = adaptive_nb.Learner2D
     with pytest.raises(AttributeError, match="has no attribute 'Lerner1D'"):
         _ = adaptive_nb.Lerner1D
-    assert not hasattr(adaptive_nb, "LearnerND")
+    for name in adaptive_nb._NOT_YET:
+        assert not hasattr(adaptive_nb, name), name

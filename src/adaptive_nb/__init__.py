@@ -18,6 +18,7 @@ from adaptive_nb.learner import (
     BaseLearner,
     DataSaver,
     Learner1D,
+    LearnerND,
     make_datasaver,
 )
 from adaptive_nb.notebook_integration import live_info, live_plot, notebook_extension
@@ -36,6 +37,7 @@ __all__ = [
     "DataSaver",
     "Learner1D",
     "LearnerFileError",
+    "LearnerND",
     "Runner",
     "__version__",
     "exceptions",
@@ -86,7 +88,6 @@ _NOT_YET = frozenset(
         "AverageLearner1D",
         "IntegratorLearner",
         "Learner2D",
-        "LearnerND",
         "SequenceLearner",
     }
 )
@@ -95,7 +96,7 @@ _NOT_YET = frozenset(
 def __getattr__(name: str) -> Any:
     if name in _NOT_YET:
         msg = (
-            f"adaptive_nb does not implement {name} yet; it has Learner1D, BalancingLearner and "
+            f"adaptive_nb does not implement {name} yet; it has Learner1D, LearnerND, BalancingLearner and "
             f"DataSaver. For now, use {name} from the reference library (`import adaptive`)."
         )
         raise AttributeError(msg)

@@ -4,5 +4,13 @@ from adaptive_nb.learner.balancing_learner import BalancingLearner
 from adaptive_nb.learner.base_learner import BaseLearner
 from adaptive_nb.learner.data_saver import DataSaver, make_datasaver
 from adaptive_nb.learner.learner1D import Learner1D
+from adaptive_nb.learner.learnerND import LearnerND
 
-__all__ = ["BalancingLearner", "BaseLearner", "DataSaver", "Learner1D", "make_datasaver"]
+__all__ = [
+    "BalancingLearner",
+    "BaseLearner",
+    "DataSaver",
+    "Learner1D",
+    "LearnerND",
+    "make_datasaver",
+]
