@@ -406,11 +406,12 @@ class LearnerND(PlotMixin, BaseLearner):
         mult = self._output_multiplier
         xs = np.array([[tc[i] for i in s] for s in simplices], dtype=float)
         ys = np.array([[vv[i] for i in s] for s in simplices], dtype=float) * mult
-        if self.loss_per_simplex is default_loss:
-            losses = default_loss_batch(xs, ys)
-        else:
-            losses = [self._call_loss(s, xs[k], ys[k]) for k, s in enumerate(simplices)]
-        finite = [bool(b) for b in np.isfinite(ys).reshape(len(simplices), -1).all(axis=1)]
+        with np.errstate(all="ignore"):  # non-finite values are handled below
+            if self.loss_per_simplex is default_loss:
+                losses = default_loss_batch(xs, ys)
+            else:
+                losses = [self._call_loss(s, xs[k], ys[k]) for k, s in enumerate(simplices)]
+        finite: list[bool] = np.all(np.isfinite(ys).reshape(len(simplices), -1), axis=1).tolist()
         result = []
         for k, loss in enumerate(losses):
             if not (finite[k] and math.isfinite(loss)):
