@@ -65,8 +65,9 @@ def test_public_names_of_the_reference_exist() -> None:
 def test_reference_learners_we_lack_say_so() -> None:
     import adaptive_nb
 
-    with pytest.raises(AttributeError, match="does not implement Learner2D yet"):
-        _ = adaptive_nb.Learner2D
+    with pytest.raises(AttributeError, match="does not implement SequenceLearner yet"):
+        _ = adaptive_nb.SequenceLearner
     with pytest.raises(AttributeError, match="has no attribute 'Lerner1D'"):
         _ = adaptive_nb.Lerner1D
-    assert not hasattr(adaptive_nb, "LearnerND")
+    for name in adaptive_nb._NOT_YET:
+        assert not hasattr(adaptive_nb, name), name

@@ -19,6 +19,7 @@ from adaptive_nb.learner import (
     DataSaver,
     Learner1D,
     Learner2D,
+    LearnerND,
     make_datasaver,
 )
 from adaptive_nb.notebook_integration import live_info, live_plot, notebook_extension
@@ -38,6 +39,7 @@ __all__ = [
     "Learner1D",
     "Learner2D",
     "LearnerFileError",
+    "LearnerND",
     "Runner",
     "__version__",
     "exceptions",
@@ -87,7 +89,6 @@ _NOT_YET = frozenset(
         "AverageLearner",
         "AverageLearner1D",
         "IntegratorLearner",
-        "LearnerND",
         "SequenceLearner",
     }
 )
@@ -96,7 +97,8 @@ _NOT_YET = frozenset(
 def __getattr__(name: str) -> Any:
     if name in _NOT_YET:
         msg = (
-            f"adaptive_nb does not implement {name} yet; it has Learner1D, Learner2D, BalancingLearner and "
+            f"adaptive_nb does not implement {name} yet; it has Learner1D, Learner2D, LearnerND, "
+            "BalancingLearner and "
             f"DataSaver. For now, use {name} from the reference library (`import adaptive`)."
         )
         raise AttributeError(msg)

@@ -5,6 +5,7 @@ from adaptive_nb.learner.base_learner import BaseLearner
 from adaptive_nb.learner.data_saver import DataSaver, make_datasaver
 from adaptive_nb.learner.learner1D import Learner1D
 from adaptive_nb.learner.learner2D import Learner2D
+from adaptive_nb.learner.learnerND import LearnerND
 
 __all__ = [
     "BalancingLearner",
@@ -12,5 +13,6 @@ __all__ = [
     "DataSaver",
     "Learner1D",
     "Learner2D",
+    "LearnerND",
     "make_datasaver",
 ]
