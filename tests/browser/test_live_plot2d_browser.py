@@ -24,15 +24,11 @@ from jupyter_harness import (
 
 pytestmark = pytest.mark.browser
 
-TESTS = Path(__file__).resolve().parents[1]
-
-SETUP = f"""
-import sys, time
-sys.path.insert(0, {str(TESTS)!r})
+SETUP = """
+import time
 from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import adaptive_nb as adaptive
-from _support.fake_learners import BoxLearner
 
 def ring(p):
     time.sleep(0.001)
@@ -154,7 +150,7 @@ def test_small_multiples_and_3d_projection(server: Server, page: Any, artifacts:
             "runner = adaptive.Runner(bl, npoints_goal=450, executor=ThreadPoolExecutor(2))\n"
             "runner.live_plot(update_interval=0.1, name='grid')",
             "def f3(p):\n    return float(np.sin(3 * p[0]) + p[1] ** 2 - p[2])\n"
-            "learner3 = BoxLearner(f3, [(-1, 1), (0, 2), (-1, 1)])\n"
+            "learner3 = adaptive.LearnerND(f3, bounds=[(-1, 1), (0, 2), (-1, 1)])\n"
             "runner3 = adaptive.Runner(learner3, npoints_goal=400,"
             " executor=ThreadPoolExecutor(2))\n"
             "runner3.live_plot(update_interval=0.1, name='nd')",

@@ -189,3 +189,28 @@ def test_data_saver_of_a_learner2d_shows_the_inner_learner(run, sent) -> None:
     pts, vals = decode(sent.of_type("append"))[0]
     np.testing.assert_array_equal(pts, inner.data_since(0)[0])
     np.testing.assert_array_equal(vals[:, 0], [inner.data[tuple(p)] for p in pts])
+
+
+@pytest.mark.parametrize(
+    ("bounds", "kind", "box"),
+    [
+        (ConvexHull([(0, 0), (2, 0), (1, 3)]), "2d", [[0.0, 2.0], [0.0, 3.0]]),
+        ([(-1, 1), (0, 1), (0, 2)], "nd", [[-1.0, 1.0], [0.0, 1.0], [0.0, 2.0]]),
+    ],
+    ids=["2d-hull", "3d-box"],
+)
+def test_learner_nd_gets_the_view_of_its_dimension(run, sent, bounds, kind, box) -> None:
+    async def main():
+        learner = adaptive.LearnerND(lambda p: float(np.sum(np.square(p))), bounds)
+        runner = await finished_runner(learner, 60)
+        w = LivePlot(runner)
+        await asyncio.wait_for(w.task, 1)
+        return learner, w
+
+    learner, w = run(main())
+    assert w._panels == [{"title": "", "kind": kind, "box": box, "dim": len(box)}]
+    pts, vals = decode(sent.of_type("append"))[0]
+    want_pts, want_vals = learner.data_since(0)
+    np.testing.assert_array_equal(pts, want_pts)
+    np.testing.assert_array_equal(vals[:, 0], want_vals)
+    assert len(pts) == learner.npoints
