@@ -155,6 +155,11 @@ def test_small_multiples_and_3d_projection(server: Server, page: Any, artifacts:
             " executor=ThreadPoolExecutor(2))\n"
             "runner3.live_plot(update_interval=0.1, name='nd')",
             "await runner.task; await runner3.task\nprint('DONE', bl.npoints, learner3.npoints)",
+            "big = adaptive.Learner2D(lambda p: p[0] * p[1], bounds=[(-1, 1), (-1, 1)])\n"
+            "xy = np.random.default_rng(0).uniform(-1, 1, (10_000, 2))\n"
+            "big.tell_many(xy, xy[:, 0] * xy[:, 1])\n"
+            "runner4 = adaptive.Runner(big, npoints_goal=10_000)\n"
+            "runner4.live_plot(name='big')",
         ],
     )
     pg = page.page
@@ -185,5 +190,12 @@ def test_small_multiples_and_3d_projection(server: Server, page: Any, artifacts:
     assert after["hash"] != before["hash"]
     assert after["colour"] > 3000
     pg.locator(".jp-Notebook").screenshot(path=str(artifacts / f"live_plot_nd-{server.flavor}.png"))
+
+    # 10k points arrive in one message; the page triangulates and draws them in one frame
+    run_cell(pg, 3)
+    _wait_npoints(pg, 10_000, 2)
+    render_ms = float(pg.locator(".anb-plot").nth(2).get_attribute("data-render-ms"))
+    print(f"[{server.flavor}] heat map of 10k points (mesh + raster + draw): {render_ms:.1f} ms")
+    assert render_ms < 1000  # loose: the machine is shared; typical values are printed
     _assert_offline_and_clean(page)
     shutdown_kernel(pg)
