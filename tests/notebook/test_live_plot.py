@@ -39,7 +39,7 @@ def test_sends_each_point_once_in_tell_order(run, sent) -> None:
     assert [m[0]["series"][0]["start"] for m in appends] == [0, 40]
     assert [m[0]["series"][0]["n"] for m in appends] == [40, 25]
     pts = decode(appends)[0]
-    x, y = learner._data_arrays_since(0)
+    x, y = data_since(learner)(0)
     np.testing.assert_array_equal(pts[:, 0], x)
     np.testing.assert_array_equal(pts[:, 1], y)
     assert w._panels == [{"title": "", "kind": "1d", "bounds": [-3.0, 3.0]}]
@@ -137,7 +137,7 @@ def test_resync_sends_everything_sent_so_far(run, sent) -> None:
     (content, bufs), *_ = sent.of_type("full")
     assert content["series"][0]["start"] == 0
     assert content["series"][0]["n"] == learner.npoints
-    assert np.frombuffer(bufs[0], "<f8").tolist() == learner._data_arrays_since(0)[0].tolist()
+    assert np.frombuffer(bufs[0], "<f8").tolist() == data_since(learner)(0)[0].tolist()
 
 
 def test_same_name_replaces_the_old_live_plot(run, sent) -> None:
