@@ -6,9 +6,12 @@ interface of Learner2D / LearnerND that the view relies on, for 3+ dimensions an
 
 import asyncio
 from types import SimpleNamespace
+from unittest.mock import patch
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy.spatial import ConvexHull
 from widget_helpers import decode_points as decode
 from widget_helpers import finished_runner, front_end_message
@@ -214,3 +217,47 @@ def test_learner_nd_gets_the_view_of_its_dimension(run, sent, bounds, kind, box)
     np.testing.assert_array_equal(pts, want_pts)
     np.testing.assert_array_equal(vals[:, 0], want_vals)
     assert len(pts) == learner.npoints
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    batches=st.lists(st.lists(st.booleans(), max_size=4), min_size=1, max_size=6),
+    dim=st.integers(2, 4),
+    vector=st.booleans(),
+)
+def test_any_interleaving_of_tells_and_updates_sends_each_point_once_in_order(
+    batches, dim, vector
+) -> None:
+    """Batches of tells, each followed by 0+ updates (True: push; False: a resync request)."""
+
+    def f(p):
+        return [sum(p), -sum(p)] if vector else sum(p)
+
+    messages = []
+
+    def send(self, content, buffers=None):
+        messages.append((content, [bytes(b) for b in buffers or []]))
+
+    async def main():
+        learner = BoxLearner(f, [(0, 1)] * dim, seed=len(batches))
+        runner = await finished_runner(learner, 1)
+        with patch.object(LivePlot, "send", send):
+            w = LivePlot(runner)
+            for i, actions in enumerate(batches):
+                pts, _ = learner.ask(i + 1)
+                learner.tell_many(pts, [f(p) for p in pts])
+                for push in actions:
+                    if push:
+                        w._push(final=False)
+                    else:
+                        front_end_message(w, {"type": "resync"})
+            w._push(final=True)
+            w.poller.task.cancel()
+        return learner
+
+    learner = asyncio.run(main())
+    data = [m for m in messages if m[0].get("type") in ("append", "full")]
+    pts, vals = decode(data)[0]
+    want_pts, want_vals = learner.data_since(0)
+    np.testing.assert_array_equal(pts, want_pts)
+    np.testing.assert_array_equal(vals, want_vals.reshape(len(want_pts), -1))
