@@ -312,7 +312,9 @@ def live_plot(
         The runner to watch.
     plotter
         Optional callable ``learner -> holoviews or bokeh object``; by default a canvas view of
-        the learner's points (Learner1D, BalancingLearner, DataSaver).
+        the learner's points: lines for a Learner1D, a heat map for a Learner2D or 2D
+        LearnerND, a projection on two chosen axes for a LearnerND in 3+ dimensions, small
+        multiples for a BalancingLearner, the inner learner of a DataSaver.
     update_interval
         Seconds between updates.
     name
