@@ -27,18 +27,21 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
+from scipy.interpolate import CloughTocher2DInterpolator, LinearNDInterpolator
 
 __all__ = [
     "LocalKind",
+    "default_loss_scalar",
     "generic_losses",
     "grad_bulk",
     "grad_one",
     "grad_one_scalar",
-    "default_loss_scalar",
     "loss_bulk",
     "loss_one",
     "quantized_scale",
 ]
+
+Point = tuple[float, float]
 
 # ("default" | "uniform" | "surface", ()) or ("resolution", (min, max)) or
 # ("thresholded", (lower, upper, factor)).
@@ -272,6 +275,8 @@ def loss_one(
             area = 0.5 * abs((bx - ax) * (cy - ay) - (by - ay) * (cx - ax))
             return math.sqrt(area)
     loss, area = _core(kind, ax, ay, bx, by, cx, cy, comps, inv_scale, max, math.sqrt)
+    if loss != loss:  # NaN, e.g. from an overflow: fall back to the uniform loss
+        return math.sqrt(area)
     return _adjust(kind, loss, area, comps)
 
 
@@ -325,7 +330,7 @@ def loss_bulk(
     loss = np.asarray(loss, dtype=float)
     finite = np.isfinite(vals[a]).all(axis=1) & np.isfinite(vals[b]).all(axis=1)
     finite &= np.isfinite(vals[c]).all(axis=1)
-    loss = np.where(finite, loss, np.sqrt(area))
+    loss = np.where(finite & ~np.isnan(loss), loss, np.sqrt(area))
     name, params = kind
     if name == "resolution":
         lo, hi = params
@@ -358,6 +363,291 @@ def sort_rows_xy(
     swap(1, 2)
     swap(0, 1)
     return tri
+
+
+# --------------------------------------------------------- losses on an interpolator ---
+# These take a scipy LinearNDInterpolator, like the reference's, so users can combine them in
+# their own losses. Learner2D recognises the built-in ones and uses local equivalents instead.
+
+
+def deviations(ip: LinearNDInterpolator) -> np.ndarray[Any, Any]:
+    """Deviation of each vertex's tangent plane from the linear interpolant, per triangle.
+
+    Parameters
+    ----------
+    ip
+        A ``scipy.interpolate.LinearNDInterpolator``.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(vdim, ntriangles)``: for each output component, the sum over a triangle's
+        vertices of the largest deviation of that vertex's gradient estimate at the others.
+    """
+    values = ip.values / (np.ptp(ip.values, axis=0).max() or 1)
+    grads = CloughTocher2DInterpolator(ip.tri, values, tol=1e-6).grad
+    simplices = ip.tri.simplices
+    pts = ip.tri.points[simplices]  # (m, 3, 2)
+    vs = values[simplices]  # (m, 3, vdim)
+    gs = grads[simplices]  # (m, 3, vdim, 2)
+    diff = pts[:, None, :, :] - pts[:, :, None, :]  # diff[m, i, j] = p_j - p_i
+    est = vs[:, :, None, :] + np.einsum("mijd,mivd->mijv", diff, gs)
+    dev = np.abs(est - vs[:, None, :, :]).max(axis=2).sum(axis=1)  # (m, vdim)
+    return np.asarray(dev.T)
+
+
+def areas(ip: LinearNDInterpolator) -> np.ndarray[Any, Any]:
+    """Area of each triangle of ``ip.tri``.
+
+    Parameters
+    ----------
+    ip
+        A ``scipy.interpolate.LinearNDInterpolator``.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(ntriangles,)``.
+    """
+    p = ip.tri.points[ip.tri.simplices]
+    u = p[:, 1] - p[:, 0]
+    w = p[:, 2] - p[:, 0]
+    return np.asarray(np.abs(u[:, 0] * w[:, 1] - u[:, 1] * w[:, 0]) / 2)
+
+
+def uniform_loss(ip: LinearNDInterpolator) -> np.ndarray[Any, Any]:
+    """Loss that samples the domain uniformly: the square root of each triangle's area.
+
+    Parameters
+    ----------
+    ip
+        A ``scipy.interpolate.LinearNDInterpolator``.
+
+    Returns
+    -------
+    numpy.ndarray
+        One loss per triangle of ``ip.tri``.
+
+    Examples
+    --------
+    >>> learner = Learner2D(lambda xy: xy[0] * xy[1], [(-1, 1), (-1, 1)],
+    ...                     loss_per_triangle=uniform_loss)
+    """
+    return np.sqrt(areas(ip))
+
+
+def default_loss(ip: LinearNDInterpolator) -> np.ndarray[Any, Any]:
+    """Loss combining the deviation from linearity and the area of each triangle.
+
+    ``sum(deviations) * sqrt(area) + 0.3 * area``, with values scaled to a range of 1.
+
+    Parameters
+    ----------
+    ip
+        A ``scipy.interpolate.LinearNDInterpolator``.
+
+    Returns
+    -------
+    numpy.ndarray
+        One loss per triangle of ``ip.tri``.
+    """
+    dev = np.sum(deviations(ip), axis=0)
+    a = areas(ip)
+    return np.asarray(dev * np.sqrt(a) + 0.3 * a)
+
+
+def minimize_triangle_surface_loss(ip: LinearNDInterpolator) -> np.ndarray[Any, Any]:
+    """Loss equal to the area of each triangle lifted to the graph of the function.
+
+    The 2D analogue of Learner1D's distance loss (values scaled to a range of 1).
+
+    Parameters
+    ----------
+    ip
+        A ``scipy.interpolate.LinearNDInterpolator``.
+
+    Returns
+    -------
+    numpy.ndarray
+        One loss per triangle of ``ip.tri``.
+    """
+    simplices = ip.tri.simplices
+    p = ip.tri.points[simplices]
+    v = ip.values[simplices] / (np.ptp(ip.values, axis=0).max() or 1)
+    u = np.concatenate([p[:, 1] - p[:, 0], v[:, 1] - v[:, 0]], axis=1)
+    w = np.concatenate([p[:, 2] - p[:, 0], v[:, 2] - v[:, 0]], axis=1)
+    uu = (u * u).sum(axis=1)
+    ww = (w * w).sum(axis=1)
+    uw = (u * w).sum(axis=1)
+    return np.asarray(0.5 * np.sqrt(np.maximum(uu * ww - uw * uw, 0.0)))
+
+
+def resolution_loss_function(
+    min_distance: float = 0, max_distance: float = 1
+) -> Callable[[LinearNDInterpolator], np.ndarray[Any, Any]]:
+    """Make a ``default_loss`` that ignores triangles smaller than ``min_distance**2`` and
+    always refines those larger than ``max_distance**2`` (areas in the rescaled unit square).
+
+    Parameters
+    ----------
+    min_distance, max_distance
+        Between 0 and 1 (the bounds are rescaled to a square of side 1).
+
+    Returns
+    -------
+    callable
+        A loss per triangle.
+
+    Examples
+    --------
+    >>> loss = resolution_loss_function(min_distance=0.01, max_distance=1)
+    >>> learner = Learner2D(lambda xy: xy[0] ** 2, [(-1, 1), (-1, 1)], loss_per_triangle=loss)
+    """
+
+    def resolution_loss(ip: LinearNDInterpolator) -> np.ndarray[Any, Any]:
+        loss = default_loss(ip)
+        a = areas(ip)
+        loss[a < min_distance**2] = 0
+        loss[a > max_distance**2] = np.inf
+        return loss
+
+    resolution_loss._adaptive_nb_local = ("resolution", (min_distance, max_distance))  # type: ignore[attr-defined]
+    return resolution_loss
+
+
+def thresholded_loss_function(
+    lower_threshold: float | None = None,
+    upper_threshold: float | None = None,
+    priority_factor: float = 0.1,
+) -> Callable[[LinearNDInterpolator], np.ndarray[Any, Any]]:
+    """Make a ``default_loss`` that multiplies by ``priority_factor`` the loss of triangles
+    whose values all lie below ``lower_threshold`` or all above ``upper_threshold``.
+
+    Parameters
+    ----------
+    lower_threshold, upper_threshold
+        The thresholds; None means no threshold on that side.
+    priority_factor
+        Factor applied to the loss of such triangles.
+
+    Returns
+    -------
+    callable
+        A loss per triangle.
+    """
+
+    def custom_loss(ip: LinearNDInterpolator) -> np.ndarray[Any, Any]:
+        losses = default_loss(ip)
+        values = ip.values[ip.tri.simplices]
+        if lower_threshold is not None:
+            losses[(values < lower_threshold).all(axis=(1, -1))] *= priority_factor
+        if upper_threshold is not None:
+            losses[(values > upper_threshold).all(axis=(1, -1))] *= priority_factor
+        return losses
+
+    custom_loss._adaptive_nb_local = (  # type: ignore[attr-defined]
+        "thresholded",
+        (lower_threshold, upper_threshold, priority_factor),
+    )
+    return custom_loss
+
+
+def triangle_loss(ip: LinearNDInterpolator) -> list[float]:
+    """Mean volume of the tetrahedra a triangle forms with each neighbour's far vertex, in the
+    (x, y, values) embedding (the LearnerND ``triangle_loss``). Slow; here for compatibility.
+
+    Parameters
+    ----------
+    ip
+        A ``scipy.interpolate.LinearNDInterpolator``.
+
+    Returns
+    -------
+    list of float
+        One loss per triangle of ``ip.tri``.
+    """
+    tri = ip.tri
+    emb = np.concatenate([tri.points, ip.values.reshape(len(tri.points), -1)], axis=1)
+    out = []
+    for i, simplex in enumerate(tri.simplices):
+        vols = []
+        for nb in tri.neighbors[i]:
+            if nb == -1:
+                continue
+            far = next(v for v in tri.simplices[nb] if v not in simplex)
+            m = emb[list(simplex) + [far]]
+            vecs = m[1:] - m[0]
+            gram = vecs @ vecs.T
+            vols.append(math.sqrt(max(float(np.linalg.det(gram)), 0.0)) / 6)
+        out.append(sum(vols) / len(vols) if vols else 0.0)
+    return out
+
+
+def choose_point_in_triangle(
+    triangle: np.ndarray[Any, Any], max_badness: float
+) -> np.ndarray[Any, Any]:
+    """Midpoint of the longest edge if the triangle is badly shaped, else its centroid.
+
+    Parameters
+    ----------
+    triangle
+        Vertex coordinates, shape (3, 2).
+    max_badness
+        Threshold on ``longest_edge**2 / area * sqrt(3) / 4`` (1 for an equilateral triangle).
+
+    Returns
+    -------
+    numpy.ndarray
+        The point, shape (2,).
+    """
+    t = np.asarray(triangle, dtype=float)
+    (ax, ay), (bx, by), (cx, cy) = t.tolist()
+    x, y = _choose(ax, ay, bx, by, cx, cy, max_badness)
+    return np.array([x, y])
+
+
+def _choose(
+    ax: float, ay: float, bx: float, by: float, cx: float, cy: float, max_badness: float = 5
+) -> Point:
+    area = 0.5 * abs((bx - ax) * (cy - ay) - (by - ay) * (cx - ax))
+    # Edge i joins vertex i and vertex i - 1; the first longest edge wins ties.
+    e0 = (ax - cx) ** 2 + (ay - cy) ** 2
+    e1 = (bx - ax) ** 2 + (by - ay) ** 2
+    e2 = (cx - bx) ** 2 + (cy - by) ** 2
+    if e0 >= e1 and e0 >= e2:
+        longest, mid = e0, ((ax + cx) / 2, (ay + cy) / 2)
+    elif e1 >= e2:
+        longest, mid = e1, ((bx + ax) / 2, (by + ay) / 2)
+    else:
+        longest, mid = e2, ((cx + bx) / 2, (cy + by) / 2)
+    if area > 0 and longest / area * (math.sqrt(3) / 4) <= max_badness:
+        return (ax + bx + cx) / 3, (ay + by + cy) / 3
+    return mid
+
+
+_BUILTIN: dict[Any, LocalKind] = {
+    default_loss: ("default", ()),
+    uniform_loss: ("uniform", ()),
+    minimize_triangle_surface_loss: ("surface", ()),
+}
+_REFERENCE_NAMES = {
+    "default_loss": ("default", ()),
+    "uniform_loss": ("uniform", ()),
+    "minimize_triangle_surface_loss": ("surface", ()),
+}
+
+
+def _local_kind(loss: Callable[..., Any]) -> LocalKind | None:
+    kind = _BUILTIN.get(loss)
+    if kind is not None:
+        return kind
+    tagged = getattr(loss, "_adaptive_nb_local", None)
+    if tagged is not None:
+        return tagged  # type: ignore[no-any-return]
+    # The reference library's own built-in losses (e.g. from a pickled reference learner).
+    if getattr(loss, "__module__", None) == "adaptive.learner.learner2D":
+        return _REFERENCE_NAMES.get(getattr(loss, "__qualname__", ""))
+    return None
 
 
 # ------------------------------------------------------------------------ slow path ---

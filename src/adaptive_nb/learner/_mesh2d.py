@@ -73,7 +73,8 @@ def orient(ax: float, ay: float, bx: float, by: float, cx: float, cy: float) -> 
 
 def _incircle_sign(pts: list[tuple[float, float]]) -> int:
     """Exact sign of the incircle determinant of ``pts`` (a, b, c, d), positive if d is inside
-    the circle through a counter-clockwise triangle a, b, c."""
+    the circle through a counter-clockwise triangle a, b, c.
+    """
     (ax, ay), (bx, by), (cx, cy), (dx, dy) = pts
     adx, ady = ax - dx, ay - dy
     bdx, bdy = bx - dx, by - dy
@@ -118,6 +119,17 @@ def incircle_flip(
         return s > 0
     smallest = min(a, b, c, d)
     return smallest == b or smallest == c
+
+
+def _hull_is_rectangle(simp: Any, nbr: Any, xs: Any, ys: Any) -> bool:
+    """Whether every boundary edge of the triangulation lies on a side of the rectangle."""
+    t, k = np.nonzero(nbr < 0)
+    b = simp[t, (k + 1) % 3]
+    c = simp[t, (k + 2) % 3]
+    x0, x1, y0, y1 = xs[0], xs[3], ys[0], ys[3]
+    vertical = (xs[b] == xs[c]) & ((xs[b] == x0) | (xs[b] == x1))
+    horizontal = (ys[b] == ys[c]) & ((ys[b] == y0) | (ys[b] == y1))
+    return bool((vertical | horizontal).all())
 
 
 class Mesh2D:
@@ -322,7 +334,8 @@ class Mesh2D:
 
     def _legalize(self, stack: list[tuple[int, int]], check_all: bool = False) -> None:
         """Flip edges until locally Delaunay; ``stack`` holds (triangle, k) whose edge opposite
-        vertex k is suspect. The new point sits at index 0 of the triangles created by insert."""
+        vertex k is suspect. The new point sits at index 0 of the triangles created by insert.
+        """
         tv, tn, xs, ys = self.tv, self.tn, self.x, self.y
         while stack:
             t, k = stack.pop()
@@ -372,34 +385,23 @@ class Mesh2D:
         xs = np.concatenate([[x0, x0, x1, x1], np.asarray(px, dtype=float)])
         ys = np.concatenate([[y0, y1, y0, y1], np.asarray(py, dtype=float)])
         tri = Delaunay(np.column_stack([xs, ys]))
-        late: list[int] = []
-        if len(tri.coplanar):
-            # Qhull left some points out of the triangulation (degenerate input): triangulate
-            # the others, then insert these one by one at the same vertex indices.
-            late = sorted(set(tri.coplanar[:, 0].tolist()))
-            keep = np.setdiff1d(np.arange(len(xs)), late)
-            order = np.concatenate([keep, late])
-            mesh = cls.from_points(x0, x1, y0, y1, xs[keep[4:]], ys[keep[4:]])
-            for i in late:
-                t, where = mesh.locate(float(xs[i]), float(ys[i]))
-                mesh.insert(float(xs[i]), float(ys[i]), t, where)
-            # Renumber the vertices back to the input order.
-            perm = np.empty(len(xs), dtype=np.int64)
-            perm[order] = np.arange(len(xs))
-            inv = order
-            mesh.x = xs.tolist()
-            mesh.y = ys.tolist()
-            mesh.tv = inv[np.array(mesh.tv, dtype=np.int64)].tolist()
-            mesh.vt = np.array(mesh.vt, dtype=np.int64)[perm].tolist()
-            return mesh
-        mesh.x = xs.tolist()
-        mesh.y = ys.tolist()
         simp = tri.simplices.astype(np.int64)
         nbr = tri.neighbors.astype(np.int64)
+        if len(tri.coplanar) or not _hull_is_rectangle(simp, nbr, xs, ys):
+            # Qhull merged points that are (nearly) coincident or within rounding of the border:
+            # insert the points one by one instead (rare, slower, exact).
+            return cls._incremental(xs, ys)
+        mesh.x = xs.tolist()
+        mesh.y = ys.tolist()
         p = tri.points[simp]
         o = (p[:, 1, 0] - p[:, 0, 0]) * (p[:, 2, 1] - p[:, 0, 1]) - (p[:, 1, 1] - p[:, 0, 1]) * (
             p[:, 2, 0] - p[:, 0, 0]
         )
+        for t in np.flatnonzero(np.abs(o) <= 1e-9).tolist():  # sign not certain in floats
+            a, b, c = simp[t].tolist()
+            o[t] = orient(xs[a], ys[a], xs[b], ys[b], xs[c], ys[c])
+            if o[t] == 0:  # a flat triangle from a Qhull merge
+                return cls._incremental(xs, ys)
         cw = o < 0
         simp[cw] = simp[cw][:, [0, 2, 1]]
         nbr[cw] = nbr[cw][:, [0, 2, 1]]
@@ -410,6 +412,24 @@ class Mesh2D:
         mesh.vt = vt.tolist()
         mesh.last = 0
         mesh._settle(simp, nbr, xs, ys)
+        return mesh
+
+    @classmethod
+    def _incremental(cls, xs: Any, ys: Any) -> Mesh2D:
+        """Insert ``xs[4:], ys[4:]`` one by one (in x order, so each walk starts nearby),
+        keeping the input's vertex numbering."""
+        mesh = cls(float(xs[0]), float(xs[3]), float(ys[0]), float(ys[3]))
+        order = np.concatenate([np.arange(4), 4 + np.lexsort((ys[4:], xs[4:]))])
+        for i in order[4:].tolist():
+            x, y = float(xs[i]), float(ys[i])
+            t, where = mesh.locate(x, y)
+            mesh.insert(x, y, t, where)
+        perm = np.empty(len(xs), dtype=np.int64)
+        perm[order] = np.arange(len(xs))
+        mesh.x = np.asarray(xs, dtype=float).tolist()
+        mesh.y = np.asarray(ys, dtype=float).tolist()
+        mesh.tv = order[np.array(mesh.tv, dtype=np.int64)].tolist()
+        mesh.vt = np.array(mesh.vt, dtype=np.int64)[perm].tolist()
         return mesh
 
     def _settle(self, simp: Any, nbr: Any, xs: Any, ys: Any) -> None:
@@ -477,6 +497,9 @@ class Mesh2D:
                 assert not incircle_flip(pa, pb, pc, pd), f"edge {e} not Delaunay"
         for v in range(len(xs)):
             assert v in tv[3 * self.vt[v] : 3 * self.vt[v] + 3], f"vt[{v}] stale"
+        simp = np.array(tv, dtype=np.int64).reshape(-1, 3)
+        nbr = np.array(tn, dtype=np.int64).reshape(-1, 3)
+        assert _hull_is_rectangle(simp, nbr, np.array(xs), np.array(ys)), "hull is not the box"
         # Euler: the rectangle is convex and all points are vertices.
         boundary = sum(1 for u in tn if u < 0)
         assert nt == 2 * len(xs) - 2 - boundary, "triangle count does not match Euler"

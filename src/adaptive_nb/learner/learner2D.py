@@ -43,23 +43,25 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from scipy.interpolate import CloughTocher2DInterpolator, LinearNDInterpolator
+from scipy.interpolate import LinearNDInterpolator
 
 from adaptive_nb.learner._dataframe import assign_defaults, partial_function_from_dataframe
 from adaptive_nb.learner._holoviews import holoviews_with_backend
 from adaptive_nb.learner._loss2d import (
-    LocalKind,
+    _choose,
+    _local_kind,
+    areas,
+    choose_point_in_triangle,
+    default_loss,
+    deviations,
     generic_losses,
-    grad_bulk,
-    grad_one,
-    loss_bulk,
-    default_loss_scalar,
-    grad_one_scalar,
-    loss_one,
-    quantized_scale,
-    sort_rows_xy,
+    minimize_triangle_surface_loss,
+    resolution_loss_function,
+    thresholded_loss_function,
+    triangle_loss,
+    uniform_loss,
 )
-from adaptive_nb.learner._mesh2d import DuplicatePointError, Mesh2D
+from adaptive_nb.learner._lossmesh2d import LossMesh2D
 from adaptive_nb.learner.base_learner import BaseLearner
 from adaptive_nb.learner.learner1D import _as_y
 
@@ -82,291 +84,6 @@ __all__ = [
 
 _INF = math.inf
 Point = tuple[float, float]
-
-# --------------------------------------------------------- losses on an interpolator ---
-# These take a scipy LinearNDInterpolator, like the reference's, so users can combine them in
-# their own losses. Learner2D recognises the built-in ones and uses local equivalents instead.
-
-
-def deviations(ip: LinearNDInterpolator) -> np.ndarray[Any, Any]:
-    """Deviation of each vertex's tangent plane from the linear interpolant, per triangle.
-
-    Parameters
-    ----------
-    ip
-        A ``scipy.interpolate.LinearNDInterpolator``.
-
-    Returns
-    -------
-    numpy.ndarray
-        Shape ``(vdim, ntriangles)``: for each output component, the sum over a triangle's
-        vertices of the largest deviation of that vertex's gradient estimate at the others.
-    """
-    values = ip.values / (np.ptp(ip.values, axis=0).max() or 1)
-    grads = CloughTocher2DInterpolator(ip.tri, values, tol=1e-6).grad
-    simplices = ip.tri.simplices
-    pts = ip.tri.points[simplices]  # (m, 3, 2)
-    vs = values[simplices]  # (m, 3, vdim)
-    gs = grads[simplices]  # (m, 3, vdim, 2)
-    diff = pts[:, None, :, :] - pts[:, :, None, :]  # diff[m, i, j] = p_j - p_i
-    est = vs[:, :, None, :] + np.einsum("mijd,mivd->mijv", diff, gs)
-    dev = np.abs(est - vs[:, None, :, :]).max(axis=2).sum(axis=1)  # (m, vdim)
-    return np.asarray(dev.T)
-
-
-def areas(ip: LinearNDInterpolator) -> np.ndarray[Any, Any]:
-    """Area of each triangle of ``ip.tri``.
-
-    Parameters
-    ----------
-    ip
-        A ``scipy.interpolate.LinearNDInterpolator``.
-
-    Returns
-    -------
-    numpy.ndarray
-        Shape ``(ntriangles,)``.
-    """
-    p = ip.tri.points[ip.tri.simplices]
-    u = p[:, 1] - p[:, 0]
-    w = p[:, 2] - p[:, 0]
-    return np.asarray(np.abs(u[:, 0] * w[:, 1] - u[:, 1] * w[:, 0]) / 2)
-
-
-def uniform_loss(ip: LinearNDInterpolator) -> np.ndarray[Any, Any]:
-    """Loss that samples the domain uniformly: the square root of each triangle's area.
-
-    Parameters
-    ----------
-    ip
-        A ``scipy.interpolate.LinearNDInterpolator``.
-
-    Returns
-    -------
-    numpy.ndarray
-        One loss per triangle of ``ip.tri``.
-
-    Examples
-    --------
-    >>> learner = Learner2D(lambda xy: xy[0] * xy[1], [(-1, 1), (-1, 1)],
-    ...                     loss_per_triangle=uniform_loss)
-    """
-    return np.sqrt(areas(ip))
-
-
-def default_loss(ip: LinearNDInterpolator) -> np.ndarray[Any, Any]:
-    """Loss combining the deviation from linearity and the area of each triangle.
-
-    ``sum(deviations) * sqrt(area) + 0.3 * area``, with values scaled to a range of 1.
-
-    Parameters
-    ----------
-    ip
-        A ``scipy.interpolate.LinearNDInterpolator``.
-
-    Returns
-    -------
-    numpy.ndarray
-        One loss per triangle of ``ip.tri``.
-    """
-    dev = np.sum(deviations(ip), axis=0)
-    a = areas(ip)
-    return np.asarray(dev * np.sqrt(a) + 0.3 * a)
-
-
-def minimize_triangle_surface_loss(ip: LinearNDInterpolator) -> np.ndarray[Any, Any]:
-    """Loss equal to the area of each triangle lifted to the graph of the function.
-
-    The 2D analogue of Learner1D's distance loss (values scaled to a range of 1).
-
-    Parameters
-    ----------
-    ip
-        A ``scipy.interpolate.LinearNDInterpolator``.
-
-    Returns
-    -------
-    numpy.ndarray
-        One loss per triangle of ``ip.tri``.
-    """
-    simplices = ip.tri.simplices
-    p = ip.tri.points[simplices]
-    v = ip.values[simplices] / (np.ptp(ip.values, axis=0).max() or 1)
-    u = np.concatenate([p[:, 1] - p[:, 0], v[:, 1] - v[:, 0]], axis=1)
-    w = np.concatenate([p[:, 2] - p[:, 0], v[:, 2] - v[:, 0]], axis=1)
-    uu = (u * u).sum(axis=1)
-    ww = (w * w).sum(axis=1)
-    uw = (u * w).sum(axis=1)
-    return np.asarray(0.5 * np.sqrt(np.maximum(uu * ww - uw * uw, 0.0)))
-
-
-def resolution_loss_function(
-    min_distance: float = 0, max_distance: float = 1
-) -> Callable[[LinearNDInterpolator], np.ndarray[Any, Any]]:
-    """Make a ``default_loss`` that ignores triangles smaller than ``min_distance**2`` and
-    always refines those larger than ``max_distance**2`` (areas in the rescaled unit square).
-
-    Parameters
-    ----------
-    min_distance, max_distance
-        Between 0 and 1 (the bounds are rescaled to a square of side 1).
-
-    Returns
-    -------
-    callable
-        A loss per triangle.
-
-    Examples
-    --------
-    >>> loss = resolution_loss_function(min_distance=0.01, max_distance=1)
-    >>> learner = Learner2D(lambda xy: xy[0] ** 2, [(-1, 1), (-1, 1)], loss_per_triangle=loss)
-    """
-
-    def resolution_loss(ip: LinearNDInterpolator) -> np.ndarray[Any, Any]:
-        loss = default_loss(ip)
-        a = areas(ip)
-        loss[a < min_distance**2] = 0
-        loss[a > max_distance**2] = np.inf
-        return loss
-
-    resolution_loss._adaptive_nb_local = ("resolution", (min_distance, max_distance))  # type: ignore[attr-defined]
-    return resolution_loss
-
-
-def thresholded_loss_function(
-    lower_threshold: float | None = None,
-    upper_threshold: float | None = None,
-    priority_factor: float = 0.1,
-) -> Callable[[LinearNDInterpolator], np.ndarray[Any, Any]]:
-    """Make a ``default_loss`` that multiplies by ``priority_factor`` the loss of triangles
-    whose values all lie below ``lower_threshold`` or all above ``upper_threshold``.
-
-    Parameters
-    ----------
-    lower_threshold, upper_threshold
-        The thresholds; None means no threshold on that side.
-    priority_factor
-        Factor applied to the loss of such triangles.
-
-    Returns
-    -------
-    callable
-        A loss per triangle.
-    """
-
-    def custom_loss(ip: LinearNDInterpolator) -> np.ndarray[Any, Any]:
-        losses = default_loss(ip)
-        values = ip.values[ip.tri.simplices]
-        if lower_threshold is not None:
-            losses[(values < lower_threshold).all(axis=(1, -1))] *= priority_factor
-        if upper_threshold is not None:
-            losses[(values > upper_threshold).all(axis=(1, -1))] *= priority_factor
-        return losses
-
-    custom_loss._adaptive_nb_local = (  # type: ignore[attr-defined]
-        "thresholded",
-        (lower_threshold, upper_threshold, priority_factor),
-    )
-    return custom_loss
-
-
-def triangle_loss(ip: LinearNDInterpolator) -> list[float]:
-    """Mean volume of the tetrahedra a triangle forms with each neighbour's far vertex, in the
-    (x, y, values) embedding (the LearnerND ``triangle_loss``). Slow; here for compatibility.
-
-    Parameters
-    ----------
-    ip
-        A ``scipy.interpolate.LinearNDInterpolator``.
-
-    Returns
-    -------
-    list of float
-        One loss per triangle of ``ip.tri``.
-    """
-    tri = ip.tri
-    emb = np.concatenate([tri.points, ip.values.reshape(len(tri.points), -1)], axis=1)
-    out = []
-    for i, simplex in enumerate(tri.simplices):
-        vols = []
-        for nb in tri.neighbors[i]:
-            if nb == -1:
-                continue
-            far = next(v for v in tri.simplices[nb] if v not in simplex)
-            m = emb[list(simplex) + [far]]
-            vecs = m[1:] - m[0]
-            gram = vecs @ vecs.T
-            vols.append(math.sqrt(max(float(np.linalg.det(gram)), 0.0)) / 6)
-        out.append(sum(vols) / len(vols) if vols else 0.0)
-    return out
-
-
-def choose_point_in_triangle(
-    triangle: np.ndarray[Any, Any], max_badness: float
-) -> np.ndarray[Any, Any]:
-    """Midpoint of the longest edge if the triangle is badly shaped, else its centroid.
-
-    Parameters
-    ----------
-    triangle
-        Vertex coordinates, shape (3, 2).
-    max_badness
-        Threshold on ``longest_edge**2 / area * sqrt(3) / 4`` (1 for an equilateral triangle).
-
-    Returns
-    -------
-    numpy.ndarray
-        The point, shape (2,).
-    """
-    t = np.asarray(triangle, dtype=float)
-    (ax, ay), (bx, by), (cx, cy) = t.tolist()
-    x, y = _choose(ax, ay, bx, by, cx, cy, max_badness)
-    return np.array([x, y])
-
-
-def _choose(
-    ax: float, ay: float, bx: float, by: float, cx: float, cy: float, max_badness: float = 5
-) -> Point:
-    area = 0.5 * abs((bx - ax) * (cy - ay) - (by - ay) * (cx - ax))
-    # Edge i joins vertex i and vertex i - 1; the first longest edge wins ties.
-    e0 = (ax - cx) ** 2 + (ay - cy) ** 2
-    e1 = (bx - ax) ** 2 + (by - ay) ** 2
-    e2 = (cx - bx) ** 2 + (cy - by) ** 2
-    if e0 >= e1 and e0 >= e2:
-        longest, mid = e0, ((ax + cx) / 2, (ay + cy) / 2)
-    elif e1 >= e2:
-        longest, mid = e1, ((bx + ax) / 2, (by + ay) / 2)
-    else:
-        longest, mid = e2, ((cx + bx) / 2, (cy + by) / 2)
-    if area > 0 and longest / area * (math.sqrt(3) / 4) <= max_badness:
-        return (ax + bx + cx) / 3, (ay + by + cy) / 3
-    return mid
-
-
-_BUILTIN: dict[Any, LocalKind] = {
-    default_loss: ("default", ()),
-    uniform_loss: ("uniform", ()),
-    minimize_triangle_surface_loss: ("surface", ()),
-}
-_REFERENCE_NAMES = {
-    "default_loss": ("default", ()),
-    "uniform_loss": ("uniform", ()),
-    "minimize_triangle_surface_loss": ("surface", ()),
-}
-
-
-def _local_kind(loss: Callable[..., Any]) -> LocalKind | None:
-    kind = _BUILTIN.get(loss)
-    if kind is not None:
-        return kind
-    tagged = getattr(loss, "_adaptive_nb_local", None)
-    if tagged is not None:
-        return tagged  # type: ignore[no-any-return]
-    # The reference library's own built-in losses (e.g. from a pickled reference learner).
-    if getattr(loss, "__module__", None) == "adaptive.learner.learner2D":
-        return _REFERENCE_NAMES.get(getattr(loss, "__qualname__", ""))
-    return None
-
 
 # ------------------------------------------------------------------------ validation ---
 
@@ -489,355 +206,32 @@ class Learner2D(BaseLearner):
 
     # ------------------------------------------------------------------- the mesh ---
 
-    def _scale_xy(self, x: float, y: float) -> Point:
-        sx, sy = self._mesh_scale
-        mx, my = self._mesh_mean
-        return (x - mx) / sx, (y - my) / sy
-
     def _reset_mesh(self) -> None:
         """An empty triangulation of the bounds (corners only); the data is not re-added."""
         scale = self.xy_scale
-        self._mesh_scale = (float(scale[0]), float(scale[1]))
-        self._mesh_mean = (float(self.xy_mean[0]), float(self.xy_mean[1]))
         self._mesh_aspect = self.aspect_ratio
         self._kind = _local_kind(self.loss_per_triangle)
-        (x0, x1), (y0, y1) = self.bounds
-        sx0, sy0 = self._scale_xy(x0, y0)
-        sx1, sy1 = self._scale_xy(x1, y1)
-        self._mesh = Mesh2D(sx0, sx1, sy0, sy1)
-        self._vkey: list[Point] = list(self._bounds_points)
-        self._vid: dict[Point, int] = {p: i for i, p in enumerate(self._bounds_points)}
-        self._vreal: list[bool] = [False] * 4
-        nc = self._vdim or 1
-        self._vals: list[list[float]] = [[0.0] * 4 for _ in range(nc)]
-        self._gx: list[list[float]] = [[0.0] * 4 for _ in range(nc)]
-        self._gy: list[list[float]] = [[0.0] * 4 for _ in range(nc)]
-        self._tkey: list[Any] = [None] * self._mesh.ntriangles
-        self._heap: list[Any] = []
-        self._rheap: list[Any] = []
-        self._parent: dict[int, float] = {}  # pending vertex -> loss of where it was put
-        self._lo: list[float] = [_INF] * nc
-        self._hi: list[float] = [-_INF] * nc
-        self._qscale = 1.0
-        self._inv_scale = 1.0
+        self._lm = LossMesh2D(
+            self._bounds_points,
+            (float(self.xy_mean[0]), float(self.xy_mean[1])),
+            (float(scale[0]), float(scale[1])),
+            self._kind,
+            self._vdim or 1,
+        )
         self._gstack: list[tuple[Point, float]] = []
         self._gcache: tuple[Any, ...] | None = None
         self._version = 0
-        for t in range(self._mesh.ntriangles):
-            self._set_loss(t)
-
-    def _nvert_extend(self, key: Point, vals: list[float]) -> None:
-        self._vkey.append(key)
-        self._vid[key] = len(self._vkey) - 1
-        self._vreal.append(False)
-        for c, v in enumerate(vals):
-            self._vals[c].append(v)
-            self._gx[c].append(0.0)
-            self._gy[c].append(0.0)
-
-    def _insert(self, key: Point, hint: int = -1) -> int | None:
-        """Insert ``key`` (inside the bounds, not yet a vertex) as a non-real vertex.
-
-        Its provisional value is interpolated linearly in the triangle it falls in. Returns the
-        vertex, or None if it coincides with a vertex after rescaling (then it is not meshed).
-        """
-        mesh = self._mesh
-        px, py = self._scale_xy(*key)
-        try:
-            t, where = mesh.locate(px, py, hint)
-        except DuplicatePointError:
-            return None
-        a, b, c = mesh.triangle(t)
-        xs, ys = mesh.x, mesh.y
-        wa = max((xs[b] - px) * (ys[c] - py) - (ys[b] - py) * (xs[c] - px), 0.0)
-        wb = max((xs[c] - px) * (ys[a] - py) - (ys[c] - py) * (xs[a] - px), 0.0)
-        wc = max((xs[a] - px) * (ys[b] - py) - (ys[a] - py) * (xs[b] - px), 0.0)
-        s = wa + wb + wc
-        if s > 0:
-            vals = [(wa * col[a] + wb * col[b] + wc * col[c]) / s for col in self._vals]
-        else:
-            vals = [(col[a] + col[b] + col[c]) / 3 for col in self._vals]
-        # Where real loss is concerned, a pending point stands for the loss of the region it
-        # was placed in, until its value arrives.
-        parent = self._tri_loss_or(t, 0.0)
-        if where >= 0:
-            u = mesh.tn[3 * t + where]
-            if u >= 0:
-                parent = max(parent, self._tri_loss_or(u, 0.0))
-                a2, b2, c2 = mesh.triangle(u)
-                for w in (a2, b2, c2):
-                    parent = max(parent, self._parent.get(w, 0.0))
-        for w in (a, b, c):
-            parent = max(parent, self._parent.get(w, 0.0))
-        v = mesh.insert(px, py, t, where)
-        self._nvert_extend(key, vals)
-        self._parent[v] = parent
-        self._tkey.extend([None] * (mesh.ntriangles - len(self._tkey)))
-        return v
-
-    def _tri_loss_or(self, t: int, default: float) -> float:
-        entry = self._tkey[t] if t < len(self._tkey) else None
-        return default if entry is None else -entry[0]
-
-    # ------------------------------------------------------------------- losses ---
-
-    def _grad(self, v: int) -> list[int]:
-        """Recompute the gradient estimate at vertex ``v``; return the triangles around it."""
-        mesh = self._mesh
-        tris, nbrs = mesh.fan(v)
-        xs, ys = mesh.x, mesh.y
-        vals = self._vals
-        if len(vals) == 1:
-            col = vals[0]
-            own = col[v]
-            if own - own != 0.0:
-                self._gx[0][v] = self._gy[0][v] = 0.0
-                return tris
-            items1 = [(xs[w], ys[w], col[w]) for w in nbrs if col[w] - col[w] == 0.0]
-            items1.sort()
-            self._gx[0][v], self._gy[0][v] = grad_one_scalar(xs[v], ys[v], own, items1)
-            return tris
-        nc = len(vals)
-        owns = [c[v] for c in vals]
-        if not all(map(math.isfinite, owns)):
-            gx, gy = [0.0] * nc, [0.0] * nc
-        else:
-            items = []
-            for w in nbrs:
-                vw = [c[w] for c in vals]
-                if all(map(math.isfinite, vw)):
-                    items.append((xs[w], ys[w], vw))
-            items.sort(key=lambda it: (it[0], it[1]))
-            gx, gy = grad_one(xs[v], ys[v], owns, items)
-        for c in range(nc):
-            self._gx[c][v] = gx[c]
-            self._gy[c][v] = gy[c]
-        return tris
-
-    def _set_loss(self, t: int) -> None:
-        kind = self._kind
-        if kind is None:
-            return
-        mesh = self._mesh
-        xs, ys = mesh.x, mesh.y
-        i = 3 * t
-        tv = mesh.tv
-        a, b, c = tv[i], tv[i + 1], tv[i + 2]
-        # Canonical vertex order: sorted by (x, y), so the float result is order-free.
-        ax, ay, bx, by, cx, cy = xs[a], ys[a], xs[b], ys[b], xs[c], ys[c]
-        if bx < ax or (bx == ax and by < ay):
-            a, b, ax, ay, bx, by = b, a, bx, by, ax, ay
-        if cx < bx or (cx == bx and cy < by):
-            b, c, bx, by, cx, cy = c, b, cx, cy, bx, by
-            if bx < ax or (bx == ax and by < ay):
-                a, b, ax, ay, bx, by = b, a, bx, by, ax, ay
-        vals = self._vals
-        gx, gy = self._gx, self._gy
-        if kind[0] == "default" and len(vals) == 1:
-            col, gxc, gyc = vals[0], gx[0], gy[0]
-            va, vb, vc = col[a], col[b], col[c]
-            if va - va == 0.0 and vb - vb == 0.0 and vc - vc == 0.0:
-                loss = default_loss_scalar(
-                    ax, ay, bx, by, cx, cy, va, vb, vc,
-                    gxc[a], gyc[a], gxc[b], gyc[b], gxc[c], gyc[c],
-                    self._inv_scale,
-                )  # fmt: skip
-            else:
-                loss = math.sqrt(0.5 * abs((bx - ax) * (cy - ay) - (by - ay) * (cx - ax)))
-        else:
-            comps = [
-                (col[a], col[b], col[c], gx[k][a], gy[k][a], gx[k][b], gy[k][b], gx[k][c], gy[k][c])
-                for k, col in enumerate(vals)
-            ]
-            loss = loss_one(kind, (ax, ay, bx, by, cx, cy), comps, self._inv_scale)
-            if loss != loss:  # NaN (e.g. inf - inf): treat as the uniform loss
-                loss = math.sqrt(0.5 * abs((bx - ax) * (cy - ay) - (by - ay) * (cx - ax)))
-        entry = (-loss, ax, ay, bx, by, cx, cy, t)
-        self._tkey[t] = entry
-        heapq.heappush(self._heap, entry)
-        vreal = self._vreal
-        if vreal[a] and vreal[b] and vreal[c]:
-            heapq.heappush(self._rheap, entry)
-
-    def _refresh(self, v: int, full: bool = True) -> None:
-        """Recompute what depends on vertex ``v``'s position or value.
-
-        ``full=False`` (a new pending point) refreshes only the triangles around ``v``, which
-        must be (their slots were reused); the neighbours' gradients catch up when the real
-        value arrives, so losses near pending points are provisional anyway.
-        """
-        if self._kind is None:
-            return
-        mesh = self._mesh
-        if self._kind[0] in ("uniform", "surface"):
-            for t in mesh.fan(v)[0]:
-                self._set_loss(t)
-            return
-        if not full:
-            for t in self._grad(v):
-                self._set_loss(t)
-            return
-        tris, nbrs = mesh.fan(v)
-        todo = set(self._grad(v))
-        for w in nbrs:
-            todo.update(self._grad(w))
-        for t in sorted(todo):
-            self._set_loss(t)
-        if len(self._heap) > 4 * len(self._tkey) + 64:
-            self._compact()
-
-    def _compact(self) -> None:
-        tkey = self._tkey
-        self._heap = [e for e in self._heap if tkey[e[-1]] is e]
-        self._rheap = [e for e in self._rheap if tkey[e[-1]] is e]
-        heapq.heapify(self._heap)
-        heapq.heapify(self._rheap)
-
-    def _top(self, heap: list[Any]) -> Any:
-        tkey = self._tkey
-        while heap and tkey[heap[0][-1]] is not heap[0]:
-            heapq.heappop(heap)
-        return heap[0] if heap else None
-
-    def _update_range(self, vals: list[float]) -> bool:
-        """Widen the value range with a real value; return whether the loss scale changed."""
-        changed = False
-        for c, v in enumerate(vals):
-            if v - v != 0.0:
-                continue
-            if v < self._lo[c]:
-                self._lo[c] = v
-                changed = True
-            if v > self._hi[c]:
-                self._hi[c] = v
-                changed = True
-        if not changed:
-            return False
-        return self._set_qscale()
-
-    def _set_qscale(self) -> bool:
-        ptp = max(
-            (h - lo for lo, h in zip(self._lo, self._hi, strict=True) if h >= lo), default=0.0
-        )
-        q = quantized_scale(ptp)
-        if q == self._qscale:
-            return False
-        self._qscale = q
-        self._inv_scale = 1.0 / q
-        return True
-
-    def _recompute_all_losses(self) -> None:
-        """All gradients and losses at once (vectorised; bit-identical to the local path)."""
-        if self._kind is None:
-            return
-        mesh = self._mesh
-        xs = np.array(mesh.x)
-        ys = np.array(mesh.y)
-        vals = np.array(self._vals, dtype=float).T.reshape(len(xs), -1)
-        simp = np.array(mesh.tv, dtype=np.int64).reshape(-1, 3)
-        if self._kind[0] in ("uniform", "surface"):
-            gx = np.zeros_like(vals)
-            gy = np.zeros_like(vals)
-        else:
-            nbr = np.array(mesh.tn, dtype=np.int64).reshape(-1, 3)
-            gx, gy = grad_bulk(xs, ys, vals, simp, nbr)
-        self._gx = [col.tolist() for col in gx.T]
-        self._gy = [col.tolist() for col in gy.T]
-        tri = sort_rows_xy(simp, xs, ys)
-        losses = loss_bulk(self._kind, xs, ys, vals, gx, gy, tri, self._inv_scale)
-        area = 0.5 * np.abs(
-            (xs[tri[:, 1]] - xs[tri[:, 0]]) * (ys[tri[:, 2]] - ys[tri[:, 0]])
-            - (ys[tri[:, 1]] - ys[tri[:, 0]]) * (xs[tri[:, 2]] - xs[tri[:, 0]])
-        )
-        losses = np.where(np.isnan(losses), np.sqrt(area), losses)
-        vreal = np.array(self._vreal, dtype=bool)
-        allreal = vreal[tri].all(axis=1).tolist()
-        px, py = xs[tri], ys[tri]
-        entries = list(
-            zip(
-                (-losses).tolist(),
-                px[:, 0].tolist(),
-                py[:, 0].tolist(),
-                px[:, 1].tolist(),
-                py[:, 1].tolist(),
-                px[:, 2].tolist(),
-                py[:, 2].tolist(),
-                range(len(tri)),
-                strict=True,
-            )
-        )
-        self._tkey = list(entries)
-        self._heap = entries
-        self._rheap = list(itertools.compress(entries, allreal))
-        heapq.heapify(self._heap)
-        heapq.heapify(self._rheap)
 
     def _rebuild(self) -> None:
         """Triangulate all data and pending points inside the bounds at once."""
         self._reset_mesh()
+        lm = self._lm
         (x0, x1), (y0, y1) = self.bounds
         keys = [k for k in self.data if x0 <= k[0] <= x1 and y0 <= k[1] <= y1]
         keys += [k for k in self.pending_points if k not in self.data]
-        keys = [k for k in keys if k not in self._vid]  # corners are vertices already
-        mesh = self._mesh
-        if keys:
-            pts = np.array(keys, dtype=float)
-            sx = (pts[:, 0] - self._mesh_mean[0]) / self._mesh_scale[0]
-            sy = (pts[:, 1] - self._mesh_mean[1]) / self._mesh_scale[1]
-            # Distinct keys may rescale to one point: mesh the first of each such group only,
-            # and none that lands on a corner.
-            order = np.lexsort((sy, sx))
-            same = (np.diff(sx[order]) == 0) & (np.diff(sy[order]) == 0)
-            dup = np.zeros(len(keys), dtype=bool)
-            dup[order[1:][same]] = True  # stable sort: the first of a group stays
-            for i in range(4):
-                dup |= (sx == mesh.x[i]) & (sy == mesh.y[i])
-            first = np.flatnonzero(~dup)
-            keys = [keys[i] for i in first.tolist()]
-            mesh = Mesh2D.from_points(
-                mesh.x[0], mesh.x[3], mesh.y[0], mesh.y[3], sx[first], sy[first]
-            )
-            self._mesh = mesh
-        nv = mesh.nvertices
-        self._vkey = list(self._bounds_points) + keys
-        self._vid = {k: i for i, k in enumerate(self._vkey)}
-        nc = self._vdim or 1
-        real = [k in self.data for k in self._vkey]
-        self._vreal = real
-        vals = np.zeros((nv, nc))
-        if any(real):
-            idx = [i for i, r in enumerate(real) if r]
-            vals[idx] = np.array([self.data[self._vkey[i]] for i in idx], dtype=float).reshape(
-                len(idx), nc
-            )
-        pend = [i for i, r in enumerate(real) if not r and i >= 4]
-        if pend and sum(real) >= 3:
-            ridx = [i for i, r in enumerate(real) if r]
-            pts = np.column_stack([np.array(mesh.x)[ridx], np.array(mesh.y)[ridx]])
-            try:
-                ip = LinearNDInterpolator(pts, vals[ridx])
-                guess = ip(np.column_stack([np.array(mesh.x)[pend], np.array(mesh.y)[pend]]))
-                vals[pend] = np.nan_to_num(guess.reshape(len(pend), nc), nan=0.0)
-            except Exception:  # degenerate (e.g. collinear) real points: keep zeros
-                pass
-        self._vals = [col.tolist() for col in vals.T]
-        self._gx = [[0.0] * nv for _ in range(nc)]
-        self._gy = [[0.0] * nv for _ in range(nc)]
-        self._tkey = [None] * mesh.ntriangles
-        self._parent = {i: 0.0 for i in pend}
-        self._lo = [_INF] * nc
-        self._hi = [-_INF] * nc
-        finite = vals[np.array(real, dtype=bool)]
-        for c in range(nc):
-            col = finite[:, c]
-            col = col[np.isfinite(col)]
-            if len(col):
-                self._lo[c] = float(col.min())
-                self._hi[c] = float(col.max())
-        self._qscale = 1.0
-        self._inv_scale = 1.0
-        self._set_qscale()
-        self._recompute_all_losses()
+        self._lm = LossMesh2D.build(
+            self._bounds_points, lm.mean, lm.scale, self._kind, keys, self.data, lm.ncomp
+        )
 
     # -------------------------------------------------------------------- tell ---
 
@@ -864,13 +258,7 @@ class Learner2D(BaseLearner):
     def _set_vdim(self, comps: list[float], vec: bool) -> None:
         self._vdim = len(comps)
         self._vec = vec
-        nv = len(self._vkey)
-        # No real values yet, so every provisional value is zero.
-        self._vals = [[0.0] * nv for _ in comps]
-        self._gx = [[0.0] * nv for _ in comps]
-        self._gy = [[0.0] * nv for _ in comps]
-        self._lo = [_INF] * len(comps)
-        self._hi = [-_INF] * len(comps)
+        self._lm.set_ncomp(len(comps))  # no values yet: every provisional value is zero
 
     def tell(self, point: Any, value: Any) -> None:
         """Tell the learner that ``function(point) == value``.
@@ -899,31 +287,14 @@ class Learner2D(BaseLearner):
         self._version += 1
         if not self.inside_bounds(key):
             return
-        v = self._vid.get(key)
+        lm = self._lm
+        v = lm.vid.get(key)
         if v is None:
-            v = self._insert(key, self._mesh.last)
+            v = lm.insert(key, lm.mesh.last)
             if v is None:
                 return
         self.pending_points.discard(key)
-        self._parent.pop(v, None)
-        self._vreal[v] = True
-        for c, val in enumerate(comps):
-            self._vals[c][v] = val
-        if old:  # the range may shrink: recompute it
-            before = self._qscale
-            self._lo = [_INF] * len(comps)
-            self._hi = [-_INF] * len(comps)
-            for i, r in enumerate(self._vreal):
-                if r:
-                    self._update_range([col[i] for col in self._vals])
-            self._set_qscale()
-            rescale = self._qscale != before
-        else:
-            rescale = self._update_range(comps)
-        if rescale:
-            self._recompute_all_losses()
-        else:
-            self._refresh(v)
+        lm.set_real(v, comps, replaced=old)
 
     def tell_many(self, xs: Iterable[Any], ys: Iterable[Any]) -> None:
         """Tell many points at once; all are checked before any is stored.
@@ -956,7 +327,7 @@ class Learner2D(BaseLearner):
                 self._vdim = None
         if unknown and checked:
             self._set_vdim(checked[0][2], not isinstance(checked[0][1], float))
-        if len(checked) < max(64, len(self._vkey) // 4):
+        if len(checked) < max(64, len(self._lm.vkey) // 4):
             for key, stored, comps in checked:
                 self._tell_checked(key, stored, comps)
             return
@@ -973,7 +344,7 @@ class Learner2D(BaseLearner):
 
         Returns False (nothing done) when the input needs the item-by-item checks.
         """
-        if len(xs) < max(64, len(self._vkey) // 4) or self._vec:
+        if len(xs) < max(64, len(self._lm.vkey) // 4) or self._vec:
             return False
         try:
             pts = np.array(xs, dtype=float)
@@ -1019,12 +390,8 @@ class Learner2D(BaseLearner):
             return
         self.pending_points.add(key)
         self._version += 1
-        v = self._vid.get(key)
-        if v is None:
-            v = self._insert(key, hint)
-            if v is None:
-                return
-        self._refresh(v, full=False)
+        if key not in self._lm.vid:
+            self._lm.insert(key, hint)
 
     def remove_unfinished(self) -> None:
         """Forget the pending points (the triangulation is rebuilt from the data)."""
@@ -1081,30 +448,29 @@ class Learner2D(BaseLearner):
                 points.append(p)
                 improvements.append(imp)
             return points, improvements
+        lm = self._lm
         skipped: list[Any] = []
         while len(points) < n:
-            entry = self._top(self._heap)
+            entry = lm.top()
             if entry is None:
                 break
-            t = entry[-1]
             p = self._point_in(entry)
-            if p in self.data or p in self.pending_points or p in self._vid:
+            if p in self.data or p in self.pending_points or p in lm.vid:
                 # The triangle is at the resolution of floats: set it aside for this call.
-                skipped.append(heapq.heappop(self._heap))
+                skipped.append(heapq.heappop(lm.heap))
                 continue
-            self._tell_pending(p, hint=t)
+            self._tell_pending(p, hint=entry[-1])
             points.append(p)
             improvements.append(-entry[0])
         for e in skipped:
-            heapq.heappush(self._heap, e)
+            heapq.heappush(lm.heap, e)
         return points, improvements
 
     def _point_in(self, entry: Any) -> Point:
         _, ax, ay, bx, by, cx, cy, _t = entry
         sx, sy = _choose(ax, ay, bx, by, cx, cy)
         (x0, x1), (y0, y1) = self.bounds
-        x = sx * self._mesh_scale[0] + self._mesh_mean[0]
-        y = sy * self._mesh_scale[1] + self._mesh_mean[1]
+        x, y = self._lm.unscale_xy(sx, sy)
         return (max(x0, min(x1, x)), max(y0, min(y1, y)))
 
     def _check_aspect(self) -> None:
@@ -1116,12 +482,13 @@ class Learner2D(BaseLearner):
 
     def _combined_arrays(self) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
         """Scaled points and values of data in bounds plus pending points (interpolated)."""
-        mesh = self._mesh
-        idx = [i for i, k in enumerate(self._vkey) if self._vreal[i] or k in self.pending_points]
-        pts = np.column_stack([np.array(mesh.x)[idx], np.array(mesh.y)[idx]])
-        vals = np.array(self._vals, dtype=float).T[idx]
-        if not self.bounds_are_done:
-            vals = np.where(np.array(self._vreal)[idx][:, None], vals, 0.0)
+        lm = self._lm
+        pend = self.pending_points
+        idx = [i for i, k in enumerate(lm.vkey) if lm.vreal[i] or k in pend]
+        pts = np.column_stack([np.array(lm.mesh.x)[idx], np.array(lm.mesh.y)[idx]])
+        vals = np.array(lm.vals, dtype=float).T[idx]
+        if not self.bounds_are_done:  # as the reference: no interpolation without corners
+            vals = np.where(np.array(lm.vreal)[idx][:, None], vals, 0.0)
         return pts, vals
 
     def _fill_generic_stack(self, k: int) -> None:
@@ -1155,22 +522,17 @@ class Learner2D(BaseLearner):
         self._check_aspect()
         if self._kind is None:
             return self._generic_loss(real)
-        if real and self.pending_points:
-            top = self._top(self._rheap)
-            best = -top[0] if top is not None else 0.0
-            return max(best, max(self._parent.values(), default=0.0))
-        top = self._top(self._heap)
-        return -top[0] if top is not None else 0.0
+        return self._lm.loss(real)
 
     def _generic_loss(self, real: bool) -> float:
         key = (self._version, real)
         if self._gcache is not None and self._gcache[0] == key:
             return float(self._gcache[1])
         if real:
-            mesh = self._mesh
-            idx = [i for i in range(len(self._vkey)) if self._vreal[i]]
-            pts = np.column_stack([np.array(mesh.x)[idx], np.array(mesh.y)[idx]])
-            vals = np.array(self._vals, dtype=float).T[idx]
+            lm = self._lm
+            idx = [i for i, r in enumerate(lm.vreal) if r]
+            pts = np.column_stack([np.array(lm.mesh.x)[idx], np.array(lm.mesh.y)[idx]])
+            vals = np.array(lm.vals, dtype=float).T[idx]
         else:
             pts, vals = self._combined_arrays()
         _, losses = generic_losses(self.loss_per_triangle, pts, vals)
@@ -1184,15 +546,9 @@ class Learner2D(BaseLearner):
         other = object.__new__(Learner2D)
         d = dict(self.__dict__)
         for name, val in d.items():
-            if isinstance(val, list):
-                d[name] = [list(v) if isinstance(v, list) else v for v in val]
-            elif isinstance(val, dict | set):
+            if isinstance(val, list | dict | set):
                 d[name] = type(val)(val)
-        mesh = object.__new__(Mesh2D)
-        mesh.__dict__ = {
-            k: (list(v) if isinstance(v, list) else v) for k, v in self._mesh.__dict__.items()
-        }
-        d["_mesh"] = mesh
+        d["_lm"] = self._lm.clone()
         other.__dict__ = d
         return other
 
@@ -1245,10 +601,7 @@ class Learner2D(BaseLearner):
             counter-clockwise indices into ``vertices`` of the triangles whose three vertices
             are evaluated. O(n) array conversion, no triangulation work.
         """
-        verts = np.array(self._vkey, dtype=float).reshape(-1, 2)
-        simp = np.array(self._mesh.tv, dtype=np.int64).reshape(-1, 3)
-        real = np.array(self._vreal, dtype=bool)
-        return verts, simp[real[simp].all(axis=1)]
+        return self._lm.triangles()
 
     def _data_in_bounds(self) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
         (x0, x1), (y0, y1) = self.bounds
@@ -1448,23 +801,13 @@ class Learner2D(BaseLearner):
 
     def _check_invariants(self) -> None:
         """Assert the internal invariants (for tests; O(n))."""
-        self._mesh.check()
-        nv = self._mesh.nvertices
-        assert len(self._vkey) == nv == len(self._vreal)
-        for col in self._vals:
-            assert len(col) == nv
-        for v, k in enumerate(self._vkey):
-            assert self._vid[k] == v
-            assert self._vreal[v] == (k in self.data), f"vertex {k} real flag"
+        lm = self._lm
+        lm.check()
+        for v, k in enumerate(lm.vkey):
+            assert lm.vreal[v] == (k in self.data), f"vertex {k}: evaluated flag is wrong"
             if v >= 4:
-                assert self._vreal[v] or k in self.pending_points
+                assert lm.vreal[v] or k in self.pending_points, f"vertex {k} is neither"
         for p in self.pending_points:
-            assert p not in self.data
-        for v in self._parent:
-            assert self._vkey[v] in self.pending_points, f"parent loss of non-pending {v}"
-        if self._kind is not None:
-            assert len(self._tkey) == self._mesh.ntriangles
-            fresh = self._clone()
-            fresh._recompute_all_losses()
-            for t in range(self._mesh.ntriangles):
-                assert self._tkey[t] == fresh._tkey[t], f"triangle {t} loss is stale"
+            assert p not in self.data, f"{p} is both pending and evaluated"
+            assert p in lm.vid or not self.inside_bounds(p), f"pending {p} is not meshed"
+        assert set(lm.parent) <= {lm.vid[p] for p in self.pending_points if p in lm.vid}
