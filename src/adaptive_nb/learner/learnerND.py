@@ -678,10 +678,8 @@ class LearnerND(PlotMixin, BaseLearner):
             if ss == _LAZY:
                 self._expand(s)
                 continue
-            if ss == _REAL:
-                corners = tri.get_vertices(s)
-            else:
-                corners = self._subtriangulations[s].get_vertices(ss)
+            owner = tri if ss == _REAL else self._subtriangulations[s]
+            corners = [owner.vertices[i] for i in (s if ss == _REAL else ss)]
             if self.anisotropic:
                 transform = self.get_local_transform_matrix(s)
                 p = tuple(choose_point_in_simplex(corners, transform=transform).tolist())

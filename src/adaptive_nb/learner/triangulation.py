@@ -232,11 +232,9 @@ class Triangulation:
         else:
             self._transform = transform
             self._tcoords = [tuple(r) for r in (np.asarray(self.vertices) @ transform).tolist()]
-        is_diag = (
-            self._transform is not None
-            and np.count_nonzero(self._transform - np.diag(np.diag(self._transform))) == 0
-        )
-        self._diag = np.diag(self._transform).tolist() if is_diag else None
+        t = self._transform
+        is_diag = t is not None and np.count_nonzero(t - np.diag(np.diag(t))) == 0
+        self._diag = np.diag(t).tolist() if t is not None and is_diag else None
         self._spheres = {}
 
     def add_simplex(self, simplex: Iterable[int]) -> None:
