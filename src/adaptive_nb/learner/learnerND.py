@@ -174,6 +174,7 @@ class LearnerND(PlotMixin, BaseLearner):
         self._subtriangulations: dict[Simplex, Triangulation] = {}
         self._sublosses: dict[Simplex, dict[Simplex, float]] = {}
         self._lazy: dict[Simplex, list[tuple[float, ...]]] = {}  # pending, not yet subdivided
+        self._unplaced: set[tuple[float, ...]] = set()  # pending, outside the mesh's hull so far
         self._transform = np.linalg.inv(np.diag(np.diff(self._bbox).flat))
         self._scale_diag: list[float] = np.diag(self._transform).tolist()
         self._min_value: float | None = None
@@ -310,6 +311,7 @@ class LearnerND(PlotMixin, BaseLearner):
             self._vshape = np.shape(value)
             self._vdim = len(vals) if self._vshape else 1
         self.pending_points.discard(p)
+        self._unplaced.discard(p)
         hint = self._pending_to_simplex.pop(p, None)
         self.data[p] = value
         self._order.append(p)
@@ -354,7 +356,10 @@ class LearnerND(PlotMixin, BaseLearner):
         self.pending_points.add(p)
         if self._tri is None:
             return
-        for s in self._simplices_containing_point(p, simplex):
+        homes = self._simplices_containing_point(p, simplex)
+        if not homes:
+            self._unplaced.add(p)
+        for s in homes:
             self._defer_pending(p, s)
 
     def _defer_pending(self, p: tuple[float, ...], s: Simplex) -> None:
@@ -497,10 +502,14 @@ class LearnerND(PlotMixin, BaseLearner):
             unbound.update(p for p in self._lazy.pop(s, ()) if p in self.pending_points)
         new = sorted(added)
         self._push_real(new, self._compute_losses(new))
+        # Pending points outside the hull may be inside now that the hull has grown.
+        unbound.update(self._unplaced)
         for p in sorted(unbound):
-            for s in new:
-                if tri.point_in_simplex(p, s):
-                    self._defer_pending(p, s)
+            homes = [s for s in new if tri.point_in_simplex(p, s)]
+            if homes:
+                self._unplaced.discard(p)
+            for s in homes:
+                self._defer_pending(p, s)
         if self.nth_neighbors:
             around: set[Simplex] = set()
             for s in new:
@@ -582,7 +591,10 @@ class LearnerND(PlotMixin, BaseLearner):
         self._vvals = [self._check_value(p, self.data[p]) for p in inside]
         self._recompute_all_losses()
         for p in sorted(self.pending_points):
-            for s in self._simplices_containing_point(p, None):
+            homes = self._simplices_containing_point(p, None)
+            if not homes:
+                self._unplaced.add(p)
+            for s in homes:
                 self._defer_pending(p, s)
 
     def loss(self, real: bool = True) -> float:
@@ -638,6 +650,7 @@ class LearnerND(PlotMixin, BaseLearner):
             "_subtriangulations": {k: copy.deepcopy(v) for k, v in self._subtriangulations.items()},
             "_sublosses": {k: dict(v) for k, v in self._sublosses.items()},
             "_lazy": {k: list(v) for k, v in self._lazy.items()},
+            "_unplaced": set(self._unplaced),
             "_queue": list(self._queue),
             "_random_state": self._random.getstate(),
         }
@@ -728,6 +741,7 @@ class LearnerND(PlotMixin, BaseLearner):
         self._subtriangulations = {}
         self._sublosses = {}
         self._lazy = {}
+        self._unplaced = set()
         for s in divided:
             loss = self._losses.get(s)
             if loss is not None:
