@@ -98,8 +98,8 @@ def __getattr__(name: str) -> Any:
     if name in _NOT_YET:
         msg = (
             f"adaptive_nb does not implement {name} yet; it has Learner1D, Learner2D, LearnerND, "
-            "BalancingLearner and "
-            f"DataSaver. For now, use {name} from the reference library (`import adaptive`)."
+            f"BalancingLearner and DataSaver. For now, use {name} from the reference library "
+            "(`import adaptive`)."
         )
         raise AttributeError(msg)
     msg = f"module 'adaptive_nb' has no attribute {name!r}"

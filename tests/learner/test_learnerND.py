@@ -404,3 +404,76 @@ def test_3d_plots_need_plotly_and_say_how_to_get_it(monkeypatch: pytest.MonkeyPa
         learner.plot_3D()
     with pytest.raises(ImportError, match=r"pip install adaptive_nb\[plotly\]"):
         learner.plot_isosurface(0.5)
+
+
+def check_pending_bookkeeping(learner: LearnerND) -> None:
+    """Every pending point inside the mesh waits in, or subdivides, a live simplex holding it."""
+    tri = learner.tri
+    assert tri is not None
+    assert set(learner._losses) == tri.simplices
+    assert set(learner._lazy) <= tri.simplices
+    assert set(learner._subtriangulations) <= tri.simplices
+    for p in learner.pending_points:
+        homes = [s for s, ps in learner._lazy.items() if p in ps]
+        homes += [s for s, sub in learner._subtriangulations.items() if p in sub.vertices]
+        assert homes or (p in learner._unplaced and not tri.locate_point(p)), p
+        assert all(tri.point_in_simplex(p, s) for s in homes)
+
+
+@SETTINGS
+@given(
+    st.lists(
+        st.one_of(
+            st.tuples(st.just("ask"), st.integers(1, 5)),
+            st.tuples(st.just("tell_some"), st.integers(0, 3)),
+            st.tuples(st.just("tell_new"), st.tuples(st.floats(-1, 1), st.floats(-1, 1))),
+            st.tuples(st.just("remove_unfinished"), st.none()),
+        ),
+        max_size=25,
+    )
+)
+def test_random_operations_keep_pending_points_and_losses_consistent(ops: list) -> None:
+    learner = LearnerND(ring, [(-1, 1), (-1, 1)])
+    run(learner, 12)
+    for op, arg in ops:
+        if op == "ask":
+            points, _ = learner.ask(arg)
+            assert not set(points) & set(learner.data)
+        elif op == "tell_some":
+            for p in sorted(learner.pending_points)[:arg]:
+                learner.tell(p, ring(p))
+        elif op == "tell_new":
+            learner.tell(arg, ring(arg))
+        else:
+            learner.remove_unfinished()
+        check_pending_bookkeeping(learner)
+        assert math.isclose(sum(learner.tri.volumes()), 4.0)
+    before = state(learner)
+    learner.ask(3, tell_pending=False)
+    assert state(learner) == before
+
+
+def test_pending_points_from_before_the_mesh_exists_are_placed_in_it() -> None:
+    learner = LearnerND(ring, [(-1, 1), (-1, 1)])
+    points, _ = learner.ask(7)  # 4 corners, then random points: no mesh yet
+    assert learner.tri is None
+    for p in points[:4]:
+        learner.tell(p, ring(p))
+    check_pending_bookkeeping(learner)
+    assert len(learner.pending_points) == 3
+    more, _ = learner.ask(4)
+    assert not set(more) & set(points)
+
+
+def test_the_same_calls_give_the_same_points() -> None:
+    def drive(learner: LearnerND) -> list[Any]:
+        out = []
+        for k in range(15):
+            points, _ = learner.ask(1 + k % 4)
+            out += points
+            for p in points[: 1 + k % 3]:
+                learner.tell(p, ring(p))
+        return out
+
+    bounds = [(-1, 1), (-1, 1), (-1, 1)]
+    assert drive(LearnerND(ring, bounds)) == drive(LearnerND(ring, bounds))

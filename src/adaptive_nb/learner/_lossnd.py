@@ -19,6 +19,8 @@ from typing import Any
 import numpy as np
 
 from adaptive_nb.learner._simplex_geometry import (
+    EPS,
+    barycentric,
     circum,
     edge_det,
     point_in_simplex,
@@ -270,3 +272,28 @@ def choose_point_in_simplex(simplex: Any, transform: Any = None) -> np.ndarray[A
     if transform is not None:
         point = np.linalg.solve(transform.T, point)
     return point  # type: ignore[no-any-return]
+
+
+def choose_point_scaled(
+    corners: Sequence[Sequence[float]], scale: Sequence[float]
+) -> tuple[float, ...]:
+    """Return :func:`choose_point_in_simplex` for a diagonal ``transform``, on Python floats.
+
+    ``scale`` is the diagonal. The arithmetic is the same as numpy's on the matrix (the
+    off-diagonal zeros add nothing), so both give the same point to the last bit.
+    """
+    pts = [tuple([c * f for c, f in zip(p, scale, strict=True)]) for p in corners]
+    center, _ = circum(pts)
+    bary = barycentric(pts, center) if all(math.isfinite(c) for c in center) else None
+    if bary is not None and min(bary) >= -EPS:
+        n = len(pts)
+        point = [sum(col) / n for col in zip(*pts, strict=True)]
+    else:
+        best, bi, bj = -1.0, 0, 1
+        for i in range(len(pts)):
+            for j in range(i + 1, len(pts)):
+                d2 = sum((a - b) ** 2 for a, b in zip(pts[i], pts[j], strict=True))
+                if d2 > best:
+                    best, bi, bj = d2, i, j
+        point = [(a + b) / 2 for a, b in zip(pts[bi], pts[bj], strict=True)]
+    return tuple([c / f for c, f in zip(point, scale, strict=True)])

@@ -96,15 +96,26 @@ def measure(pts: Sequence[Sequence[float]]) -> tuple[float, bool]:
     """
     p0 = pts[0]
     d = len(p0)
-    total = 0.0
-    for q in pts[1:]:
-        for a, b in zip(q, p0, strict=True):
-            total += abs(a - b)
-    det = abs(edge_det(pts))
+    if d == 3:  # the hot path of LearnerND in 3D, unrolled
+        x0, y0, z0 = p0
+        a, b, c = pts[1][0] - x0, pts[1][1] - y0, pts[1][2] - z0
+        e, f, g = pts[2][0] - x0, pts[2][1] - y0, pts[2][2] - z0
+        h, i, j = pts[3][0] - x0, pts[3][1] - y0, pts[3][2] - z0
+        det = abs(a * (f * j - g * i) - b * (e * j - g * h) + c * (e * i - f * h))
+        total = abs(a) + abs(b) + abs(c) + abs(e) + abs(f) + abs(g) + abs(h) + abs(i) + abs(j)
+    else:
+        total = 0.0
+        for q in pts[1:]:
+            for u, v in zip(q, p0, strict=True):
+                total += abs(u - v)
+        det = abs(edge_det(pts))
     mean_edge = total / (d * d)
     if mean_edge == 0:
         return det, True
-    return det, det / math.factorial(d) / mean_edge**d < EPS
+    return det, det / _FACTORIAL[d] / mean_edge**d < EPS
+
+
+_FACTORIAL = [math.factorial(k) for k in range(21)]
 
 
 def barycentric(pts: Sequence[Sequence[float]], p: Sequence[float]) -> list[float] | None:

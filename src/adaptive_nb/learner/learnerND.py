@@ -57,6 +57,7 @@ import scipy.spatial
 from adaptive_nb.learner._dataframe import assign_defaults, partial_function_from_dataframe
 from adaptive_nb.learner._lossnd import (
     choose_point_in_simplex,
+    choose_point_scaled,
     curvature_loss_function,
     default_loss,
     default_loss_batch,
@@ -89,6 +90,9 @@ __all__ = [
 
 Simplex = tuple[int, ...]
 _REAL = (0,)  # the sub-simplex field of a heap entry for an undivided real simplex
+# ... and of the entry of a simplex whose pending points wait to be subdivided: it sorts before
+# the simplex's own pieces, and its loss (the whole simplex's) bounds theirs from above.
+_LAZY: Simplex = ()
 
 
 def _priority(loss: float) -> float:
@@ -169,7 +173,10 @@ class LearnerND(PlotMixin, BaseLearner):
         self._pending_to_simplex: dict[tuple[float, ...], Simplex] = {}
         self._subtriangulations: dict[Simplex, Triangulation] = {}
         self._sublosses: dict[Simplex, dict[Simplex, float]] = {}
+        self._lazy: dict[Simplex, list[tuple[float, ...]]] = {}  # pending, not yet subdivided
+        self._unplaced: set[tuple[float, ...]] = set()  # pending, outside the mesh's hull so far
         self._transform = np.linalg.inv(np.diag(np.diff(self._bbox).flat))
+        self._scale_diag: list[float] = np.diag(self._transform).tolist()
         self._min_value: float | None = None
         self._max_value: float | None = None
         self._old_scale: float = 1.0
@@ -304,6 +311,7 @@ class LearnerND(PlotMixin, BaseLearner):
             self._vshape = np.shape(value)
             self._vdim = len(vals) if self._vshape else 1
         self.pending_points.discard(p)
+        self._unplaced.discard(p)
         hint = self._pending_to_simplex.pop(p, None)
         self.data[p] = value
         self._order.append(p)
@@ -348,8 +356,35 @@ class LearnerND(PlotMixin, BaseLearner):
         self.pending_points.add(p)
         if self._tri is None:
             return
-        for s in self._simplices_containing_point(p, simplex):
-            self._add_pending_to_simplex(p, s)
+        homes = self._simplices_containing_point(p, simplex)
+        if not homes:
+            self._unplaced.add(p)
+        for s in homes:
+            self._defer_pending(p, s)
+
+    def _defer_pending(self, p: tuple[float, ...], s: Simplex) -> None:
+        """Note that pending ``p`` lies in ``s``, to subdivide ``s`` when an ask reaches it.
+
+        In an ask(1)/tell loop that never happens (the point is told first), which saves most
+        of the cost of pending points.
+        """
+        waiting = self._lazy.get(s)
+        if waiting is None:
+            self._lazy[s] = [p]
+            loss = self._losses[s]
+            heapq.heappush(self._queue, (_priority(loss), s, _LAZY, loss))
+        else:
+            waiting.append(p)
+        self._pending_to_simplex[p] = s
+
+    def _expand(self, s: Simplex) -> None:
+        """Subdivide ``s`` by its waiting pending points and queue the pieces."""
+        for p in self._lazy.pop(s):
+            if p in self.pending_points:
+                self._add_pending_to_simplex(p, s)
+        if s not in self._subtriangulations:  # none could be added (corners of s)
+            loss = self._losses[s]
+            heapq.heappush(self._queue, (_priority(loss), s, _REAL, loss))
 
     def _simplices_containing_point(
         self, p: tuple[float, ...], hint: Simplex | None
@@ -372,7 +407,7 @@ class LearnerND(PlotMixin, BaseLearner):
         assert tri is not None
         sub = self._subtriangulations.get(s)
         if sub is None:
-            sub = Triangulation(tri.get_vertices(s))
+            sub = Triangulation._of_simplex([tri.vertices[i] for i in s])
         try:
             _, added = sub.add_point(p)
         except ValueError:  # the point is a corner of the simplex or already pending in it
@@ -445,11 +480,13 @@ class LearnerND(PlotMixin, BaseLearner):
         for s, loss in zip(simplices, losses, strict=True):
             self._losses[s] = loss
             heapq.heappush(self._loss_heap, (-loss, s))
+            if s in self._lazy:
+                heapq.heappush(self._queue, (_priority(loss), s, _LAZY, loss))
             if s in self._subtriangulations:
                 sub = self._subtriangulations[s]
                 self._sublosses[s] = {}
                 self._push_sublosses(s, sorted(sub.simplices))
-            else:
+            elif s not in self._lazy:
                 heapq.heappush(self._queue, (_priority(loss), s, _REAL, loss))
 
     def _update_losses(self, deleted: set[Simplex], added: set[Simplex]) -> None:
@@ -462,12 +499,17 @@ class LearnerND(PlotMixin, BaseLearner):
             sub = self._subtriangulations.pop(s, None)
             if sub is not None:
                 unbound.update(p for p in sub.vertices if p in self.pending_points)
+            unbound.update(p for p in self._lazy.pop(s, ()) if p in self.pending_points)
         new = sorted(added)
         self._push_real(new, self._compute_losses(new))
+        # Pending points outside the hull may be inside now that the hull has grown.
+        unbound.update(self._unplaced)
         for p in sorted(unbound):
-            for s in new:
-                if tri.point_in_simplex(p, s):
-                    self._add_pending_to_simplex(p, s)
+            homes = [s for s in new if tri.point_in_simplex(p, s)]
+            if homes:
+                self._unplaced.discard(p)
+            for s in homes:
+                self._defer_pending(p, s)
         if self.nth_neighbors:
             around: set[Simplex] = set()
             for s in new:
@@ -481,7 +523,7 @@ class LearnerND(PlotMixin, BaseLearner):
 
     def _compact_heaps(self) -> None:
         # Lazy invalidation leaves dead entries behind; rebuild when they outnumber live ones.
-        live = len(self._losses) + sum(len(v) for v in self._sublosses.values())
+        live = len(self._losses) + sum(len(v) for v in self._sublosses.values()) + len(self._lazy)
         if len(self._queue) > 4 * live + 64:
             self._queue = [e for e in self._queue if self._entry_is_live(e)]
             heapq.heapify(self._queue)
@@ -492,7 +534,13 @@ class LearnerND(PlotMixin, BaseLearner):
     def _entry_is_live(self, entry: tuple[float, Simplex, Simplex, float]) -> bool:
         _, s, ss, loss = entry
         if ss == _REAL:
-            return s not in self._subtriangulations and self._losses.get(s) == loss
+            return (
+                s not in self._subtriangulations
+                and s not in self._lazy
+                and self._losses.get(s) == loss
+            )
+        if ss == _LAZY:
+            return s in self._lazy and self._losses.get(s) == loss
         store = self._sublosses.get(s)
         return store is not None and store.get(ss) == loss
 
@@ -543,8 +591,11 @@ class LearnerND(PlotMixin, BaseLearner):
         self._vvals = [self._check_value(p, self.data[p]) for p in inside]
         self._recompute_all_losses()
         for p in sorted(self.pending_points):
-            for s in self._simplices_containing_point(p, None):
-                self._add_pending_to_simplex(p, s)
+            homes = self._simplices_containing_point(p, None)
+            if not homes:
+                self._unplaced.add(p)
+            for s in homes:
+                self._defer_pending(p, s)
 
     def loss(self, real: bool = True) -> float:
         """Return the largest loss of a simplex (inf until there is a triangulation).
@@ -598,6 +649,8 @@ class LearnerND(PlotMixin, BaseLearner):
             "_pending_to_simplex": dict(self._pending_to_simplex),
             "_subtriangulations": {k: copy.deepcopy(v) for k, v in self._subtriangulations.items()},
             "_sublosses": {k: dict(v) for k, v in self._sublosses.items()},
+            "_lazy": {k: list(v) for k, v in self._lazy.items()},
+            "_unplaced": set(self._unplaced),
             "_queue": list(self._queue),
             "_random_state": self._random.getstate(),
         }
@@ -635,12 +688,16 @@ class LearnerND(PlotMixin, BaseLearner):
             if not self._entry_is_live(entry):
                 continue
             _, s, ss, loss = entry
-            if ss == _REAL:
-                corners = tri.get_vertices(s)
+            if ss == _LAZY:
+                self._expand(s)
+                continue
+            owner = tri if ss == _REAL else self._subtriangulations[s]
+            corners = [owner.vertices[i] for i in (s if ss == _REAL else ss)]
+            if self.anisotropic:
+                transform = self.get_local_transform_matrix(s)
+                p = tuple(choose_point_in_simplex(corners, transform=transform).tolist())
             else:
-                corners = self._subtriangulations[s].get_vertices(ss)
-            transform = self.get_local_transform_matrix(s)
-            p = tuple(choose_point_in_simplex(corners, transform=transform).tolist())
+                p = choose_point_scaled(corners, self._scale_diag)
             if p in self.data or p in self.pending_points:
                 continue
             self.tell_pending(p, simplex=s)
@@ -678,11 +735,13 @@ class LearnerND(PlotMixin, BaseLearner):
 
     def remove_unfinished(self) -> None:
         """Forget all pending points; their simplices are offered for splitting again."""
-        divided = sorted(self._subtriangulations)
+        divided = sorted(set(self._subtriangulations) | set(self._lazy))
         self.pending_points = set()
         self._pending_to_simplex = {}
         self._subtriangulations = {}
         self._sublosses = {}
+        self._lazy = {}
+        self._unplaced = set()
         for s in divided:
             loss = self._losses.get(s)
             if loss is not None:

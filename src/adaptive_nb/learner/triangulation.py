@@ -146,7 +146,22 @@ class Triangulation:
 
     def __init__(self, coords: Any) -> None:
         pts = _checked_coords(coords)
+        self._setup(pts)
+
+    @classmethod
+    def _of_simplex(cls, corners: Sequence[Point]) -> Triangulation:
+        """Return the triangulation of one simplex given by valid corners, without checks.
+
+        LearnerND makes one per split simplex; the checks of ``__init__`` would cost more than
+        the rest.
+        """
+        tri = cls.__new__(cls)
+        tri._setup(list(corners))
+        return tri
+
+    def _setup(self, pts: list[Point]) -> None:
         dim = len(pts[0])
+        self._factorial = math.factorial(dim)
         self.vertices: list[Point] = []
         self.simplices: set[Simplex] = set()
         self.vertex_to_simplices: list[set[Simplex]] = []
@@ -156,12 +171,15 @@ class Triangulation:
         self._tcoords: list[Point] = []  # vertices in the coordinates of `_transform`
         self._transform: np.ndarray[Any, Any] | None = None
         self._transform_arg: Any = None  # the object last passed as transform
+        self._diag: list[float] | None = None  # the diagonal of `_transform` if it is diagonal
         self._hint: Simplex = ()
 
         if len(pts) == dim + 1:  # one simplex: no Qhull needed (sub-triangulations of LearnerND)
             for p in pts:
                 self._append_vertex(p)
-            self.add_simplex(tuple(range(dim + 1)))
+            simplex = tuple(range(dim + 1))
+            self.add_simplex(simplex)
+            self._dets[simplex] = abs(edge_det(pts))
             return
         # Qhull gives the initial Delaunay triangulation (the reference library starts the same
         # way, so both start from the same mesh). Points Qhull leaves out (duplicates, or
@@ -171,8 +189,10 @@ class Triangulation:
             self._append_vertex(p)
         for s in initial.simplices:
             simplex = tuple(sorted(int(i) for i in s))
-            if abs(self._det(simplex)) > 0:
+            det = abs(self._det(simplex))
+            if det > 0:
                 self.add_simplex(simplex)
+                self._dets[simplex] = det
         missing = [i for i, s in enumerate(self.vertex_to_simplices) if not s]
         for i in missing:
             self._insert_existing_vertex(i)
@@ -186,8 +206,12 @@ class Triangulation:
         return len(self.vertices) - 1
 
     def _apply(self, p: Point) -> Point:
-        assert self._transform is not None
-        return tuple((np.asarray(p) @ self._transform).tolist())
+        transform = self._transform
+        assert transform is not None
+        diag = self._diag
+        if diag is not None:  # LearnerND's scaling: skip numpy for three multiplications
+            return tuple([a * b for a, b in zip(p, diag, strict=True)])
+        return tuple((np.asarray(p) @ transform).tolist())
 
     def _set_transform(self, transform: Any) -> None:
         """Make `_tcoords` and `_spheres` use ``transform`` (identity when None)."""
@@ -208,11 +232,16 @@ class Triangulation:
         else:
             self._transform = transform
             self._tcoords = [tuple(r) for r in (np.asarray(self.vertices) @ transform).tolist()]
+        t = self._transform
+        is_diag = t is not None and np.count_nonzero(t - np.diag(np.diag(t))) == 0
+        self._diag = np.diag(t).tolist() if t is not None and is_diag else None
         self._spheres = {}
 
     def add_simplex(self, simplex: Iterable[int]) -> None:
         """Add a simplex (a tuple of vertex indices) to the bookkeeping, without any checks."""
-        s = tuple(sorted(simplex))
+        self._add(tuple(sorted(simplex)))
+
+    def _add(self, s: Simplex) -> None:
         self.simplices.add(s)
         for v in s:
             self.vertex_to_simplices[v].add(s)
@@ -228,7 +257,9 @@ class Triangulation:
 
     def delete_simplex(self, simplex: Iterable[int]) -> None:
         """Remove a simplex from the bookkeeping."""
-        s = tuple(sorted(simplex))
+        self._delete(tuple(sorted(simplex)))
+
+    def _delete(self, s: Simplex) -> None:
         self.simplices.remove(s)
         for v in s:
             self.vertex_to_simplices[v].remove(s)
@@ -277,10 +308,10 @@ class Triangulation:
 
     def volume(self, simplex: Iterable[int]) -> float:
         """Return the volume of a simplex."""
-        det = self._dets.get(simplex) if isinstance(simplex, tuple) else None
+        det = self._dets.get(simplex) if type(simplex) is tuple else None
         if det is None:
             det = abs(self._det(simplex))
-        return det / math.factorial(self.dim)
+        return det / self._factorial
 
     def volumes(self) -> list[float]:
         """Return the volume of every simplex (in the iteration order of ``simplices``)."""
@@ -545,9 +576,9 @@ class Triangulation:
             )
             raise ValueError(msg)
         for s in bad:
-            self.delete_simplex(s)
+            self._delete(s)
         for s, det in zip(new, new_dets, strict=True):
-            self.add_simplex(s)
+            self._add(s)
             dets[s] = det
         new_set = set(new)
         return bad - new_set, new_set - bad
