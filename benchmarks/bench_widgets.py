@@ -1,6 +1,6 @@
 """Live widgets: bytes, kernel CPU, kernel->page latency and render time; vs the reference.
 
-    python benchmarks/bench_widgets.py            # full run (about 2 minutes on 2 cores)
+    python benchmarks/bench_widgets.py            # full run (about 5 minutes on 2 cores)
     python benchmarks/bench_widgets.py --quick    # no 100k-point reference render, no browser
     python benchmarks/bench_widgets.py --no-browser
 
@@ -10,6 +10,9 @@ Measurements
    update, at 1k, 10k and 100k points in total (must stay flat: only new points are sent).
    Reference: adaptive 1.5.2's live_plot re-renders ``learner.plot()`` with holoviews and sends
    the whole figure's data every update; we measure the size of that figure as bokeh JSON.
+   The same for a 2D learner (the ring of issue 10) at 1k and 10k points: the page triangulates
+   the points itself, so an update carries only the new points. The reference's 2D figure is
+   measured on points its own Learner2D chose, which takes minutes at 10k (so --quick: 1k only).
 2. Kernel CPU per update (``time.process_time`` around one update, in this process; the browser
    part repeats it inside a real kernel, where the message really goes over ZMQ).
 3. In JupyterLab 4 + headless Chromium (127.0.0.1): kernel->page latency of live_info updates
@@ -94,6 +97,79 @@ def ours_in_process() -> dict[int, dict[str, float]]:
         return out
 
     return asyncio.run(main())
+
+
+def ring(p: Any) -> float:
+    x, y = p
+    return float(x * y + np.exp(-((x**2 + y**2 - 0.75**2) ** 2) / 0.01**2))
+
+
+MILESTONES_2D = [1_000, 10_000]
+
+
+def _learner_2d() -> Any:
+    """adaptive_nb's Learner2D, or (before it exists) a learner with its data interface."""
+    cls = getattr(adaptive_nb, "Learner2D", None)
+    if cls is not None:
+        return cls(ring, bounds=[(-1, 1), (-1, 1)])
+    from _support.fake_learners import BoxLearner
+
+    return BoxLearner(ring, [(-1, 1), (-1, 1)])
+
+
+def ours_2d_in_process() -> tuple[str, dict[int, dict[str, float]]]:
+    """Bytes and kernel CPU per live_plot update of a 2D learner, STEP new points per update."""
+
+    async def main() -> dict[int, dict[str, float]]:
+        learner = _learner_2d()
+        rng = np.random.default_rng(0)
+        runner = adaptive_nb.Runner(learner, npoints_goal=2, executor=SequentialExecutor())
+        await runner.task
+        plot = LivePlot(runner)
+        out: dict[int, dict[str, float]] = {}
+        for total in MILESTONES_2D:
+            bulk = max(0, total - learner.npoints - 10 * STEP)
+            pts = [tuple(p) for p in rng.uniform(-1, 1, (bulk, 2))]
+            learner.tell_many(pts, [ring(p) for p in pts])
+            plot._push(final=False)
+            sizes, cpu = [], []
+            for _ in range(10):
+                pts = [tuple(p) for p in rng.uniform(-1, 1, (STEP, 2))]
+                learner.tell_many(pts, [ring(p) for p in pts])
+                before = plot.bytes_sent
+                t0 = time.process_time()
+                plot._push(final=False)
+                cpu.append(time.process_time() - t0)
+                sizes.append(plot.bytes_sent - before)
+            out[total] = {
+                "npoints": learner.npoints,
+                "bytes": statistics.median(sizes),
+                "cpu_plot_ms": 1000 * statistics.median(cpu),
+            }
+        return out
+
+    return type(_learner_2d()).__name__, asyncio.run(main())
+
+
+def reference_bytes_2d(sizes: list[int]) -> dict[int, tuple[int, float]]:
+    """Size of the reference live_plot's per-update figure for its Learner2D, as bokeh JSON.
+
+    The reference learner picks its own points (``plot()`` sizes its image by the smallest
+    triangle, so random points would inflate the figure unfairly); that is the slow part here.
+    """
+    import adaptive
+    import holoviews as hv
+    from bokeh.embed import json_item
+
+    hv.extension("bokeh", logo=False)
+    out = {}
+    learner = adaptive.Learner2D(ring, bounds=[(-1, 1), (-1, 1)])
+    for n in sizes:
+        adaptive.runner.simple(learner, npoints_goal=n)
+        t0 = time.perf_counter()
+        text = json.dumps(json_item(hv.render(learner.plot(), backend="bokeh")))
+        out[n] = (len(text), time.perf_counter() - t0)
+    return out
 
 
 def reference_bytes(sizes: list[int]) -> dict[int, tuple[int, float]]:
@@ -243,6 +319,22 @@ def main() -> None:
         print(
             f"    reference render time at {_fmt(total)} points: {1000 * secs:,.0f} ms per update"
         )
+    name_2d, ours_2d = ours_2d_in_process()
+    ref_2d = reference_bytes_2d(MILESTONES_2D[:1] if args.quick else MILESTONES_2D)
+    print(f"live_plot bytes per update ({STEP} new points per update, 2D: {name_2d}):")
+    print(f"{'total points':>14} {'adaptive_nb':>12} {'reference*':>12} {'ratio':>8} {'CPU ms':>8}")
+    for total in MILESTONES_2D:
+        ours_b = ours_2d[total]["bytes"]
+        ref_b = ref_2d[total][0] if total in ref_2d else None
+        ref_txt, ratio = (_fmt(ref_b), f"{ref_b / ours_b:,.0f}x") if ref_b else ("-", "-")
+        print(
+            f"{_fmt(total):>14} {_fmt(ours_b):>12} {ref_txt:>12} {ratio:>8}"
+            f" {ours_2d[total]['cpu_plot_ms']:>8.3f}"
+        )
+    print("  * reference: adaptive 1.5.2's Learner2D.plot() (interpolated image) as bokeh JSON,")
+    print("    on points its Learner2D chose; CPU ms: our kernel CPU per update, in-process.")
+    for total, (_, secs) in ref_2d.items():
+        print(f"    its render time at {_fmt(total)} points: {1000 * secs:,.0f} ms per update")
     print("kernel CPU per update (in-process, no comm), median of 10:")
     for total in MILESTONES:
         o = ours[total]

@@ -1,8 +1,12 @@
 // live_plot: draws a learner's points on a <canvas> from binary float64 chunks; the kernel sends
 // only the points told since its last message (see adaptive_nb/notebook/_live_plot.py).
+// 1D learners are drawn as lines; 2D learners as a heat map on a Delaunay mesh the page builds
+// itself; 3+ D learners as a projection on two chosen axes.
 import { float64View, type Model, type RenderProps } from "./model";
 import { loadBokeh } from "./plot/bokeh";
+import { Cloud } from "./plot/cloud";
 import { drawPanel, type Frame, gridCells, type PanelMeta, PALETTE } from "./plot/draw";
+import { type CloudFrame, drawCloudPanel, hoverText, type ViewOptions } from "./plot/draw2d";
 import { Series } from "./plot/series";
 import { formatNumber } from "./format";
 import { ERROR_COLOR } from "./status";
@@ -21,6 +25,8 @@ export interface ChunkHeader {
   start: number;
   n: number;
   vdim: number;
+  /** Input dimensions (absent: 1). The first buffer holds n x dim coordinates. */
+  dim?: number;
 }
 
 export interface DataMessage {
@@ -30,9 +36,21 @@ export interface DataMessage {
   series: ChunkHeader[];
 }
 
+/** One panel's points: sorted by x in 1D, in tell order in 2+ D. */
+export type PanelData = Series | Cloud;
+
+function fits(s: PanelData | undefined, dim: number): s is PanelData {
+  return dim === 1 ? s instanceof Series : s instanceof Cloud && s.dim === dim;
+}
+
+function reset(s: PanelData, dim: number, vdim: number): void {
+  if (s instanceof Series) s.clear(vdim);
+  else s.clear(dim, vdim);
+}
+
 /** Model-level data shared by all views of one widget on this page. */
 export class Store {
-  series: Series[] = [];
+  series: PanelData[] = [];
   listeners = new Set<() => void>();
   lastLatencyMs = NaN;
 
@@ -40,16 +58,20 @@ export class Store {
   apply(msg: DataMessage, buffers: (DataView | ArrayBuffer)[]): boolean {
     let ok = true;
     msg.series.forEach((h, k) => {
+      const dim = h.dim ?? 1;
       let s = this.series[h.i];
-      if (!s) s = this.series[h.i] = new Series(h.vdim);
-      if (msg.type === "full") s.clear(h.vdim);
+      if (!fits(s, dim)) s = this.series[h.i] = dim === 1 ? new Series(h.vdim) : new Cloud(dim, h.vdim);
+      if (msg.type === "full") reset(s, dim, h.vdim);
       else if (s.received !== h.start || (s.vdim !== h.vdim && s.received > 0)) {
         ok = false;
         return;
-      } else if (s.received === 0) s.clear(h.vdim);
+      } else if (s.received === 0) reset(s, dim, h.vdim);
       s.append(float64View(buffers[2 * k]), float64View(buffers[2 * k + 1]));
       // A full resend is history, not news: only appended chunks are marked as newest.
-      if (msg.type === "full") s.newestX = s.newestY = new Float64Array(0);
+      if (msg.type === "full") {
+        if (s instanceof Series) s.newestX = s.newestY = new Float64Array(0);
+        else s.markAllOld();
+      }
     });
     if (msg.sent_ms) this.lastLatencyMs = Date.now() - msg.sent_ms;
     for (const l of this.listeners) l();
@@ -105,7 +127,24 @@ export function render({ model, el }: RenderProps<LivePlotState>): () => void {
   stop.className = "anb-plot-stop";
   stop.textContent = "stop live plot";
   stop.style.cssText = "font:inherit;padding:1px 8px;cursor:pointer;";
-  bar.append(statusEl, stop);
+  // Controls of the 2+ D views (shown only when a panel needs them).
+  const control = (cls: string, text: string, input: HTMLElement) => {
+    const label = document.createElement("label");
+    label.className = cls;
+    label.style.cssText = "display:none;gap:4px;align-items:center;";
+    label.append(text, input);
+    return label;
+  };
+  const compSel = document.createElement("select");
+  const axSel = document.createElement("select");
+  const aySel = document.createElement("select");
+  const edgesBox = document.createElement("input");
+  edgesBox.type = "checkbox";
+  const compCtl = control("anb-comp", "output", compSel);
+  const axCtl = control("anb-axis-x", "x axis", axSel);
+  const ayCtl = control("anb-axis-y", "y axis", aySel);
+  const edgesCtl = control("anb-edges", "mesh", edgesBox);
+  bar.append(statusEl, compCtl, axCtl, ayCtl, edgesCtl, stop);
   const canvas = document.createElement("canvas");
   canvas.className = "anb-canvas";
   canvas.style.cssText = "display:block;width:100%;";
@@ -125,7 +164,53 @@ export function render({ model, el }: RenderProps<LivePlotState>): () => void {
   const onStop = () => model.send({ type: "stop" });
   stop.addEventListener("click", onStop);
 
-  let frames: Frame[] = [];
+  let frames: (Frame | CloudFrame)[] = [];
+  const opts: ViewOptions = { comp: 0, edges: false, ax: 0, ay: 1 };
+  const setOptions = (sel: HTMLSelectElement, n: number, name: (k: number) => string, value: number) => {
+    if (sel.options.length !== n) {
+      sel.replaceChildren(
+        ...Array.from({ length: n }, (_, k) => {
+          const o = document.createElement("option");
+          o.value = String(k);
+          o.textContent = name(k);
+          return o;
+        }),
+      );
+    }
+    sel.value = String(value);
+  };
+  /** Show the controls the panels need: vector output, a mesh, a projection. */
+  const syncControls = (panels: PanelMeta[]) => {
+    let vdim = 1;
+    let ndim = 0;
+    let mesh = false;
+    panels.forEach((p, i) => {
+      const s = store.series[i];
+      if (p.kind === "2d") mesh = true;
+      if ((p.kind === "2d" || p.kind === "nd") && s) vdim = Math.max(vdim, s.vdim);
+      if (p.kind === "nd") ndim = Math.max(ndim, s instanceof Cloud ? s.dim : (p.box?.length ?? 0));
+    });
+    compCtl.style.display = vdim > 1 ? "flex" : "none";
+    if (vdim > 1) setOptions(compSel, vdim, (k) => String(k), Math.min(opts.comp, vdim - 1));
+    axCtl.style.display = ayCtl.style.display = ndim > 2 ? "flex" : "none";
+    if (ndim > 2) {
+      setOptions(axSel, ndim, (k) => `x${k}`, opts.ax);
+      setOptions(aySel, ndim, (k) => `x${k}`, opts.ay);
+    }
+    edgesCtl.style.display = mesh ? "flex" : "none";
+  };
+  const onControl = () => {
+    opts.comp = Number(compSel.value) || 0;
+    opts.ax = Number(axSel.value) || 0;
+    opts.ay = Number(aySel.value) || 0;
+    if (opts.ay === opts.ax) {
+      opts.ay = (opts.ax + 1) % Math.max(2, axSel.options.length);
+      aySel.value = String(opts.ay);
+    }
+    opts.edges = edgesBox.checked;
+    schedule();
+  };
+  for (const c of [compSel, axSel, aySel, edgesBox]) c.addEventListener("change", onControl);
   let scheduled = 0;
   const stats: Stats = ((window as any).__adaptiveNbPlotStats ??= {
     renders: 0,
@@ -154,7 +239,13 @@ export function render({ model, el }: RenderProps<LivePlotState>): () => void {
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.fillStyle = "#ffffff";
     ctx.fillRect(0, 0, width, height);
-    frames = panels.map((meta, i) => drawPanel(ctx, cells[i], meta, store.series[i], "#333", "#e3e3e3"));
+    frames = panels.map((meta, i) => {
+      const s = store.series[i];
+      if (meta.kind === "2d" || meta.kind === "nd") {
+        return drawCloudPanel(ctx, cells[i], meta, s instanceof Cloud ? s : undefined, opts, "#333", "#e3e3e3", dpr);
+      }
+      return drawPanel(ctx, cells[i], meta, s instanceof Series ? s : undefined, "#333", "#e3e3e3");
+    });
     const ms = performance.now() - t0;
     stats.renders++;
     stats.lastRenderMs = ms;
@@ -180,15 +271,20 @@ export function render({ model, el }: RenderProps<LivePlotState>): () => void {
     const my = ev.clientY - r.top;
     const i = frames.findIndex((f) => mx >= f.plot.x && mx <= f.plot.x + f.plot.w && my >= f.plot.y && my <= f.plot.y + f.plot.h);
     const s = store.series[i];
-    if (i < 0 || !s || s.n === 0) {
+    const f = frames[i];
+    let text: string | null = null;
+    if (f && "kind" in f) text = hoverText(f, s instanceof Cloud ? s : undefined, mx, my);
+    else if (s instanceof Series && s.n > 0) {
+      const x = f.x0 + ((mx - f.plot.x) / f.plot.w) * (f.x1 - f.x0);
+      const j = s.nearest(x);
+      const ys = Array.from({ length: s.vdim }, (_, d) => formatNumber(s.ys[j * s.vdim + d], 6));
+      text = `x = ${formatNumber(s.xs[j], 6)}\ny = ${s.vdim > 1 ? `[${ys.join(", ")}]` : ys[0]}`;
+    }
+    if (i < 0 || text === null) {
       tip.style.display = "none";
       return;
     }
-    const f = frames[i];
-    const x = f.x0 + ((mx - f.plot.x) / f.plot.w) * (f.x1 - f.x0);
-    const j = s.nearest(x);
-    const ys = Array.from({ length: s.vdim }, (_, d) => formatNumber(s.ys[j * s.vdim + d], 6));
-    tip.textContent = `x = ${formatNumber(s.xs[j], 6)}\ny = ${s.vdim > 1 ? `[${ys.join(", ")}]` : ys[0]}`;
+    tip.textContent = text;
     tip.style.borderColor = PALETTE[0];
     tip.style.display = "block";
     tip.style.left = `${Math.min(mx + 12, r.width - 160)}px`;
@@ -237,9 +333,13 @@ export function render({ model, el }: RenderProps<LivePlotState>): () => void {
     const e = model.get("_error") ?? "";
     err.textContent = e ? `live_plot error: ${e}` : "";
     err.style.display = e ? "" : "none";
+    syncControls(model.get("_panels") ?? []);
     schedule();
   };
-  const listener = () => schedule();
+  const listener = () => {
+    syncControls(model.get("_panels") ?? []);
+    schedule();
+  };
   store.listeners.add(listener);
   model.on("change:_panels", syncMeta);
   model.on("change:_mode", syncMeta);
@@ -260,6 +360,7 @@ export function render({ model, el }: RenderProps<LivePlotState>): () => void {
     canvas.removeEventListener("mousemove", onMove);
     canvas.removeEventListener("mouseleave", onLeave);
     stop.removeEventListener("click", onStop);
+    for (const c of [compSel, axSel, aySel, edgesBox]) c.removeEventListener("change", onControl);
     ro.disconnect();
     if (scheduled) cancelAnimationFrame(scheduled);
   };

@@ -120,3 +120,43 @@ describe("live_plot", () => {
     cleanup();
   });
 });
+
+describe("live_plot in 2+ D", () => {
+  const f64 = (...v: number[]) => new DataView(new Float64Array(v).buffer);
+  const state = (panels: unknown[]) =>
+    ({ _panels: panels, _mode: "canvas", _bokeh_item: "", _bokeh_version: "", _error: "", _status: "live" }) as any;
+  const shown = (el: HTMLElement, cls: string) => el.querySelector<HTMLElement>(cls)!.style.display !== "none";
+
+  it("shows the mesh toggle for a heat map and the output selector once vectors arrive", () => {
+    const model = new FakeModel(state([{ title: "", kind: "2d", box: [[0, 1], [0, 1]] }]));
+    livePlot.initialize({ model: model as any });
+    const el = document.createElement("div");
+    const cleanup = livePlot.render({ model: model as any, el });
+    expect(shown(el, ".anb-edges")).toBe(true);
+    expect(shown(el, ".anb-comp")).toBe(false);
+    expect(shown(el, ".anb-axis-x")).toBe(false);
+    model.custom({ type: "full", seq: 1, series: [{ i: 0, start: 0, n: 2, vdim: 3, dim: 2 }] }, [f64(0, 0, 1, 1), f64(1, 2, 3, 4, 5, 6)]);
+    expect(model.sent.at(-1)).toEqual({ type: "ack", seq: 1 });
+    expect(shown(el, ".anb-comp")).toBe(true);
+    const options = Array.from(el.querySelectorAll(".anb-comp option")).map((o) => o.textContent);
+    expect(options).toEqual(["0", "1", "2"]);
+    cleanup();
+  });
+
+  it("offers the axes of a 3+ D projection and keeps them distinct", () => {
+    const model = new FakeModel(state([{ title: "", kind: "nd", box: [[0, 1], [0, 1], [0, 1], [0, 1]] }]));
+    livePlot.initialize({ model: model as any });
+    const el = document.createElement("div");
+    const cleanup = livePlot.render({ model: model as any, el });
+    expect(shown(el, ".anb-axis-x")).toBe(true);
+    expect(shown(el, ".anb-edges")).toBe(false);
+    const ax = el.querySelector<HTMLSelectElement>(".anb-axis-x select")!;
+    const ay = el.querySelector<HTMLSelectElement>(".anb-axis-y select")!;
+    expect(Array.from(ax.options).map((o) => o.value)).toEqual(["0", "1", "2", "3"]);
+    expect([ax.value, ay.value]).toEqual(["0", "1"]);
+    ax.value = "1";
+    ax.dispatchEvent(new Event("change"));
+    expect([ax.value, ay.value]).toEqual(["1", "2"]);
+    cleanup();
+  });
+});

@@ -21,6 +21,7 @@ from adaptive_nb.learner import (
     IntegratorLearner,
     Learner1D,
     Learner2D,
+    LearnerND,
     SequenceLearner,
     make_datasaver,
 )
@@ -48,6 +49,7 @@ __all__ = [
     "Learner1D",
     "Learner2D",
     "LearnerFileError",
+    "LearnerND",
     "Runner",
     "SequenceLearner",
     "__version__",
@@ -98,7 +100,6 @@ def unload_ipython_extension(ipython: Any) -> None:
 _NOT_YET = frozenset(
     {
         "AverageLearner1D",
-        "LearnerND",
     }
 )
 

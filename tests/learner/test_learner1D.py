@@ -274,10 +274,6 @@ def test_data_since() -> None:
             learner.data_since(bad)  # type: ignore[arg-type]
 
 
-def test_data_since_keeps_its_old_private_name_for_now() -> None:
-    assert Learner1D._data_arrays_since is Learner1D.data_since
-
-
 # --------------------------------------------------------------- the reference library ---
 
 _REF_LOSSES: dict[str, Callable[[], tuple[Any, Any]]] = {

@@ -6,32 +6,19 @@ from operator import itemgetter
 
 import numpy as np
 import pytest
-from widget_helpers import front_end_message
+from widget_helpers import decode_points, finished_runner, front_end_message
 
 import adaptive_nb as adaptive
+from _support.fake_learners import BoxLearner
 from adaptive_nb import notebook_integration
 from adaptive_nb.notebook import LivePlot
+from adaptive_nb.notebook._live_plot2d import data_since
 from adaptive_nb.runner import SequentialExecutor
 
 
 def decode(messages):
-    """Points per panel, in the order received, from append/full messages."""
-    got: dict[int, list[np.ndarray]] = {}
-    for content, bufs in messages:
-        for k, h in enumerate(content["series"]):
-            x = np.frombuffer(bufs[2 * k], "<f8")
-            y = np.frombuffer(bufs[2 * k + 1], "<f8").reshape(h["n"], h["vdim"])
-            assert len(x) == h["n"]
-            if content["type"] == "full":
-                got[h["i"]] = []
-            got.setdefault(h["i"], []).append(np.column_stack([x, y]))
-    return {i: np.concatenate(v) for i, v in got.items()}
-
-
-async def finished_runner(learner, n):
-    runner = adaptive.Runner(learner, npoints_goal=n, executor=SequentialExecutor())
-    await runner.task
-    return runner
+    """Rows (x, y...) per panel, in the order received, from append/full messages."""
+    return {i: np.column_stack([x, y]) for i, (x, y) in decode_points(messages).items()}
 
 
 def test_sends_each_point_once_in_tell_order(run, sent) -> None:
@@ -52,7 +39,7 @@ def test_sends_each_point_once_in_tell_order(run, sent) -> None:
     assert [m[0]["series"][0]["start"] for m in appends] == [0, 40]
     assert [m[0]["series"][0]["n"] for m in appends] == [40, 25]
     pts = decode(appends)[0]
-    x, y = learner._data_arrays_since(0)
+    x, y = data_since(learner)(0)
     np.testing.assert_array_equal(pts[:, 0], x)
     np.testing.assert_array_equal(pts[:, 1], y)
     assert w._panels == [{"title": "", "kind": "1d", "bounds": [-3.0, 3.0]}]
@@ -81,9 +68,18 @@ def test_bytes_per_update_scale_with_new_points_not_total(run, sent) -> None:
         assert 100 * 16 <= size < 100 * 16 + 400  # 100 new (x, y) float64 pairs + a JSON header
 
 
-def test_vector_output_has_one_column_per_dimension(run, sent) -> None:
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: adaptive.Learner1D(lambda x: [x, x**2, -x], bounds=(-1, 1)),
+        lambda: adaptive.Learner2D(lambda p: [p[0], p[1], p[0] * p[1]], [(0, 1), (0, 1)]),
+        lambda: BoxLearner(lambda p: [p[0], p[1], p[0] * p[1], 1], [(0, 1), (0, 1), (0, 1)]),
+    ],
+    ids=["1d", "2d", "3d"],
+)
+def test_vector_output_sends_every_component(run, sent, make) -> None:
     async def main():
-        learner = adaptive.Learner1D(lambda x: [x, x**2, -x], bounds=(-1, 1))
+        learner = make()
         runner = await finished_runner(learner, 30)
         w = LivePlot(runner)
         await asyncio.wait_for(w.task, 1)
@@ -91,10 +87,9 @@ def test_vector_output_has_one_column_per_dimension(run, sent) -> None:
 
     learner = run(main())
     (content, _), *_ = sent.of_type("append")
-    assert content["series"][0]["vdim"] == 3
-    pts = decode(sent.of_type("append"))[0]
-    _, y = learner._data_arrays_since(0)
-    np.testing.assert_array_equal(pts[:, 1:], y)
+    assert content["series"][0]["vdim"] == learner.vdim > 1
+    _, values = decode_points(sent.of_type("append"))[0]
+    np.testing.assert_array_equal(values, data_since(learner)(0)[1])
 
 
 def test_balancing_learner_gets_one_panel_per_child(run, sent) -> None:
@@ -142,7 +137,7 @@ def test_resync_sends_everything_sent_so_far(run, sent) -> None:
     (content, bufs), *_ = sent.of_type("full")
     assert content["series"][0]["start"] == 0
     assert content["series"][0]["n"] == learner.npoints
-    assert np.frombuffer(bufs[0], "<f8").tolist() == learner._data_arrays_since(0)[0].tolist()
+    assert np.frombuffer(bufs[0], "<f8").tolist() == data_since(learner)(0)[0].tolist()
 
 
 def test_same_name_replaces_the_old_live_plot(run, sent) -> None:
@@ -237,12 +232,14 @@ class _Incremental:
 
 def test_fast_view_reads_the_public_data_since() -> None:
     from adaptive_nb._protocols import IncrementalLearner
-    from adaptive_nb.notebook import _live_plot
+    from adaptive_nb.notebook import _live_plot, _live_plot2d
 
     leaf = _Incremental([0.5, -1.0, 0.25])
     assert isinstance(leaf, IncrementalLearner)
     assert _live_plot._leaves(leaf) == [("", leaf)]
-    x, y = _live_plot._data_since(leaf, 1)
+    method = _live_plot2d.data_since(leaf)
+    assert method is not None
+    x, y = method(1)
     assert x.tolist() == [-1.0, 0.25]
     assert y.tolist() == [-2.0, 0.5]
     assert _live_plot._leaves(object()) is None  # neither data_since nor a known container

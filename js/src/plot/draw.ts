@@ -9,8 +9,12 @@ export const MAX_MARKERS = 2000;
 
 export interface PanelMeta {
   title: string;
-  kind: "1d" | "unsupported";
-  bounds: [number, number] | null;
+  /** "1d": Learner1D; "2d": heat map of a 2D learner; "nd": projection of 3+ input dimensions. */
+  kind: "1d" | "2d" | "nd" | "unsupported";
+  /** 1d: the x range. */
+  bounds?: [number, number] | null;
+  /** 2d and nd: a [lo, hi] range per input dimension (the learner's bounding box). */
+  box?: [number, number][] | null;
   message?: string;
 }
 
@@ -72,32 +76,7 @@ export function drawPanel(
     return f;
   }
 
-  // Grid and ticks.
-  const xt = niceTicks(x0, x1, Math.max(2, Math.floor(plot.w / 80)));
-  const yt = niceTicks(y0, y1, Math.max(2, Math.floor(plot.h / 40)));
-  ctx.strokeStyle = grid;
-  ctx.lineWidth = 1;
-  ctx.beginPath();
-  for (const t of xt.ticks) {
-    const px = Math.round(toPx(t)) + 0.5;
-    ctx.moveTo(px, plot.y);
-    ctx.lineTo(px, plot.y + plot.h + 4);
-  }
-  for (const t of yt.ticks) {
-    const py = Math.round(toPy(t)) + 0.5;
-    ctx.moveTo(plot.x - 4, py);
-    ctx.lineTo(plot.x + plot.w, py);
-  }
-  ctx.stroke();
-  ctx.strokeStyle = fg;
-  ctx.strokeRect(plot.x + 0.5, plot.y + 0.5, plot.w, plot.h);
-  ctx.fillStyle = fg;
-  ctx.textAlign = "center";
-  ctx.textBaseline = "top";
-  for (const t of xt.ticks) ctx.fillText(formatTick(t, xt.step), toPx(t), plot.y + plot.h + 6);
-  ctx.textAlign = "right";
-  ctx.textBaseline = "middle";
-  for (const t of yt.ticks) ctx.fillText(formatTick(t, yt.step), plot.x - 6, toPy(t));
+  drawAxes(ctx, f, fg, grid);
 
   if (!s || s.n === 0) {
     ctx.textAlign = "center";
@@ -155,6 +134,38 @@ export function drawPanel(
   ctx.stroke();
   ctx.restore();
   return f;
+}
+
+/** Grid lines, frame and tick labels of the data area `f.plot` spanning [x0, x1] x [y0, y1]. */
+export function drawAxes(ctx: CanvasRenderingContext2D, f: Frame, fg: string, grid: string, gridLines = true): void {
+  const { plot, x0, x1, y0, y1 } = f;
+  const toPx = (x: number) => plot.x + ((x - x0) / (x1 - x0)) * plot.w;
+  const toPy = (y: number) => plot.y + plot.h - ((y - y0) / (y1 - y0)) * plot.h;
+  const xt = niceTicks(x0, x1, Math.max(2, Math.floor(plot.w / 80)));
+  const yt = niceTicks(y0, y1, Math.max(2, Math.floor(plot.h / 40)));
+  ctx.strokeStyle = grid;
+  ctx.lineWidth = 1;
+  ctx.beginPath();
+  for (const t of xt.ticks) {
+    const px = Math.round(toPx(t)) + 0.5;
+    ctx.moveTo(px, gridLines ? plot.y : plot.y + plot.h);
+    ctx.lineTo(px, plot.y + plot.h + 4);
+  }
+  for (const t of yt.ticks) {
+    const py = Math.round(toPy(t)) + 0.5;
+    ctx.moveTo(plot.x - 4, py);
+    ctx.lineTo(gridLines ? plot.x + plot.w : plot.x, py);
+  }
+  ctx.stroke();
+  ctx.strokeStyle = fg;
+  ctx.strokeRect(plot.x + 0.5, plot.y + 0.5, plot.w, plot.h);
+  ctx.fillStyle = fg;
+  ctx.textAlign = "center";
+  ctx.textBaseline = "top";
+  for (const t of xt.ticks) ctx.fillText(formatTick(t, xt.step), toPx(t), plot.y + plot.h + 6);
+  ctx.textAlign = "right";
+  ctx.textBaseline = "middle";
+  for (const t of yt.ticks) ctx.fillText(formatTick(t, yt.step), plot.x - 6, toPy(t));
 }
 
 /** Grid of `count` cells (small multiples) filling `width`. */

@@ -7,6 +7,7 @@ from adaptive_nb.learner.data_saver import DataSaver, make_datasaver
 from adaptive_nb.learner.integrator_learner import IntegratorLearner
 from adaptive_nb.learner.learner1D import Learner1D
 from adaptive_nb.learner.learner2D import Learner2D
+from adaptive_nb.learner.learnerND import LearnerND
 from adaptive_nb.learner.sequence_learner import SequenceLearner
 
 __all__ = [
@@ -17,6 +18,7 @@ __all__ = [
     "IntegratorLearner",
     "Learner1D",
     "Learner2D",
+    "LearnerND",
     "SequenceLearner",
     "make_datasaver",
 ]

@@ -171,8 +171,6 @@ class Learner1DData:
             ys = np.array(ys_list, dtype=float)
         return xs, ys
 
-    _data_arrays_since = data_since  # the name the notebook layer used; to be dropped
-
     def _sorted_data(self) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
         xs, ys = self.data_since(0)
         order = np.argsort(xs, kind="stable")

@@ -2,9 +2,11 @@
 
 Protocol (kernel → front end, custom messages with binary buffers, no state copy in the model):
 
-* ``{"type": "append", "seq", "sent_ms", "series": [{"i", "start", "n", "vdim"}, ...]}`` with two
-  buffers per series (x: ``n`` float64, y: ``n * vdim`` float64, row-major): the points of panel
-  ``i`` told after the first ``start`` ones. A front end whose count differs from ``start`` asks
+* ``{"type": "append", "seq", "sent_ms", "series": [{"i", "start", "n", "vdim", "dim"}, ...]}``
+  with two buffers per series (coordinates: ``n * dim`` float64, values: ``n * vdim`` float64,
+  both row-major): the points of panel ``i`` told after the first ``start`` ones. The page keeps
+  the points and, in 2D, triangulates them itself, so an update costs bytes in proportion to its
+  new points whatever the total. A front end whose count differs from ``start`` asks
   for a resync instead of drawing a wrong picture.
 * ``{"type": "full", ...}``: the same layout, every point sent so far; answers ``{"type":
   "resync"}``, which each front end sends when it first loads the widget (page reloads, second
@@ -31,15 +33,14 @@ import numpy as np
 import traitlets
 
 from adaptive_nb import notebook_integration
-from adaptive_nb._protocols import IncrementalLearner, ObservedRunner
+from adaptive_nb._protocols import ObservedRunner
 from adaptive_nb.learner.balancing_learner import BalancingLearner
 from adaptive_nb.learner.data_saver import DataSaver
 from adaptive_nb.notebook._common import STATIC, check_ipykernel, register, runner_task
+from adaptive_nb.notebook._live_plot2d import chunk, has_fast_view, panel_meta
 from adaptive_nb.notebook._poller import Poller, format_exception
 
 __all__ = ["LivePlot", "live_plot"]
-
-_F8 = np.dtype("<f8")
 
 
 def _unwrap(learner: Any) -> Any:
@@ -48,46 +49,22 @@ def _unwrap(learner: Any) -> Any:
     return learner
 
 
-def _has_fast_view(learner: Any) -> bool:
-    if isinstance(learner, IncrementalLearner):
-        return True
-    # TODO(merge): drop once Learner1D.data_since lands
-    return callable(getattr(learner, "_data_arrays_since", None))
-
-
-def _data_since(leaf: Any, start: int) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
-    """Return the leaf's points and values told after the first ``start`` ones, in tell order."""
-    if isinstance(leaf, IncrementalLearner):
-        return leaf.data_since(start)
-    # TODO(merge): drop once Learner1D.data_since lands
-    x, y = leaf._data_arrays_since(start)
-    return x, y
-
-
 def _leaves(learner: Any) -> list[tuple[str, Any | None]] | None:
     """Panels for ``learner``: (title, learner with a fast view or None); None if unsupported."""
     inner = _unwrap(learner)
-    if _has_fast_view(inner):
+    if has_fast_view(inner):
         return [("", inner)]
     if isinstance(inner, BalancingLearner):
         panels: list[tuple[str, Any | None]] = []
         for i, child in enumerate(cast("Any", inner).learners):
             leaf = _unwrap(child)
-            panels.append((f"learner {i}", leaf if _has_fast_view(leaf) else None))
+            panels.append((f"learner {i}", leaf if has_fast_view(leaf) else None))
         return panels
     return None
 
 
 def _learner_plot(learner: Any) -> Any:
     return learner.plot()
-
-
-def _bounds(leaf: Any) -> list[float] | None:
-    try:
-        a, b = (float(v) for v in leaf.bounds)
-    except (AttributeError, TypeError, ValueError):
-        return None
-    return [a, b]
 
 
 def _bokeh_js_paths() -> list[Path]:
@@ -112,8 +89,12 @@ def _to_bokeh_item(obj: Any) -> dict[str, Any]:
 class LivePlot(anywidget.AnyWidget):
     """Live plot of a runner's learner, drawn on a canvas from incremental binary updates.
 
-    Views: a Learner1D (line and points, one line per output dimension, newest points ringed), a
-    BalancingLearner (small multiples, one panel per child), a DataSaver (its inner learner).
+    Views: a Learner1D (line and points, one line per output dimension, newest points ringed); a
+    Learner2D or 2D LearnerND (heat map of the linear interpolation with a colour bar, optional
+    mesh edges, newest points ringed, an output selector for vectors); a LearnerND in 3+
+    dimensions (its points projected on two axes the viewer picks, coloured by value); a
+    BalancingLearner (small multiples, one panel per child); a DataSaver (its inner learner).
+    The hover read-out shows the coordinates and value under the cursor.
     With ``plotter=`` (or for learners without a fast view) the figure the plotter returns
     (holoviews or bokeh) is rendered by BokehJS, which the kernel ships from the installed bokeh.
 
@@ -184,7 +165,7 @@ class LivePlot(anywidget.AnyWidget):
         else:
             self._leaves = [leaf for _, leaf in panels]
             self._cursor = [0] * len(panels)
-            self._panels = [self._panel_meta(title, leaf) for title, leaf in panels]
+            self._panels = [panel_meta(title, leaf) for title, leaf in panels]
         self.on_msg(self._on_front_end_msg)
         self.observe(self._on_stop_click, names="_stop_clicks")
         self.poller = Poller(self, self._task, update_interval)
@@ -200,31 +181,12 @@ class LivePlot(anywidget.AnyWidget):
         if notebook_integration.active_plotting_tasks.get(self.name) is task:
             del notebook_integration.active_plotting_tasks[self.name]
 
-    def _panel_meta(self, title: str, leaf: Any | None) -> dict[str, Any]:
-        if leaf is None:
-            return {
-                "title": title,
-                "kind": "unsupported",
-                "bounds": None,
-                "message": "no live view for this learner (use plotter=)",
-            }
-        return {"title": title, "kind": "1d", "bounds": _bounds(leaf)}
-
     # -- sending -------------------------------------------------------------------------------
     def _send_msg(self, content: dict[str, Any], buffers: list[np.ndarray[Any, Any]]) -> None:
         views = [b.data for b in buffers]
         self.send(content, buffers=views)
         self.messages_sent += 1
         self.bytes_sent += len(json.dumps(content)) + sum(v.nbytes for v in views)
-
-    def _chunk(self, i: int, leaf: Any, start: int, stop: int | None) -> tuple[Any, ...]:
-        x, y = _data_since(leaf, start)
-        x = np.ascontiguousarray(x, dtype=_F8)
-        y = np.ascontiguousarray(y, dtype=_F8)
-        if stop is not None:
-            x, y = x[: stop - start], y[: stop - start]
-        vdim = 1 if y.ndim == 1 else int(y.shape[1])
-        return {"i": i, "start": start, "n": len(x), "vdim": vdim}, x, y
 
     def _send_data(self, kind: str, chunks: list[tuple[Any, ...]]) -> None:
         self._seq += 1
@@ -247,10 +209,10 @@ class LivePlot(anywidget.AnyWidget):
         for i, leaf in enumerate(self._leaves):
             if leaf is None or leaf.npoints == self._cursor[i]:
                 continue
-            chunk = self._chunk(i, leaf, self._cursor[i], None)
-            if chunk[0]["n"]:
-                chunks.append(chunk)
-                self._cursor[i] += chunk[0]["n"]
+            part = chunk(i, leaf, self._cursor[i], None)
+            if part[0]["n"]:
+                chunks.append(part)
+                self._cursor[i] += part[0]["n"]
         if not chunks and not full:
             return False
         self._send_data("full" if full else "append", chunks)
@@ -312,7 +274,7 @@ class LivePlot(anywidget.AnyWidget):
                 self._stop_clicks += 1
             elif kind == "resync" and self._mode == "canvas":
                 chunks = [
-                    self._chunk(i, leaf, 0, self._cursor[i])
+                    chunk(i, leaf, 0, self._cursor[i])
                     for i, leaf in enumerate(self._leaves)
                     if leaf is not None and self._cursor[i]
                 ]
@@ -350,7 +312,9 @@ def live_plot(
         The runner to watch.
     plotter
         Optional callable ``learner -> holoviews or bokeh object``; by default a canvas view of
-        the learner's points (Learner1D, BalancingLearner, DataSaver).
+        the learner's points: lines for a Learner1D, a heat map for a Learner2D or 2D
+        LearnerND, a projection on two chosen axes for a LearnerND in 3+ dimensions, small
+        multiples for a BalancingLearner, the inner learner of a DataSaver.
     update_interval
         Seconds between updates.
     name
