@@ -8,7 +8,10 @@ cube). Each simplex gets a loss from ``loss_per_simplex`` (by default the volume
 lifted onto the graph of the function), and ``ask`` splits the simplex of largest loss: at its
 centroid when it is well shaped, else at the middle of its longest edge. A pending point (asked,
 not told) subdivides the simplex it lies in; that simplex's loss is shared among the pieces in
-proportion to their volume, so further asks spread out.
+proportion to their volume, so further asks spread out. The subdivision is deferred until an ask
+actually reaches the simplex (its queue entry carries the whole simplex's loss, an upper bound of
+its pieces', so the order of the asks is the same as with eager subdivision): in the common
+ask(1)/tell loop the point is told before that, and the subdivision is never built.
 
 Cost per point
 --------------
@@ -167,6 +170,10 @@ class LearnerND(PlotMixin, BaseLearner):
         self._vshape: tuple[int, ...] | None = None
         self._tri: Triangulation | None = None
         self._vvals: list[tuple[float, ...]] = []  # value of each vertex of `_tri`
+        # Row i: vertex i's scaled coordinates, then its value(s); a buffer that doubles, so
+        # the losses of new simplices gather their corners with one fancy index.
+        self._rows: np.ndarray[Any, Any] = np.empty((0, 0))
+        self._nrows = 0
         self._losses: dict[Simplex, float] = {}
         self._queue: list[tuple[float, Simplex, Simplex, float]] = []
         self._loss_heap: list[tuple[float, Simplex]] = []
@@ -327,6 +334,7 @@ class LearnerND(PlotMixin, BaseLearner):
         inserted = self._insert(p, hint)
         if inserted is not None:
             self._vvals.append(vals)
+            self._add_row(tri._tcoords[-1], vals)
             self._update_losses(*inserted)
         if rescaled:
             self._recompute_all_losses()
@@ -431,22 +439,28 @@ class LearnerND(PlotMixin, BaseLearner):
 
     # -- losses ---------------------------------------------------------------------------------
 
+    def _add_row(self, tcoords: tuple[float, ...], vals: tuple[float, ...]) -> None:
+        if self._nrows == len(self._rows):
+            grown = np.empty((2 * len(self._rows) + 8, self._rows.shape[1]))
+            grown[: self._nrows] = self._rows
+            self._rows = grown
+        self._rows[self._nrows] = (*tcoords, *vals)
+        self._nrows += 1
+
     def _compute_losses(self, simplices: Sequence[Simplex]) -> list[float]:
         tri = self._tri
         assert tri is not None
         if not simplices:
             return []
-        tc = tri._tcoords
-        vv = self._vvals
-        mult = self._output_multiplier
-        xs = np.array([[tc[i] for i in s] for s in simplices], dtype=float)
-        ys = np.array([[vv[i] for i in s] for s in simplices], dtype=float) * mult
+        rows = self._rows[np.array(simplices)]
+        xs = rows[:, :, : self.ndim]
+        ys = rows[:, :, self.ndim :] * self._output_multiplier
         with np.errstate(all="ignore"):  # non-finite values are handled below
             if self.loss_per_simplex is default_loss:
                 losses = default_loss_batch(xs, ys)
             else:
                 losses = [self._call_loss(s, xs[k], ys[k]) for k, s in enumerate(simplices)]
-        finite: list[bool] = np.all(np.isfinite(ys).reshape(len(simplices), -1), axis=1).tolist()
+        finite: list[bool] = np.all(np.isfinite(ys), axis=(1, 2)).tolist()
         result = []
         for k, loss in enumerate(losses):
             if not (finite[k] and math.isfinite(loss)):
@@ -548,11 +562,27 @@ class LearnerND(PlotMixin, BaseLearner):
         tri = self._tri
         if tri is None:
             return
-        simplices = sorted(tri.simplices)
-        self._queue = []
-        self._loss_heap = []
-        self._losses = {}
-        self._push_real(simplices, self._compute_losses(simplices))
+        # In bulk (lists + heapify): this runs each time the value range has grown by 10%.
+        # Heap order is total (ties broken by simplex), so the iteration order does not matter.
+        simplices = list(tri.simplices)
+        losses = self._compute_losses(simplices)
+        self._losses = dict(zip(simplices, losses, strict=True))
+        self._loss_heap = [(-loss, s) for s, loss in zip(simplices, losses, strict=True)]
+        heapq.heapify(self._loss_heap)
+        divided = self._lazy.keys() | self._subtriangulations.keys()
+        self._queue = [
+            (-round(loss, 8), s, _REAL, loss)
+            for s, loss in zip(simplices, losses, strict=True)
+            if s not in divided
+        ]
+        heapq.heapify(self._queue)
+        for s in sorted(divided):
+            loss = self._losses[s]
+            if s in self._lazy:
+                heapq.heappush(self._queue, (_priority(loss), s, _LAZY, loss))
+            if s in self._subtriangulations:
+                self._sublosses[s] = {}
+                self._push_sublosses(s, sorted(self._subtriangulations[s].simplices))
 
     def _update_range(self, vals: tuple[float, ...]) -> bool:
         """Widen the value range; return whether all losses must be recomputed."""
@@ -589,6 +619,8 @@ class LearnerND(PlotMixin, BaseLearner):
         tri._set_transform(self._transform)
         self._tri = tri
         self._vvals = [self._check_value(p, self.data[p]) for p in inside]
+        self._rows = np.array([(*t, *v) for t, v in zip(tri._tcoords, self._vvals, strict=True)])
+        self._nrows = len(self._vvals)
         self._recompute_all_losses()
         for p in sorted(self.pending_points):
             homes = self._simplices_containing_point(p, None)

@@ -165,7 +165,9 @@ class Triangulation:
         self.vertices: list[Point] = []
         self.simplices: set[Simplex] = set()
         self.vertex_to_simplices: list[set[Simplex]] = []
-        self._face_to_simplices: dict[Simplex, list[Simplex]] = {}
+        # Values are tuples, not lists: tuples of ints are untracked by the cyclic garbage
+        # collector, so the full collections do not grow with the mesh.
+        self._face_to_simplices: dict[Simplex, tuple[Simplex, ...]] = {}
         self._spheres: dict[Simplex, tuple[Point, float]] = {}
         self._dets: dict[Simplex, float] = {}  # |det| of the edge vectors (d! x volume)
         self._tcoords: list[Point] = []  # vertices in the coordinates of `_transform`
@@ -248,11 +250,8 @@ class Triangulation:
         faces = self._face_to_simplices
         for i in range(len(s)):
             face = s[:i] + s[i + 1 :]
-            lst = faces.get(face)
-            if lst is None:
-                faces[face] = [s]
-            else:
-                lst.append(s)
+            owners = faces.get(face)
+            faces[face] = (s,) if owners is None else (*owners, s)
         self._hint = s
 
     def delete_simplex(self, simplex: Iterable[int]) -> None:
@@ -266,10 +265,11 @@ class Triangulation:
         faces = self._face_to_simplices
         for i in range(len(s)):
             face = s[:i] + s[i + 1 :]
-            lst = faces[face]
-            lst.remove(s)
-            if not lst:
+            owners = faces[face]
+            if len(owners) == 1:
                 del faces[face]
+            else:
+                faces[face] = tuple(o for o in owners if o != s)
         self._spheres.pop(s, None)
         self._dets.pop(s, None)
 
