@@ -385,6 +385,11 @@ def test_plots() -> None:
     assert isinstance(learner.plot(), hv.Overlay)  # empty
     run(learner, 60)
     assert isinstance(learner.plot(n=20, tri_alpha=0.3), hv.Overlay)
+    assert isinstance(learner.plot(), hv.Overlay)  # grid size from the smallest triangle
+    vec = LearnerND(vector, [(-1, 1), (-1, 1)])
+    run(vec, 10)
+    with pytest.raises(NotImplementedError, match="scalar"):
+        vec.plot()
     assert isinstance(learner.plot_isoline(level=[0.0, 0.5], n=20), hv.Overlay)
     learner3 = LearnerND(ring, [(-1, 1)] * 3)
     run(learner3, 60)
