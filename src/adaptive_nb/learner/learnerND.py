@@ -57,7 +57,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import scipy.spatial
 
-from adaptive_nb.learner._dataframe import assign_defaults, partial_function_from_dataframe
+from adaptive_nb.learner._datand import DataMixin
 from adaptive_nb.learner._lossnd import (
     choose_point_in_simplex,
     choose_point_scaled,
@@ -76,7 +76,7 @@ from adaptive_nb.learner.base_learner import BaseLearner
 from adaptive_nb.learner.triangulation import Triangulation
 
 if TYPE_CHECKING:
-    import pandas
+    pass
 
 __all__ = [
     "LearnerND",
@@ -104,7 +104,7 @@ def _priority(loss: float) -> float:
     return -round(loss, 8)
 
 
-class LearnerND(PlotMixin, BaseLearner):
+class LearnerND(DataMixin, PlotMixin, BaseLearner):  # type: ignore[misc]  # dataframe kwargs
     """Learns and predicts a function ``f: R^N -> R^M`` (N >= 2).
 
     Parameters
@@ -240,26 +240,6 @@ class LearnerND(PlotMixin, BaseLearner):
         return all(
             (lo - eps) <= p <= (hi + eps) for p, (lo, hi) in zip(point, self._bbox, strict=True)
         )
-
-    def data_since(self, start: int) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
-        """Return the points and values told since the ``start``-th told point, in tell order.
-
-        Parameters
-        ----------
-        start
-            Number of told points already seen by the caller.
-
-        Returns
-        -------
-        points, values
-            Arrays of shape (k, N) and (k,) (or (k, M) for vector output).
-        """
-        new = self._order[max(int(start), 0) :]
-        pts = np.array(new, dtype=float).reshape(-1, self.ndim)
-        vals = np.array([self.data[p] for p in new], dtype=float)
-        if self.vdim > 1:
-            vals = vals.reshape(-1, self.vdim)
-        return pts, vals
 
     # -- telling --------------------------------------------------------------------------------
 
@@ -780,80 +760,6 @@ class LearnerND(PlotMixin, BaseLearner):
                 heapq.heappush(self._queue, (_priority(loss), s, _REAL, loss))
 
     # -- data in and out ------------------------------------------------------------------------
-
-    def to_numpy(self) -> np.ndarray[Any, Any]:
-        """Return the data sorted by point, shape ``(npoints, N + M)``."""
-        rows = [(*p, *np.atleast_1d(v)) for p, v in sorted(self.data.items())]
-        if not rows:
-            return np.empty((0, self.ndim + self.vdim))
-        return np.array(rows, dtype=float)
-
-    def to_dataframe(  # type: ignore[override]
-        self,
-        with_default_function_args: bool = True,
-        function_prefix: str = "function.",
-        point_names: tuple[str, ...] = ("x", "y", "z"),
-        value_name: str = "value",
-    ) -> pandas.DataFrame:
-        """Return the data as a ``pandas.DataFrame`` (one column per coordinate, in tell order).
-
-        Parameters
-        ----------
-        with_default_function_args
-            Add the function's default arguments as constant columns.
-        function_prefix
-            Prefix of those columns' names.
-        point_names
-            Names of the coordinate columns; as many as dimensions.
-        value_name
-            Name of the value column (holding arrays for vector output).
-        """
-        import pandas
-
-        if len(point_names) != self.ndim:
-            msg = (
-                f"point_names {point_names} must name each of the learner's {self.ndim} "
-                "dimensions, e.g. point_names=('x', 'y', 'z')[:ndim]."
-            )
-            raise ValueError(msg)
-        rows = [(*p, v) for p, v in self.data.items()]
-        df = pandas.DataFrame(rows, columns=[*point_names, value_name])
-        df.attrs["inputs"] = list(point_names)
-        df.attrs["output"] = value_name
-        if with_default_function_args:
-            assign_defaults(self.function, df, function_prefix)
-        return df
-
-    def load_dataframe(  # type: ignore[override]
-        self,
-        df: pandas.DataFrame,
-        with_default_function_args: bool = True,
-        function_prefix: str = "function.",
-        point_names: tuple[str, ...] = ("x", "y", "z"),
-        value_name: str = "value",
-    ) -> None:
-        """Tell the learner the data of a DataFrame made by :meth:`to_dataframe`.
-
-        Parameters
-        ----------
-        df
-            The data.
-        with_default_function_args
-            Bind the function's default-argument columns to ``learner.function``.
-        function_prefix
-            Prefix of those columns, as used in ``to_dataframe``.
-        point_names
-            Names of the coordinate columns.
-        value_name
-            Name of the value column.
-        """
-        missing = [c for c in (*point_names, value_name) if c not in df.columns]
-        if missing:
-            msg = f"The DataFrame has no column(s) {missing}; it has {list(df.columns)}."
-            raise ValueError(msg)
-        self.tell_many(df[list(point_names)].values, df[value_name].values)
-        if with_default_function_args:
-            self.function = partial_function_from_dataframe(self.function, df, function_prefix)
 
     def _get_data(self) -> dict[tuple[Any, ...], Any]:
         # In tell order: loading replays the tells in this order, so the same mesh is rebuilt.
