@@ -165,6 +165,10 @@ def test_public_api_of_the_reference() -> None:
         assert callable(getattr(nd, name))
     assert adaptive_nb.LearnerND is LearnerND
     assert adaptive_nb.learner.LearnerND is LearnerND
+    for backend in ("auto", "python", "rust"):
+        assert LearnerND(ring, [(-1, 1)] * 2, triangulation_backend=backend).ask(1)
+    with pytest.raises(ValueError, match="triangulation_backend"):
+        LearnerND(ring, [(-1, 1)] * 2, triangulation_backend="fortran")
     far_loss = adaptive_nb.learner.base_learner.uses_nth_neighbors(2)(lambda *args: 1.0)
     with pytest.raises(NotImplementedError, match="nth_neighbors=2"):
         LearnerND(ring, [(-1, 1)] * 2, far_loss)

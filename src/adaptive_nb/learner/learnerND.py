@@ -96,6 +96,7 @@ _REAL = (0,)  # the sub-simplex field of a heap entry for an undivided real simp
 # ... and of the entry of a simplex whose pending points wait to be subdivided: it sorts before
 # the simplex's own pieces, and its loss (the whole simplex's) bounds theirs from above.
 _LAZY: Simplex = ()
+_BACKENDS = ("auto", "python", "rust")  # the reference's names, accepted and ignored
 
 
 def _priority(loss: float) -> float:
@@ -119,6 +120,10 @@ class LearnerND(DataMixin, PlotMixin, BaseLearner):  # type: ignore[misc]  # dat
         ``neighbors, neighbor_values``) returning a simplex's loss; default :func:`default_loss`.
     anisotropic
         Stretch the simplices along the local gradient when choosing a new point (scalar output).
+    triangulation_backend
+        Accepted for compatibility with the reference library (``"auto"``, ``"python"``,
+        ``"rust"`` or a class): adaptive_nb always uses its own triangulation, which is faster
+        than either of the reference's (see :mod:`adaptive_nb.learner.triangulation` for why).
 
     Attributes
     ----------
@@ -135,7 +140,14 @@ class LearnerND(DataMixin, PlotMixin, BaseLearner):  # type: ignore[misc]  # dat
         loss_per_simplex: Callable[..., float] | None = None,
         *,
         anisotropic: bool = False,
+        triangulation_backend: Any = "auto",
     ) -> None:
+        if not (isinstance(triangulation_backend, type) or triangulation_backend in _BACKENDS):
+            msg = (
+                f"Invalid triangulation_backend {triangulation_backend!r}: use 'auto', 'python', "
+                "'rust' or a class (adaptive_nb uses its own triangulation for all of them)."
+            )
+            raise ValueError(msg)
         self.loss_per_simplex: Callable[..., float] = loss_per_simplex or default_loss
         nth = getattr(self.loss_per_simplex, "nth_neighbors", 0)
         if nth > 1:
