@@ -56,6 +56,7 @@ def state(learner: LearnerND) -> tuple[Any, ...]:
         dict(learner.data),
         set(learner.pending_points),
         None if tri is None else set(tri.simplices),
+        None if tri is None else tri._hint,
         dict(learner._losses),
         learner.loss(),
     )

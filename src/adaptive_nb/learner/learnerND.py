@@ -661,11 +661,14 @@ class LearnerND(DataMixin, PlotMixin, BaseLearner):  # type: ignore[misc]  # dat
         if tell_pending:
             return self._ask_many(n)
         saved = self._pending_state()
+        hint = None if self._tri is None else self._tri._hint  # where the next walk starts
         try:
             return self._ask_many(n)
         finally:
             self._random.setstate(saved.pop("_random_state"))
             self.__dict__.update(saved)
+            if self._tri is not None and hint is not None:
+                self._tri._hint = hint
 
     def _pending_state(self) -> dict[str, Any]:
         return {
