@@ -72,6 +72,7 @@ def state(learner: LearnerND) -> tuple[Any, ...]:
         (ring, [(-1, 1), (-1, 1), (-1, 1)], None),
         (ring, [(0, 2), (-1, 3)], refnd.uniform_loss),
         (vector, [(-1, 1), (-1, 1)], None),
+        (ring, [(-1, 1), (0, 1), (-1, 1), (0, 2)], None),
     ],
 )
 def test_same_points_as_the_reference(f: Any, bounds: Any, loss: Any) -> None:
