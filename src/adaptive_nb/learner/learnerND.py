@@ -71,23 +71,38 @@ from adaptive_nb.learner._lossnd import (
     uniform_loss,
     volume,
 )
-from adaptive_nb.learner._plotnd import PlotMixin
-from adaptive_nb.learner.base_learner import BaseLearner
-from adaptive_nb.learner.triangulation import Triangulation
+from adaptive_nb.learner._plotnd import PlotMixin, ensure_plotly
+from adaptive_nb.learner.base_learner import BaseLearner, uses_nth_neighbors
+from adaptive_nb.learner.triangulation import (
+    Triangulation,
+    circumsphere,
+    fast_det,
+    point_in_simplex,
+    simplex_volume_in_embedding,
+)
 
 if TYPE_CHECKING:
     pass
 
+# The geometry helpers and uses_nth_neighbors are importable from here too, as from the
+# reference's module (user losses import them from learnerND).
 __all__ = [
     "LearnerND",
+    "Triangulation",
     "choose_point_in_simplex",
+    "circumsphere",
     "curvature_loss_function",
     "default_loss",
+    "ensure_plotly",
+    "fast_det",
     "orientation",
+    "point_in_simplex",
+    "simplex_volume_in_embedding",
     "std_loss",
     "to_list",
     "triangle_loss",
     "uniform_loss",
+    "uses_nth_neighbors",
     "volume",
 ]
 
