@@ -56,6 +56,7 @@ def state(learner: LearnerND) -> tuple[Any, ...]:
         dict(learner.data),
         set(learner.pending_points),
         None if tri is None else set(tri.simplices),
+        None if tri is None else tri._hint,
         dict(learner._losses),
         learner.loss(),
     )
@@ -71,6 +72,7 @@ def state(learner: LearnerND) -> tuple[Any, ...]:
         (ring, [(-1, 1), (-1, 1), (-1, 1)], None),
         (ring, [(0, 2), (-1, 3)], refnd.uniform_loss),
         (vector, [(-1, 1), (-1, 1)], None),
+        (ring, [(-1, 1), (0, 1), (-1, 1), (0, 2)], None),
     ],
 )
 def test_same_points_as_the_reference(f: Any, bounds: Any, loss: Any) -> None:
@@ -165,6 +167,10 @@ def test_public_api_of_the_reference() -> None:
         assert callable(getattr(nd, name))
     assert adaptive_nb.LearnerND is LearnerND
     assert adaptive_nb.learner.LearnerND is LearnerND
+    for backend in ("auto", "python", "rust"):
+        assert LearnerND(ring, [(-1, 1)] * 2, triangulation_backend=backend).ask(1)
+    with pytest.raises(ValueError, match="triangulation_backend"):
+        LearnerND(ring, [(-1, 1)] * 2, triangulation_backend="fortran")
     far_loss = adaptive_nb.learner.base_learner.uses_nth_neighbors(2)(lambda *args: 1.0)
     with pytest.raises(NotImplementedError, match="nth_neighbors=2"):
         LearnerND(ring, [(-1, 1)] * 2, far_loss)
@@ -386,6 +392,11 @@ def test_plots() -> None:
     assert isinstance(learner.plot(), hv.Overlay)  # empty
     run(learner, 60)
     assert isinstance(learner.plot(n=20, tri_alpha=0.3), hv.Overlay)
+    assert isinstance(learner.plot(), hv.Overlay)  # grid size from the smallest triangle
+    vec = LearnerND(vector, [(-1, 1), (-1, 1)])
+    run(vec, 10)
+    with pytest.raises(NotImplementedError, match="scalar"):
+        vec.plot()
     assert isinstance(learner.plot_isoline(level=[0.0, 0.5], n=20), hv.Overlay)
     learner3 = LearnerND(ring, [(-1, 1)] * 3)
     run(learner3, 60)

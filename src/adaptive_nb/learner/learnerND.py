@@ -8,7 +8,10 @@ cube). Each simplex gets a loss from ``loss_per_simplex`` (by default the volume
 lifted onto the graph of the function), and ``ask`` splits the simplex of largest loss: at its
 centroid when it is well shaped, else at the middle of its longest edge. A pending point (asked,
 not told) subdivides the simplex it lies in; that simplex's loss is shared among the pieces in
-proportion to their volume, so further asks spread out.
+proportion to their volume, so further asks spread out. The subdivision is deferred until an ask
+actually reaches the simplex (its queue entry carries the whole simplex's loss, an upper bound of
+its pieces', so the order of the asks is the same as with eager subdivision): in the common
+ask(1)/tell loop the point is told before that, and the subdivision is never built.
 
 Cost per point
 --------------
@@ -54,7 +57,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import scipy.spatial
 
-from adaptive_nb.learner._dataframe import assign_defaults, partial_function_from_dataframe
+from adaptive_nb.learner._datand import DataMixin
 from adaptive_nb.learner._lossnd import (
     choose_point_in_simplex,
     choose_point_scaled,
@@ -68,23 +71,38 @@ from adaptive_nb.learner._lossnd import (
     uniform_loss,
     volume,
 )
-from adaptive_nb.learner._plotnd import PlotMixin
-from adaptive_nb.learner.base_learner import BaseLearner
-from adaptive_nb.learner.triangulation import Triangulation
+from adaptive_nb.learner._plotnd import PlotMixin, ensure_plotly
+from adaptive_nb.learner.base_learner import BaseLearner, uses_nth_neighbors
+from adaptive_nb.learner.triangulation import (
+    Triangulation,
+    circumsphere,
+    fast_det,
+    point_in_simplex,
+    simplex_volume_in_embedding,
+)
 
 if TYPE_CHECKING:
-    import pandas
+    pass
 
+# The geometry helpers and uses_nth_neighbors are importable from here too, as from the
+# reference's module (user losses import them from learnerND).
 __all__ = [
     "LearnerND",
+    "Triangulation",
     "choose_point_in_simplex",
+    "circumsphere",
     "curvature_loss_function",
     "default_loss",
+    "ensure_plotly",
+    "fast_det",
     "orientation",
+    "point_in_simplex",
+    "simplex_volume_in_embedding",
     "std_loss",
     "to_list",
     "triangle_loss",
     "uniform_loss",
+    "uses_nth_neighbors",
     "volume",
 ]
 
@@ -93,6 +111,7 @@ _REAL = (0,)  # the sub-simplex field of a heap entry for an undivided real simp
 # ... and of the entry of a simplex whose pending points wait to be subdivided: it sorts before
 # the simplex's own pieces, and its loss (the whole simplex's) bounds theirs from above.
 _LAZY: Simplex = ()
+_BACKENDS = ("auto", "python", "rust")  # the reference's names, accepted and ignored
 
 
 def _priority(loss: float) -> float:
@@ -101,7 +120,7 @@ def _priority(loss: float) -> float:
     return -round(loss, 8)
 
 
-class LearnerND(PlotMixin, BaseLearner):
+class LearnerND(DataMixin, PlotMixin, BaseLearner):  # type: ignore[misc]  # dataframe kwargs
     """Learns and predicts a function ``f: R^N -> R^M`` (N >= 2).
 
     Parameters
@@ -116,6 +135,10 @@ class LearnerND(PlotMixin, BaseLearner):
         ``neighbors, neighbor_values``) returning a simplex's loss; default :func:`default_loss`.
     anisotropic
         Stretch the simplices along the local gradient when choosing a new point (scalar output).
+    triangulation_backend
+        Accepted for compatibility with the reference library (``"auto"``, ``"python"``,
+        ``"rust"`` or a class): adaptive_nb always uses its own triangulation, which is faster
+        than either of the reference's (see :mod:`adaptive_nb.learner.triangulation` for why).
 
     Attributes
     ----------
@@ -132,7 +155,14 @@ class LearnerND(PlotMixin, BaseLearner):
         loss_per_simplex: Callable[..., float] | None = None,
         *,
         anisotropic: bool = False,
+        triangulation_backend: Any = "auto",
     ) -> None:
+        if not (isinstance(triangulation_backend, type) or triangulation_backend in _BACKENDS):
+            msg = (
+                f"Invalid triangulation_backend {triangulation_backend!r}: use 'auto', 'python', "
+                "'rust' or a class (adaptive_nb uses its own triangulation for all of them)."
+            )
+            raise ValueError(msg)
         self.loss_per_simplex: Callable[..., float] = loss_per_simplex or default_loss
         nth = getattr(self.loss_per_simplex, "nth_neighbors", 0)
         if nth > 1:
@@ -167,6 +197,10 @@ class LearnerND(PlotMixin, BaseLearner):
         self._vshape: tuple[int, ...] | None = None
         self._tri: Triangulation | None = None
         self._vvals: list[tuple[float, ...]] = []  # value of each vertex of `_tri`
+        # Row i: vertex i's scaled coordinates, then its value(s); a buffer that doubles, so
+        # the losses of new simplices gather their corners with one fancy index.
+        self._rows: np.ndarray[Any, Any] = np.empty((0, 0))
+        self._nrows = 0
         self._losses: dict[Simplex, float] = {}
         self._queue: list[tuple[float, Simplex, Simplex, float]] = []
         self._loss_heap: list[tuple[float, Simplex]] = []
@@ -233,26 +267,6 @@ class LearnerND(PlotMixin, BaseLearner):
         return all(
             (lo - eps) <= p <= (hi + eps) for p, (lo, hi) in zip(point, self._bbox, strict=True)
         )
-
-    def data_since(self, start: int) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
-        """Return the points and values told since the ``start``-th told point, in tell order.
-
-        Parameters
-        ----------
-        start
-            Number of told points already seen by the caller.
-
-        Returns
-        -------
-        points, values
-            Arrays of shape (k, N) and (k,) (or (k, M) for vector output).
-        """
-        new = self._order[max(int(start), 0) :]
-        pts = np.array(new, dtype=float).reshape(-1, self.ndim)
-        vals = np.array([self.data[p] for p in new], dtype=float)
-        if self.vdim > 1:
-            vals = vals.reshape(-1, self.vdim)
-        return pts, vals
 
     # -- telling --------------------------------------------------------------------------------
 
@@ -327,6 +341,7 @@ class LearnerND(PlotMixin, BaseLearner):
         inserted = self._insert(p, hint)
         if inserted is not None:
             self._vvals.append(vals)
+            self._add_row(tri._tcoords[-1], vals)
             self._update_losses(*inserted)
         if rescaled:
             self._recompute_all_losses()
@@ -431,22 +446,28 @@ class LearnerND(PlotMixin, BaseLearner):
 
     # -- losses ---------------------------------------------------------------------------------
 
+    def _add_row(self, tcoords: tuple[float, ...], vals: tuple[float, ...]) -> None:
+        if self._nrows == len(self._rows):
+            grown = np.empty((2 * len(self._rows) + 8, self._rows.shape[1]))
+            grown[: self._nrows] = self._rows
+            self._rows = grown
+        self._rows[self._nrows] = (*tcoords, *vals)
+        self._nrows += 1
+
     def _compute_losses(self, simplices: Sequence[Simplex]) -> list[float]:
         tri = self._tri
         assert tri is not None
         if not simplices:
             return []
-        tc = tri._tcoords
-        vv = self._vvals
-        mult = self._output_multiplier
-        xs = np.array([[tc[i] for i in s] for s in simplices], dtype=float)
-        ys = np.array([[vv[i] for i in s] for s in simplices], dtype=float) * mult
+        rows = self._rows[np.array(simplices)]
+        xs = rows[:, :, : self.ndim]
+        ys = rows[:, :, self.ndim :] * self._output_multiplier
         with np.errstate(all="ignore"):  # non-finite values are handled below
             if self.loss_per_simplex is default_loss:
                 losses = default_loss_batch(xs, ys)
             else:
                 losses = [self._call_loss(s, xs[k], ys[k]) for k, s in enumerate(simplices)]
-        finite: list[bool] = np.all(np.isfinite(ys).reshape(len(simplices), -1), axis=1).tolist()
+        finite: list[bool] = np.all(np.isfinite(ys), axis=(1, 2)).tolist()
         result = []
         for k, loss in enumerate(losses):
             if not (finite[k] and math.isfinite(loss)):
@@ -548,11 +569,27 @@ class LearnerND(PlotMixin, BaseLearner):
         tri = self._tri
         if tri is None:
             return
-        simplices = sorted(tri.simplices)
-        self._queue = []
-        self._loss_heap = []
-        self._losses = {}
-        self._push_real(simplices, self._compute_losses(simplices))
+        # In bulk (lists + heapify): this runs each time the value range has grown by 10%.
+        # Heap order is total (ties broken by simplex), so the iteration order does not matter.
+        simplices = list(tri.simplices)
+        losses = self._compute_losses(simplices)
+        self._losses = dict(zip(simplices, losses, strict=True))
+        self._loss_heap = [(-loss, s) for s, loss in zip(simplices, losses, strict=True)]
+        heapq.heapify(self._loss_heap)
+        divided = self._lazy.keys() | self._subtriangulations.keys()
+        self._queue = [
+            (-round(loss, 8), s, _REAL, loss)
+            for s, loss in zip(simplices, losses, strict=True)
+            if s not in divided
+        ]
+        heapq.heapify(self._queue)
+        for s in sorted(divided):
+            loss = self._losses[s]
+            if s in self._lazy:
+                heapq.heappush(self._queue, (_priority(loss), s, _LAZY, loss))
+            if s in self._subtriangulations:
+                self._sublosses[s] = {}
+                self._push_sublosses(s, sorted(self._subtriangulations[s].simplices))
 
     def _update_range(self, vals: tuple[float, ...]) -> bool:
         """Widen the value range; return whether all losses must be recomputed."""
@@ -589,6 +626,8 @@ class LearnerND(PlotMixin, BaseLearner):
         tri._set_transform(self._transform)
         self._tri = tri
         self._vvals = [self._check_value(p, self.data[p]) for p in inside]
+        self._rows = np.array([(*t, *v) for t, v in zip(tri._tcoords, self._vvals, strict=True)])
+        self._nrows = len(self._vvals)
         self._recompute_all_losses()
         for p in sorted(self.pending_points):
             homes = self._simplices_containing_point(p, None)
@@ -637,11 +676,14 @@ class LearnerND(PlotMixin, BaseLearner):
         if tell_pending:
             return self._ask_many(n)
         saved = self._pending_state()
+        hint = None if self._tri is None else self._tri._hint  # where the next walk starts
         try:
             return self._ask_many(n)
         finally:
             self._random.setstate(saved.pop("_random_state"))
             self.__dict__.update(saved)
+            if self._tri is not None and hint is not None:
+                self._tri._hint = hint
 
     def _pending_state(self) -> dict[str, Any]:
         return {
@@ -749,84 +791,6 @@ class LearnerND(PlotMixin, BaseLearner):
 
     # -- data in and out ------------------------------------------------------------------------
 
-    def to_numpy(self) -> np.ndarray[Any, Any]:
-        """Return the data sorted by point, shape ``(npoints, N + M)``."""
-        rows = [(*p, *np.atleast_1d(v)) for p, v in sorted(self.data.items())]
-        if not rows:
-            return np.empty((0, self.ndim + self.vdim))
-        return np.array(rows, dtype=float)
-
-    def to_dataframe(  # type: ignore[override]
-        self,
-        with_default_function_args: bool = True,
-        function_prefix: str = "function.",
-        point_names: tuple[str, ...] | None = None,
-        value_name: str = "value",
-    ) -> pandas.DataFrame:
-        """Return the data as a ``pandas.DataFrame`` (one column per coordinate, in tell order).
-
-        Parameters
-        ----------
-        with_default_function_args
-            Add the function's default arguments as constant columns.
-        function_prefix
-            Prefix of those columns' names.
-        point_names
-            Names of the coordinate columns; as many as dimensions. By default ``x``, ``y``,
-            ``z`` for up to 3 dimensions (the reference's default, which fails below 3 unless
-            given) and ``x0``, ``x1``, ... beyond.
-        value_name
-            Name of the value column (holding arrays for vector output).
-        """
-        import pandas
-
-        point_names = _default_point_names(self.ndim) if point_names is None else point_names
-        if len(point_names) != self.ndim:
-            msg = (
-                f"point_names {point_names} must name each of the learner's {self.ndim} "
-                "dimensions, e.g. point_names=('x', 'y', 'z')[:ndim]."
-            )
-            raise ValueError(msg)
-        rows = [(*p, v) for p, v in self.data.items()]
-        df = pandas.DataFrame(rows, columns=[*point_names, value_name])
-        df.attrs["inputs"] = list(point_names)
-        df.attrs["output"] = value_name
-        if with_default_function_args:
-            assign_defaults(self.function, df, function_prefix)
-        return df
-
-    def load_dataframe(  # type: ignore[override]
-        self,
-        df: pandas.DataFrame,
-        with_default_function_args: bool = True,
-        function_prefix: str = "function.",
-        point_names: tuple[str, ...] | None = None,
-        value_name: str = "value",
-    ) -> None:
-        """Tell the learner the data of a DataFrame made by :meth:`to_dataframe`.
-
-        Parameters
-        ----------
-        df
-            The data.
-        with_default_function_args
-            Bind the function's default-argument columns to ``learner.function``.
-        function_prefix
-            Prefix of those columns, as used in ``to_dataframe``.
-        point_names
-            Names of the coordinate columns (default as in :meth:`to_dataframe`).
-        value_name
-            Name of the value column.
-        """
-        point_names = _default_point_names(self.ndim) if point_names is None else point_names
-        missing = [c for c in (*point_names, value_name) if c not in df.columns]
-        if missing:
-            msg = f"The DataFrame has no column(s) {missing}; it has {list(df.columns)}."
-            raise ValueError(msg)
-        self.tell_many(df[list(point_names)].values, df[value_name].values)
-        if with_default_function_args:
-            self.function = partial_function_from_dataframe(self.function, df, function_prefix)
-
     def _get_data(self) -> dict[tuple[Any, ...], Any]:
         # In tell order: loading replays the tells in this order, so the same mesh is rebuilt.
         return {p: self.data[p] for p in self._order}
@@ -858,7 +822,3 @@ def _check_bounds(bounds: Any) -> tuple[tuple[float, float], ...]:
             raise ValueError(msg)
         out.append((pair[0], pair[1]))
     return tuple(out)
-
-
-def _default_point_names(ndim: int) -> tuple[str, ...]:
-    return ("x", "y", "z")[:ndim] if ndim <= 3 else tuple(f"x{i}" for i in range(ndim))

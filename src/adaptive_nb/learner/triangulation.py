@@ -22,16 +22,20 @@ private structures make a point insertion local, so its cost does not grow with 
 
 Geometry in 2 and 3 dimensions is closed-form on Python floats (faster than numpy on arrays of
 three or four numbers); higher dimensions use numpy's linear algebra. An insertion that would not
-conserve the volume of its cavity (degenerate input beyond the tolerances) is undone and raises a
-``ValueError``, so the mesh is never left corrupted.
+conserve the volume of its cavity (degenerate input beyond the tolerances) is refused with a
+``ValueError`` before anything changes, so the mesh is never left corrupted.
 
-Why not the ``adaptive-triangulation`` Rust package (the reference's optional backend)? It is a
-fine accelerator, but it has wheels for Linux x86_64, Windows amd64 and macOS arm64 only, so it
-could only ever be optional, and two triangulations would pick different points on degenerate
-(cospherical) input, so a learner's next points would depend on which package happens to be
-installed. With local point location and the cached circumspheres, this module plus the learner
-already meet LearnerND's speed target against the reference running on the Rust backend
-(benchmarks/bench_learnernd.py), so one implementation everywhere is the better trade.
+Why not the ``adaptive-triangulation`` Rust package (the reference's optional backend)? It
+adds a point in tens of microseconds, but it has wheels for Linux x86_64, Windows amd64 and
+macOS arm64 only, so it could only ever be optional; and on degenerate (cospherical) input, which
+LearnerND produces all the time (grid-like corners and midpoints), two implementations may pick
+different valid meshes, so a learner's next points would depend on which package happens to be
+installed. The time of a LearnerND point is mostly outside the triangulation anyway (losses,
+queues, pending points): with local point location, cached circumspheres and a learner that
+does little per point, pure Python already beats the reference running on the Rust backend
+(3D, 2000 points: the reference takes 1.5x our CPU time on its Rust backend and 8.5x on its
+pure-Python one; see benchmarks/bench_learnernd.py). One implementation everywhere is the
+better trade.
 """
 
 from __future__ import annotations
@@ -165,7 +169,9 @@ class Triangulation:
         self.vertices: list[Point] = []
         self.simplices: set[Simplex] = set()
         self.vertex_to_simplices: list[set[Simplex]] = []
-        self._face_to_simplices: dict[Simplex, list[Simplex]] = {}
+        # Values are tuples, not lists: tuples of ints are untracked by the cyclic garbage
+        # collector, so the full collections do not grow with the mesh.
+        self._face_to_simplices: dict[Simplex, tuple[Simplex, ...]] = {}
         self._spheres: dict[Simplex, tuple[Point, float]] = {}
         self._dets: dict[Simplex, float] = {}  # |det| of the edge vectors (d! x volume)
         self._tcoords: list[Point] = []  # vertices in the coordinates of `_transform`
@@ -248,11 +254,8 @@ class Triangulation:
         faces = self._face_to_simplices
         for i in range(len(s)):
             face = s[:i] + s[i + 1 :]
-            lst = faces.get(face)
-            if lst is None:
-                faces[face] = [s]
-            else:
-                lst.append(s)
+            owners = faces.get(face)
+            faces[face] = (s,) if owners is None else (*owners, s)
         self._hint = s
 
     def delete_simplex(self, simplex: Iterable[int]) -> None:
@@ -266,10 +269,11 @@ class Triangulation:
         faces = self._face_to_simplices
         for i in range(len(s)):
             face = s[:i] + s[i + 1 :]
-            lst = faces[face]
-            lst.remove(s)
-            if not lst:
+            owners = faces[face]
+            if len(owners) == 1:
                 del faces[face]
+            else:
+                faces[face] = tuple(o for o in owners if o != s)
         self._spheres.pop(s, None)
         self._dets.pop(s, None)
 
