@@ -71,6 +71,10 @@ from sortedcontainers import SortedList
 from adaptive_nb.learner import _learner1d_views as _views
 from adaptive_nb.learner._dataframe import assign_defaults, partial_function_from_dataframe
 from adaptive_nb.learner._holoviews import accept_legacy_opts, holoviews_with_backend
+from adaptive_nb.learner._interpolation_error import (
+    interpolation_error_loss,
+    interpolation_error_loss_function,
+)
 from adaptive_nb.learner._learner1d_views import SortedView
 from adaptive_nb.learner.base_learner import BaseLearner, uses_nth_neighbors
 
@@ -83,6 +87,8 @@ __all__ = [
     "abs_min_log_loss",
     "curvature_loss_function",
     "default_loss",
+    "interpolation_error_loss",
+    "interpolation_error_loss_function",
     "resolution_loss_function",
     "triangle_loss",
     "uniform_loss",

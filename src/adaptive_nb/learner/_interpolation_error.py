@@ -1,0 +1,204 @@
+"""A Learner1D loss that estimates the error of linear interpolation, interval by interval.
+
+Why this loss
+-------------
+Linear interpolation of a smooth ``f`` on an interval of width ``h`` errs by at most
+``h**2 * max|f''| / 8``. Splitting the interval with the largest such error, again and again,
+equidistributes the error: the points end up with density close to ``|f''|**(1/2)``, the
+optimal knots for the max error. The learner hands a loss the interval in *rescaled*
+coordinates (x divided by the width of the bounds, y by the y-range of the data), so the
+estimate is directly the error relative to the y-range: ``learner.loss()`` (the largest
+interval loss) estimates ``max |interpolant - f| / (max f - min f)``.
+
+How ``f''`` is estimated
+------------------------
+From the second divided differences of the two point triples that contain the interval:
+``dl`` over (left neighbour, left end, right end) and ``dr`` over (left end, right end,
+right neighbour); only one of them at the edges of the domain or next to a non-finite value.
+Where ``f`` is smooth and resolved, both agree. The part on which they agree (the smaller
+magnitude when they have the same sign, else nothing) is trusted as curvature; the rest,
+where they disagree, is what a jump, noise or a feature not yet resolved looks like:
+
+* a jump of height ``J`` gives second differences ``~J / h**2``, an "error" ``~J / 8`` that
+  no refinement lowers, and the interval would absorb every point; noise of size ``s``
+  looks the same (``~s / h**2``). So the disagreeing part counts at most
+  ``unresolved_weight * h`` (a share of the interval's width): such regions are refined like
+  a uniform grid would, which is what lowers the RMS error there (and what the learner can
+  do against noise), and they stop competing with resolvable error once they are narrow;
+* a narrow feature seen from one side only is also a disagreement, so it is never ignored:
+  it is refined at least as fast as the same share of width, and fully once both triples
+  see it.
+
+A floor ``min_curvature * h**2 / 8`` is added everywhere, so that regions that look exactly
+linear (or a function that is) keep being sampled at a low density and ``ask`` never piles
+points on one spot.
+
+Vector-valued functions: the largest estimate over the components (the learner rescales all
+components by one y-scale, the largest of their ranges).
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from adaptive_nb.learner.base_learner import uses_nth_neighbors
+
+__all__ = ["interpolation_error_loss", "interpolation_error_loss_function"]
+
+LossFunction = Callable[[Sequence[Any], Sequence[Any]], float]
+
+# Defaults, measured with benchmarks/bench_sampling.py (see the module docstring for what
+# they do). 1 = a jump or noise stops attracting points once its intervals are narrower than
+# the error level; 1e-3 keeps flat regions at a density that costs the smooth functions
+# there a few percent of max error at most.
+_UNRESOLVED_WEIGHT = 1.0
+_MIN_CURVATURE = 1e-3
+_NOISE_MARGIN = 2.0
+
+
+def _curvature(xa: Any, ya: Any, xb: Any, yb: Any, xc: Any, yc: Any) -> float | None:
+    """Twice the second divided difference: f'' of the parabola through three points.
+
+    ``None`` when a point is missing (beyond the edges) or its value is not finite.
+    """
+    if xa is None or xb is None or xc is None or ya is None or yb is None or yc is None:
+        return None
+    ya = float(ya)
+    yb = float(yb)
+    yc = float(yc)
+    if not (ya - ya == 0.0 and yb - yb == 0.0 and yc - yc == 0.0):
+        return None
+    return 2.0 * ((yc - yb) / (xc - xb) - (yb - ya) / (xb - xa)) / (xc - xa)
+
+
+def _check_weight(name: str, value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        msg = f"{name} must be a real number, got {value!r}."
+        raise TypeError(msg)
+    v = float(value)
+    if not 0.0 <= v < math.inf:
+        msg = f"{name} must be finite and >= 0, got {value!r}."
+        raise ValueError(msg)
+    return v
+
+
+def interpolation_error_loss_function(
+    unresolved_weight: float = _UNRESOLVED_WEIGHT, min_curvature: float = _MIN_CURVATURE
+) -> LossFunction:
+    """Make a loss that estimates each interval's error of linear interpolation.
+
+    With this loss, ``learner.loss()`` estimates the largest error of linear interpolation
+    through the learned points relative to the y-range, so ``loss_goal=1e-3`` asks for a
+    plot within about 0.1% of the y-range everywhere (where the function is smooth enough to
+    be resolved; a jump keeps an error of half its height at any resolution).
+
+    Parameters
+    ----------
+    unresolved_weight
+        Where the curvature estimates of the two sides of an interval disagree (a jump,
+        noise, a feature not resolved yet), the interval counts at most this times its width
+        (relative to the bounds). Larger chases jumps and narrow features harder; 0 ignores
+        them.
+    min_curvature
+        Curvature (in units of the y-range over the squared width of the bounds) assumed
+        everywhere, so that regions that look linear are still sampled, at a low density.
+
+    Returns
+    -------
+    callable
+        A loss function with ``nth_neighbors == 1``.
+
+    Examples
+    --------
+    >>> from adaptive_nb import Learner1D
+    >>> loss = interpolation_error_loss_function(unresolved_weight=0.5)
+    >>> learner = Learner1D(lambda x: x**3, bounds=(-1, 1), loss_per_interval=loss)
+    """
+    weight = _check_weight("unresolved_weight", unresolved_weight)
+    floor = _check_weight("min_curvature", min_curvature)
+
+    def scalar_loss(xs: Sequence[Any], ys: Sequence[Any]) -> float:
+        x0 = xs[2]
+        x1 = xs[3]
+        y0 = float(ys[2])
+        y1 = float(ys[3])
+        h = x1 - x0
+        h2 = h * h * 0.125
+        fin0 = y0 - y0 == 0.0
+        fin1 = y1 - y1 == 0.0
+        if not (fin0 and fin1):
+            # Inside a region where f is not finite: sampled at the floor density only; at its
+            # border: located like a jump.
+            return h2 * floor if fin0 == fin1 else weight * math.sqrt(h)
+        dl = _curvature(xs[1], ys[1], x0, y0, x1, y1)
+        dr = _curvature(x0, y0, x1, y1, xs[4], ys[4])
+        if dl is None:
+            if dr is None:
+                return h2 * floor + weight * h
+            return h2 * (abs(dr) + floor)
+        if dr is None:
+            return h2 * (abs(dl) + floor)
+        al = abs(dl)
+        ar = abs(dr)
+        if (dl >= 0.0) == (dr >= 0.0):
+            agree, disagree = (al, ar - al) if al <= ar else (ar, al - ar)
+        else:
+            agree, disagree = 0.0, max(al, ar)
+        loss = h2 * (agree + floor)
+        if disagree == 0.0:
+            return loss
+        err = h2 * disagree
+        # Noise guard: the curvature the outer triples see, in the same error units. Noise
+        # shows there as much as here; a jump or a singularity stands out above it.
+        da = _curvature(xs[0], ys[0], xs[1], ys[1], x0, y0)
+        db = _curvature(x1, y1, xs[4], ys[4], xs[5], ys[5])
+        outer = [abs(d) for d in (da, db) if d is not None]
+        noise = h2 * min(outer) * _NOISE_MARGIN if outer else 0.0
+        isolated = min(err - noise, weight * math.sqrt(h)) if err > noise else 0.0
+        return loss + max(isolated, min(err, weight * h))
+
+    @uses_nth_neighbors(2)
+    def interpolation_error_loss(xs: Sequence[Any], ys: Sequence[Any]) -> float:
+        """Estimated max error of linear interpolation on the interval (see the module)."""
+        y0 = ys[1]
+        if not isinstance(y0, np.ndarray | list | tuple):
+            return scalar_loss(xs, ys)
+        # Vector output: the largest estimate over the components.
+        worst = -math.inf
+        for k in range(len(y0)):
+            comp = [None if y is None else y[k] for y in ys]
+            loss = scalar_loss(xs, comp)
+            if math.isnan(loss):
+                return math.nan
+            worst = max(worst, loss)
+        return worst
+
+    return interpolation_error_loss
+
+
+interpolation_error_loss = interpolation_error_loss_function()
+interpolation_error_loss.__doc__ = """Estimated max error of linear interpolation on an interval.
+
+The loss made by :func:`interpolation_error_loss_function` with its defaults; pass it as
+``Learner1D(f, bounds, loss_per_interval=interpolation_error_loss)``. ``learner.loss()``
+then estimates the max interpolation error relative to the y-range.
+
+Parameters
+----------
+xs
+    Four rescaled x values: a neighbour, the interval's two ends, a neighbour (``None``
+    beyond the edges of the domain).
+ys
+    The rescaled values at ``xs``: floats or 1D arrays (``None`` beyond the edges).
+
+Returns
+-------
+float
+    The estimated error, relative to the y-range; NaN when an end of the interval has a
+    non-finite value (the learner then samples the interval by its width).
+"""
