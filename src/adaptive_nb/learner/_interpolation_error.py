@@ -145,7 +145,13 @@ def interpolation_error_loss_function(
             return h2 * (abs(dl) + floor)
         al = abs(dl)
         ar = abs(dr)
-        if (dl >= 0.0) == (dr >= 0.0):
+        # The outer triples: smooth data has one sign of curvature over all four triples;
+        # noise alternates, and shows there as much as here (a jump or a singularity stands
+        # out above its surroundings).
+        da = _curvature(xs[0], ys[0], xs[1], ys[1], x0, y0)
+        db = _curvature(x1, y1, xs[4], ys[4], xs[5], ys[5])
+        ds = [d for d in (da, dl, dr, db) if d is not None]
+        if dl * dr >= 0.0 and not (max(ds) > 0.0 > min(ds)):
             agree, disagree = (al, ar - al) if al <= ar else (ar, al - ar)
         else:
             agree, disagree = 0.0, max(al, ar)
@@ -153,19 +159,15 @@ def interpolation_error_loss_function(
         if disagree == 0.0:
             return loss
         err = h2 * disagree
-        # Noise guard: the curvature the outer triples see, in the same error units. Noise
-        # shows there as much as here; a jump or a singularity stands out above it.
-        da = _curvature(xs[0], ys[0], xs[1], ys[1], x0, y0)
-        db = _curvature(x1, y1, xs[4], ys[4], xs[5], ys[5])
         outer = [abs(d) for d in (da, db) if d is not None]
-        noise = h2 * min(outer) * _NOISE_MARGIN if outer else 0.0
+        noise = h2 * max(outer) * _NOISE_MARGIN if outer else 0.0
         isolated = min(err - noise, weight * math.sqrt(h)) if err > noise else 0.0
         return loss + max(isolated, min(err, weight * h))
 
     @uses_nth_neighbors(2)
     def interpolation_error_loss(xs: Sequence[Any], ys: Sequence[Any]) -> float:
         """Estimated max error of linear interpolation on the interval (see the module)."""
-        y0 = ys[1]
+        y0 = ys[2]
         if not isinstance(y0, np.ndarray | list | tuple):
             return scalar_loss(xs, ys)
         # Vector output: the largest estimate over the components.
