@@ -178,8 +178,8 @@ def bench_quality(sizes: list[int]) -> list[tuple[Case, int, float, float]]:
     )
     print(head)
     estimates = []
-    worst_smooth = {n: 0.0 for n in sizes}
-    worst_rms = {n: 0.0 for n in sizes}
+    worst_smooth = dict.fromkeys(sizes, 0.0)
+    worst_rms = dict.fromkeys(sizes, 0.0)
     for case in CASES:
         g = scalar(case.f)
         for n in sizes:
@@ -247,7 +247,7 @@ def bench_cost(n: int, repeats: int) -> None:
         ),
         "reference, default loss": lambda: adaptive.Learner1D(f, (-1, 1)),
     }
-    best = {name: math.inf for name in makes}
+    best = dict.fromkeys(makes, math.inf)
     for _ in range(repeats):
         for name, make in makes.items():
             best[name] = min(best[name], per_point_us(make, f, n))

@@ -61,7 +61,9 @@ _MIN_CURVATURE = 1e-3
 _NOISE_MARGIN = 2.0
 
 
-def _curvature(xa: Any, ya: Any, xb: Any, yb: Any, xc: Any, yc: Any) -> float | None:
+def _curvature(  # noqa: PLR0917 - three points as six scalars: the hot path
+    xa: Any, ya: Any, xb: Any, yb: Any, xc: Any, yc: Any
+) -> float | None:
     """Twice the second divided difference: f'' of the parabola through three points.
 
     ``None`` when a point is missing (beyond the edges) or its value is not finite.
@@ -73,7 +75,8 @@ def _curvature(xa: Any, ya: Any, xb: Any, yb: Any, xc: Any, yc: Any) -> float | 
     yc = float(yc)
     if not (ya - ya == 0.0 and yb - yb == 0.0 and yc - yc == 0.0):
         return None
-    return 2.0 * ((yc - yb) / (xc - xb) - (yb - ya) / (xb - xa)) / (xc - xa)
+    d: float = 2.0 * ((yc - yb) / (xc - xb) - (yb - ya) / (xb - xa)) / (xc - xa)
+    return d
 
 
 def _check_weight(name: str, value: object) -> float:
@@ -123,8 +126,8 @@ def interpolation_error_loss_function(
     floor = _check_weight("min_curvature", min_curvature)
 
     def scalar_loss(xs: Sequence[Any], ys: Sequence[Any]) -> float:
-        x0 = xs[2]
-        x1 = xs[3]
+        x0: float = xs[2]
+        x1: float = xs[3]
         y0 = float(ys[2])
         y1 = float(ys[3])
         h = x1 - x0
