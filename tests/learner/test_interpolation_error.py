@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import random
+import struct
 from collections.abc import Callable
 from typing import Any
 
@@ -39,7 +40,14 @@ def jump(x: float) -> float:
 
 
 def noisy(x: float) -> float:
-    s = math.sin(x * 12.9898 + 78.233) * 43758.5453  # deterministic noise in [-1, 1)
+    # deterministic noise in [-1, 1), independent at every x: a hash of the float's bytes
+    u = random.Random(struct.pack("<d", x)).random()
+    return math.sin(3 * x) + 0.01 * (2 * u - 1)
+
+
+def sawtooth(x: float) -> float:
+    # frac(sin(.) * big): "noise" that is a sawtooth with a jump every ~2e-6
+    s = math.sin(x * 12.9898 + 78.233) * 43758.5453
     return math.sin(3 * x) + 0.01 * (2 * (s - math.floor(s)) - 1)
 
 
@@ -193,12 +201,14 @@ def test_affine_changes_of_x_and_y_give_the_same_losses(
 
 @SETTINGS
 @given(
-    name=st.sampled_from([*SMOOTH, "jump", "noisy", "nan_region"]),
+    name=st.sampled_from([*SMOOTH, "jump", "noisy", "sawtooth", "nan_region"]),
     seed=st.integers(0, 2**32 - 1),
     n=st.integers(3, 60),
 )
 def test_losses_do_not_depend_on_the_order_of_the_tells(name: str, seed: int, n: int) -> None:
-    f = {**SMOOTH, "jump": jump, "noisy": noisy, "nan_region": nan_region}[name]
+    f = {**SMOOTH, "jump": jump, "noisy": noisy, "sawtooth": sawtooth, "nan_region": nan_region}[
+        name
+    ]
     rng = random.Random(seed)
     xs = [-1.0, 1.0, *(rng.uniform(-1, 1) for _ in range(n))]
     learners = []
@@ -265,7 +275,7 @@ def test_loss_is_never_negative_and_nan_only_when_the_learner_handles_it(
 # ------------------------------------------------------------------------ robustness ---
 
 
-@pytest.mark.parametrize("f", [jump, noisy, nan_region], ids=lambda f: f.__name__)
+@pytest.mark.parametrize("f", [jump, noisy, sawtooth, nan_region], ids=lambda f: f.__name__)
 def test_no_stall_on_jumps_noise_and_nan(f: Callable[[float], float]) -> None:
     learner = learner_for(f)
     asked = run(learner, 400)
@@ -273,9 +283,9 @@ def test_no_stall_on_jumps_noise_and_nan(f: Callable[[float], float]) -> None:
     xs, _ = sorted_data(learner)
     # every part of the domain keeps being sampled: no gap wider than 1/20 of the domain
     assert np.diff(xs).max() < 0.1
-    # no spot absorbs the points: at most a quarter of them within 1e-3 of any point
+    # no spot absorbs the points: at most a sixth of them within 1e-3 of any point
     dens = np.searchsorted(xs, xs + 1e-3) - np.searchsorted(xs, xs - 1e-3)
-    assert dens.max() < 100
+    assert dens.max() < 400 / 6
     assert math.isfinite(learner.loss())
 
 
@@ -293,6 +303,8 @@ def test_noise_costs_no_accuracy_against_a_uniform_grid() -> None:
     xs, _ = sorted_data(learner)
     grid = np.linspace(-1, 1, 20_001)
     vnoisy = np.vectorize(noisy)
+    # (the learner's RMS error is a random variable as much as the grid's; 1.2 leaves room
+    # for one draw, a loss that chases the noise lands far beyond)
 
     def rms(points: np.ndarray) -> float:  # against the noiseless function
         return float(
@@ -300,6 +312,15 @@ def test_noise_costs_no_accuracy_against_a_uniform_grid() -> None:
         )
 
     assert rms(xs) < 1.2 * rms(np.linspace(-1, 1, 400))
+
+
+@pytest.mark.parametrize("f", [noisy, sawtooth], ids=lambda f: f.__name__)
+def test_noise_guard_lets_the_loss_fall_below_the_noise(f: Callable[[float], float]) -> None:
+    # 1% noise on sin(3x) is 0.5% of the y-range; counted as curvature it would keep
+    # loss() near it (about 2e-3 here at 3000 points without the guard).
+    learner = learner_for(f)
+    run(learner, 3000)
+    assert learner.loss() < 1e-3
 
 
 # --------------------------------------------------------------------------- quality ---

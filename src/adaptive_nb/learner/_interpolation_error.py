@@ -10,28 +10,36 @@ coordinates (x divided by the width of the bounds, y by the y-range of the data)
 estimate is directly the error relative to the y-range: ``learner.loss()`` (the largest
 interval loss) estimates ``max |interpolant - f| / (max f - min f)``.
 
-How ``f''`` is estimated
-------------------------
+How ``f''`` is estimated, and where it fails
+--------------------------------------------
 From the second divided differences of the two point triples that contain the interval:
-``dl`` over (left neighbour, left end, right end) and ``dr`` over (left end, right end,
-right neighbour); only one of them at the edges of the domain or next to a non-finite value.
-Where ``f`` is smooth and resolved, both agree. The part on which they agree (the smaller
-magnitude when they have the same sign, else nothing) is trusted as curvature; the rest,
-where they disagree, is what a jump, noise or a feature not yet resolved looks like:
+``dl`` over (left neighbour, left end, right end) and ``dr`` over (left end, right end, right
+neighbour); only one of them at the edges of the domain or next to a non-finite value. Where
+``f`` is smooth and resolved both agree, and the part on which they agree (the smaller
+magnitude when they have the same sign, else nothing) is trusted as curvature. The rest, where
+they disagree, is what a jump, a singularity, noise or a feature not resolved yet looks like;
+its error estimate ``err`` (``h**2 / 8`` times the disagreement) is not trusted as such:
 
-* a jump of height ``J`` gives second differences ``~J / h**2``, an "error" ``~J / 8`` that
-  no refinement lowers, and the interval would absorb every point; noise of size ``s``
-  looks the same (``~s / h**2``). So the disagreeing part counts at most
-  ``unresolved_weight * h`` (a share of the interval's width): such regions are refined like
-  a uniform grid would, which is what lowers the RMS error there (and what the learner can
-  do against noise), and they stop competing with resolvable error once they are narrow;
-* a narrow feature seen from one side only is also a disagreement, so it is never ignored:
-  it is refined at least as fast as the same share of width, and fully once both triples
-  see it.
+* it counts at most ``unresolved_weight * h``, a share of the interval's width, so such
+  regions are refined like a uniform grid at the level of the error elsewhere. This is the
+  noise guard: noise of size ``s`` has second differences ``~s / h**2`` at every ``h``, an
+  "error" that no refinement lowers; measured against the width it stops attracting points;
+* if the disagreement stands out above the curvature the outer triples see (two neighbours
+  further out; noise shows there as much as here, a jump or a singularity does not), its
+  excess counts up to ``unresolved_weight * sqrt(h * err)``: a jump (``err ~ J / 8`` for
+  ever) is located to a resolution that lowers its RMS error below the rest's, a narrow
+  feature seen from one side gets points fast, and neither absorbs every point.
 
 A floor ``min_curvature * h**2 / 8`` is added everywhere, so that regions that look exactly
 linear (or a function that is) keep being sampled at a low density and ``ask`` never piles
-points on one spot.
+points on one spot. Inside a region where ``f`` is not finite only the floor counts; an
+interval with one non-finite end counts ``unresolved_weight * h`` (its border is located like
+a kink).
+
+What the estimate is worth: on smooth functions ``learner.loss()`` matches the true max error
+within a few percent once a few dozen points resolve the function (benchmarks/bench_sampling.py
+shows it). It under-reports where the max error cannot be lowered (at a jump: half its height
+at any resolution) or has not been seen (a feature narrower than the spacing, not yet found).
 
 Vector-valued functions: the largest estimate over the components (the learner rescales all
 components by one y-scale, the largest of their ranges).
@@ -52,10 +60,11 @@ __all__ = ["interpolation_error_loss", "interpolation_error_loss_function"]
 
 LossFunction = Callable[[Sequence[Any], Sequence[Any]], float]
 
-# Defaults, measured with benchmarks/bench_sampling.py (see the module docstring for what
-# they do). 1 = a jump or noise stops attracting points once its intervals are narrower than
-# the error level; 1e-3 keeps flat regions at a density that costs the smooth functions
-# there a few percent of max error at most.
+# Defaults, measured with benchmarks/bench_sampling.py (the module docstring says what they
+# do). 1: unresolved regions are refined to a width equal to the error level elsewhere;
+# 1e-3: a floor density that costs the smooth functions a few percent of max error at most
+# (0.1 finds narrow features sooner but costs up to 20%). A disagreement is "isolated" when
+# it exceeds twice what the outer triples see.
 _UNRESOLVED_WEIGHT = 1.0
 _MIN_CURVATURE = 1e-3
 _NOISE_MARGIN = 2.0
@@ -104,9 +113,10 @@ def interpolation_error_loss_function(
     ----------
     unresolved_weight
         Where the curvature estimates of the two sides of an interval disagree (a jump,
-        noise, a feature not resolved yet), the interval counts at most this times its width
-        (relative to the bounds). Larger chases jumps and narrow features harder; 0 ignores
-        them.
+        noise, a feature not resolved yet), the disagreement counts at most this times the
+        interval's width (relative to the bounds), or, where it stands out from its
+        surroundings, this times the geometric mean of width and estimated error. Larger
+        chases jumps and narrow features harder; 0 ignores them.
     min_curvature
         Curvature (in units of the y-range over the squared width of the bounds) assumed
         everywhere, so that regions that look linear are still sampled, at a low density.
@@ -114,7 +124,7 @@ def interpolation_error_loss_function(
     Returns
     -------
     callable
-        A loss function with ``nth_neighbors == 1``.
+        A loss function with ``nth_neighbors == 2``.
 
     Examples
     --------
@@ -126,52 +136,70 @@ def interpolation_error_loss_function(
     floor = _check_weight("min_curvature", min_curvature)
 
     def scalar_loss(xs: Sequence[Any], ys: Sequence[Any]) -> float:
-        x0: float = xs[2]
-        x1: float = xs[3]
-        y0 = float(ys[2])
-        y1 = float(ys[3])
-        h = x1 - x0
+        # Unpacked and inlined: this runs for 6 intervals per told point.
+        xa, xb, x0, x1, xc, xd = xs
+        ya, yb, y0, y1, yc, yd = ys
+        h: float = x1 - x0
         h2 = h * h * 0.125
         fin0 = y0 - y0 == 0.0
         fin1 = y1 - y1 == 0.0
         if not (fin0 and fin1):
             # Inside a region where f is not finite: sampled at the floor density only; at its
             # border: located like a jump.
-            return h2 * floor if fin0 == fin1 else weight * math.sqrt(h)
-        dl = _curvature(xs[1], ys[1], x0, y0, x1, y1)
-        dr = _curvature(x0, y0, x1, y1, xs[4], ys[4])
-        if dl is None:
-            if dr is None:
+            return h2 * floor if fin0 == fin1 else weight * h
+        s01 = (y1 - y0) / h
+        dl: float | None = (
+            None
+            if yb is None or yb - yb != 0.0
+            else 2.0 * (s01 - (y0 - yb) / (x0 - xb)) / (x1 - xb)
+        )
+        dr: float | None = (
+            None
+            if yc is None or yc - yc != 0.0
+            else 2.0 * ((yc - y1) / (xc - x1) - s01) / (xc - x0)
+        )
+        if dl is None or dr is None:
+            # One-sided (at an edge, or next to a non-finite value): trusted. (A jump within
+            # the first interval is then chased to the floating-point resolution: one point
+            # per halving, about 50 at most.)
+            if dl is None and dr is None:
                 return h2 * floor + weight * h
-            return h2 * (abs(dr) + floor)
-        if dr is None:
-            return h2 * (abs(dl) + floor)
+            return h2 * (abs(dr if dl is None else dl) + floor)  # type: ignore[arg-type]
         al = abs(dl)
         ar = abs(dr)
-        # The outer triples: smooth data has one sign of curvature over all four triples;
-        # noise alternates, and shows there as much as here (a jump or a singularity stands
-        # out above its surroundings).
-        da = _curvature(xs[0], ys[0], xs[1], ys[1], x0, y0)
-        db = _curvature(x1, y1, xs[4], ys[4], xs[5], ys[5])
-        ds = [d for d in (da, dl, dr, db) if d is not None]
-        if dl * dr >= 0.0 and not (max(ds) > 0.0 > min(ds)):
-            agree, disagree = (al, ar - al) if al <= ar else (ar, al - ar)
+        if dl * dr >= 0.0:
+            if al <= ar:
+                agree, disagree = al, ar - al
+            else:
+                agree, disagree = ar, al - ar
         else:
             agree, disagree = 0.0, max(al, ar)
-        loss = h2 * (agree + floor)
+        loss: float = h2 * (agree + floor)
         if disagree == 0.0:
             return loss
         err = h2 * disagree
-        outer = [abs(d) for d in (da, db) if d is not None]
-        noise = h2 * max(outer) * _NOISE_MARGIN if outer else 0.0
-        isolated = min(err - noise, weight * math.sqrt(h)) if err > noise else 0.0
-        return loss + max(isolated, min(err, weight * h))
+        # Noise guard: the curvature the outer triples see. Noise shows there as much as
+        # here; a jump or a singularity stands out above its surroundings.
+        da = _curvature(xa, ya, xb, yb, x0, y0)
+        db = _curvature(x1, y1, xc, yc, xd, yd)
+        if da is None:
+            noise = 0.0 if db is None else abs(db)
+        else:
+            noise = abs(da) if db is None else min(abs(da), abs(db))
+        noise *= h2 * _NOISE_MARGIN
+        uniform = min(err, weight * h)
+        if err <= noise:
+            return loss + uniform
+        # Isolated: a jump, a singularity or a narrow feature; counted up to the geometric
+        # mean of its error and width, so that a jump is located to a fine resolution (what
+        # lowers its RMS error) without absorbing every point.
+        return loss + max(min(err - noise, weight * math.sqrt(h * err)), uniform)
 
     @uses_nth_neighbors(2)
     def interpolation_error_loss(xs: Sequence[Any], ys: Sequence[Any]) -> float:
         """Estimated max error of linear interpolation on the interval (see the module)."""
         y0 = ys[2]
-        if not isinstance(y0, np.ndarray | list | tuple):
+        if type(y0) is float or not isinstance(y0, np.ndarray | list | tuple):
             return scalar_loss(xs, ys)
         # Vector output: the largest estimate over the components.
         worst = -math.inf
