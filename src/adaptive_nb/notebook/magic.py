@@ -43,8 +43,9 @@ The runner is stored in the user namespace (--name, default `runner`) and return
 With at most one goal option; without one the runner runs until cancelled.
 As a cell magic (%%adaptive_run), the cell body runs first, so it can define the function
 and the learner. Quote expressions that contain spaces: --goal "lambda l: l.npoints > 50".
---loss takes a loss goal (0.01), the name of a Learner1D loss to switch the learner to
-(one of: {names}), or both: --loss interpolation_error:1e-3.
+--loss takes a loss goal (0.01), the name of a Learner1D loss to switch the learner to,
+or both: --loss interpolation_error:1e-3. Loss names:
+  {names}
 """
 
 # Learner1D losses that --loss accepts by name (the factories with their defaults).
