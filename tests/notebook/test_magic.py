@@ -219,3 +219,34 @@ def test_switching_the_loss_keeps_the_learner_and_its_data() -> None:
     fresh.tell_many(list(data), list(data.values()))
     assert dict(learner.losses) == dict(fresh.losses)
     assert learner.ask(5) == fresh.ask(5)
+
+
+LOSS_CELLS = [
+    """\
+%load_ext adaptive_nb
+import math
+import adaptive_nb as adaptive
+from adaptive_nb.learner.learner1D import interpolation_error_loss
+from concurrent.futures import ThreadPoolExecutor
+pool = ThreadPoolExecutor(2)
+learner = adaptive.Learner1D(lambda x: math.tanh(20 * x), bounds=(-1, 1))""",
+    "r = %adaptive_run learner --loss interpolation_error:0.001 --executor pool --no-plot",
+    """\
+await r.task
+print(r.status(), learner.loss_per_interval is interpolation_error_loss, learner.loss() <= 1e-3)""",
+]
+
+
+@pytest.mark.kernel
+def test_loss_by_name_in_a_real_kernel(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from nbclient import NotebookClient
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    src = str(Path(__file__).resolve().parents[2] / "src")
+    paths = [src, os.environ.get("PYTHONPATH")]
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(p for p in paths if p))
+    nb = new_notebook(cells=[new_code_cell(c) for c in LOSS_CELLS])
+    NotebookClient(nb, kernel_name="python3", timeout=60,
+                   resources={"metadata": {"path": str(tmp_path)}}).execute()  # fmt: skip
+    assert _views(nb.cells[1]) == 1
+    assert _out(nb.cells[2]).split() == ["finished", "True", "True"]
