@@ -38,8 +38,11 @@ a kink).
 
 What the estimate is worth: on smooth functions ``learner.loss()`` matches the true max error
 within a few percent once a few dozen points resolve the function (benchmarks/bench_sampling.py
-shows it). It under-reports where the max error cannot be lowered (at a jump: half its height
-at any resolution) or has not been seen (a feature narrower than the spacing, not yet found).
+shows it). It under-reports where the error is not counted in full on purpose: at a jump (the
+max error stays half its height at any resolution), at a singularity such as ``sqrt|x|`` (the
+cap above; measured 10-50x under), under noise (the error against the noiseless function is
+the noise itself, which no sampling lowers), and where a feature narrower than the spacing
+has not been found yet.
 
 Vector-valued functions: the largest estimate over the components (the learner rescales all
 components by one y-scale, the largest of their ranges).
