@@ -12,7 +12,8 @@ from IPython.core.error import UsageError
 from IPython.testing import globalipapp
 
 from adaptive_nb import Learner1D
-from adaptive_nb.notebook.magic import usage
+from adaptive_nb.learner.learner1D import default_loss, interpolation_error_loss
+from adaptive_nb.notebook.magic import _parse, _switch_loss, usage
 
 
 def get_ipython() -> Any:
@@ -155,3 +156,97 @@ def test_magic_in_a_real_kernel(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     assert "UsageError: %adaptive_run: --npoints must be positive, got 0" in usage
     assert "Traceback" not in usage
     assert not [o for c in cells[:-1] for o in c.outputs if o.output_type == "error"]
+
+
+# -- --loss by name (issue 15): NAME switches a Learner1D's loss, NAME:L also sets the goal ----
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("0.01", (None, 0.01)),
+        ("interpolation_error", ("interpolation_error", None)),
+        ("interpolation_error:1e-3", ("interpolation_error", 1e-3)),
+        ("default:0.5", ("default", 0.5)),
+    ],
+)
+def test_loss_takes_a_goal_a_name_or_both(value: str, expected: tuple[Any, Any]) -> None:
+    args = _parse(f"learner --loss {value}")
+    assert args is not None
+    assert (args.loss_name, args.loss) == expected
+
+
+@pytest.mark.parametrize(
+    ("line", "fragment"),
+    [
+        ("learner --loss bogus", "unknown loss 'bogus'; use a number or one of: interpolation_e"),
+        ("learner --loss interpolation_error:x", "invalid loss goal 'x'"),
+        ("learner --loss interpolation_error:0", "--loss must be positive"),
+        ("learner --loss 0.1 --duration 3", "argument --loss: not allowed with argument --dur"),
+        ("learner --loss interpolation_error:1 --npoints 3", "not allowed with argument --npo"),
+        ("avg --loss interpolation_error", "'avg' is a AverageLearner; loss names apply to a Le"),
+        ("busy --loss interpolation_error", "'busy' has pending points"),
+        # a name with another goal is fine: the terminal shell is the only objection left
+        ("learner --loss interpolation_error --npoints 3", "the live widgets need a Jupyter"),
+    ],
+)
+def test_bad_loss_arguments(ip: Any, line: str, fragment: str) -> None:
+    from adaptive_nb import AverageLearner
+
+    ip.user_ns["learner"] = Learner1D(abs, bounds=(-1, 1))
+    ip.user_ns["avg"] = AverageLearner(lambda seed: seed, atol=0.1)
+    ip.user_ns["busy"] = busy = Learner1D(abs, bounds=(-1, 1))
+    busy.ask(3)
+    with pytest.raises(UsageError, match=r"^%adaptive_run: ") as info:
+        ip.run_line_magic("adaptive_run", line)
+    assert fragment in str(info.value)
+    # a refused switch leaves the learner as it was
+    assert ip.user_ns["learner"].loss_per_interval is default_loss
+
+
+def test_switching_the_loss_keeps_the_learner_and_its_data() -> None:
+    f = lambda x: x**3 - x  # noqa: E731
+    learner = Learner1D(f, bounds=(-1, 1))
+    for _ in range(30):
+        (x,), _ = learner.ask(1)
+        learner.tell(x, f(x))
+    data = dict(learner.data)
+    _switch_loss(learner, "interpolation_error")
+    assert learner.loss_per_interval is interpolation_error_loss
+    assert learner.data == data
+    # the same state as a learner built with that loss and told the same data
+    fresh = Learner1D(f, bounds=(-1, 1), loss_per_interval=interpolation_error_loss)
+    fresh.tell_many(list(data), list(data.values()))
+    assert dict(learner.losses) == dict(fresh.losses)
+    assert learner.ask(5) == fresh.ask(5)
+
+
+LOSS_CELLS = [
+    """\
+%load_ext adaptive_nb
+import math
+import adaptive_nb as adaptive
+from adaptive_nb.learner.learner1D import interpolation_error_loss
+from concurrent.futures import ThreadPoolExecutor
+pool = ThreadPoolExecutor(2)
+learner = adaptive.Learner1D(lambda x: math.tanh(20 * x), bounds=(-1, 1))""",
+    "r = %adaptive_run learner --loss interpolation_error:0.001 --executor pool --no-plot",
+    """\
+await r.task
+print(r.status(), learner.loss_per_interval is interpolation_error_loss, learner.loss() <= 1e-3)""",
+]
+
+
+@pytest.mark.kernel
+def test_loss_by_name_in_a_real_kernel(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from nbclient import NotebookClient
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    src = str(Path(__file__).resolve().parents[2] / "src")
+    paths = [src, os.environ.get("PYTHONPATH")]
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(p for p in paths if p))
+    nb = new_notebook(cells=[new_code_cell(c) for c in LOSS_CELLS])
+    NotebookClient(nb, kernel_name="python3", timeout=60,
+                   resources={"metadata": {"path": str(tmp_path)}}).execute()  # fmt: skip
+    assert _views(nb.cells[1]) == 1
+    assert _out(nb.cells[2]).split() == ["finished", "True", "True"]

@@ -74,6 +74,10 @@ from adaptive_nb.learner._dataframe import (  # noqa: F401
     partial_function_from_dataframe,
 )
 from adaptive_nb.learner._holoviews import accept_legacy_opts, holoviews_with_backend  # noqa: F401
+from adaptive_nb.learner._interpolation_error import (
+    interpolation_error_loss,
+    interpolation_error_loss_function,
+)
 from adaptive_nb.learner._interval_index import (  # noqa: F401
     _BIG,
     _NODE_STATE,
@@ -118,6 +122,8 @@ __all__ = [
     "abs_min_log_loss",
     "curvature_loss_function",
     "default_loss",
+    "interpolation_error_loss",
+    "interpolation_error_loss_function",
     "resolution_loss_function",
     "triangle_loss",
     "uniform_loss",

@@ -6,6 +6,8 @@ Registered by ``%load_ext adaptive_nb``::
     %adaptive_run learner --goal "lambda l: l.loss() < 0.01" --name r1 --interval 0.2
     %adaptive_run learner --executor pool --no-plot      # pool = ThreadPoolExecutor(2), say
 
+    %adaptive_run learner --loss interpolation_error:1e-3  # switch the loss, stop at 1e-3
+
     %%adaptive_run learner --loss 0.01
     def f(x):
         return x**3
@@ -15,7 +17,10 @@ The line form evaluates ``LEARNER`` (a name or an expression) in the user namesp
 ``adaptive_nb.Runner`` on it, displays ``runner.live_info()`` and ``runner.live_plot()``, stores
 the runner in the namespace (``--name``, default ``runner``) and returns it. The cell form first
 runs the cell body in the user namespace (so it can define the function and the learner), then
-does the same. Bad arguments raise IPython's ``UsageError``: one line with the usage, no traceback.
+does the same. ``--loss`` takes a loss goal (``0.01``), the name of a Learner1D loss
+(``interpolation_error``: the learner's ``loss_per_interval`` is switched to it, its data kept),
+or both (``interpolation_error:1e-3``). Bad arguments raise IPython's ``UsageError``: one line
+with the usage, no traceback.
 """
 
 from __future__ import annotations
@@ -38,7 +43,48 @@ The runner is stored in the user namespace (--name, default `runner`) and return
 With at most one goal option; without one the runner runs until cancelled.
 As a cell magic (%%adaptive_run), the cell body runs first, so it can define the function
 and the learner. Quote expressions that contain spaces: --goal "lambda l: l.npoints > 50".
+--loss takes a loss goal (0.01), the name of a Learner1D loss to switch the learner to,
+or both: --loss interpolation_error:1e-3. Loss names:
+  {names}
 """
+
+# Learner1D losses that --loss accepts by name (the factories with their defaults).
+_LOSS_NAMES = (
+    "interpolation_error",
+    "default",
+    "uniform",
+    "curvature",
+    "triangle",
+    "abs_min_log",
+)
+
+
+def _named_loss(name: str) -> Any:
+    from adaptive_nb.learner import learner1D
+
+    if name == "curvature":
+        return learner1D.curvature_loss_function()
+    return getattr(learner1D, f"{name}_loss")
+
+
+def _loss_spec(text: str) -> tuple[str | None, float | None]:
+    """Parse ``--loss``: ``L``, ``NAME`` or ``NAME:L`` into (name or None, goal or None)."""
+    name, sep, goal = text.partition(":")
+    if not sep:
+        try:
+            return None, float(text)
+        except ValueError:
+            goal = ""
+    if name not in _LOSS_NAMES:
+        msg = f"unknown loss {name!r}; use a number or one of: {', '.join(_LOSS_NAMES)}"
+        raise argparse.ArgumentTypeError(msg)
+    if not goal:
+        return name, None
+    try:
+        return name, float(goal)
+    except ValueError:
+        msg = f"invalid loss goal {goal!r} in {text!r}; use NAME:number, e.g. {name}:1e-3"
+        raise argparse.ArgumentTypeError(msg) from None
 
 
 class _HelpRequested(Exception):  # noqa: N818 - control flow, not an error
@@ -60,7 +106,7 @@ class _UsageParser(argparse.ArgumentParser):
 def _make_parser() -> _UsageParser:
     parser = _UsageParser(
         prog="%adaptive_run",
-        description=DESCRIPTION,
+        description=DESCRIPTION.format(names=", ".join(_LOSS_NAMES)),
         formatter_class=argparse.RawDescriptionHelpFormatter,
         add_help=True,
     )
@@ -68,7 +114,14 @@ def _make_parser() -> _UsageParser:
     goal = parser.add_mutually_exclusive_group()
     goal.add_argument("--goal", metavar="EXPR", help="callable goal(learner) -> bool")
     goal.add_argument("--npoints", metavar="N", type=int, help="stop after N points")
-    goal.add_argument("--loss", metavar="L", type=float, help="stop when learner.loss() <= L")
+    # --loss is a goal only when it carries a number (checked in _parse), so it stays outside
+    # the group: `--loss interpolation_error --npoints 500` is fine.
+    parser.add_argument(
+        "--loss",
+        metavar="L",
+        type=_loss_spec,
+        help="stop when learner.loss() <= L; or NAME or NAME:L to switch a Learner1D's loss",
+    )
     goal.add_argument(
         "--duration", metavar="SECONDS", type=float, help="stop after this many seconds"
     )
@@ -108,6 +161,15 @@ def _parse(line: str) -> argparse.Namespace | None:
     if not args.name.isidentifier():
         msg = f"--name must be a Python identifier, got {args.name!r}"
         raise _usage_error(msg)
+    loss_name, loss_goal = args.loss if args.loss is not None else (None, None)
+    args.loss, args.loss_name = loss_goal, loss_name
+    if loss_goal is not None:
+        other = next(
+            (f for f in ("goal", "npoints", "duration") if getattr(args, f) is not None), None
+        )
+        if other is not None:
+            msg = f"argument --loss: not allowed with argument --{other} (give one goal)"
+            raise _usage_error(msg)
     for flag in ("npoints", "loss", "duration", "interval"):
         value = getattr(args, flag)
         if value is not None and not value > 0:
@@ -144,6 +206,8 @@ class AdaptiveMagics(Magics):
             kind = type(learner).__name__
             msg = f"LEARNER {args.learner!r} is a {kind}, not an adaptive_nb learner"
             raise _usage_error(msg)
+        if args.loss_name is not None:
+            _check_loss_target(learner, args.learner, args.loss_name)
         kwargs = self._runner_kwargs(args)
         if not _hooks.in_kernel():  # e.g. terminal IPython: no widgets there
             msg = (
@@ -151,6 +215,8 @@ class AdaptiveMagics(Magics):
                 "adaptive_nb.BlockingRunner(learner, ...) instead"
             )
             raise _usage_error(msg)
+        if args.loss_name is not None:
+            _switch_loss(learner, args.loss_name)
         try:
             runner = adaptive_nb.Runner(learner, **kwargs)
         except (TypeError, ValueError) as e:  # the engine rejected the arguments
@@ -200,6 +266,34 @@ class AdaptiveMagics(Magics):
         source = self._ip.transform_cell(cell)
         filename = self._ip.compile.cache(source, self._ip.execution_count, raw_code=cell)
         exec(compile(source, filename, "exec"), self._ip.user_ns)
+
+
+def _check_loss_target(learner: Any, expr: str, name: str) -> None:
+    """Raise a ``UsageError`` unless ``learner`` can take the loss called ``name``."""
+    from adaptive_nb.learner.learner1D import Learner1D
+
+    if not isinstance(learner, Learner1D):
+        kind = type(learner).__name__
+        msg = f"--loss {name}: LEARNER {expr!r} is a {kind}; loss names apply to a Learner1D"
+        raise _usage_error(msg)
+    if learner.pending_points:
+        msg = (
+            f"--loss {name}: LEARNER {expr!r} has pending points (a runner is using it?); "
+            "cancel that runner and call learner.remove_unfinished() first"
+        )
+        raise _usage_error(msg)
+
+
+def _switch_loss(learner: Any, name: str) -> None:
+    """Give the Learner1D ``learner`` the loss called ``name``, keeping its data."""
+    from adaptive_nb.learner.learner1D import Learner1D
+
+    data = dict(learner.data)
+    # Re-initialise in place (the user's name keeps pointing at the running learner), then
+    # re-tell the data: every loss is computed with the new function.
+    Learner1D.__init__(learner, learner.function, learner.bounds, _named_loss(name))
+    if data:
+        learner.tell_many(list(data), list(data.values()))
 
 
 def load_ipython_extension(ipython: Any) -> None:
