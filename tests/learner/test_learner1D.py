@@ -859,7 +859,9 @@ def test_names_of_the_module_before_its_split_still_resolve() -> None:
         "uses_nth_neighbors",
     ]
     assert [n for n in names if not hasattr(module, n)] == []
-    assert set(module.__all__) <= set(names)
+    # Names added since the split: the loss estimating the interpolation error.
+    added = {"interpolation_error_loss", "interpolation_error_loss_function"}
+    assert set(module.__all__) <= set(names) | added
 
 
 # A Learner1D (math.sin on (-2, 2), default loss, 12 points told one by one through ask(1), then
