@@ -129,9 +129,7 @@ class AverageData:
 
     if TYPE_CHECKING:
 
-        def tell_many(self, xs: Iterable[Any], ys: Iterable[Any]) -> None: ...
-
-        def tell_many_at_point(self, x: float, seed_y_mapping: dict[int, Any]) -> None: ...
+        def _set_data(self, data: dict[float, dict[int, float]]) -> None: ...
 
     def data_since(self, start: int) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
         """Return the points first told since the ``start``-th new point, and their means.
@@ -279,18 +277,18 @@ class AverageData:
                 )
                 raise KeyError(msg)
         # lists, not a 2-column array: that would turn the int seeds into floats
-        points = list(zip(df[seed_name].tolist(), df[x_name].tolist(), strict=True))
-        self.tell_many(points, df[y_name].tolist())
+        points = [as_seed_x(p) for p in zip(df[seed_name].tolist(), df[x_name].tolist())]
+        values = [as_sample(y) for y in df[y_name].tolist()]
+        by_x: dict[float, dict[int, float]] = {}
+        for (seed, x), y in zip(points, values, strict=True):
+            by_x.setdefault(x, {})[seed] = y
+        self._set_data(by_x)
         if with_default_function_args:
             self.function = partial_function_from_dataframe(self.function, df, function_prefix)
 
     def _get_data(self) -> dict[float, dict[int, float]]:
         # A copy: periodic saving pickles it in another thread while the runner keeps telling.
         return {x: dict(samples) for x, samples in self._data_samples.items()}
-
-    def _set_data(self, data: dict[float, dict[int, float]]) -> None:
-        for x, samples in data.items():
-            self.tell_many_at_point(x, samples)
 
     def plot(self) -> holoviews.Overlay:
         """Plot the means with error bars, and a line through them (holoviews, bokeh backend).

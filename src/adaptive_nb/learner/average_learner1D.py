@@ -35,7 +35,9 @@ variance is a running sum here). Deliberate differences, each a fix of the refer
   from the number of samples, so it repeats pending seeds, and loops forever on a told one when
   the seeds told were not ``0..n-1``);
 * ``tell_many_at_point`` ignores seeds already told (as ``tell`` does; the reference overwrote
-  them and counted them twice);
+  them and counted them twice), and updates the mean sample by sample as ``tell`` does (the
+  reference's batch mean differs in the last bits), so that ``copy_from``, ``load`` and
+  ``load_dataframe`` reproduce the means of a learner exactly;
 * a point outside ``bounds``, a non-finite value or a vector value is a clear error (the
   reference crashes on the second sample of an outside point, and a NaN poisons the mean);
 * changing ``min_error`` or ``max_samples`` on a live learner takes effect for every point
@@ -535,6 +537,7 @@ class AverageLearner1D(AverageData, Learner1D):  # type: ignore[misc]
         if told is None:
             seed, y = items[0]
             self._tell_new(seed, x, y)
+            self.pending_points.discard((seed, x))
             items = items[1:]
             told = self._data_samples[x]
         items = [(s, y) for s, y in dict(items).items() if s not in told]
@@ -542,22 +545,27 @@ class AverageLearner1D(AverageData, Learner1D):  # type: ignore[misc]
             self.pending_points.discard((s, x))
         if not items:
             return
-        import numpy as np
-
-        ys = [y for _, y in items]
-        n_old = self._number_samples[x]
-        n = n_old + len(ys)
         told.update(items)
-        # The reference's mean of a batch, operation for operation.
-        mean = float((np.mean(ys) * len(ys) + self.data[x] * n_old) / n)
+        # The running mean and sum of squares of `tell`, sample by sample in the given order:
+        # the state depends on the samples and their order only, not on how they were told
+        # (so copy_from and load reproduce a learner's means exactly). The reference takes a
+        # batch mean here, which differs from this in the last bits.
+        mean = self.data[x]
+        m2 = self._m2[x]
+        k = self._number_samples[x]
+        for _, y in items:
+            new = mean * k / (k + 1) + y / (k + 1)
+            m2 += (y - mean) * (y - new)
+            mean = new
+            k += 1
+        n = k
         self.data[x] = mean
         node = self._nodes[x]
         self._ny[node] = mean
         all_ys = told.values()
-        m2 = sum((v - mean) ** 2 for v in all_ys)
         self._m2[x] = m2
         self._number_samples[x] = n
-        self._nsamples += len(ys)
+        self._nsamples += len(items)
         self._after_samples(x, node, n, m2, neighbor_rule=False)
         self._rescale_y(min(all_ys), max(all_ys))
         self._update_losses_around(node)
@@ -673,6 +681,22 @@ class AverageLearner1D(AverageData, Learner1D):  # type: ignore[misc]
         return _INF if top is None else top[4]
 
     # -------------------------------------------------------------------- persistence ---
+
+    def _set_data(self, data: dict[float, dict[int, float]]) -> None:
+        for x, samples in data.items():
+            self.tell_many_at_point(x, samples)
+        # Which points still need samples, by the rule of `tell` (tell_many_at_point keeps the
+        # reference's n > min_samples, which would resample every point with exactly
+        # min_samples samples after a load). Added in told order, as a learner fed by tell
+        # would have added them.
+        under = self._undersampled_points
+        under.clear()
+        nodes = self._nodes
+        for x in self._log_x:
+            n = self._number_samples[x]
+            node = nodes[x]
+            if n == 1 or n < self.min_samples or not n > self.neighbor_sampling * self._neighbor_n(node):
+                under.add(x)
 
     def __setstate__(self, state: bytes) -> None:
         super().__setstate__(state)
