@@ -40,6 +40,9 @@ variance is a running sum here). Deliberate differences, each a fix of the refer
   ``load_dataframe`` reproduce the means of a learner exactly;
 * a point outside ``bounds``, a non-finite value or a vector value is a clear error (the
   reference crashes on the second sample of an outside point, and a NaN poisons the mean);
+* a lone point (no neighbour yet) that is resampled gets its rescaled error (inf) back. The
+  reference skips it, so when its first samples are equal (error 0, common for functions with
+  few values, e.g. counts or 0/1 outcomes) it is dropped from resampling for good;
 * changing ``min_error`` or ``max_samples`` on a live learner takes effect for every point
   (the reference only looked at them when a point was resampled);
 * ``ask(0)`` returns ``([], [])`` (the reference divides by zero);
@@ -327,8 +330,6 @@ class AverageLearner1D(AverageData, Learner1D):  # type: ignore[misc]
         x = nx[node]
         ln = self._rp[node]
         rn = self._rn[node]
-        if ln is None and rn is None:
-            return
         resc = self._resc
         if ln is not None and nx[ln] in resc:
             xl = nx[ln]
