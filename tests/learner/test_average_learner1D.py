@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import adaptive_nb
-from adaptive_nb import AverageLearner1D, BalancingLearner, DataSaver
+from adaptive_nb import AverageLearner1D, DataSaver
 from adaptive_nb.learner._average1d_data import t_quantile
 from adaptive_nb.learner.learner1D import curvature_loss_function, uniform_loss
 from adaptive_nb.runner import BlockingRunner, replay_log, simple
@@ -375,7 +375,10 @@ def test_copy_pickle_and_save_load_keep_everything(tmp_path: Any) -> None:
     learner = AverageLearner1D(noisy, (-1, 1), min_samples=5)
     drive(learner, 400)
     learner.ask(3)
-    for clone in (pickle.loads(pickle.dumps(learner)), cloudpickle.loads(cloudpickle.dumps(learner))):
+    for clone in (
+        pickle.loads(pickle.dumps(learner)),
+        cloudpickle.loads(cloudpickle.dumps(learner)),
+    ):
         clone._check_invariants()
         assert clone.data == learner.data
         assert clone.pending_points == learner.pending_points

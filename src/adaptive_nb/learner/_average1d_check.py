@@ -58,9 +58,7 @@ def check_invariants(learner: AverageLearner1D) -> None:  # noqa: PLR0915
     for a, b in itertools.pairwise(reals):
         assert learner._distances[a] == math.hypot(b - a, data[b] - data[a])
     for x, n in learner._number_samples.items():
-        stop = n >= 2 and (
-            learner.error[x] <= learner.min_error or n >= learner.max_samples
-        )
+        stop = n >= 2 and (learner.error[x] <= learner.min_error or n >= learner.max_samples)
         assert (x in learner._resc) == (not stop), (x, n, learner.error[x])
     for x, e in learner._resc.items():
         assert e[2] == x

@@ -60,7 +60,7 @@ def _grow(alpha: float, n: int) -> list[float]:
     table = _T_TABLES.get(alpha, [math.nan, math.nan])
     size = max(n + 1, len(table) + _T_BLOCK)
     dfs = np.arange(len(table) - 1, size - 1, dtype=float)
-    new = table + scipy.stats.t.ppf(1 - alpha, df=dfs).tolist()
+    new: list[float] = table + scipy.stats.t.ppf(1 - alpha, df=dfs).tolist()
     _T_TABLES[alpha] = new  # replaced whole: readers holding the old list stay consistent
     return new
 
@@ -70,7 +70,7 @@ def as_seed_x(point: Any) -> tuple[int, float]:
     if type(point) is tuple and len(point) == 2:
         seed, x = point
         if type(seed) is int and type(x) is float and x - x == 0.0:
-            return point  # type: ignore[return-value]
+            return point
     if isinstance(point, str | bytes) or not isinstance(point, Iterable):
         msg = f"AverageLearner1D points are pairs (seed, x), got {point!r}."
         raise TypeError(msg)
@@ -92,7 +92,7 @@ def as_seed_x(point: Any) -> tuple[int, float]:
 def as_sample(y: Any) -> float:
     """Convert a function value to a finite float, or raise an error saying how to fix it."""
     if type(y) is float and y - y == 0.0:
-        return y  # type: ignore[no-any-return]
+        return y
     if y is None:
         msg = (
             "The value may not be None; use learner.tell_pending((seed, x)) to mark a point "
@@ -188,7 +188,7 @@ class AverageData:
         ]
         return np.array(samples, dtype=float).reshape(len(samples), 3)
 
-    def to_dataframe(  # type: ignore[override]
+    def to_dataframe(  # noqa: PLR0917 (the reference's signature)
         self,
         mean: bool = False,
         with_default_function_args: bool = True,
@@ -245,7 +245,7 @@ class AverageData:
             assign_defaults(self.function, df, function_prefix)
         return df
 
-    def load_dataframe(  # type: ignore[override]
+    def load_dataframe(  # noqa: PLR0917 (the reference's signature)
         self,
         df: pandas.DataFrame,
         with_default_function_args: bool = True,
@@ -277,7 +277,9 @@ class AverageData:
                 )
                 raise KeyError(msg)
         # lists, not a 2-column array: that would turn the int seeds into floats
-        points = [as_seed_x(p) for p in zip(df[seed_name].tolist(), df[x_name].tolist())]
+        points = [
+            as_seed_x(p) for p in zip(df[seed_name].tolist(), df[x_name].tolist(), strict=True)
+        ]
         values = [as_sample(y) for y in df[y_name].tolist()]
         by_x: dict[float, dict[int, float]] = {}
         for (seed, x), y in zip(points, values, strict=True):

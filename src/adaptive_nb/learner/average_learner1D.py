@@ -130,8 +130,14 @@ class AverageLearner1D(AverageData, Learner1D):  # type: ignore[misc]
     """
 
     _pending_undo_is_exact = True
+    min_samples: int
+    alpha: float
+    neighbor_sampling: float
+    _delta: float
+    _min_error: float
+    _max_samples: int
 
-    def __init__(
+    def __init__(  # noqa: PLR0917 (the reference's signature)
         self,
         function: Callable[[tuple[int, float]], Any],
         bounds: tuple[Real, Real] | Sequence[Real],
@@ -245,9 +251,7 @@ class AverageLearner1D(AverageData, Learner1D):  # type: ignore[misc]
             msg = f"max_samples must be an int, got {value!r}."
             raise TypeError(msg)
         if value < self.min_samples:
-            msg = (
-                f"max_samples must be at least min_samples={self.min_samples}, got {value}."
-            )
+            msg = f"max_samples must be at least min_samples={self.min_samples}, got {value}."
             raise ValueError(msg)
         self._max_samples = int(value)
         self._refresh_resampling()
@@ -425,7 +429,9 @@ class AverageLearner1D(AverageData, Learner1D):  # type: ignore[misc]
         self._rescale_y(y, y)
         self._update_losses_around(node)
 
-    def _after_samples(self, x: float, node: int, n: int, m2: float, *, neighbor_rule: bool) -> None:
+    def _after_samples(
+        self, x: float, node: int, n: int, m2: float, *, neighbor_rule: bool
+    ) -> None:
         """Undersampling, error, distances and rescaled errors after new samples at x."""
         if x in self._undersampled_points:
             if neighbor_rule:
@@ -456,10 +462,8 @@ class AverageLearner1D(AverageData, Learner1D):  # type: ignore[misc]
 
     def _rescale_y(self, lo: float, hi: float) -> None:
         """Grow the y bounding box by samples in [lo, hi] (the scale follows the samples)."""
-        if lo < self._ymin:
-            self._ymin = lo
-        if hi > self._ymax:
-            self._ymax = hi
+        self._ymin = min(self._ymin, lo)
+        self._ymax = max(self._ymax, hi)
         self._yscale = self._ymax - self._ymin
 
     def _update_losses_around(self, node: int) -> None:
@@ -481,13 +485,13 @@ class AverageLearner1D(AverageData, Learner1D):  # type: ignore[misc]
             u = v
         if self._yscale > self._recompute_losses_factor * self._old_yscale:
             self._recompute_all()
-        elif len(self._rheap) > 2 * self._nreal + 62 or len(self._cheap) > 2 * len(
-            self._nodes
-        ) + 62:
+        elif (
+            len(self._rheap) > 2 * self._nreal + 62 or len(self._cheap) > 2 * len(self._nodes) + 62
+        ):
             self._compact_heaps()
         self._compact_resc()
 
-    def tell_many(self, xs: Iterable[Any], ys: Iterable[Any], *, force: bool = False) -> None:  # noqa: ARG002
+    def tell_many(self, xs: Iterable[Any], ys: Iterable[Any], *, force: bool = False) -> None:
         """Tell the learner many samples; all are checked before any is stored.
 
         Parameters
@@ -696,7 +700,11 @@ class AverageLearner1D(AverageData, Learner1D):  # type: ignore[misc]
         for x in self._log_x:
             n = self._number_samples[x]
             node = nodes[x]
-            if n == 1 or n < self.min_samples or not n > self.neighbor_sampling * self._neighbor_n(node):
+            if (
+                n == 1
+                or n < self.min_samples
+                or not n > self.neighbor_sampling * self._neighbor_n(node)
+            ):
                 under.add(x)
 
     def __setstate__(self, state: bytes) -> None:
