@@ -395,7 +395,13 @@ def test_copy_pickle_and_save_load_keep_everything(tmp_path: Any) -> None:
     loaded.load(fname)
     assert loaded.data == learner.data
     assert loaded._data_samples == learner._data_samples
-    # the reference reads the file
+    npz = tmp_path / "avg.npz"
+    learner.save(npz, format="npz")
+    from_npz = learner.new()
+    from_npz.load(npz, format="npz")
+    assert from_npz.data == learner.data
+    assert from_npz._data_samples == learner._data_samples
+    # the reference reads the (pickle) file
     ref = adaptive.AverageLearner1D(noisy, (-1, 1), min_samples=5)
     ref.load(fname)
     assert ref.nsamples == learner.nsamples

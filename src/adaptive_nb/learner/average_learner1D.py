@@ -27,7 +27,11 @@ largest rescaled error sits on a heap with lazy invalidation: O(log n) per sampl
 
 The reference's choices are kept exactly where they are deterministic: the same next points,
 ``nsamples`` and ``data`` for the same calls and values, and ``error`` to round-off (the
-variance is a running sum here). Deliberate differences, each a fix of the reference:
+variance is a running sum here; so when two points' rescaled errors agree to ~1e-15, the one
+resampled may differ). ``npoints`` counts the points x, as in the reference, so a
+BalancingLearner with ``strategy="npoints"`` balances points, not samples, in both libraries.
+``save(format="npz")`` stores one row per sample. Deliberate differences, each a fix of the
+reference:
 
 * a bound that is pending (asked, not told) is not asked for again (the reference asks
   ``(0, bound)`` again until it is told);
@@ -58,6 +62,8 @@ import numbers
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
+
+import numpy as np
 
 from adaptive_nb.learner._average1d_data import AverageData, as_sample, as_seed_x, t_quantile
 from adaptive_nb.learner._learner1d_views import SortedView
@@ -706,6 +712,27 @@ class AverageLearner1D(AverageData, Learner1D):  # type: ignore[misc]
                 or not n > self.neighbor_sampling * self._neighbor_n(node)
             ):
                 under.add(x)
+
+    def _to_npz(self) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any], dict[str, Any]]:
+        # One row per sample: points (seed, x), values y; the seeds of an x in told order, so
+        # that loading reproduces the means exactly.
+        rows = self.to_numpy()
+        settings = {"learner": type(self).__name__, "bounds": list(self.bounds)}
+        return rows[:, :2], rows[:, 2], settings
+
+    def _from_npz(
+        self,
+        points: np.ndarray[Any, Any],
+        values: np.ndarray[Any, Any],
+        settings: dict[str, Any],
+        *,
+        source: str,
+    ) -> dict[float, dict[int, float]]:
+        flat = super()._from_npz(points.reshape(-1, 2), values, settings, source=source)
+        data: dict[float, dict[int, float]] = {}
+        for (seed, x), y in flat.items():
+            data.setdefault(float(x), {})[int(seed)] = float(y)
+        return data
 
     def __setstate__(self, state: bytes) -> None:
         super().__setstate__(state)
