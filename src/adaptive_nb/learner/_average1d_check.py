@@ -72,7 +72,7 @@ def check_invariants(learner: AverageLearner1D) -> None:  # noqa: PLR0915
         assert type(x) is float
         assert seed not in samples.get(x, {}), "a told sample is still pending"
     pending_x = {x for _, x in learner.pending_points if x not in data and lo <= x <= hi}
-    assert set(snap.pending) <= pending_x
+    assert set(snap.pending) == pending_x
     # real losses: equal to a recomputation at the scale they were computed with
     factor = learner._recompute_losses_factor
     assert learner._old_yscale <= learner._yscale

@@ -474,19 +474,17 @@ class AverageLearner1D(AverageData, Learner1D):  # type: ignore[misc]
 
     def _update_losses_around(self, node: int) -> None:
         """Recompute the losses that depend on the value at ``node`` (and rescale if due)."""
+        # The intervals between the points nth_neighbors + 1 steps to the left and to the right
+        # (fewer at the ends), as for a new point in Learner1D.
         rp = self._rp
         rnx = self._rn
-        left: int | None = node
-        right: int | None = node
+        left = right = node
         for _ in range(self.nth_neighbors + 1):
-            if left is not None and rp[left] is not None:
-                left = rp[left]
-            if right is not None and rnx[right] is not None:
-                right = rnx[right]
+            left = rp[left] if rp[left] is not None else left  # type: ignore[assignment]
+            right = rnx[right] if rnx[right] is not None else right  # type: ignore[assignment]
         u = left
-        while u is not None and u != right:
-            v = rnx[u]
-            assert v is not None
+        while u != right:
+            v: int = rnx[u]  # type: ignore[assignment]
             self._update_real_interval(u, v)
             u = v
         if self._yscale > self._recompute_losses_factor * self._old_yscale:
