@@ -324,3 +324,23 @@ def test_saved_notebook_holds_final_state_and_nbconvert_shows_it(tmp_path) -> No
     assert "static view of runner.live_info()" in page
     assert f"{npoints} points, runner finished" in page
     assert time.monotonic() - t0 < 60
+
+
+def test_a_replaced_live_plot_saves_the_state_it_stopped_at(run, sent, displays) -> None:
+    async def main():
+        slow = adaptive.Learner1D(np.sin, bounds=(0, 1))
+        runner = adaptive.Runner(slow, npoints_goal=10_000, executor=SequentialExecutor())
+        first = LivePlot(runner, update_interval=0.01)  # name=None
+        first._ipython_display_()
+        await asyncio.sleep(0.05)
+        second = LivePlot(await finished_runner(adaptive.Learner1D(np.cos, (0, 1)), 5))
+        await asyncio.sleep(0.05)
+        runner.cancel()
+        await asyncio.wait_for(second.task, 1)
+        return first, slow.npoints
+
+    first, _ = run(main())
+    ((bundle, display_id),) = displays.updates
+    assert display_id == first._static_display_id
+    assert "(live plot stopped)" in bundle["text/plain"]
+    assert "runner running" in bundle["text/plain"]

@@ -553,6 +553,7 @@ class StaticPlotView(_StaticView):
     _leaves: list[Any | None]
     _panels: list[dict[str, Any]]
     _mode: str
+    _status: str
     runner: Any
 
     def _static_bundle(self) -> dict[str, str]:
@@ -561,6 +562,8 @@ class StaticPlotView(_StaticView):
         npoints = getattr(learner, "npoints", None)
         what = type(learner).__name__ + ("" if npoints is None else f", {npoints} points")
         caption = f"live_plot of {what}, runner {status}"
+        if str(getattr(self, "_status", "")).startswith(("live plot stopped", "stopped")):
+            caption += f" ({self._status})"  # stopped before the runner ended
         if self._mode != "canvas":
             return plot_bundle(None, caption + "; the plotter's figure needs a running kernel")
         panels = [
