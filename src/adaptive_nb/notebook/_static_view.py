@@ -17,9 +17,10 @@ Which one a reader shows:
 
 The display is published with a ``display_id``; when the widget's poller stops (the run ended,
 the plot was stopped, or the poller failed) the display is updated, so the saved output holds the
-final state. The update goes to the cell that displayed the widget, and a front end that saves
-the notebook (JupyterLab, Notebook 7) keeps it. ``nbclient`` keeps only messages that arrive while
-that cell executes: to save the final state with it, await the run in the displaying cell.
+final state. The update is addressed to the cell that displayed the widget, which JupyterLab and
+Notebook 7 apply whenever it comes; a copy addressed to the cell executing at that moment serves
+``nbclient``, which reads only those (see :func:`_as_the_latest_request`). A run that ends after
+nbclient has executed the last cell is saved in the state it had then.
 
 Everything is drawn here from the learner's arrays: an SVG polyline for 1D, a heat map (linear
 interpolation, PNG-encoded in pure Python) for 2D, a point cloud coloured by value for ND
@@ -29,12 +30,14 @@ projections; no plotting library and no browser are needed.
 from __future__ import annotations
 
 import base64
+import contextlib
+import contextvars
 import html
 import math
 import struct
 import uuid
 import zlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -492,6 +495,39 @@ def plot_bundle(panels: Sequence[PlotPanel] | None, caption: str) -> dict[str, s
 
 
 # -- the widgets' side ----------------------------------------------------------------------
+@contextlib.contextmanager
+def _as_the_latest_request() -> Iterator[bool]:
+    """Publish, inside the block, as a reply to the latest execute request (if another one).
+
+    A poller task keeps the parent header of the cell that created it (ipykernel holds it in a
+    context variable), so its display update is addressed to that cell. JupyterLab applies it
+    whenever it arrives, but nbclient (``jupyter nbconvert --execute``, papermill) only reads
+    messages addressed to the cell it is executing, and drops the rest: a notebook that shows
+    the widgets in one cell and awaits the run in the next would be saved with the first state.
+    Sending the update a second time, addressed to the latest request, reaches it. A front end
+    applies an update to the outputs that carry its display id, so the copy changes nothing else.
+    This reads two private attributes of ipykernel's display publisher; without them (another
+    kernel, another ipykernel) it yields False and nothing is sent twice.
+    """
+    from IPython import get_ipython
+
+    pub = getattr(get_ipython(), "display_pub", None)
+    var = getattr(pub, "_parent_header", None)
+    latest = getattr(pub, "_parent_header_global", None)
+    if not isinstance(var, contextvars.ContextVar) or not isinstance(latest, dict):
+        yield False
+        return
+    own = var.get({})
+    if not latest or latest.get("msg_id") == own.get("msg_id"):
+        yield False
+        return
+    token = var.set(latest)  # in this task's own context only
+    try:
+        yield True
+    finally:
+        var.reset(token)
+
+
 class _StaticView:
     """Mixin: display the widget with its static view and refresh it when the poller stops."""
 
@@ -532,6 +568,11 @@ class _StaticView:
         try:
             data, metadata = self._full_bundle()
             update_display(data, raw=True, metadata=metadata, display_id=self._static_display_id)  # type: ignore[no-untyped-call]
+            with _as_the_latest_request() as other:
+                if other:
+                    update_display(  # type: ignore[no-untyped-call]
+                        data, raw=True, metadata=metadata, display_id=self._static_display_id
+                    )
         except Exception as exc:  # a failed fallback must not hide the live widget's own state
             show = getattr(self, "_show_error", None)
             if show is not None:
