@@ -259,6 +259,10 @@ CELLS = [
     "r2 = adaptive.Runner(lrn2, npoints_goal=200, executor=ThreadPoolExecutor(2))\n"
     "await r2.task\n"
     "r2.live_plot()",
+    "%load_ext adaptive_nb\n"
+    "learner3 = adaptive.Learner1D(f, bounds=(-1, 1))\n"
+    "%adaptive_run --npoints 40 --name r3 learner3",
+    "await r3.task\nawait asyncio.gather(*(w.task for w in live_widgets(r3)))",
 ]
 
 
@@ -309,6 +313,9 @@ def test_saved_notebook_holds_final_state_and_nbconvert_shows_it(tmp_path) -> No
     assert len(_polyline_points(plot1.data["image/svg+xml"])) == npoints
     assert "Learner2D, " in plot2.data["text/plain"]
     assert "data:image/png;base64," in plot2.data["image/svg+xml"]
+    magic_info, magic_plot = static_outputs(nb.cells[3])  # %adaptive_run's two widgets
+    assert "runner status: finished" in magic_info.data["text/plain"]
+    assert "runner finished" in magic_plot.data["text/plain"]
 
     out = subprocess.run(
         [sys.executable, "-m", "jupyter", "nbconvert", "--to", "html", str(path)],
@@ -321,7 +328,7 @@ def test_saved_notebook_holds_final_state_and_nbconvert_shows_it(tmp_path) -> No
     page = (tmp_path / "saved.html").read_text()
     # no widget state saved, so nbconvert takes the static HTML instead of the widget view
     assert 'type="application/vnd.jupyter.widget-view+json"' not in page
-    assert page.count("adaptive-nb-static-plot") == 2
+    assert page.count("adaptive-nb-static-plot") == 3
     assert "static view of runner.live_info()" in page
     assert f"{npoints} points, runner finished" in page
     assert time.monotonic() - t0 < 60
