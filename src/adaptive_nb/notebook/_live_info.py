@@ -21,6 +21,7 @@ from adaptive_nb.notebook._common import (
     task_failure,
 )
 from adaptive_nb.notebook._poller import Poller, format_exception
+from adaptive_nb.notebook._static_view import StaticInfoView
 
 __all__ = ["LiveInfo", "live_info"]
 
@@ -32,7 +33,7 @@ def _finite_or_none(value: float | None) -> float | None:
     return value if math.isfinite(value) else None
 
 
-class LiveInfo(anywidget.AnyWidget):
+class LiveInfo(StaticInfoView, anywidget.AnyWidget):
     """Live status of a runner: status, elapsed time, points, loss, overhead, failures, Cancel.
 
     Created by ``runner.live_info()``. A poller task on the kernel's event loop reads

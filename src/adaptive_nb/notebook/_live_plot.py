@@ -39,6 +39,7 @@ from adaptive_nb.learner.data_saver import DataSaver
 from adaptive_nb.notebook._common import STATIC, check_ipykernel, register, runner_task
 from adaptive_nb.notebook._live_plot2d import chunk, has_fast_view, panel_meta
 from adaptive_nb.notebook._poller import Poller, format_exception
+from adaptive_nb.notebook._static_view import StaticPlotView
 
 __all__ = ["LivePlot", "live_plot"]
 
@@ -86,7 +87,7 @@ def _to_bokeh_item(obj: Any) -> dict[str, Any]:
     return dict(json_item(obj))
 
 
-class LivePlot(anywidget.AnyWidget):
+class LivePlot(StaticPlotView, anywidget.AnyWidget):
     """Live plot of a runner's learner, drawn on a canvas from incremental binary updates.
 
     Views: a Learner1D (line and points, one line per output dimension, newest points ringed); a

@@ -123,3 +123,9 @@ class Poller:
             raise
         except Exception as exc:  # a poller that dies silently is what this module prevents
             self.widget._show_error(format_exception(exc))
+        finally:
+            # A saved notebook shows the widget's static view (see _static_view.py): make it the
+            # last state, however the polling ended.
+            refresh = getattr(self.widget, "_static_refresh", None)
+            if refresh is not None:
+                refresh()
