@@ -157,9 +157,7 @@ def barycentric(pts: Sequence[Sequence[float]], p: Sequence[float]) -> list[floa
     return [1.0 - float(alpha.sum()), *alpha.tolist()]
 
 
-def fast_2d_point_in_simplex(
-    point: PointLike, simplex: PointsLike, eps: float = EPS
-) -> bool:
+def fast_2d_point_in_simplex(point: PointLike, simplex: PointsLike, eps: float = EPS) -> bool:
     """Return whether a 2D point lies in a triangle (closure, with tolerance ``eps``).
 
     Parameters
@@ -178,9 +176,7 @@ def fast_2d_point_in_simplex(
     return point_in_simplex(point, simplex, eps)
 
 
-def point_in_simplex(
-    point: PointLike, simplex: PointsLike, eps: float = EPS
-) -> bool:
+def point_in_simplex(point: PointLike, simplex: PointsLike, eps: float = EPS) -> bool:
     """Return whether ``point`` lies in the closed simplex (barycentric coordinates >= -eps).
 
     Parameters
