@@ -140,6 +140,7 @@ def test_short_evaluations_on_a_process_pool_are_chunked_and_replay_exactly(
     assert all("no evaluation at" in tb for _, tb in runner.tracebacks)
     assert all(y == x**2 for x, y in learner.data.items())
     fresh = Learner1D(fails_near_zero, (-1, 1))
+    assert runner.log is not None
     replay_log(fresh, runner.log)
     assert fresh.data == learner.data
 
@@ -326,6 +327,7 @@ def test_dask_groups_points_into_tasks(dask_cluster: Any, monkeypatch: pytest.Mo
     assert all("no evaluation at" in tb for _, tb in runner.tracebacks)
     assert all(y == x**2 for x, y in learner.data.items())
     fresh = Learner1D(picky, (-1, 1))
+    assert runner.log is not None
     replay_log(fresh, runner.log)
     assert fresh.data == learner.data
 

@@ -167,7 +167,8 @@ def test_corrupt_bytes(tmp_path: Path) -> None:
 
 def test_data_of_another_shape(tmp_path: Path) -> None:
     fname = tmp_path / "other.p"
-    for data in (None, [1, 2, 3], ({0.0: 1.0}, {}), "text"):
+    others: tuple[object, ...] = (None, [1, 2, 3], ({0.0: 1.0}, {}), "text")
+    for data in others:
         write_data(fname, data, compress=True)  # what adaptive_nb.utils.save writes
         _expect_error_and_unchanged(fname, "does not hold data of a Learner1D")
 

@@ -15,6 +15,7 @@ import time
 import warnings
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -105,12 +106,16 @@ def test_end_time_goal_uses_the_wall_clock(monkeypatch: pytest.MonkeyPatch) -> N
     ],
 )
 @pytest.mark.parametrize("runner_cls", [BlockingRunner, AsyncRunner, "simple"])
-def test_goals_are_mutually_exclusive(kwargs: dict, runner_cls: object) -> None:
-    run = simple if runner_cls == "simple" else runner_cls
+def test_goals_are_mutually_exclusive(
+    kwargs: dict, runner_cls: type[BlockingRunner] | type[AsyncRunner] | str
+) -> None:
+    start: Callable[[], object] = (
+        partial(simple, new_learner(), **kwargs)
+        if isinstance(runner_cls, str)  # "simple"
+        else partial(runner_cls, new_learner(), executor=SequentialExecutor(), **kwargs)
+    )
     with pytest.raises(ValueError, match=r"exactly one of goal, loss_goal"):
-        run(new_learner(), executor=SequentialExecutor(), **kwargs) if run is not simple else run(
-            new_learner(), **kwargs
-        )
+        start()
 
 
 def test_goal_of_the_wrong_type_is_explained() -> None:
@@ -184,6 +189,7 @@ def sleepy(x: float) -> float:
 @pytest.mark.parametrize("runner_cls", [BlockingRunner, AsyncRunner])
 def test_log_replays_to_identical_data(runner_cls: type) -> None:
     learner = new_learner(sleepy)
+    runner: AsyncRunner | BlockingRunner
     with cf.ThreadPoolExecutor(4) as ex:
         if runner_cls is AsyncRunner:
 
@@ -604,6 +610,7 @@ async def test_periodic_saving_runs_off_the_loop_and_saves_at_the_end(tmp_path: 
     runner = AsyncRunner(new_learner(), npoints_goal=2000, executor=SequentialExecutor())
     runner.start_periodic_saving({"fname": fname}, interval=0.01, method=save)
     await runner.task
+    assert runner.saving_task is not None
     await runner.saving_task
     assert threading.current_thread().name not in threads
     assert len(saved_sizes) >= 2
@@ -628,6 +635,7 @@ async def test_periodic_saving_with_learner_save(tmp_path: Path) -> None:
     runner.cancel()
     with pytest.raises(asyncio.CancelledError):
         await runner.task
+    assert runner.saving_task is not None
     await runner.saving_task
     loaded = new_learner()
     loaded.load(str(fname))
@@ -664,6 +672,7 @@ async def test_failing_save_is_reported_not_swallowed(tmp_path: Path) -> None:
     runner.cancel()
     with pytest.raises(asyncio.CancelledError):
         await runner.task
+    assert runner.saving_task is not None
     await runner.saving_task
 
 
@@ -688,8 +697,6 @@ def test_public_names() -> None:
 
 
 def test_balancing_learner_goals() -> None:
-    from functools import partial
-
     children = [Learner1D(partial(lambda x, a: x + a, a=a), (-1, 1)) for a in (0, 1, 2)]
     balancing = adaptive_nb.BalancingLearner(children)
     runner = BlockingRunner(balancing, npoints_goal=10, executor=SequentialExecutor())
@@ -787,6 +794,7 @@ async def test_final_save_after_a_failure(tmp_path: Path) -> None:
     runner.start_periodic_saving({"fname": fname}, interval=60)  # only the final save is due
     with pytest.raises(EvaluationError):
         await runner.task
+    assert runner.saving_task is not None
     await runner.saving_task
     assert runner.status() == "failed"
     loaded = new_learner(fails_at_positive)

@@ -38,6 +38,8 @@ def test_named_product_equals_the_reference(items) -> None:
 
 def test_cache_latest_keeps_the_latest_value_per_instance() -> None:
     class Thing:
+        _cache: dict[str, float]  # created by cache_latest on the first call
+
         def __init__(self, value: float) -> None:
             self.value = value
 

@@ -192,12 +192,12 @@ def test_runner_started_hook_reaches_the_module_watchdog(monkeypatch: pytest.Mon
 
     async def scenario() -> None:
         first = TaskHolder(asyncio.create_task(_forever()))
-        _hooks.runner_started(first)
+        _hooks.runner_started(first)  # type: ignore[arg-type]  # a stand-in, see TaskHolder
         assert watched == [first]
         # Outside a kernel (this pytest process) runners are not watched by default.
         monkeypatch.setattr(wd, "_only_in_kernel", True)
         second = TaskHolder(asyncio.create_task(_forever()))
-        _hooks.runner_started(second)
+        _hooks.runner_started(second)  # type: ignore[arg-type]  # a stand-in, see TaskHolder
         assert watched == [first]
         first.task.cancel()
         second.task.cancel()

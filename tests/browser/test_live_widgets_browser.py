@@ -170,7 +170,9 @@ def test_small_multiples_plotter_idle_cancel_and_reload(
     run_cell(pg, 0)
     run_cell(pg, 1)
     run_cell(pg, 2)
-    total = int(re.search(r"DONE (\d+)", cell_output(pg, 2)).group(1))
+    done = re.search(r"DONE (\d+)", cell_output(pg, 2))
+    assert done is not None
+    total = int(done.group(1))
     plot = pg.locator(".anb-plot").first
     plot.wait_for(timeout=30_000)
     pg.wait_for_function(

@@ -204,7 +204,7 @@ def test_errors_are_clear() -> None:
         AverageLearner(gauss, atol=1, min_npoints=2.5)  # type: ignore[arg-type]
     learner = AverageLearner(gauss, atol=1)
     with pytest.raises(TypeError, match="int seeds"):
-        learner.tell(0.5, 1.0)
+        learner.tell(0.5, 1.0)  # type: ignore[arg-type]  # a float seed: refused
     with pytest.raises(TypeError, match="averages real numbers"):
         learner.tell(0, np.array([1.0, 2.0]))
     with pytest.raises(TypeError, match="averages real numbers"):

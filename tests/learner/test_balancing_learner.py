@@ -7,6 +7,7 @@ import pickle
 import random
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 import adaptive  # the reference library, to compare choices point for point
 import cloudpickle
@@ -15,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from adaptive_nb import BalancingLearner, Learner1D, LearnerFileError
-from adaptive_nb.learner.balancing_learner import STRATEGIES, _LazyArgmin
+from adaptive_nb.learner.balancing_learner import STRATEGIES, STRATEGY_TYPE, _LazyArgmin
 from adaptive_nb.utils import named_product
 
 BOUNDS = (-1.0, 1.0)
@@ -26,7 +27,7 @@ def wave(x: float, a: float = 1.0) -> float:
     return math.sin(a * x) + a * x**2
 
 
-def make(n: int = 4, strategy: str = "loss_improvements", **kw) -> BalancingLearner:
+def make(n: int = 4, strategy: STRATEGY_TYPE = "loss_improvements", **kw) -> BalancingLearner:
     return BalancingLearner(
         [Child(partial(wave, a=a + 1), BOUNDS) for a in range(n)], strategy=strategy, **kw
     )
@@ -75,18 +76,18 @@ def test_rejects_bad_learner_lists() -> None:
     with pytest.raises(ValueError, match="at least one learner"):
         BalancingLearner([])
     with pytest.raises(TypeError, match="list of learners"):
-        BalancingLearner(child)
+        BalancingLearner(child)  # type: ignore[arg-type]  # not a list: refused
     with pytest.raises(ValueError, match=r"learners\[0\] and learners\[1\] are the same object"):
         BalancingLearner([child, child])
     with pytest.raises(TypeError, match="must all be of one type"):
         BalancingLearner([child, adaptive.Learner1D(wave, BOUNDS)])
     with pytest.raises(TypeError, match=r"learners\[1\] is a function, not a learner"):
-        BalancingLearner([child, wave])
+        BalancingLearner([child, wave])  # type: ignore[list-item]  # not a learner: refused
 
 
 def test_rejects_unknown_strategy_and_keeps_the_old_one() -> None:
     with pytest.raises(ValueError, match=r"Unknown strategy 'fastest'.*'loss_improvements'"):
-        make(strategy="fastest")
+        make(strategy="fastest")  # type: ignore[arg-type]  # unknown: refused
     learner = make(strategy="npoints")
     with pytest.raises(ValueError, match=r"Unknown strategy"):
         learner.strategy = "cyclic"  # type: ignore[assignment]
@@ -121,7 +122,7 @@ def test_cdims_errors() -> None:
 
 
 @pytest.mark.parametrize("strategy", STRATEGIES)
-def test_same_choices_as_the_reference(strategy: str) -> None:
+def test_same_choices_as_the_reference(strategy: STRATEGY_TYPE) -> None:
     """Point for point the reference's choices, for every strategy.
 
     The reference caches a child's loss-with-pending-points and forgets to drop it in
@@ -187,7 +188,7 @@ def test_cycle_goes_round() -> None:
 
 @pytest.mark.parametrize("first", STRATEGIES)
 @pytest.mark.parametrize("second", STRATEGIES)
-def test_switching_strategy_live(first: str, second: str) -> None:
+def test_switching_strategy_live(first: STRATEGY_TYPE, second: STRATEGY_TYPE) -> None:
     """Switching mid-run keeps the caches right: same choices as a fresh learner on copies."""
     learner = make(3, first)
     run(learner, 30, batch=2)
@@ -222,9 +223,9 @@ def test_bad_points_are_reported_clearly() -> None:
     with pytest.raises(IndexError, match="out of range"):
         learner.tell((2, 0.0), 1.0)
     with pytest.raises(ValueError, match=r"\(learner_index, point\) pairs"):
-        learner.tell(0.5, 1.0)
+        learner.tell(0.5, 1.0)  # type: ignore[arg-type]  # not a pair: refused
     with pytest.raises(TypeError, match="must be an int"):
-        learner.tell_pending(("0", 0.5))
+        learner.tell_pending(("0", 0.5))  # type: ignore[arg-type]  # str index: refused
 
 
 def test_loss_is_max_of_children_and_cached_in_cache_latest() -> None:
@@ -248,7 +249,7 @@ def test_ask_does_not_rescan_unchanged_children() -> None:
             calls.append(_lrn)
             return _orig(n, tell_pending)
 
-        lrn.ask = counting
+        lrn.ask = counting  # type: ignore[method-assign]  # count the child's asks
     for _ in range(20):
         (p,), _ = learner.ask(1)
         learner.tell(p, learner.function(p))
@@ -269,7 +270,7 @@ def test_loss_recomputes_only_changed_children() -> None:
             calls.append(_i)
             return _orig(real)
 
-        lrn.loss = counting
+        lrn.loss = counting  # type: ignore[method-assign]  # count the child's losses
     assert learner.loss() == max(lrn.loss() for lrn in learner.learners)
     calls.clear()
     learner.loss()
@@ -507,7 +508,7 @@ def test_fname_errors(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="Learners 0 and 1 would both use the file"):
         learner.save(lambda child: tmp_path / "same.p")
     with pytest.raises(TypeError, match="file name for learner 0 must be a str"):
-        learner.save(lambda child: 42)
+        learner.save(lambda child: 42)  # type: ignore[arg-type,return-value]  # refused
     assert list(tmp_path.iterdir()) == []
 
 
@@ -556,14 +557,16 @@ def test_legacy_reference_files_load(tmp_path: Path) -> None:
 
 
 def test_from_product_order_and_cdims() -> None:
-    combos = {"a": [1, 2], "b": ["x", "y", "z"]}
+    combos: dict[str, list[Any]] = {"a": [1, 2], "b": ["x", "y", "z"]}
     learner = BalancingLearner.from_product(
         lambda x, a, b: a * x, Child, {"bounds": (0, 1)}, combos
     )
     expected = named_product(**combos)
     assert len(learner.learners) == 6
     assert learner._cdims_default == expected
-    assert [lrn.function.keywords for lrn in learner.learners] == expected
+    for lrn, combo in zip(learner.learners, expected, strict=True):
+        assert isinstance(lrn.function, partial)
+        assert lrn.function.keywords == combo
     assert learner.function((3, 0.5)) == 1.0  # combo 3 is a=2, b="x"
     with pytest.raises(TypeError, match="callable f"):
         BalancingLearner.from_product(None, Child, {}, combos)  # type: ignore[arg-type]
@@ -617,13 +620,16 @@ def test_plot_with_the_children_plot() -> None:
     hv = pytest.importorskip("holoviews")
     learner = make(2)
     run(learner, 20)
+    first, second = learner.learners
+    assert isinstance(first, Child)
+    assert isinstance(second, Child)
     hm = learner.plot(dynamic=False)
     assert list(hm.keys()) == [0, 1]
-    assert type(hm[0]) is type(learner.learners[0].plot())
+    assert type(hm[0]) is type(first.plot())
     dm = learner.plot()
     assert isinstance(dm, hv.DynamicMap)
-    assert isinstance(dm[1], type(learner.learners[1].plot()))
-    layout = learner.plot(dynamic=False).relabel("a") + learner.learners[0].plot()
+    assert isinstance(dm[1], type(second.plot()))
+    layout = learner.plot(dynamic=False).relabel("a") + first.plot()
     assert isinstance(layout, hv.Layout)
 
 
@@ -644,9 +650,13 @@ def test_to_dataframe_and_back() -> None:
     for i, child in enumerate(learner.learners):
         rows = df[df.learner_index == i]
         assert dict(zip(rows.x, rows.y, strict=True)) == child.data
+        assert isinstance(child.function, partial)
         assert set(rows["function.a"]) == {child.function.keywords["a"]}
 
-    fresh = BalancingLearner([Child(no_default, BOUNDS), Child(no_default, BOUNDS)])
+    # no_default's second argument comes back from the DataFrame, so it takes two
+    fresh = BalancingLearner(
+        [Child(no_default, BOUNDS), Child(no_default, BOUNDS)]  # type: ignore[arg-type]
+    )
     fresh.load_dataframe(df)
     assert fresh.data == learner.data
     # the children's functions got their argument back from the DataFrame, and so did ours
@@ -736,6 +746,7 @@ def test_runner_with_periodic_saving_to_one_file_per_child(tmp_path: Path) -> No
         runner = AsyncRunner(learner, npoints_goal=150, executor=SequentialExecutor())
         runner.start_periodic_saving(save_kwargs={"fname": fname}, interval=0.01)
         await runner.task
+        assert runner.saving_task is not None
         await runner.saving_task
         assert runner.snapshot().last_save_error is None
         return learner

@@ -6,12 +6,14 @@ import pickle
 from functools import partial
 from operator import itemgetter
 from pathlib import Path
+from typing import Any
 
 import adaptive  # the reference library: legacy files
 import cloudpickle
 import pytest
 
 from adaptive_nb import BalancingLearner, DataSaver, Learner1D, LearnerFileError, make_datasaver
+from adaptive_nb.learner.base_learner import BaseLearner
 
 BOUNDS = (-1.0, 1.0)
 Inner = Learner1D
@@ -23,6 +25,12 @@ def rich(x: float, scale: float = 1.0) -> dict[str, float]:
 
 def make() -> DataSaver:
     return DataSaver(Inner(rich, BOUNDS), arg_picker=itemgetter("y"))
+
+
+def extra_data(child: BaseLearner) -> dict[Any, Any]:
+    """A BalancingLearner child's extra data (the children are DataSavers here)."""
+    assert isinstance(child, DataSaver)
+    return dict(child.extra_data)
 
 
 def run(learner, n: int) -> None:
@@ -169,13 +177,14 @@ def test_make_datasaver_in_from_product(tmp_path: Path) -> None:
     assert all(isinstance(lrn, DataSaver) for lrn in learner.learners)
     run(learner, 20)
     for i, child in enumerate(learner.learners):
+        assert isinstance(child, DataSaver)
         for x, result in child.extra_data.items():
             assert result == rich(x, scale=i + 1)
     names = [tmp_path / f"c{i}.p" for i in range(2)]
     learner.save(names)
     loaded = BalancingLearner.from_product(rich, factory, {"bounds": BOUNDS}, {"scale": [1, 2]})
     loaded.load(names)
-    assert [c.extra_data for c in loaded.learners] == [c.extra_data for c in learner.learners]
+    assert [extra_data(c) for c in loaded.learners] == [extra_data(c) for c in learner.learners]
     assert loaded.function((1, 0.5)) == partial(rich, scale=2)(0.5)
 
 
@@ -214,6 +223,4 @@ def test_balancing_learner_of_datasavers_to_dataframe() -> None:
     assert set(df.columns) >= {"learner_index", "x", "y", "extra_data", "function.scale"}
     loaded = BalancingLearner.from_product(rich, factory, {"bounds": BOUNDS}, {"scale": [1, 2]})
     loaded.load_dataframe(df)
-    assert [dict(c.extra_data) for c in loaded.learners] == [
-        dict(c.extra_data) for c in learner.learners
-    ]
+    assert [extra_data(c) for c in loaded.learners] == [extra_data(c) for c in learner.learners]

@@ -611,6 +611,7 @@ def test_blocking_runner_and_replay_log() -> None:
     )
     assert learner.done()
     replayed = learner.new()
+    assert runner.log is not None
     replay_log(replayed, runner.log)
     assert replayed.igral == learner.igral
     assert replayed.npoints == learner.npoints
@@ -620,12 +621,14 @@ def test_inside_a_data_saver() -> None:
     learner = adaptive_nb.DataSaver(
         IntegratorLearner(smooth, (0, 1), 1e-9), arg_picker=lambda d: d["y"]
     )
-    while not learner.learner.done():
+    inner = learner.learner
+    assert isinstance(inner, IntegratorLearner)
+    while not inner.done():
         xs, _ = learner.ask(4)
         for x in xs:
             learner.tell(x, {"y": smooth(x), "x2": 2 * x})
     assert learner.extra_data[xs[0]]["x2"] == 2 * xs[0]
-    assert learner.learner.igral == pytest.approx(scipy.integrate.quad(smooth, 0, 1)[0])
+    assert inner.igral == pytest.approx(scipy.integrate.quad(smooth, 0, 1)[0])
 
 
 def test_inside_a_balancing_learner() -> None:

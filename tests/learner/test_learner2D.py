@@ -492,10 +492,10 @@ def test_data_since_and_triangles() -> None:
         for s in learner.interpolator(scaled=True).tri.simplices
     } or len(simp) == len(learner.interpolator().tri.simplices)
     # Pending points are vertices too; triangles touching them are left out.
-    pts, _ = learner.ask(2)
+    asked, _ = learner.ask(2)
     verts, simp2 = learner.triangles()
     assert len(simp2) < len(simp)
-    assert not set(pts) & {tuple(v) for v in verts[np.unique(simp2)].tolist()}
+    assert not set(asked) & {tuple(v) for v in verts[np.unique(simp2)].tolist()}
 
 
 def test_dataframe_round_trip() -> None:

@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 import adaptive_nb
 from adaptive_nb import LearnerFileError
 from adaptive_nb.learner import learnerND as nd  # noqa: N813
+from adaptive_nb.learner._lossnd import default_loss_batch
 from adaptive_nb.learner.learnerND import (
     LearnerND,
     curvature_loss_function,
@@ -137,8 +138,9 @@ def test_losses_agree_with_the_reference_functions() -> None:
         )
         xs = simplex[None]
         ys = np.reshape(values, (1, dim + 1, -1))
-        assert math.isclose(nd.default_loss_batch(xs, ys)[0], default_loss(simplex, values, 1.0))
-    assert curvature_loss_function().nth_neighbors == 1
+        assert math.isclose(default_loss_batch(xs, ys)[0], default_loss(simplex, values, 1.0))
+    # uses_nth_neighbors sets the attribute at runtime; the Callable type does not declare it
+    assert curvature_loss_function().nth_neighbors == 1  # type: ignore[attr-defined]
     assert nd.orientation([(0, 0), (1, 0), (0, 1)]) == refnd.orientation([(0, 0), (1, 0), (0, 1)])
     pts = np.array([(0.0, 0.0), (1.0, 0.0), (0.0, 0.1)])
     assert np.allclose(nd.choose_point_in_simplex(pts), refnd.choose_point_in_simplex(pts))
@@ -305,6 +307,7 @@ def test_points_outside_the_bounds_are_kept_but_not_meshed() -> None:
     learner.tell((5.0, 5.0), 1.0)
     assert (5.0, 5.0) in learner.data
     assert learner.npoints == 11
+    assert learner.tri is not None
     assert (5.0, 5.0) not in learner.tri.vertices
     learner.tell_pending((7.0, 0.0))
     assert (7.0, 0.0) not in learner.pending_points
@@ -320,6 +323,7 @@ def test_non_finite_values_do_not_corrupt_the_learner() -> None:
     run(learner, 150)
     assert math.isfinite(learner.loss())
     assert all(math.isfinite(v) for v in learner._losses.values())
+    assert learner.tri is not None
     assert math.isclose(sum(learner.tri.volumes()), 4.0)
     assert any(p[0] > 0.5 for p in learner.data)  # the NaN region is still sampled
 
@@ -346,6 +350,7 @@ def test_any_tell_order_gives_a_valid_mesh_of_all_points(order: list[int], dim: 
     for p in [*corners, *(pts[i] for i in order)]:
         learner.tell(p, ring(p))
     tri = learner.tri
+    assert tri is not None
     assert len(tri.vertices) == 40 + len(corners)
     assert math.isclose(sum(tri.volumes()), 2.0**dim)
     assert tri.reference_invariant()
@@ -354,6 +359,7 @@ def test_any_tell_order_gives_a_valid_mesh_of_all_points(order: list[int], dim: 
     expected = LearnerND(ring, [(-1, 1)] * dim)
     for p in [*corners, *pts]:
         expected.tell(p, ring(p))
+    assert expected.tri is not None
     assert {frozenset(map(tri.vertices.__getitem__, s)) for s in tri.simplices} == {
         frozenset(map(expected.tri.vertices.__getitem__, s)) for s in expected.tri.simplices
     }
@@ -459,6 +465,7 @@ def test_random_operations_keep_pending_points_and_losses_consistent(ops: list) 
         else:
             learner.remove_unfinished()
         check_pending_bookkeeping(learner)
+        assert learner.tri is not None
         assert math.isclose(sum(learner.tri.volumes()), 4.0)
     before = state(learner)
     learner.ask(3, tell_pending=False)

@@ -107,7 +107,7 @@ def test_an_error_inside_the_poller_is_shown(run) -> None:
             def broken() -> None:
                 raise RuntimeError("snapshot exploded")
 
-            runner.snapshot = broken  # type: ignore[method-assign]
+            runner.snapshot = broken  # type: ignore[method-assign,assignment]  # make it fail
             await asyncio.wait_for(w.task, 1)
             runner.cancel()
             return w._error
@@ -153,7 +153,7 @@ def test_runner_without_asyncio_task_is_refused() -> None:
         task = None
 
     with pytest.raises(TypeError, match=r"live widgets need an `adaptive\.Runner`"):
-        LiveInfo(NotARunner())
+        LiveInfo(NotARunner())  # type: ignore[arg-type]  # not a runner: refused
 
 
 def test_shows_kernel_blocked_while_a_cell_blocks_the_loop(run) -> None:

@@ -61,11 +61,11 @@ def test_bytes_per_update_scale_with_new_points_not_total(run, sent, total) -> N
         runner = await finished_runner(learner, total)
         w = LivePlot(runner)
         await asyncio.wait_for(w.task, 1)
-        sizes = []
+        sizes: list[int] = []
         for _ in range(3):
             before = w.bytes_sent
-            pts, _ = learner.ask(100)
-            learner.tell_many(pts, [ring(p) for p in pts])
+            new, _ = learner.ask(100)
+            learner.tell_many(new, [ring(p) for p in new])
             assert learner.npoints == total + 100 * (len(sizes) + 1)
             w._push(final=False)
             sizes.append(w.bytes_sent - before)
@@ -238,7 +238,7 @@ def test_any_interleaving_of_tells_and_updates_sends_each_point_once_in_order(
                     else:
                         front_end_message(w, {"type": "resync"})
             w._push(final=True)
-            w.poller.task.cancel()
+            w.task.cancel()
         return learner
 
     learner = asyncio.run(main())

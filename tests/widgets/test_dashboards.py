@@ -10,6 +10,7 @@ import time
 import urllib.request
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 
@@ -203,7 +204,13 @@ def test_monitor_reports_the_watchdog_record(monkeypatch: pytest.MonkeyPatch) ->
     monitor_module = _load("long_run_monitor")
     from adaptive_nb.notebook import watchdog
 
-    base = {"enabled": True, "threshold": 2.0, "watching": True, "lag": 0.1, "n_runners": 1}
+    base: dict[str, Any] = {
+        "enabled": True,
+        "threshold": 2.0,
+        "watching": True,
+        "lag": 0.1,
+        "n_runners": 1,
+    }
     monkeypatch.setattr(watchdog, "state", lambda: watchdog.WatchdogState(blocked=False, **base))
     assert monitor_module.watchdog_text() == "ok (loop ticking; warns after 2 s)"
     at = time.mktime((2026, 1, 2, 3, 4, 5, 0, 0, -1))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence, Sized
-from typing import Any
+from typing import Any, TypeAlias
 
 import numpy as np
 
@@ -28,6 +28,10 @@ __all__ = [
 ]
 
 Point = tuple[float, ...]
+# What the public functions accept as a point / a list of corners: sequences or numpy arrays
+# (arrays are the usual input; the functions convert to floats themselves).
+PointLike: TypeAlias = Sequence[float] | np.ndarray[Any, Any]
+PointsLike: TypeAlias = Sequence[Sequence[float]] | np.ndarray[Any, Any]
 
 EPS = 1e-8  # relative tolerance of "on the boundary" tests, as in the reference library
 
@@ -153,9 +157,7 @@ def barycentric(pts: Sequence[Sequence[float]], p: Sequence[float]) -> list[floa
     return [1.0 - float(alpha.sum()), *alpha.tolist()]
 
 
-def fast_2d_point_in_simplex(
-    point: Sequence[float], simplex: Sequence[Sequence[float]], eps: float = EPS
-) -> bool:
+def fast_2d_point_in_simplex(point: PointLike, simplex: PointsLike, eps: float = EPS) -> bool:
     """Return whether a 2D point lies in a triangle (closure, with tolerance ``eps``).
 
     Parameters
@@ -174,9 +176,7 @@ def fast_2d_point_in_simplex(
     return point_in_simplex(point, simplex, eps)
 
 
-def point_in_simplex(
-    point: Sequence[float], simplex: Sequence[Sequence[float]], eps: float = EPS
-) -> bool:
+def point_in_simplex(point: PointLike, simplex: PointsLike, eps: float = EPS) -> bool:
     """Return whether ``point`` lies in the closed simplex (barycentric coordinates >= -eps).
 
     Parameters

@@ -299,7 +299,7 @@ class AverageLearner(BaseLearner):
             self._advance_cursor()
         return seeds, [improvement] * n
 
-    def tell(self, n: int, value: Any) -> None:
+    def tell(self, n: int | np.integer[Any], value: Any) -> None:
         """Tell the learner ``function(n) == value``.
 
         Telling a seed that is already evaluated does nothing.
@@ -307,7 +307,7 @@ class AverageLearner(BaseLearner):
         Parameters
         ----------
         n
-            The seed.
+            The seed, a Python or numpy integer.
         value
             The function's value, a real number.
         """
@@ -344,7 +344,7 @@ class AverageLearner(BaseLearner):
         for seed, y in pairs:
             self.tell(seed, y)
 
-    def tell_pending(self, n: int) -> None:
+    def tell_pending(self, n: int | np.integer[Any]) -> None:
         """Mark seed ``n`` as being computed, so that it is not asked for again."""
         seed = _as_seed(n)
         if seed in self.data:

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 __all__ = ["STRATEGIES", "BalancingLearner"]
 
 STRATEGY_TYPE: TypeAlias = Literal["loss_improvements", "loss", "npoints", "cycle"]
-STRATEGIES: tuple[str, ...] = ("loss_improvements", "loss", "npoints", "cycle")
+STRATEGIES: tuple[STRATEGY_TYPE, ...] = ("loss_improvements", "loss", "npoints", "cycle")
 
 CDIMS_TYPE: TypeAlias = (
     Sequence[Mapping[str, Any]] | tuple[Sequence[str], Iterable[Sequence[Any]]] | None
@@ -194,6 +194,9 @@ class BalancingLearner(BaseLearner):
     what each child would ask next and its loss, and refreshes a child's cache only when that
     child is told something. ``ask(1)`` therefore costs O(log n) for n children, not O(n).
     """
+
+    # set by @cache_latest on loss(); live_info reads the latest loss from here
+    _cache: dict[str, Any]
 
     def __init__(
         self,

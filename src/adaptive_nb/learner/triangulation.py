@@ -50,6 +50,7 @@ import scipy.spatial
 
 from adaptive_nb.learner._simplex_geometry import (
     EPS,
+    PointLike,
     barycentric,
     circum,
     circumsphere,
@@ -321,13 +322,13 @@ class Triangulation:
         """Return the volume of every simplex (in the iteration order of ``simplices``)."""
         return [self.volume(s) for s in self.simplices]
 
-    def point_in_simplex(self, point: Sequence[float], simplex: Simplex, eps: float = EPS) -> bool:
+    def point_in_simplex(self, point: PointLike, simplex: Simplex, eps: float = EPS) -> bool:
         """Return whether ``point`` lies in the closure of ``simplex`` (tolerance ``eps``)."""
         bary = barycentric(self._pts(simplex), tuple(map(float, point)))
         return bary is not None and min(bary) >= -eps
 
     def get_reduced_simplex(
-        self, point: Sequence[float], simplex: Simplex, eps: float = EPS
+        self, point: PointLike, simplex: Simplex, eps: float = EPS
     ) -> list[int]:
         """Return the vertices of the lowest-dimensional face of ``simplex`` holding ``point``.
 
@@ -353,7 +354,7 @@ class Triangulation:
             return []
         return [v for v, b in zip(simplex, bary, strict=True) if b > eps]
 
-    def locate_point(self, point: Sequence[float]) -> Simplex:
+    def locate_point(self, point: PointLike) -> Simplex:
         """Return a simplex whose closure contains ``point``, or ``()`` if it is outside the hull.
 
         A walk from the last touched simplex: O(N^(1/d)) steps on a well-shaped mesh.

@@ -70,6 +70,7 @@ class LiveInfo(StaticInfoView, anywidget.AnyWidget):
         self.on_msg(self._on_front_end_msg)
         self._push(final=self._task.done())
         task = self.poller.start(name=f"adaptive_nb.live_info-{id(self):x}")
+        self._poller_task = task
         # The poller runs on the event loop, so it cannot notice that the loop is blocked; the
         # watchdog's thread can, and tells us (setting a trait from a thread is fine here: the
         # IOPub thread sends it).
@@ -143,9 +144,9 @@ class LiveInfo(StaticInfoView, anywidget.AnyWidget):
             self._error = f"Cancel failed:\n{format_exception(exc)}"
 
     @property
-    def task(self) -> asyncio.Task[None] | None:
+    def task(self) -> asyncio.Task[None]:
         """The poller task (ends after the runner's final update)."""
-        return self.poller.task
+        return self._poller_task
 
 
 def live_info(runner: ObservedRunner, *, update_interval: float = 0.1) -> None:

@@ -175,6 +175,7 @@ class LivePlot(StaticPlotView, anywidget.AnyWidget):
         if old is not None and not old.done():
             old.cancel()
         task = self.poller.start(name=f"adaptive_nb.live_plot-{name!r}")
+        self._poller_task = task
         notebook_integration.active_plotting_tasks[name] = task
         task.add_done_callback(self._forget)
 
@@ -292,9 +293,9 @@ class LivePlot(StaticPlotView, anywidget.AnyWidget):
             task.cancel()
 
     @property
-    def task(self) -> asyncio.Task[None] | None:
+    def task(self) -> asyncio.Task[None]:
         """The poller task (ends after the runner's final update, or when stopped)."""
-        return self.poller.task
+        return self._poller_task
 
 
 def live_plot(

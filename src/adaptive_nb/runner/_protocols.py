@@ -87,6 +87,10 @@ class ExecutorAdapter(Protocol):
         """Return how many evaluations can run at the same time."""
         ...
 
+    def default_ntasks(self, nworkers: int) -> int:
+        """Return how many points to keep in flight for ``nworkers`` workers (no latency known)."""
+        ...
+
     def max_tasks(self, latency: float | None) -> int:
         """Return how many points to keep in flight, given the mean submit-to-result latency.
 
