@@ -307,7 +307,9 @@ def test_saved_notebook_holds_final_state_and_nbconvert_shows_it(tmp_path) -> No
     assert static_outputs(nb.cells[1]) == []
     info, plot1, plot2 = static_outputs(nb.cells[0]) + static_outputs(nb.cells[2])
     assert "finished" in info.data["text/html"]
-    npoints = int(re.search(r"points: (\d+)", info.data["text/plain"]).group(1))
+    found = re.search(r"points: (\d+)", info.data["text/plain"])
+    assert found is not None
+    npoints = int(found.group(1))
     assert npoints >= 120
     assert f"{npoints} points, runner finished" in plot1.data["text/plain"]
     assert len(_polyline_points(plot1.data["image/svg+xml"])) == npoints
