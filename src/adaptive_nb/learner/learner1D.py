@@ -68,6 +68,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 import numpy as np
 from sortedcontainers import SortedList
 
+from adaptive_nb.exceptions import LossFunctionError
 from adaptive_nb.learner import _learner1d_views as _views
 from adaptive_nb.learner._dataframe import assign_defaults, partial_function_from_dataframe
 from adaptive_nb.learner._holoviews import accept_legacy_opts, holoviews_with_backend
@@ -440,10 +441,16 @@ def _as_y(y: Any) -> tuple[float | np.ndarray[Any, Any], YInternal]:
     if isinstance(y, numbers.Real) and not isinstance(y, bool | np.bool_):
         v = float(y)
         return v, v
+    msg = f"The function must return a real number or a 1D sequence of real numbers, got {y!r}."
+    # Strings and booleans would convert to floats ('1.5' -> 1.5, True -> 1.0): refuse them.
+    if isinstance(y, str | bytes | bool | np.bool_):
+        raise TypeError(msg)
     try:
-        arr = np.array(y, dtype=float)
+        arr = np.asarray(y)
+        if arr.dtype.kind in "bUSV":
+            raise TypeError(msg)
+        arr = arr.astype(float)
     except (TypeError, ValueError):
-        msg = f"The function must return a real number or a 1D sequence of real numbers, got {y!r}."
         raise TypeError(msg) from None
     if arr.ndim == 0:
         v = float(arr)
@@ -455,6 +462,23 @@ def _as_y(y: Any) -> tuple[float | np.ndarray[Any, Any], YInternal]:
         )
         raise ValueError(msg)
     return arr, tuple(arr.tolist())
+
+
+def _as_list(name: str, values: Any) -> list[Any]:
+    """``list(values)`` for tell_many, with an error that says what was expected."""
+    scalar = isinstance(values, str | bytes) or (
+        isinstance(values, np.ndarray) and values.ndim == 0
+    )
+    if not scalar:
+        try:
+            return list(values)
+        except TypeError:
+            pass
+    msg = (
+        f"tell_many(xs, ys) expects {name} to be a sequence with one entry per point, got "
+        f"{values!r} ({type(values).__name__}); for a single point use tell(x, y)."
+    )
+    raise TypeError(msg)
 
 
 def _finite(y: YInternal) -> bool:
@@ -691,18 +715,28 @@ class Learner1D(BaseLearner):
         else:
             ny = self._ny
             ys_scaled = tuple(None if n is None else ny[n] / ys for n in ns)  # type: ignore[operator]
-        loss = self.loss_per_interval(xs_scaled, ys_scaled)
+        try:
+            loss = self.loss_per_interval(xs_scaled, ys_scaled)
+        except Exception as e:
+            raise self._loss_error(ln, rn, f"raised {type(e).__name__}: {e}") from e
         if type(loss) is not float:
             if isinstance(loss, np.ndarray) and loss.ndim == 0:
                 loss = loss.item()
             if isinstance(loss, bool) or not isinstance(loss, numbers.Real):
-                msg = (
-                    "loss_per_interval must return a real number, got "
-                    f"{loss!r} ({type(loss).__name__})."
-                )
-                raise TypeError(msg)
+                what = f"returned {loss!r} ({type(loss).__name__}), not a real number"
+                raise self._loss_error(ln, rn, what)
             loss = float(loss)
         return loss
+
+    def _loss_error(self, ln: int, rn: int, what: str) -> LossFunctionError:
+        fn = self.loss_per_interval
+        name = getattr(fn, "__name__", None) or repr(fn)
+        return LossFunctionError(
+            f"loss_per_interval={name} {what} on the interval ({self._nx[ln]!r}, "
+            f"{self._nx[rn]!r}). The point was not added: the learner is as it was before "
+            "this tell. Fix the loss function (it must return a real number for every "
+            "interval), then tell the point again."
+        )
 
     def _vector_default_loss(self, ln: int, rn: int, s: float, ys: float) -> float:
         dx = self._nx[rn] / s - self._nx[ln] / s
@@ -741,8 +775,13 @@ class Learner1D(BaseLearner):
         if len(self._rheap) > 2 * max(self._nreal - 1, 0) + 64:
             _refill_heap(self._rheap, [e for e in self._re if e is not None])
 
-    def _update_real_interval(self, ln: int, rn: int) -> None:
-        """Recompute the loss of the real interval (ln, rn) and of the combined parts in it."""
+    def _update_real_interval(
+        self, ln: int, rn: int, precomputed: dict[int, float] | None = None
+    ) -> None:
+        """Recompute the loss of the real interval (ln, rn) and of the combined parts in it.
+
+        ``precomputed`` maps left nodes to losses already computed (and checked) for them.
+        """
         nx = self._nx
         left = nx[ln]
         right = nx[rn]
@@ -761,7 +800,10 @@ class Learner1D(BaseLearner):
                 loss = self._interval_loss(ln, rn, ysc)
                 k = self._rank(loss, left, right)
         else:
-            loss = self._interval_loss(ln, rn, ysc)
+            if precomputed is not None and ln in precomputed:
+                loss = precomputed[ln]
+            else:
+                loss = self._interval_loss(ln, rn, ysc)
             k = self._rank(loss, left, right)
         e = (k, left, right, loss, ysc)
         self._re[ln] = e
@@ -1034,6 +1076,7 @@ class Learner1D(BaseLearner):
                 return
         elif x in self.data:
             return
+        vdim_state = self._vdim, self._vec, self._fast_default
         if type(y) is float and not self._vec:
             yi: YInternal = y
             stored: Any = y
@@ -1042,7 +1085,11 @@ class Learner1D(BaseLearner):
         else:
             stored, yi = _as_y(y)
             self._check_vdim(yi)
-        self._add_point(x, stored, yi, node)
+        try:
+            self._add_point(x, stored, yi, node)
+        except LossFunctionError:  # _add_point has undone itself
+            self._vdim, self._vec, self._fast_default = vdim_state
+            raise
 
     def _check_vdim(self, yi: YInternal) -> None:
         if type(yi) is float:
@@ -1071,7 +1118,24 @@ class Learner1D(BaseLearner):
     def _add_point(  # noqa: PLR0912, PLR0915
         self, x: float, stored: Any, yi: YInternal, node: int | None = None
     ) -> None:
-        """Store a new point; ``node`` is its node if the caller looked it up (pending x)."""
+        """Store a new point; ``node`` is its node if the caller looked it up (pending x).
+
+        With a user's loss function (which may raise), every loss the point changes is
+        computed before any is stored; if one fails, the point is unlinked again and
+        :class:`LossFunctionError` raised, leaving the learner as it was.
+        """
+        lf = self.loss_per_interval
+        guard: tuple[Any, ...] | None = None
+        if not (self._fast_default or lf is default_loss or lf is uniform_loss):
+            ymin, ymax = self._ymin, self._ymax
+            guard = (
+                list(ymin) if isinstance(ymin, list) else ymin,
+                list(ymax) if isinstance(ymax, list) else ymax,
+                self._yscale,
+                self._rfirst,
+                self._rlast,
+                node is not None or x in self.pending_points,
+            )
         self.data[x] = stored
         self._log_x.append(x)
         self._log_y.append(stored)
@@ -1131,14 +1195,26 @@ class Learner1D(BaseLearner):
         else:
             self._rlast = node
 
+        precomputed: dict[int, float] | None = None
+        if guard is not None:
+            try:
+                precomputed = self._losses_around(node)
+                if precomputed is None:  # the y-scale grew: every loss is recomputed
+                    with _gc_paused():
+                        self._recompute_all()  # computes every loss before storing any
+                    return
+            except LossFunctionError:
+                self._undo_add(x, node, guard)
+                raise
+
         # Recompute the intervals whose loss depends on x: those between the points
         # nth_neighbors + 1 steps to its left and to its right.
         nn = self.nth_neighbors
         if nn == 0:
             if ln is not None:
-                self._update_real_interval(ln, node)
+                self._update_real_interval(ln, node, precomputed)
             if rn is not None:
-                self._update_real_interval(node, rn)
+                self._update_real_interval(node, rn, precomputed)
         else:
             pts = [node]
             p: int | None = node
@@ -1154,7 +1230,7 @@ class Learner1D(BaseLearner):
                     break
                 pts.append(p)
             for u, v in itertools.pairwise(pts):
-                self._update_real_interval(u, v)
+                self._update_real_interval(u, v, precomputed)
         # Combined intervals outside the hull of the real points have an infinite loss.
         if ln is None and an is not None:
             self._set_comb(an, x, _INF, None)
@@ -1166,6 +1242,61 @@ class Learner1D(BaseLearner):
                 self._recompute_all()
         elif len(self._cheap) > 2 * len(nodes) + 62:  # 2 * (number of combined entries) + 64
             self._compact_heaps()
+
+    def _losses_around(self, node: int) -> dict[int, float] | None:
+        """Losses of the real intervals a new real ``node`` changes, by left node.
+
+        None when the y-scale has grown enough that every loss will be recomputed.
+        """
+        if self._yscale > self._recompute_losses_factor * self._old_yscale:
+            return None
+        rp = self._rp
+        rnx = self._rn
+        pts = [node]
+        p: int | None = node
+        q: int | None = node
+        for _ in range(self.nth_neighbors + 1):
+            p = rp[p] if p is not None else None
+            q = rnx[q] if q is not None else None
+            if p is not None:
+                pts.insert(0, p)
+            if q is not None:
+                pts.append(q)
+        ysc = self._yscale
+        return {u: self._interval_loss(u, v, ysc) for u, v in itertools.pairwise(pts)}
+
+    def _undo_add(self, x: float, node: int, guard: tuple[Any, ...]) -> None:
+        """Unlink the real ``node`` of ``x`` before any loss entry was stored for it."""
+        self._ymin, self._ymax, self._yscale, self._rfirst, self._rlast, was_pending = guard
+        del self.data[x]
+        self._log_x.pop()
+        self._log_y.pop()
+        rp = self._rp
+        rnx = self._rn
+        ln = rp[node]
+        rn = rnx[node]
+        if ln is not None:
+            rnx[ln] = rn
+        if rn is not None:
+            rp[rn] = ln
+        rp[node] = rnx[node] = None
+        self._nreal -= 1
+        if was_pending:
+            self._ny[node] = None
+            self.pending_points.add(x)
+            return
+        self._csorted.remove(x)
+        del self._nodes[x]
+        cp = self._cp
+        cn = self._cn
+        an = cp[node]
+        bn = cn[node]
+        if an is not None:
+            cn[an] = bn
+        if bn is not None:
+            cp[bn] = an
+        cp[node] = cn[node] = self._ce[node] = self._re[node] = self._ny[node] = None
+        self._free.append(node)
 
     def tell_pending(self, x: Any) -> None:
         """Mark ``x`` as being computed, so that it is not suggested again.
@@ -1272,11 +1403,11 @@ class Learner1D(BaseLearner):
             if data:
                 return {x: (y, y) for x, y in zip(fx, fy, strict=True) if x not in data}
             return {x: (y, y) for x, y in zip(fx, fy, strict=True)}
-        xl = xs.tolist() if isinstance(xs, np.ndarray) and xs.ndim == 1 else list(xs)
-        if isinstance(ys, np.ndarray):
-            yl: list[Any] = ys.tolist() if ys.ndim == 1 else list(ys)
+        xl = xs.tolist() if isinstance(xs, np.ndarray) and xs.ndim == 1 else _as_list("xs", xs)
+        if isinstance(ys, np.ndarray) and ys.ndim == 1:
+            yl: list[Any] = ys.tolist()
         else:
-            yl = list(ys)
+            yl = _as_list("ys", ys)
         if len(xl) != len(yl):
             msg = f"xs and ys must have the same length, got {len(xl)} and {len(yl)}."
             raise ValueError(msg)
