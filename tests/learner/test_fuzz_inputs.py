@@ -48,10 +48,13 @@ def _state(learner: Any) -> tuple[Any, ...]:
 
 def _call(learner: Any, method: str, *args: Any) -> None:
     before = _state(learner)
+    error: Exception | None = None
     try:
         getattr(learner, method)(*args)
     except ERRORS as e:
-        assert str(e), f"{method}{args!r} raised {type(e).__name__} without a message"
+        error = e
+    if error is not None:
+        assert str(error), f"{method}{args!r} raised {type(error).__name__} without a message"
         assert _state(learner) == before, f"{method}{args!r} raised and changed the learner"
 
 
