@@ -442,12 +442,12 @@ def _as_y(y: Any) -> tuple[float | np.ndarray[Any, Any], YInternal]:
         v = float(y)
         return v, v
     msg = f"The function must return a real number or a 1D sequence of real numbers, got {y!r}."
-    # Strings and booleans would convert to floats ('1.5' -> 1.5, True -> 1.0): refuse them.
+    # Strings, booleans and complex numbers would convert to floats (e.g. "1.5" -> 1.5): refuse.
     if isinstance(y, str | bytes | bool | np.bool_):
         raise TypeError(msg)
     try:
         arr = np.asarray(y)
-        if arr.dtype.kind in "bUSV":
+        if arr.dtype.kind in "bcUSV":
             raise TypeError(msg)
         arr = arr.astype(float)
     except (TypeError, ValueError):
