@@ -6,9 +6,14 @@
     ├── LearnerFileError (also ValueError)   a learner file exists but cannot be loaded
     ├── DivergentIntegralError (also ValueError)
     │                                        IntegratorLearner: the integral diverges
-    └── EvaluationError (also RuntimeError)  a point's evaluation failed, retries used up
+    ├── EvaluationError (also RuntimeError)  a point's evaluation failed, retries used up
+    └── LossFunctionError (also ValueError, TypeError)
+                                             a learner's loss function raised or returned junk
     AdaptiveNbWarning (UserWarning)
     ├── SaveFailedWarning                    a periodic save failed; the runner goes on
+    ├── RunnerWarning (also RuntimeWarning)  a runner works around a problem: an evaluation it
+    │                                        cannot stop, a cluster without workers, another
+    │                                        runner saving to the same file
     └── KernelBlockedWarning (also RuntimeWarning)
                                              the kernel's loop was blocked while a runner ran
 
@@ -38,6 +43,8 @@ __all__ = [
     "EvaluationError",
     "KernelBlockedWarning",
     "LearnerFileError",
+    "LossFunctionError",
+    "RunnerWarning",
     "SaveFailedWarning",
 ]
 
@@ -66,7 +73,11 @@ class DivergentIntegralError(AdaptiveNbError, ValueError):
 
 
 class EvaluationError(AdaptiveNbError, RuntimeError):
-    """``learner.function(point)`` raised and its retries are used up; ends the runner.
+    """A point failed and its retries are used up; ends the runner.
+
+    The point failed because ``learner.function(point)`` raised, took longer than the
+    runner's ``evaluation_timeout``, killed the worker evaluating it, or returned a value
+    that ``learner.tell`` refused.
 
     Parameters
     ----------
@@ -74,6 +85,9 @@ class EvaluationError(AdaptiveNbError, RuntimeError):
         The point whose evaluation failed.
     tb
         The traceback text (including the worker's, for process pools and clusters).
+    reason
+        The first sentence of the message, if not the default "an error occurred while
+        evaluating ...".
 
     Attributes
     ----------
@@ -83,19 +97,38 @@ class EvaluationError(AdaptiveNbError, RuntimeError):
         The traceback text.
     """
 
-    def __init__(self, point: Any, tb: str) -> None:
+    def __init__(self, point: Any, tb: str, *, reason: str | None = None) -> None:
         self.point = point
         self.traceback = tb
+        if reason is None:
+            reason = f"An error occurred while evaluating learner.function({point!r})"
         super().__init__(
-            f"An error occurred while evaluating learner.function({point}); the runner "
-            f"stopped. The traceback is below and in runner.tracebacks:\n\n{tb}"
+            f"{reason}; the runner stopped. The traceback is below and in "
+            f"runner.tracebacks:\n\n{tb}"
         )
+
+
+class LossFunctionError(AdaptiveNbError, ValueError, TypeError):
+    """A learner's loss function raised, or returned something that is not a real number.
+
+    Raised by ``tell`` (and ``tell_many``); the learner is left exactly as it was before the
+    call, and the loss function's own error is the ``__cause__``.
+    """
 
 
 class SaveFailedWarning(AdaptiveNbWarning):
     """A periodic save of a runner's learner failed; the runner keeps going.
 
     The error is also in ``runner.snapshot().last_save_error`` until a later save succeeds.
+    """
+
+
+class RunnerWarning(AdaptiveNbWarning, RuntimeWarning):
+    """A runner met a problem it works around, and says what to do about it.
+
+    For example: an evaluation that exceeded ``evaluation_timeout`` on an executor that cannot
+    stop it (threads), a dask cluster without workers, or another live runner periodically
+    saving to the same file.
     """
 
 

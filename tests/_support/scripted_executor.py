@@ -4,7 +4,10 @@
 nothing runs until the test resolves a job with :meth:`~ScriptedExecutor.succeed` (evaluates the
 function now, in the test's thread), :meth:`~ScriptedExecutor.fail` or
 :meth:`~ScriptedExecutor.lose` (cancels the future behind the runner's back, as a lost dask
-worker does); :meth:`~ScriptedExecutor.start` makes a job uncancellable, as a running task is.
+worker does); :meth:`~ScriptedExecutor.start` makes a job uncancellable, as a running task is;
+:meth:`~ScriptedExecutor.kill` kills a worker, which breaks the pool as a process pool's
+death does (every job not done fails with ``BrokenProcessPool``). :class:`ScriptedFaults` is
+the runner core's fault handler for it.
 Done-callbacks therefore run synchronously, in the order the test chooses, which makes
 completion order a test input instead of a scheduling accident.
 """
@@ -13,10 +16,13 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 from collections.abc import Callable
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["Job", "ScriptedExecutor"]
+from adaptive_nb.runner._protocols import StopOutcome
+
+__all__ = ["Job", "ScriptedExecutor", "ScriptedFaults"]
 
 
 @dataclass(eq=False)
@@ -76,6 +82,15 @@ class ScriptedExecutor(cf.Executor):
         """Cancel the job's future behind its submitter's back; return whether it could be."""
         return job.future.cancel()
 
+    def kill(self, job: Job) -> list[Job]:
+        """The worker running ``job`` dies: every job not done fails; return them."""
+        self._start(job)
+        broken = self.pending()
+        for other in broken:
+            self._start(other)
+            other.future.set_exception(BrokenProcessPool(f"a worker died (at {job.point})"))
+        return broken
+
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
         self._shutdown = True
         if cancel_futures:
@@ -90,3 +105,24 @@ class ScriptedExecutor(cf.Executor):
             msg = "this job's future was cancelled: it cannot be resolved"
             raise RuntimeError(msg)
         job.running = True
+
+
+class ScriptedFaults:
+    """The core's fault handler for a :class:`ScriptedExecutor`: a broken pool is replaced."""
+
+    def __init__(self, executor: ScriptedExecutor) -> None:
+        self.executor = executor
+        self.replacements = 0
+
+    def is_worker_death(self, error: BaseException) -> bool:
+        return isinstance(error, BrokenProcessPool)
+
+    def recover(self) -> bool:
+        self.replacements += 1
+        return True
+
+    def stop(self, futures: list[Any]) -> StopOutcome:
+        return "cancelled" if all([f.cancel() for f in futures]) else "abandoned"  # noqa: C419
+
+    def describe(self) -> str:
+        return "the scripted executor"

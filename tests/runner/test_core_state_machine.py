@@ -8,7 +8,9 @@ in whichever order hypothesis picks. Whatever happens:
   else is told (a failed, lost or late evaluation never is);
 - after the end nothing is in flight: the learner has no pending points and every future that
   had not started is cancelled;
-- ``replay_log(runner.log)`` on a fresh learner reproduces the learner's data.
+- ``replay_log(runner.log)`` on a fresh learner reproduces the learner's data;
+- a worker death (which fails every evaluation in flight) is charged only to a point that died
+  while nothing else was in flight; the others are evaluated again (one at a time).
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from hypothesis.stateful import (
     rule,
 )
 
-from _support.scripted_executor import Job, ScriptedExecutor
+from _support.scripted_executor import Job, ScriptedExecutor, ScriptedFaults
 from adaptive_nb import Learner1D
 from adaptive_nb.exceptions import EvaluationError
 from adaptive_nb.runner import replay_log
@@ -48,6 +50,7 @@ class CoreMachine(RuleBasedStateMachine):
         self.learner = Learner1D(cubic, BOUNDS)
         self.arrived: list[tuple[float, float]] = []  # results that arrived before the end
         self.failures: Counter[float] = Counter()  # failed evaluations per point
+        self.alone_deaths: Counter[float] = Counter()  # deaths with nothing else in flight
         self.ended = False
 
     @initialize(
@@ -78,6 +81,7 @@ class CoreMachine(RuleBasedStateMachine):
             retries=retries,
             raise_if_retries_exceeded=raise_if_retries_exceeded,
             submit_many=submit_many if batched else None,
+            faults=ScriptedFaults(self.executor),
         )
 
     # -- the driver's moves ------------------------------------------------------------------
@@ -97,7 +101,8 @@ class CoreMachine(RuleBasedStateMachine):
         else:
             return
         assert self.raise_if_retries_exceeded
-        assert self.failures[error.point] == self.retries + 1
+        charged = self.failures[error.point] + self.alone_deaths[error.point]
+        assert charged >= self.retries + 1
         self._end()  # the runners end (and finish) on this error
 
     @precondition(lambda self: not self.ended)
@@ -133,6 +138,15 @@ class CoreMachine(RuleBasedStateMachine):
         self.executor.fail(job, ValueError(f"scripted failure at {job.point}"))
         if not self.ended:
             self.failures[job.point] += 1
+
+    @precondition(lambda self: bool(self.executor.pending()))
+    @rule(data=st.data())
+    def kill_worker(self, data: st.DataObject) -> None:
+        job = data.draw(st.sampled_from(self.executor.pending()))
+        alone = len(self.executor.pending()) == 1
+        self.executor.kill(job)
+        if alone and not self.ended:
+            self.alone_deaths[job.point] += 1
 
     @precondition(lambda self: any(not job.running for job in self.executor.pending()))
     @rule(data=st.data())
@@ -170,8 +184,15 @@ class CoreMachine(RuleBasedStateMachine):
         core = self.core
         told = {x for x, _ in self._told()}
         owed = {job.point for job in self.executor.jobs} - told - set(core.failed())
-        queued = {core._id_to_point[pid] for pid in core._retry_queue}
+        queued = {core._id_to_point[pid] for pid in [*core._retry_queue, *core._suspects]}
         assert owed <= {x for _, x in core.pending_points()} | queued
+
+    @invariant()
+    def only_points_that_died_alone_are_charged(self) -> None:
+        if not hasattr(self, "core"):
+            return
+        charged = {x for x, tb in self.core.tracebacks() if "died" in tb}
+        assert charged <= set(self.alone_deaths), "an innocent point was charged"
 
     @invariant()
     def one_live_evaluation_per_point(self) -> None:

@@ -16,7 +16,7 @@ from adaptive_nb._status import RunnerSnapshot, RunnerStatus
 from adaptive_nb.runner._base import _BaseRunner, _one_line, _running_loop
 from adaptive_nb.runner._executors import event_loop_executor
 from adaptive_nb.runner._goals import GoalType
-from adaptive_nb.runner._protocols import ExecutorAdapter, LearnerLike
+from adaptive_nb.runner._protocols import ExecutorAdapter, FutureLike, LearnerLike
 from adaptive_nb.runner._saving import _PeriodicSaving
 
 __all__ = ["AsyncRunner", "Runner"]
@@ -63,9 +63,10 @@ class AsyncRunner(_PeriodicSaving, _BaseRunner):
     ioloop : asyncio.AbstractEventLoop, optional
         The loop to run on; default: the running loop, or (outside one) a loop of our own,
         which :meth:`block_until_done` runs.
-    retries, raise_if_retries_exceeded
+    retries, raise_if_retries_exceeded, evaluation_timeout
         As for :class:`BlockingRunner`; a failure that ends the runner makes
-        ``runner.task.result()`` raise :class:`EvaluationError`.
+        ``runner.task.result()`` raise :class:`EvaluationError`. An ``async def`` function
+        that exceeds ``evaluation_timeout`` is cancelled.
 
     Attributes
     ----------
@@ -91,6 +92,7 @@ class AsyncRunner(_PeriodicSaving, _BaseRunner):
         ioloop: asyncio.AbstractEventLoop | None = None,
         retries: int = 0,
         raise_if_retries_exceeded: bool = True,
+        evaluation_timeout: float | None = None,
     ) -> None:
         self.ioloop = ioloop if ioloop is not None else _get_or_create_loop()
         super().__init__(
@@ -106,6 +108,7 @@ class AsyncRunner(_PeriodicSaving, _BaseRunner):
             shutdown_executor=shutdown_executor,
             retries=retries,
             raise_if_retries_exceeded=raise_if_retries_exceeded,
+            evaluation_timeout=evaluation_timeout,
             allow_running_forever=True,
         )
         self._cancel_requested = False
@@ -162,26 +165,39 @@ class AsyncRunner(_PeriodicSaving, _BaseRunner):
                     # Results are already there (e.g. SequentialExecutor): still yield, so the
                     # kernel, widgets and a Cancel click get their turn between points.
                     await asyncio.sleep(0)
-                while not core.has_results():
-                    self._waiter = loop.create_future()
-                    try:
-                        await self._waiter
-                    finally:
-                        self._waiter = None
+                else:
+                    await self._wait_for_results(loop)
                 if self._saving is not None:
                     # A save is reading the learner in a thread: don't change it meanwhile.
                     await asyncio.wait([self._saving])
+                core.expire()
+                self._watch_workers()
                 core.collect()
         finally:
             if self._saving is not None:
                 with contextlib.suppress(asyncio.CancelledError):
                     await asyncio.wait([self._saving])
+            running: list[FutureLike] = []
             try:
-                core.finish()
+                running = core.finish()
             finally:
                 self.end_time = time.time()
-                if self.shutdown_executor and self.executor is not None:
-                    await asyncio.to_thread(self._shutdown_executor)
+                if running or (self.shutdown_executor and self.executor is not None):
+                    # Never waits for a hung evaluation: a cancel ends the task at once.
+                    await asyncio.to_thread(self._release_executor, running)
+
+    async def _wait_for_results(self, loop: asyncio.AbstractEventLoop) -> None:
+        # A result arriving from now on wakes the waiter: the wake-up it schedules runs on
+        # this loop, after the waiter exists. A timeout or a cluster to watch bounds the wait.
+        self._waiter = waiter = loop.create_future()
+        try:
+            wait = self._wait_time()
+            if wait is None:
+                await waiter
+            else:
+                await asyncio.wait([waiter], timeout=wait)
+        finally:
+            self._waiter = None
 
     def _on_task_done(self, task: asyncio.Task[None]) -> None:
         if self.end_time is None:  # cancelled before it ever ran

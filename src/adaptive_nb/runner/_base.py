@@ -11,10 +11,13 @@ import asyncio
 import functools
 import math
 import time
+import warnings
 from datetime import datetime, timedelta
+from time import monotonic
 from typing import Any
 
 from adaptive_nb._status import RunnerSnapshot, RunnerStatus
+from adaptive_nb.exceptions import RunnerWarning
 from adaptive_nb.runner._core import RunnerCore
 from adaptive_nb.runner._executors import adapt_executor
 from adaptive_nb.runner._goals import GoalType, make_goal
@@ -26,6 +29,28 @@ def _running_loop() -> asyncio.AbstractEventLoop | None:
         return asyncio.get_running_loop()
     except RuntimeError:
         return None
+
+
+# An elastic executor (a cluster) is re-counted this often while a runner waits (seconds) ...
+_WORKER_CHECK_INTERVAL = 2.0
+# ... and a RunnerWarning is issued once it has had no worker for this long.
+NO_WORKERS_WARNING_AFTER = 30.0
+
+
+def _check_timeout(evaluation_timeout: object) -> float | None:
+    if evaluation_timeout is None:
+        return None
+    if (
+        isinstance(evaluation_timeout, bool)
+        or not isinstance(evaluation_timeout, int | float)
+        or not 0 < evaluation_timeout < math.inf
+    ):
+        msg = (
+            "evaluation_timeout must be a positive number of seconds (or None for no limit), "
+            f"got {evaluation_timeout!r}."
+        )
+        raise ValueError(msg)
+    return float(evaluation_timeout)
 
 
 def _one_line(e: BaseException) -> str:
@@ -52,6 +77,7 @@ class _BaseRunner:
         retries: int,
         raise_if_retries_exceeded: bool,
         allow_running_forever: bool,
+        evaluation_timeout: float | None = None,
     ) -> None:
         # The user's learner, as the class it is (widgets read learner-specific members).
         self.learner: Any = learner
@@ -69,10 +95,24 @@ class _BaseRunner:
         ):
             msg = f"ntasks must be a positive int (or None for the default), got {ntasks!r}."
             raise ValueError(msg)
+        timeout = _check_timeout(evaluation_timeout)
         self._executor: ExecutorAdapter = self._adapt(executor)
-        self.executor: Any = self._executor.executor
+        if timeout is not None:
+            if type(self._executor.executor).__name__ == "SequentialExecutor":
+                msg = (
+                    "evaluation_timeout cannot apply to a SequentialExecutor: it evaluates in "
+                    "the runner's own thread, which cannot be interrupted. Use a process pool "
+                    "(executor=None for loky)."
+                )
+                raise ValueError(msg)
+            # Queued points would count their time in the queue: one point per worker.
+            self._executor.prefetches = False
+        self.evaluation_timeout = timeout
         self.shutdown_executor = shutdown_executor
         self._ntasks = ntasks
+        self._next_worker_check = -math.inf
+        self._no_workers_since: float | None = None
+        self._warned_no_workers = False
 
         self.start_time = time.time()
         self.end_time: float | None = None
@@ -89,12 +129,62 @@ class _BaseRunner:
                 if self._executor.batches
                 else None
             ),
+            evaluation_timeout=timeout,
+            faults=self._executor,
         )
         self.retries = retries
         self.raise_if_retries_exceeded = raise_if_retries_exceeded
 
     def _adapt(self, executor: Any) -> ExecutorAdapter:
         return adapt_executor(executor)
+
+    @property
+    def executor(self) -> Any:
+        """The executor the points are evaluated on (a broken pool of ours is replaced)."""
+        return self._executor.executor
+
+    @property
+    def waiting_for_workers(self) -> bool:
+        """Whether the runner's cluster has had no worker at its latest count."""
+        return self._no_workers_since is not None
+
+    def _wait_time(self) -> float | None:
+        """How long the driver may wait for a result before looking at timeouts and workers."""
+        wait = self._core.wait_time()
+        if self._executor.elastic and (wait is None or wait > _WORKER_CHECK_INTERVAL):
+            return _WORKER_CHECK_INTERVAL
+        return wait
+
+    def _watch_workers(self) -> None:
+        """Notice a cluster without workers; warn once when it stays so for a while."""
+        if not self._executor.elastic:
+            return
+        now = monotonic()
+        if now < self._next_worker_check:
+            return
+        self._next_worker_check = now + _WORKER_CHECK_INTERVAL
+        try:
+            nworkers = self._executor.nworkers()
+        except Exception:  # the scheduler is unreachable: the next count will tell
+            return
+        if nworkers > 0:
+            self._no_workers_since = None
+            return
+        if self._no_workers_since is None:
+            self._no_workers_since = now
+        elif not self._warned_no_workers and now - self._no_workers_since >= (
+            NO_WORKERS_WARNING_AFTER
+        ):
+            self._warned_no_workers = True
+            waited = now - self._no_workers_since
+            warnings.warn(
+                f"{self!r} has been waiting for workers for {waited:.0f} s: "
+                f"{self._executor.describe()} has none. Scale the cluster up (e.g. "
+                "cluster.scale(n) or cluster.adapt(minimum=1)); the runner goes on as soon "
+                "as workers join.",
+                RunnerWarning,
+                stacklevel=2,
+            )
 
     def _max_tasks(self) -> int:
         if self._ntasks is not None:
@@ -195,6 +285,14 @@ class _BaseRunner:
     def _last_save_error(self) -> str | None:
         return None
 
-    def _shutdown_executor(self) -> None:
+    def _release_executor(self, running: list[FutureLike]) -> None:
+        """After the run: shut the executor down if asked, never waiting for ``running``.
+
+        ``running`` are evaluations the run no longer wants that could not be cancelled. A
+        runner with an ``evaluation_timeout`` stops them on a pool it may replace: one of
+        them may be hung, and a hung worker of loky's pool keeps the interpreter from exiting.
+        """
         if self.shutdown_executor and self.executor is not None:
-            self._executor.shutdown()
+            self._executor.shutdown(kill=bool(running))
+        elif running and self.evaluation_timeout is not None and self._executor.replaceable:
+            self._executor.stop(running)

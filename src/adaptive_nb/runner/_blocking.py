@@ -16,7 +16,7 @@ from adaptive_nb._status import RunnerStatus
 from adaptive_nb.runner._base import _BaseRunner
 from adaptive_nb.runner._executors import needs_event_loop
 from adaptive_nb.runner._goals import GoalType
-from adaptive_nb.runner._protocols import LearnerLike
+from adaptive_nb.runner._protocols import FutureLike, LearnerLike
 
 __all__ = ["BlockingRunner"]
 
@@ -62,6 +62,20 @@ class BlockingRunner(_BaseRunner):
     raise_if_retries_exceeded : bool
         Raise :class:`EvaluationError` when a point fails more than ``retries`` times;
         otherwise the point is skipped (see ``runner.failed``).
+    evaluation_timeout : float, optional
+        Seconds an evaluation may take (counted from its submission, with one point in flight
+        per worker); a longer one is a failure of its point (``retries`` apply, its traceback
+        says it timed out). Its worker is stopped where the executor allows it: loky's workers
+        are killed and the pool replaced (the other points in flight are evaluated again, not
+        charged); a ``ProcessPoolExecutor`` you passed in is broken by that, so the runner
+        then stops with an error; dask tasks are cancelled; threads cannot be stopped, so the
+        point is abandoned with a :class:`~adaptive_nb.exceptions.RunnerWarning`.
+
+    A point whose evaluation kills its worker (``os._exit``, a signal, a crash) is found and
+    charged alone: the points in flight with it are evaluated again, one at a time. Loky's
+    default pool is replaced when broken; a broken pool you passed in ends the run with an
+    error naming the point(s) it was evaluating. With ``shutdown_executor=True``, workers
+    still running a point when the run ends are killed (threads: abandoned), never waited for.
 
     Exactly one goal is required.
 
@@ -86,6 +100,7 @@ class BlockingRunner(_BaseRunner):
         shutdown_executor: bool = False,
         retries: int = 0,
         raise_if_retries_exceeded: bool = True,
+        evaluation_timeout: float | None = None,
     ) -> None:
         if inspect.iscoroutinefunction(learner.function):
             msg = (
@@ -112,6 +127,7 @@ class BlockingRunner(_BaseRunner):
             shutdown_executor=shutdown_executor,
             retries=retries,
             raise_if_retries_exceeded=raise_if_retries_exceeded,
+            evaluation_timeout=evaluation_timeout,
             allow_running_forever=False,
         )
         self._event = threading.Event()
@@ -128,19 +144,23 @@ class BlockingRunner(_BaseRunner):
                 core.fill()
                 if core.exhausted:
                     break
-                while not core.has_results():
+                if not core.has_results():
                     event.clear()
                     # Re-checked after the clear: a result that arrived in between set the
                     # event before the clear, and waiting now would miss it.
                     if not core.has_results():
-                        event.wait()
+                        event.wait(self._wait_time())
+                core.expire()
+                self._watch_workers()
                 core.collect()
         finally:
+            running: list[FutureLike] = []
             try:
-                core.finish()
+                running = core.finish()
             finally:
                 self.end_time = time.time()
-                self._shutdown_executor()
+                # Never waits for a hung evaluation: the goal is reached, return.
+                self._release_executor(running)
 
     def status(self) -> RunnerStatus:
         """Return ``"finished"``.

@@ -18,13 +18,18 @@ import contextlib
 import functools
 import math
 import os
+import signal
 import sys
+import time
 import types
+import warnings
 from collections.abc import Callable
+from concurrent.futures.process import BrokenProcessPool
 from time import monotonic
 from typing import Any
 
-from adaptive_nb.runner._protocols import ExecutorAdapter, FutureLike
+from adaptive_nb.exceptions import RunnerWarning
+from adaptive_nb.runner._protocols import ExecutorAdapter, FutureLike, StopOutcome, cancel_all
 from adaptive_nb.runner._shipping import ship
 from adaptive_nb.utils import SequentialExecutor
 
@@ -344,9 +349,11 @@ class _Adapter:
     elastic = False
     prefetches = True
     batches = False
+    replaceable = False
 
-    def __init__(self, executor: Any) -> None:
+    def __init__(self, executor: Any, *, owned: bool = False) -> None:
         self.executor = executor
+        self.owned = owned  # the runner chose this executor (executor=None): it may replace it
         self.auto_ntasks: int | None = None  # the latest automatic ntasks (None: never asked)
         self._nworkers: int | None = None  # the latest worker count
         self._nworkers_time = -math.inf
@@ -406,11 +413,51 @@ class _Adapter:
         submit = self.executor.submit
         return [submit(function, x) for x in xs]
 
-    def shutdown(self) -> None:
-        """Shut the executor down, waiting for its workers to exit."""
+    def shutdown(self, *, kill: bool = False) -> None:
+        """Shut the executor down, waiting for its workers to exit.
+
+        With ``kill`` (an evaluation is still running), futures not started are cancelled and
+        the running ones are not waited for: a generic executor cannot stop them.
+        """
+        if kill:
+            self.executor.shutdown(wait=False, cancel_futures=True)
+            return
         # wait=True: shutting loky down with wait=False can leave broken workers behind
         # (joblib/loky#241).
         self.executor.shutdown(wait=True)
+
+    # -- faults (see FaultHandler) -----------------------------------------------------------
+
+    def is_worker_death(self, error: BaseException) -> bool:
+        """Return whether ``error`` reports a dead worker (none, for a generic executor)."""
+        return False
+
+    def recover(self) -> bool:
+        """Return False: a generic executor cannot be repaired by the runner."""
+        return False
+
+    def stop(self, futures: list[FutureLike]) -> StopOutcome:
+        """Cancel the futures; those already running are abandoned, with a warning."""
+        if cancel_all(futures):
+            return "cancelled"
+        _warn_abandoned(self.describe(), "after its evaluation_timeout")
+        return "abandoned"
+
+    def describe(self) -> str:
+        """Name the executor for messages."""
+        whose = "the runner's" if self.owned else "the"
+        suffix = "" if self.owned else " you passed in"
+        return f"{whose} {type(self.executor).__name__}{suffix}"
+
+
+def _warn_abandoned(executor: str, when: str) -> None:
+    warnings.warn(
+        f"An evaluation still running {when} cannot be stopped on {executor}: it is "
+        "abandoned and keeps a worker busy until it returns (a thread cannot be killed). Use a "
+        "process pool (executor=None for loky) to have hung evaluations stopped.",
+        RunnerWarning,
+        stacklevel=4,
+    )
 
 
 class _SequentialAdapter(_Adapter):
@@ -437,6 +484,12 @@ class _ThreadPoolAdapter(_Adapter):
 
     prefetches = False
 
+    def shutdown(self, *, kill: bool = False) -> None:
+        """Shut down; with ``kill``, abandon the threads still running, with a warning."""
+        super().shutdown(kill=kill)
+        if kill:
+            _warn_abandoned(self.describe(), "at shutdown")
+
     def nworkers(self) -> int:
         return _max_workers(self.executor)
 
@@ -450,9 +503,56 @@ class _ProcessPoolAdapter(_Adapter):
 
     batches = True
 
-    def __init__(self, executor: Any) -> None:
-        super().__init__(executor)
+    def __init__(self, executor: Any, *, owned: bool = False) -> None:
+        super().__init__(executor, owned=owned)
         self._shipped: tuple[Any, Any] | None = None  # (function, its ShippedFunction)
+        # loky's process-wide reusable executor is replaced by loky itself when broken, so a
+        # runner may replace it whoever passed it in; any other pool is the user's to replace.
+        self._reusable = _isinstance(executor, "loky.reusable_executor", "_ReusablePoolExecutor")
+        self.replaceable = self._reusable
+
+    # -- faults: a dead worker breaks the whole pool (every evaluation in flight fails) -----
+
+    def is_worker_death(self, error: BaseException) -> bool:
+        """Return True for loky's TerminatedWorkerError and the stdlib's BrokenProcessPool."""
+        return isinstance(error, BrokenProcessPool)
+
+    def recover(self) -> bool:
+        """Replace loky's broken reusable executor by a new one; other pools are the user's."""
+        if not self._reusable:
+            return False
+        import loky
+
+        old = self.executor
+        _wait_until_broken(old)
+        self.executor = loky.get_reusable_executor(max_workers=_max_workers(old))
+        return True
+
+    def stop(self, futures: list[FutureLike]) -> StopOutcome:
+        """Kill the pool's workers (which one runs which task is unknown) and replace it.
+
+        Evaluations that have not started are only cancelled. A pool the runner may not
+        replace is broken by this: the runner then stops with an error that says so.
+        """
+        if cancel_all(futures):
+            return "cancelled"
+        if self._reusable:
+            _kill_pool_processes(self.executor)
+            self.recover()
+            return "replaced"
+        if _kill_pool_processes(self.executor):
+            return "broken"
+        return super().stop(futures)
+
+    def shutdown(self, *, kill: bool = False) -> None:
+        """Shut the pool down; with ``kill``, stop the workers still evaluating first."""
+        if not kill:
+            super().shutdown()
+        elif _kill_pool_processes(self.executor):
+            _wait_until_broken(self.executor)
+            self.executor.shutdown(wait=True)  # joins the manager thread, which has ended
+        else:
+            super().shutdown(kill=True)
 
     def nworkers(self) -> int:
         return _max_workers(self.executor)
@@ -482,6 +582,46 @@ class _ProcessPoolAdapter(_Adapter):
         if size == 1:
             return [submit(function, x) for x in xs]
         return [*submit_chunked(submit, function, xs, size)]
+
+
+def _kill_pool_processes(executor: Any) -> bool:
+    """SIGKILL the workers of a stdlib or loky process pool; False if it has none we can see."""
+    # ``_processes`` (pid -> Process) is private but has been stable in concurrent.futures
+    # since 3.2 and in loky; Python 3.14's ``kill_workers()`` is the public successor.
+    kill_workers = getattr(executor, "kill_workers", None)
+    if callable(kill_workers):
+        kill_workers()
+        return True
+    processes = getattr(executor, "_processes", None)
+    if not isinstance(processes, dict):
+        return False
+    for process in list(processes.values()):
+        pid = getattr(process, "pid", None)
+        if isinstance(pid, int):
+            with contextlib.suppress(ProcessLookupError):  # already gone
+                os.kill(pid, signal.SIGKILL)
+    return True
+
+
+def _wait_until_broken(executor: Any, limit: float = 5.0) -> None:
+    """Wait (briefly) until loky's manager thread has noticed its killed workers.
+
+    Killing the workers, not ``shutdown(kill_workers=True)``: loky's broken-pool path skips
+    futures the runner has cancelled, its shutdown path raises on them in its manager thread.
+    A pool noticed as broken is the one ``loky.get_reusable_executor`` then replaces.
+    """
+    flags = getattr(executor, "_flags", None)
+    deadline = monotonic() + limit
+    while flags is not None and not flags.broken and not flags.shutdown:
+        if monotonic() > deadline:
+            return
+        time.sleep(0.005)
+
+
+def _is_killed_worker(error: BaseException) -> bool:
+    # distributed.scheduler.KilledWorker: the task's worker died allowed-failures + 1 times.
+    cls = _class_from("distributed.scheduler", "KilledWorker")
+    return cls is not None and isinstance(error, cls)
 
 
 def _dask_nworkers(client: Any) -> int:
@@ -517,6 +657,26 @@ class _DaskClientAdapter(_Adapter):
         super().__init__(_DaskExecutor(client))
         self._client = client
         self._latency: float | None = None
+
+    def is_worker_death(self, error: BaseException) -> bool:
+        """``KilledWorker``: a task whose workers kept dying (a task groups several points)."""
+        return _is_killed_worker(error)
+
+    replaceable = True
+
+    def recover(self) -> bool:
+        """Return True: the cluster replaces dead workers itself."""
+        return True
+
+    def stop(self, futures: list[FutureLike]) -> StopOutcome:
+        """Cancel the tasks (dask frees the worker's slot; its thread may run on)."""
+        for f in futures:
+            f.cancel()
+        return "cancelled"
+
+    def describe(self) -> str:
+        """Name the cluster."""
+        return "the dask cluster"
 
     def nworkers(self) -> int:
         return _dask_nworkers(self._client)
@@ -554,6 +714,14 @@ class _DaskExecutorAdapter(_Adapter):
     """dask's own ``ClientExecutor`` (``client.get_executor()``): one task per point."""
 
     elastic = True
+
+    def is_worker_death(self, error: BaseException) -> bool:
+        """``KilledWorker``: the task's workers kept dying."""
+        return _is_killed_worker(error)
+
+    def recover(self) -> bool:
+        """Return True: the cluster replaces dead workers itself."""
+        return True
 
     def nworkers(self) -> int:
         return _dask_nworkers(self.executor._client)
@@ -593,8 +761,14 @@ class _EventLoopAdapter(_Adapter):
     def submit_many(self, function: Callable[[Any], Any], xs: list[Any]) -> list[FutureLike]:
         return [self._loop.create_task(function(x)) for x in xs]
 
-    def shutdown(self) -> None:
+    def shutdown(self, *, kill: bool = False) -> None:
         """Do nothing: there is no executor (the event loop belongs to its owner)."""
+
+    def stop(self, futures: list[FutureLike]) -> StopOutcome:
+        """Cancel the tasks: an ``async def`` function stops at its next ``await``."""
+        for f in futures:
+            f.cancel()
+        return "cancelled"
 
 
 def event_loop_executor(loop: asyncio.AbstractEventLoop) -> ExecutorAdapter:
@@ -633,7 +807,7 @@ def adapt_executor(executor: Any) -> ExecutorAdapter:  # noqa: PLR0911 - one per
         For anything else, saying what is accepted.
     """
     if executor is None:
-        return _ProcessPoolAdapter(default_executor())
+        return _ProcessPoolAdapter(default_executor(), owned=True)
     if isinstance(executor, SequentialExecutor):
         return _SequentialAdapter(executor)
     if _isinstance(executor, "distributed", "Client"):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import warnings
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -209,12 +208,21 @@ def make_goal(  # noqa: PLR0911, PLR0912 - one branch per goal kind
         if isinstance(loss_goal, bool) or not isinstance(loss_goal, int | float):
             msg = f"loss_goal must be a number, got {loss_goal!r}."
             raise TypeError(msg)
+        if not loss_goal >= 0:  # also NaN
+            msg = (
+                f"loss_goal must be >= 0, got {loss_goal!r}: a learner's loss is never "
+                "negative, so the runner would never stop."
+            )
+            raise ValueError(msg)
         return _LossGoal(loss_goal)
     target = _unwrap_datasaver(learner)
     if npoints_goal is not None:
         if isinstance(npoints_goal, bool) or not isinstance(npoints_goal, int):
             msg = f"npoints_goal must be an int, got {npoints_goal!r}."
             raise TypeError(msg)
+        if npoints_goal < 0:
+            msg = f"npoints_goal must be >= 0, got {npoints_goal!r}."
+            raise ValueError(msg)
         from adaptive_nb.learner.balancing_learner import BalancingLearner
 
         if isinstance(target, BalancingLearner):
@@ -233,8 +241,8 @@ def make_goal(  # noqa: PLR0911, PLR0912 - one branch per goal kind
     else:
         msg = f"duration_goal must be a number of seconds or a timedelta, got {duration_goal!r}."
         raise TypeError(msg)
-    if math.isnan(seconds):
-        msg = "duration_goal must not be NaN."
+    if not seconds >= 0:  # also NaN
+        msg = f"duration_goal must be a non-negative number of seconds, got {duration_goal!r}."
         raise ValueError(msg)
     return _DurationGoal(seconds)
 

@@ -8,12 +8,19 @@ to nobody but the goals (``_goals`` unwraps DataSavers and counts a BalancingLea
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 if TYPE_CHECKING:
     from adaptive_nb.learner.base_learner import BaseLearner
 
-__all__ = ["ExecutorAdapter", "FutureLike", "LearnerLike"]
+__all__ = [
+    "ExecutorAdapter",
+    "FaultHandler",
+    "FutureLike",
+    "LearnerLike",
+    "StopOutcome",
+    "cancel_all",
+]
 
 
 class LearnerLike(Protocol):
@@ -63,7 +70,45 @@ class FutureLike(Protocol):
     def add_done_callback(self, fn: Callable[[Any], object], /) -> None: ...
 
 
-class ExecutorAdapter(Protocol):
+def cancel_all(futures: list[FutureLike]) -> bool:
+    """Cancel every future (not stopping at the first that refuses); return whether all were."""
+    cancelled = True
+    for f in futures:
+        cancelled = f.cancel() and cancelled
+    return cancelled
+
+
+#: What stopping timed-out evaluations did (see :meth:`FaultHandler.stop`).
+StopOutcome = Literal["cancelled", "replaced", "broken", "abandoned"]
+
+
+class FaultHandler(Protocol):
+    """How the core learns about, and recovers from, dead workers and hung evaluations."""
+
+    def is_worker_death(self, error: BaseException) -> bool:
+        """Return whether ``error`` says the worker evaluating the point died (not the function)."""
+        ...
+
+    def recover(self) -> bool:
+        """Make the executor usable after a worker death; False if it is not ours to replace."""
+        ...
+
+    def stop(self, futures: list[FutureLike]) -> StopOutcome:
+        """Stop the evaluations behind ``futures``, which took too long.
+
+        Returns ``"cancelled"`` (only those stopped), ``"replaced"`` (the workers were killed
+        and the pool replaced: every other evaluation in flight was lost too), ``"broken"``
+        (the workers were killed and the pool cannot be replaced) or ``"abandoned"`` (nothing
+        can stop them; they run on, unwatched).
+        """
+        ...
+
+    def describe(self) -> str:
+        """Name the executor for error messages, e.g. "the ProcessPoolExecutor you passed in"."""
+        ...
+
+
+class ExecutorAdapter(FaultHandler, Protocol):
     """One executor kind behind the interface the runner uses.
 
     Attributes
@@ -77,11 +122,23 @@ class ExecutorAdapter(Protocol):
         Whether :meth:`submit_many` hands a batch over as a whole (one call, possibly several
         points per task), so the batch is timed from one instant; otherwise the runner submits
         point by point with :meth:`submit`, each timed from its own submission.
+    prefetches
+        Whether the automatic ntasks queues points beyond one per worker (and groups short
+        evaluations into tasks); a runner with an ``evaluation_timeout`` turns it off, so that
+        an evaluation's time in flight is its running time.
+    elastic
+        Whether the number of workers can change while running (clusters).
+    replaceable
+        Whether the runner may stop workers and replace the pool (loky's reusable executor,
+        a cluster): then evaluations left running by a runner with a timeout are stopped.
     """
 
     executor: Any
     auto_ntasks: int | None
     batches: bool
+    prefetches: bool
+    elastic: bool
+    replaceable: bool
 
     def nworkers(self) -> int:
         """Return how many evaluations can run at the same time."""
@@ -106,8 +163,12 @@ class ExecutorAdapter(Protocol):
         """Start evaluating ``function`` on every point of ``xs``; one future per point."""
         ...
 
-    def shutdown(self) -> None:
-        """Release the executor's workers (when the user asked for ``shutdown_executor``)."""
+    def shutdown(self, *, kill: bool = False) -> None:
+        """Release the executor's workers (when the user asked for ``shutdown_executor``).
+
+        With ``kill``, evaluations still running are stopped where the executor allows it,
+        so that a hung evaluation cannot make the shutdown wait forever.
+        """
         ...
 
 

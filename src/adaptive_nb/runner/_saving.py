@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures as cf
+import os
 import threading
 import time
 import warnings
+import weakref
 from collections.abc import Callable
 from typing import Any
 
-from adaptive_nb.exceptions import SaveFailedWarning
+from adaptive_nb.exceptions import RunnerWarning, SaveFailedWarning
 from adaptive_nb.runner._base import _one_line
 
 __all__ = ["_PeriodicSaving"]
@@ -19,6 +21,9 @@ __all__ = ["_PeriodicSaving"]
 # on file I/O or compression (both release the GIL).
 _SAVE_POOL: cf.ThreadPoolExecutor | None = None
 _SAVE_POOL_LOCK = threading.Lock()
+# The file each live runner saves to periodically (absolute path -> runner), to warn when a
+# second runner would overwrite the first one's file.
+_SAVERS: weakref.WeakValueDictionary[str, Any] = weakref.WeakValueDictionary()
 
 
 def _save_pool() -> cf.ThreadPoolExecutor:
@@ -88,12 +93,29 @@ class _PeriodicSaving:
             else:
                 method(learner, **kwargs)
 
+        self._claim_file(kwargs.get("fname"))
         if self.saving_task is not None and not self.saving_task.done():
             self.saving_task.cancel()  # one saver per runner: the new settings replace the old
         self.saving_task = self.ioloop.create_task(
             self._periodic_saver(save, interval), name=f"adaptive_nb.saver-{id(self):x}"
         )
         return self.saving_task
+
+    def _claim_file(self, fname: Any) -> None:
+        """Warn if another live runner periodically saves to ``fname`` too."""
+        if not isinstance(fname, str | os.PathLike):
+            return
+        path = os.path.realpath(os.fspath(fname))
+        other = _SAVERS.get(path)
+        if other is not None and other is not self and not other.task.done():
+            warnings.warn(
+                f"{other!r} already saves its learner to {os.fspath(fname)!r} periodically: "
+                "the two runners would overwrite each other's file. Give each runner its own "
+                "file name.",
+                RunnerWarning,
+                stacklevel=3,
+            )
+        _SAVERS[path] = self
 
     async def _periodic_saver(self, save: Callable[[], None], interval: float) -> None:
         while True:
