@@ -48,13 +48,15 @@ from scipy.interpolate import LinearNDInterpolator
 from adaptive_nb.learner._dataframe import assign_defaults, partial_function_from_dataframe
 from adaptive_nb.learner._holoviews import holoviews_with_backend
 from adaptive_nb.learner._loss2d import (
-    _choose,
     _local_kind,
+    _place,
     areas,
     choose_point_in_triangle,
     default_loss,
     deviations,
     generic_losses,
+    interpolation_error_loss,
+    interpolation_error_loss_function,
     minimize_triangle_surface_loss,
     resolution_loss_function,
     thresholded_loss_function,
@@ -75,6 +77,8 @@ __all__ = [
     "choose_point_in_triangle",
     "default_loss",
     "deviations",
+    "interpolation_error_loss",
+    "interpolation_error_loss_function",
     "minimize_triangle_surface_loss",
     "resolution_loss_function",
     "thresholded_loss_function",
@@ -468,7 +472,7 @@ class Learner2D(BaseLearner):
 
     def _point_in(self, entry: Any) -> Point:
         _, ax, ay, bx, by, cx, cy, _t = entry
-        sx, sy = _choose(ax, ay, bx, by, cx, cy)
+        sx, sy = _place(ax, ay, bx, by, cx, cy)
         (x0, x1), (y0, y1) = self.bounds
         x, y = self._lm.unscale_xy(sx, sy)
         return (max(x0, min(x1, x)), max(y0, min(y1, y)))
