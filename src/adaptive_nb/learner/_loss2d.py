@@ -602,16 +602,16 @@ def interpolation_error_loss_function(
     the data range: refining the triangle with the largest loss equidistributes the error.
 
     Two guards keep it robust: a *resolution floor* (a triangle smaller than ``min_area``, in
-    the rescaled unit square, has its error estimate scaled down by ``area / min_area``, so a
-    jump or a kink, whose estimate does not shrink with refinement, cannot absorb all points),
+    the rescaled unit square, keeps only the exploration term, so a jump or a kink, whose
+    estimate does not shrink with refinement, cannot absorb all points),
     and an *exploration* term (the loss is at least ``exploration * area``, so regions that
     look flat are still sampled and narrow features are found).
 
     Parameters
     ----------
     min_area
-        Area (in the unit square the bounds are rescaled to) below which triangles are
-        deprioritised.
+        Area (in the unit square the bounds are rescaled to) below which a triangle's error
+        estimate is ignored.
     exploration
         Weight of the area term.
 
@@ -675,8 +675,7 @@ def _interp_error_bulk(
             e = 3 * jump * h * h / (8 * (h + h2))
             ok = has & finite[simp].all(axis=1) & finite[simp[nbs]].all(axis=1)
             err = np.maximum(err, np.where(ok & np.isfinite(e), e, 0.0))
-    if min_area > 0:
-        err = np.where(area < min_area, err * area / min_area, err)
+    err = np.where(area < min_area, 0.0, err)
     return np.asarray(np.maximum(err, exploration * area))
 
 

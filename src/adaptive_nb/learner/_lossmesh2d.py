@@ -353,8 +353,8 @@ class LossMesh2D:
                 e = edge_error(xs[p], ys[p], xs[q], ys[q], area, other[0], hx - gx, hy - gy)
                 err = max(err, e)
         err = err * self.inv_scale
-        if area < min_area:
-            err = err * area / min_area
+        if area < min_area:  # the resolution floor: only the exploration term is left
+            err = 0.0
         if not math.isfinite(err):  # from an overflow: as a NaN value would
             err = 0.0
         floor = exploration * area
