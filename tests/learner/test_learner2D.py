@@ -699,7 +699,7 @@ def test_interpolation_error_loss_is_scale_invariant_and_estimates_the_error() -
         return float(peaks_np(np.array(xy[0]), np.array(xy[1])))
 
     a = Learner2D(f, [(-1, 1), (-1, 1)], loss_per_triangle=interpolation_error_loss)
-    b = Learner2D(lambda xy: 2**10 * f(xy), [(-1, 1), (-1, 1)], loss_per_triangle=interpolation_error_loss)  # fmt: skip
+    b = Learner2D(lambda xy: 2**10 * f(xy), a.bounds, loss_per_triangle=interpolation_error_loss)
     run(a, 400)
     run(b, 400)
     assert set(a.data) == set(b.data)  # a power of 2 scales every value exactly
