@@ -832,8 +832,9 @@ def _place(ax: float, ay: float, bx: float, by: float, cx: float, cy: float) -> 
     keeps the triangles well shaped, and well-shaped triangles interpolate better at equal N
     than the slivers that centroid insertion tends to leave. Other triangles (right, obtuse,
     or nearly so, whose circumcentre is on or near an edge or outside) get the midpoint of their
-    longest edge. Measured on the ring and peaks functions, this placement gives lower max
-    errors than the reference's centroid rule at equal N (benchmarks/bench_learner2d.py).
+    longest edge. Measured at 1000 and 4000 points (benchmarks/bench_learner2d.py), this
+    placement lowers the max error on peaks by 10-35% against the centroid rule, and the RMS
+    error by a few per cent; on the ring the two are within noise of each other.
     A function of the coordinates only (the learner passes them sorted by (x, y)).
     """
     e0 = (ax - cx) * (ax - cx) + (ay - cy) * (ay - cy)
