@@ -646,6 +646,7 @@ def peaks_np(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     )
 
 
+@pytest.mark.slow  # about 5 s: the reference learner to 1000 points
 def test_sampling_quality_is_at_least_the_reference_s_on_peaks() -> None:
     """Issue 10's quality bar at 1000 points (both libraries are deterministic)."""
 
