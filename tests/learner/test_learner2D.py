@@ -24,6 +24,8 @@ from adaptive_nb.learner.learner2D import (
     areas,
     default_loss,
     deviations,
+    interpolation_error_loss,
+    interpolation_error_loss_function,
     minimize_triangle_surface_loss,
     resolution_loss_function,
     thresholded_loss_function,
@@ -280,6 +282,7 @@ def test_simple_runner_reaches_a_loss_goal() -> None:
         minimize_triangle_surface_loss,
         resolution_loss_function(0.01, 0.3),
         thresholded_loss_function(lower_threshold=-0.5, upper_threshold=0.5),
+        interpolation_error_loss,
     ],
 )
 @pytest.mark.parametrize("f", [ring, vector])
@@ -601,3 +604,143 @@ def test_ip_is_deprecated_and_interpolator_scales() -> None:
     p = next(iter(learner.data))
     assert learner.interpolator()(*p).item() == pytest.approx(learner.data[p])
     assert ip(*learner._scale(p)).item() == pytest.approx(learner.data[p])
+
+
+# ------------------------------------------------------- point placement and quality ---
+
+coord = st.floats(-1, 1, allow_nan=False, allow_infinity=False)
+
+
+@SETTINGS
+@given(st.tuples(coord, coord, coord, coord, coord, coord))
+def test_new_points_lie_in_their_triangle(tri: tuple[float, ...]) -> None:
+    from adaptive_nb.learner._loss2d import _place
+
+    ax, ay, bx, by, cx, cy = tri
+    area2 = abs((bx - ax) * (cy - ay) - (by - ay) * (cx - ax))
+    longest = max((ax - bx) ** 2 + (ay - by) ** 2, (bx - cx) ** 2 + (by - cy) ** 2,
+                  (cx - ax) ** 2 + (cy - ay) ** 2)  # fmt: skip
+    if not area2 > 1e-6 * longest:  # degenerate triangles are never refined
+        return
+    px, py = _place(ax, ay, bx, by, cx, cy)
+    # Barycentric coordinates, all >= 0 up to rounding: the point is in the closed triangle.
+    w = [
+        (bx - px) * (cy - py) - (by - py) * (cx - px),
+        (cx - px) * (ay - py) - (cy - py) * (ax - px),
+        (ax - px) * (by - py) - (ay - py) * (bx - px),
+    ]
+    total = sum(w)
+    assert all(wi / total >= -1e-9 for wi in w)
+    # It is the circumcentre (equidistant from the vertices) or on an edge.
+    d = [math.dist((px, py), v) for v in ((ax, ay), (bx, by), (cx, cy))]
+    on_edge = min(abs(wi / total) for wi in w) < 1e-9
+    assert on_edge or max(d) - min(d) <= 1e-9 * max(d)
+
+
+def peaks_np(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    x, y = 3 * x, 3 * y
+    return (
+        3 * (1 - x) ** 2 * np.exp(-(x**2) - (y + 1) ** 2)
+        - 10 * (x / 5 - x**3 - y**5) * np.exp(-(x**2) - y**2)
+        - np.exp(-((x + 1) ** 2) - y**2) / 3
+    )
+
+
+@pytest.mark.slow  # about 5 s: the reference learner to 1000 points
+def test_sampling_quality_is_at_least_the_reference_s_on_peaks() -> None:
+    """Issue 10's quality bar at 1000 points (both libraries are deterministic)."""
+
+    def f(xy: tuple[float, float]) -> float:
+        return float(peaks_np(np.array(xy[0]), np.array(xy[1])))
+
+    g = np.linspace(-1, 1, 400)
+    xx, yy = np.meshgrid(g, g)
+    exact = peaks_np(xx, yy)
+    errors = []
+    for lib in (adaptive, adaptive_nb):
+        learner = lib.Learner2D(f, [(-1, 1), (-1, 1)])
+        while learner.npoints < 1000:
+            (p,), _ = learner.ask(1)
+            learner.tell(p, f(p))
+        err = np.abs(learner.interpolator()(xx, yy).reshape(xx.shape) - exact)
+        errors.append((np.sqrt(np.mean(err**2)), err.max()))
+    (ref_rms, ref_max), (rms, mx) = errors
+    assert rms <= ref_rms
+    assert mx <= ref_max
+
+
+# ------------------------------------------------------------ interpolation_error_loss ---
+
+
+@SETTINGS
+@given(datasets(), st.randoms(use_true_random=False))
+def test_interpolation_error_loss_ignores_the_order_of_tells(
+    data: dict[tuple[float, float], float], rnd: random.Random
+) -> None:
+    items = list(data.items())
+    a = Learner2D(ring, BOUNDS, loss_per_triangle=interpolation_error_loss)
+    b = a.new()
+    for k, v in items:
+        a.tell(k, v)
+    rnd.shuffle(items)
+    for k, v in items:
+        b.tell(k, v)
+    c = a.new()
+    c.tell_many([k for k, _ in items], [v for _, v in items])
+    for learner in (a, b, c):
+        learner._check_invariants()
+    assert a.loss() == b.loss() == c.loss()
+    asked = a.ask(5)
+    assert b.ask(5) == asked
+    assert c.ask(5) == asked
+
+
+def test_interpolation_error_loss_is_scale_invariant_and_estimates_the_error() -> None:
+    def f(xy: tuple[float, float]) -> float:
+        return float(peaks_np(np.array(xy[0]), np.array(xy[1])))
+
+    a = Learner2D(f, [(-1, 1), (-1, 1)], loss_per_triangle=interpolation_error_loss)
+    b = Learner2D(lambda xy: 2**10 * f(xy), a.bounds, loss_per_triangle=interpolation_error_loss)
+    run(a, 400)
+    run(b, 400)
+    assert set(a.data) == set(b.data)  # a power of 2 scales every value exactly
+    a._check_invariants()
+    # The loss estimates the largest interpolation error relative to the data range.
+    g = np.linspace(-1, 1, 200)
+    xx, yy = np.meshgrid(g, g)
+    exact = peaks_np(xx, yy)
+    true_err = np.abs(a.interpolator()(xx, yy).reshape(xx.shape) - exact).max() / np.ptp(exact)
+    assert 0.2 < a.loss() / true_err < 5
+
+
+def test_interpolation_error_loss_has_a_resolution_floor() -> None:
+    """A jump must not absorb every point: with a floor, the flat parts are refined too."""
+
+    def step(xy: tuple[float, float]) -> float:
+        return 1.0 if xy[0] > 0.1 else 0.0
+
+    loss = interpolation_error_loss_function(min_area=1e-4)
+    learner = Learner2D(step, [(-1, 1), (-1, 1)], loss_per_triangle=loss)
+    run(learner, 600)
+    pts = np.array(list(learner.data))
+    far = np.abs(pts[:, 0] - 0.1) > 0.3
+    assert far.sum() > 0.1 * len(pts)
+    learner._check_invariants()
+
+
+def test_interpolation_error_loss_on_the_interpolator_agrees_with_the_local_one() -> None:
+    learner = Learner2D(ring, BOUNDS, loss_per_triangle=interpolation_error_loss)
+    rng = np.random.default_rng(1)  # points in general position: both triangulations agree
+    pts = [(-1.0, -1.0), (-1.0, 2.0), (1.0, -1.0), (1.0, 2.0)]
+    pts += [(float(x), float(y)) for x, y in rng.uniform((-1, -1), (1, 2), size=(300, 2))]
+    learner.tell_many(pts, [ring(p) for p in pts])
+    global_max = float(np.max(interpolation_error_loss(learner.interpolator(scaled=True))))
+    # The local loss divides by the data range rounded up to a power of 2**(1/8).
+    assert global_max / 1.1 <= learner.loss() <= global_max * 1.0001
+
+
+def test_interpolation_error_loss_function_checks_its_arguments() -> None:
+    with pytest.raises(ValueError, match="min_area"):
+        interpolation_error_loss_function(min_area=-1)
+    with pytest.raises(ValueError, match="exploration"):
+        interpolation_error_loss_function(exploration=math.nan)

@@ -588,6 +588,164 @@ def thresholded_loss_function(
     return custom_loss
 
 
+def interpolation_error_loss_function(
+    min_area: float = 1e-6, exploration: float = 0.3
+) -> Callable[[LinearNDInterpolator], np.ndarray[Any, Any]]:
+    """Make a loss that estimates each triangle's linear-interpolation error.
+
+    The error of linear interpolation on a triangle is about ``curvature * width**2 / 8``. The
+    curvature across each edge is estimated from the jump of the interpolant's gradient across
+    that edge (the gradient of the neighbouring triangle's plane minus this triangle's, along
+    the edge normal) divided by the distance between the two triangles' centroids; the width is
+    the triangle's height over that edge. The loss is the largest of these estimates, relative
+    to the range of the values, so it approximates the largest interpolation error relative to
+    the data range: refining the triangle with the largest loss equidistributes the error.
+
+    Two guards keep it robust: a *resolution floor* (a triangle smaller than ``min_area``, in
+    the rescaled unit square, keeps only the exploration term, so a jump or a kink, whose
+    estimate does not shrink with refinement, cannot absorb all points),
+    and an *exploration* term (the loss is at least ``exploration * area``, so regions that
+    look flat are still sampled and narrow features are found).
+
+    Parameters
+    ----------
+    min_area
+        Area (in the unit square the bounds are rescaled to) below which a triangle's error
+        estimate is ignored.
+    exploration
+        Weight of the area term.
+
+    Returns
+    -------
+    callable
+        A loss per triangle; Learner2D evaluates it locally and incrementally.
+
+    Examples
+    --------
+    >>> learner = Learner2D(f, [(-1, 1), (-1, 1)],
+    ...                     loss_per_triangle=interpolation_error_loss_function(min_area=1e-5))
+    """
+    if not (min_area >= 0 and math.isfinite(min_area)):
+        msg = f"min_area must be a finite number >= 0, got {min_area!r}."
+        raise ValueError(msg)
+    if not (exploration >= 0 and math.isfinite(exploration)):
+        msg = f"exploration must be a finite number >= 0, got {exploration!r}."
+        raise ValueError(msg)
+
+    def interpolation_error_loss(ip: LinearNDInterpolator) -> np.ndarray[Any, Any]:
+        return _interp_error_bulk(ip, min_area, exploration)
+
+    interpolation_error_loss._adaptive_nb_local = ("interp", (min_area, exploration))  # type: ignore[attr-defined]
+    return interpolation_error_loss
+
+
+def _interp_error_bulk(
+    ip: LinearNDInterpolator, min_area: float, exploration: float
+) -> np.ndarray[Any, Any]:
+    """:func:`interp_error_one` for every triangle of ``ip`` (numpy; not bit-identical)."""
+    tri = ip.tri
+    simp = tri.simplices
+    pts = tri.points[simp]  # (m, 3, 2)
+    vals = ip.values.reshape(len(tri.points), -1)
+    finite = np.isfinite(vals).all(axis=1)
+    ptp = np.ptp(vals[finite], axis=0).max() if finite.any() else 0.0
+    inv = 1.0 / (ptp or 1.0)
+    v = vals[simp] * inv  # (m, 3, nc)
+    ux, uy = pts[:, 1, 0] - pts[:, 0, 0], pts[:, 1, 1] - pts[:, 0, 1]
+    wx, wy = pts[:, 2, 0] - pts[:, 0, 0], pts[:, 2, 1] - pts[:, 0, 1]
+    det = ux * wy - uy * wx
+    area = 0.5 * np.abs(det)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        du = v[:, 1] - v[:, 0]
+        dw = v[:, 2] - v[:, 0]
+        gx = (du * wy[:, None] - dw * uy[:, None]) / det[:, None]
+        gy = (dw * ux[:, None] - du * wx[:, None]) / det[:, None]
+        err = np.zeros(len(simp))
+        for k in range(3):
+            nb = tri.neighbors[:, k]
+            has = nb >= 0
+            nbs = np.where(has, nb, 0)
+            p, q = pts[:, (k + 1) % 3], pts[:, (k + 2) % 3]
+            ex, ey = q[:, 0] - p[:, 0], q[:, 1] - p[:, 1]
+            ell = np.hypot(ex, ey)
+            nx, ny = ey / ell, -ex / ell
+            jump = np.abs((gx - gx[nbs]) * nx[:, None] + (gy - gy[nbs]) * ny[:, None]).max(axis=1)
+            h = 2 * area / ell
+            h2 = 2 * area[nbs] / ell
+            e = 3 * jump * h * h / (8 * (h + h2))
+            ok = has & finite[simp].all(axis=1) & finite[simp[nbs]].all(axis=1)
+            err = np.maximum(err, np.where(ok & np.isfinite(e), e, 0.0))
+    err = np.where(area < min_area, 0.0, err)
+    return np.asarray(np.maximum(err, exploration * area))
+
+
+def plane_gradient(  # noqa: PLR0917  (plain floats)
+    ax: float,
+    ay: float,
+    bx: float,
+    by: float,
+    cx: float,
+    cy: float,
+    va: float,
+    vb: float,
+    vc: float,
+) -> tuple[float, float]:
+    """Gradient of the plane through three points (vertices sorted by (x, y)); (0, 0) if flat."""
+    ux, uy, wx, wy = bx - ax, by - ay, cx - ax, cy - ay
+    det = ux * wy - uy * wx
+    if det == 0.0:
+        return 0.0, 0.0
+    du, dw = vb - va, vc - va
+    return (du * wy - dw * uy) / det, (dw * ux - du * wx) / det
+
+
+def edge_error(  # noqa: PLR0917  (plain floats)
+    px: float,
+    py: float,
+    qx: float,
+    qy: float,
+    area: float,
+    area_other: float,
+    jx: float,
+    jy: float,
+) -> float:
+    """Error estimate of a triangle across one edge ``p``-``q`` (sorted by (x, y)).
+
+    ``(jx, jy)`` is the gradient difference between the two triangles (one component), the
+    areas are this triangle's and the neighbour's: the curvature across the edge is the normal
+    jump over the centroid distance ``(h + h') / 3``, times ``h**2 / 8`` for this triangle's
+    height ``h``.
+    """
+    ex, ey = qx - px, qy - py
+    ell = math.sqrt(ex * ex + ey * ey)
+    if ell == 0.0:
+        return 0.0
+    jump = abs(jx * ey - jy * ex) / ell
+    h = 2.0 * area / ell
+    hh = h + 2.0 * area_other / ell
+    if not hh > 0.0:
+        return 0.0
+    return 3.0 * jump * h * h / (8.0 * hh)
+
+
+interpolation_error_loss = interpolation_error_loss_function()
+interpolation_error_loss.__doc__ = """Estimate each triangle's linear-interpolation error.
+
+:func:`interpolation_error_loss_function` with its defaults (``min_area=1e-6``,
+``exploration=0.3``); see there.
+
+Parameters
+----------
+ip
+    A ``scipy.interpolate.LinearNDInterpolator``.
+
+Returns
+-------
+numpy.ndarray
+    One loss per triangle of ``ip.tri``.
+"""
+
+
 def triangle_loss(ip: LinearNDInterpolator) -> list[float]:
     """Compute the mean volume of the tetrahedra a triangle forms with its neighbours.
 
@@ -664,6 +822,42 @@ def _choose(  # noqa: PLR0917  (hot path: plain floats)
     if area > 0 and longest / area * (math.sqrt(3) / 4) <= max_badness:
         return (ax + bx + cx) / 3, (ay + by + cy) / 3
     return mid
+
+
+def _place(ax: float, ay: float, bx: float, by: float, cx: float, cy: float) -> Point:  # noqa: PLR0917
+    """Where Learner2D puts a new point in a triangle: its circumcentre, or an edge midpoint.
+
+    A clearly acute triangle (longest edge squared below 0.8 times the sum of the other two
+    squared) gets its circumcentre, which lies inside it: Delaunay refinement at circumcentres
+    keeps the triangles well shaped, and well-shaped triangles interpolate better at equal N
+    than the slivers that centroid insertion tends to leave. Other triangles (right, obtuse,
+    or nearly so, whose circumcentre is on or near an edge or outside) get the midpoint of their
+    longest edge. Measured at 1000 and 4000 points (benchmarks/bench_learner2d.py), this
+    placement lowers the max error on peaks by 10-35% against the centroid rule, and the RMS
+    error by a few per cent; on the ring the two are within noise of each other.
+    A function of the coordinates only (the learner passes them sorted by (x, y)).
+    """
+    e0 = (ax - cx) * (ax - cx) + (ay - cy) * (ay - cy)
+    e1 = (bx - ax) * (bx - ax) + (by - ay) * (by - ay)
+    e2 = (cx - bx) * (cx - bx) + (cy - by) * (cy - by)
+    if e0 >= e1 and e0 >= e2:
+        longest, others, mid = e0, e1 + e2, ((ax + cx) / 2, (ay + cy) / 2)
+    elif e1 >= e2:
+        longest, others, mid = e1, e0 + e2, ((bx + ax) / 2, (by + ay) / 2)
+    else:
+        longest, others, mid = e2, e0 + e1, ((cx + bx) / 2, (cy + by) / 2)
+    if longest >= _ACUTE * others:
+        return mid
+    ux, uy, wx, wy = bx - ax, by - ay, cx - ax, cy - ay
+    d = 2.0 * (ux * wy - uy * wx)
+    if d == 0.0:  # degenerate (cannot happen for an acute triangle, but floats)
+        return mid
+    uu = ux * ux + uy * uy
+    ww = wx * wx + wy * wy
+    return ax + (wy * uu - uy * ww) / d, ay + (ux * ww - wx * uu) / d
+
+
+_ACUTE = 0.8
 
 
 _BUILTIN: dict[Any, LocalKind] = {

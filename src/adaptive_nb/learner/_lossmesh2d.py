@@ -35,11 +35,13 @@ import numpy as np
 from adaptive_nb.learner._loss2d import (
     LocalKind,
     default_loss_scalar,
+    edge_error,
     grad_bulk,
     grad_one,
     grad_one_scalar,
     loss_bulk,
     loss_one,
+    plane_gradient,
     quantized_scale,
     sort_rows_xy,
 )
@@ -274,7 +276,9 @@ class LossMesh2D:
                 a, b, ax, ay, bx, by = b, a, bx, by, ax, ay
         vals = self.vals
         gx, gy = self.gx, self.gy
-        if kind[0] == "default" and len(vals) == 1:
+        if kind[0] == "interp":
+            loss = self._interp_loss(t, kind[1])
+        elif kind[0] == "default" and len(vals) == 1:
             col, gxc, gyc = vals[0], gx[0], gy[0]
             va, vb, vc = col[a], col[b], col[c]
             if va - va == 0.0 and vb - vb == 0.0 and vc - vc == 0.0:
@@ -300,6 +304,68 @@ class LossMesh2D:
         if vreal[a] and vreal[b] and vreal[c]:
             heapq.heappush(self.rheap, entry)
 
+    def _plane(self, t: int) -> tuple[float, list[float], list[float]] | None:
+        """Return the area and per-component plane gradient of triangle ``t``.
+
+        None if a value is not finite. Computed on the vertices sorted by (x, y), so it is a
+        function of the triangle, not of how the mesh stores it.
+        """
+        xs, ys = self.mesh.x, self.mesh.y
+        a, b, c = sorted(self.mesh.triangle(t), key=lambda w: (xs[w], ys[w]))
+        ax, ay, bx, by, cx, cy = xs[a], ys[a], xs[b], ys[b], xs[c], ys[c]
+        area = 0.5 * abs((bx - ax) * (cy - ay) - (by - ay) * (cx - ax))
+        gxs: list[float] = []
+        gys: list[float] = []
+        for col in self.vals:
+            va, vb, vc = col[a], col[b], col[c]
+            if va - va != 0.0 or vb - vb != 0.0 or vc - vc != 0.0:
+                return None
+            gx, gy = plane_gradient(ax, ay, bx, by, cx, cy, va, vb, vc)
+            gxs.append(gx)
+            gys.append(gy)
+        return area, gxs, gys
+
+    def _interp_loss(self, t: int, params: tuple[Any, ...]) -> float:
+        """Return the interpolation-error loss of triangle ``t`` (see ``interpolation_error_loss``).
+
+        Depends on ``t``'s plane and those of its (up to three) edge neighbours; the maximum
+        over edges and components does not depend on the order they are visited in.
+        """
+        min_area, exploration = float(params[0]), float(params[1])
+        mesh = self.mesh
+        xs, ys = mesh.x, mesh.y
+        own = self._plane(t)
+        if own is None:
+            a, b, c = mesh.triangle(t)
+            return exploration * self._area(a, b, c)
+        area, gxs, gys = own
+        err = 0.0
+        tn = mesh.tn
+        for k in range(3):
+            u = tn[3 * t + k]
+            if u < 0:
+                continue
+            other = self._plane(u)
+            if other is None:
+                continue
+            p, q = sorted(mesh.edge(t, k), key=lambda w: (xs[w], ys[w]))
+            for gx, gy, hx, hy in zip(gxs, gys, other[1], other[2], strict=True):
+                e = edge_error(xs[p], ys[p], xs[q], ys[q], area, other[0], hx - gx, hy - gy)
+                err = max(err, e)
+        err = err * self.inv_scale
+        if area < min_area:  # the resolution floor: only the exploration term is left
+            err = 0.0
+        if not math.isfinite(err):  # from an overflow: as a NaN value would
+            err = 0.0
+        floor = exploration * area
+        return err if err > floor else floor
+
+    def _area(self, a: int, b: int, c: int) -> float:
+        xs, ys = self.mesh.x, self.mesh.y
+        a, b, c = sorted((a, b, c), key=lambda w: (xs[w], ys[w]))
+        ax, ay, bx, by, cx, cy = xs[a], ys[a], xs[b], ys[b], xs[c], ys[c]
+        return 0.5 * abs((bx - ax) * (cy - ay) - (by - ay) * (cx - ax))
+
     def refresh(self, v: int, full: bool = True) -> None:
         """Recompute the losses that depend on vertex ``v``'s position or value.
 
@@ -310,6 +376,18 @@ class LossMesh2D:
         if self.kind is None:
             return
         mesh = self.mesh
+        if self.kind[0] == "interp":
+            # A triangle's loss reads its own plane and its edge neighbours' planes: the
+            # planes that change are the fan's, so refresh the fan and the triangles beside it.
+            tris = mesh.fan(v)[0]
+            todo = set(tris)
+            tn = mesh.tn
+            for t in tris:
+                todo.update(u for u in tn[3 * t : 3 * t + 3] if u >= 0)
+            for t in sorted(todo):
+                self._set_loss(t)
+            self._maintain()
+            return
         if self.kind[0] in ("uniform", "surface"):  # no gradients: the fan is all
             for t in mesh.fan(v)[0]:
                 self._set_loss(t)
@@ -324,6 +402,9 @@ class LossMesh2D:
             todo.update(self._grad(w))
         for t in sorted(todo):
             self._set_loss(t)
+        self._maintain()
+
+    def _maintain(self) -> None:
         if len(self.heap) > 4 * len(self.tkey) + 64:
             self._compact()
         # Keep both heap tops live, so that loss() only peeks (a runner with a loss goal
@@ -360,6 +441,13 @@ class LossMesh2D:
         if self.kind is None:
             return
         mesh = self.mesh
+        if self.kind[0] == "interp":  # per triangle: the local path is the definition
+            self.tkey = [None] * mesh.ntriangles
+            self.heap = []
+            self.rheap = []
+            for t in range(mesh.ntriangles):
+                self._set_loss(t)
+            return
         xs = np.array(mesh.x)
         ys = np.array(mesh.y)
         vals = np.array(self.vals, dtype=float).T.reshape(len(xs), -1)

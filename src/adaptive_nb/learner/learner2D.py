@@ -7,15 +7,19 @@ Points are rescaled so the bounds become a square of side 1 centred at 0 (divide
 pending points inside the bounds are vertices of one Delaunay triangulation of the rectangle
 (:mod:`adaptive_nb.learner._mesh2d`; the module docstring says why it is ours). Each triangle has
 a loss and lives in a binary heap; ``ask`` takes the triangle with the largest loss and proposes
-the midpoint of its longest edge if it is badly shaped, else its centroid (as the reference
-does), and inserts that point into the triangulation as *pending*, with a value interpolated
-linearly from the triangle; the triangles it touches get new losses, so the next ``ask`` already
-knows about it. A tell replaces the provisional value with the real one and refreshes the same
-triangles. Nothing global is ever recomputed, except when the value scale of the data changes
-(rarely: see :mod:`adaptive_nb.learner._loss2d`).
+its circumcentre if it is clearly acute, else the midpoint of its longest edge (the reference
+takes the centroid unless the triangle is very skinny; circumcentres keep the triangles better
+shaped, which lowers the interpolation error at equal N), and inserts that point into the
+triangulation as *pending*, with a value interpolated linearly from the triangle; the triangles
+it touches get new losses, so the next ``ask`` already knows about it. A tell replaces the
+provisional value with the real one and refreshes the same triangles. Nothing global is ever
+recomputed, except when the value scale of the data changes (rarely: see
+:mod:`adaptive_nb.learner._loss2d`).
 
 The built-in losses (``default_loss``, ``uniform_loss``, ``minimize_triangle_surface_loss``,
-``resolution_loss_function(...)`` and ``thresholded_loss_function(...)``) have local equivalents.
+``resolution_loss_function(...)`` and ``thresholded_loss_function(...)``) have local equivalents,
+and so does the opt-in ``interpolation_error_loss`` (an estimate of each triangle's
+interpolation error from the gradient jumps across its edges; not in the reference).
 Any other ``loss_per_triangle`` (a user's, or ``triangle_loss``) takes the reference's slow path:
 it is called on a scipy ``LinearNDInterpolator`` of all the data, and up to ``stack_size``
 points are proposed per evaluation.
@@ -49,13 +53,15 @@ from adaptive_nb.learner._data1d import _as_y
 from adaptive_nb.learner._dataframe import assign_defaults, partial_function_from_dataframe
 from adaptive_nb.learner._holoviews import holoviews_with_backend
 from adaptive_nb.learner._loss2d import (
-    _choose,
     _local_kind,
+    _place,
     areas,
     choose_point_in_triangle,
     default_loss,
     deviations,
     generic_losses,
+    interpolation_error_loss,
+    interpolation_error_loss_function,
     minimize_triangle_surface_loss,
     resolution_loss_function,
     thresholded_loss_function,
@@ -75,6 +81,8 @@ __all__ = [
     "choose_point_in_triangle",
     "default_loss",
     "deviations",
+    "interpolation_error_loss",
+    "interpolation_error_loss_function",
     "minimize_triangle_surface_loss",
     "resolution_loss_function",
     "thresholded_loss_function",
@@ -468,7 +476,7 @@ class Learner2D(BaseLearner):
 
     def _point_in(self, entry: Any) -> Point:
         _, ax, ay, bx, by, cx, cy, _t = entry
-        sx, sy = _choose(ax, ay, bx, by, cx, cy)
+        sx, sy = _place(ax, ay, bx, by, cx, cy)
         (x0, x1), (y0, y1) = self.bounds
         x, y = self._lm.unscale_xy(sx, sy)
         return (max(x0, min(x1, x)), max(y0, min(y1, y)))
