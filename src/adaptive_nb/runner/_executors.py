@@ -24,6 +24,7 @@ from collections.abc import Callable
 from time import monotonic
 from typing import Any
 
+from adaptive_nb._optional import optional_dependencies
 from adaptive_nb.runner._protocols import ExecutorAdapter, FutureLike
 from adaptive_nb.runner._shipping import ship
 from adaptive_nb.utils import SequentialExecutor
@@ -104,7 +105,8 @@ class _DaskExecutor(cf.Executor):
         return futures
 
     def _track(self, dask_futures: list[Any]) -> list[cf.Future[Any]]:
-        from distributed import as_completed
+        with optional_dependencies():
+            from distributed import as_completed
 
         futures: list[cf.Future[Any]] = []
         for dask_future in dask_futures:
