@@ -49,9 +49,11 @@ def test_a_missing_optional_package_names_its_extra(
 
 def test_a_missing_required_package_says_to_reinstall(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "panel", None)
-    for name in [n for n in sys.modules if n.startswith("adaptive_nb.dashboards.")]:
-        monkeypatch.delitem(sys.modules, name)
     import adaptive_nb.dashboards
+
+    for name in [n for n in sys.modules if n.startswith("adaptive_nb.dashboards.")]:
+        monkeypatch.delitem(sys.modules, name)  # imported again, so panel is looked up again
+        monkeypatch.delattr(adaptive_nb.dashboards, name.rpartition(".")[2], raising=False)
 
     with pytest.raises(ModuleNotFoundError, match=r"^panel is not installed.*reinstall"):
         adaptive_nb.dashboards.multi_runner_dashboard  # noqa: B018

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime
 import functools
 import html
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -215,11 +216,18 @@ def frontend_ready(viewable: Any) -> bool:
     return not comms or any(c is None or getattr(c, "_comm", None) is not None for c in comms)
 
 
+#: Seconds a page must have had the comm open before the first update is pushed (see Refresher).
+SETTLE = 0.5
+
+
 class Refresher:
     """Calls ``update`` every ``interval`` seconds on the session's (or kernel's) event loop.
 
-    Ticks are skipped until ``view`` is on a page that takes updates (:func:`frontend_ready`),
-    except for ``always``, which runs on every tick.
+    Ticks are skipped until ``view`` is on a page that takes updates (:func:`frontend_ready`)
+    and has been for ``SETTLE`` seconds, except for ``always``, which runs on every tick. The
+    kernel's side of the comm opens when the page asks for it, a moment before the page has
+    attached its receiver; a bokeh message is several comm messages (header, content, buffers),
+    and one that is cut short there leaves the page's document unable to decode the next ones.
     ``update`` returns True while there is more to show; the refresher stops after the first
     False (one last refresh after the runners ended), so a finished dashboard costs nothing.
     """
@@ -232,6 +240,7 @@ class Refresher:
         always: Callable[[], None] | None = None,
     ) -> None:
         self._view = view
+        self._ready_since: float | None = None
         self._update = update
         self._always = always
         self.callback = pn.state.add_periodic_callback(
@@ -241,7 +250,13 @@ class Refresher:
     def _tick(self) -> None:
         if self._always is not None:  # work that must not wait for a page (it changes nothing)
             self._always()
-        if frontend_ready(self._view) and not self._update():
+        if not frontend_ready(self._view):
+            self._ready_since = None
+            return
+        now = time.monotonic()
+        if self._ready_since is None:
+            self._ready_since = now
+        if now - self._ready_since >= SETTLE and not self._update():
             self.stop()
 
     @property
