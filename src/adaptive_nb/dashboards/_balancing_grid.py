@@ -74,12 +74,7 @@ class BalancingGrid(pn.viewable.Viewer):
         self.summary = pn.widgets.StaticText(value="", margin=(8, 10))
         self.cancel = pn.widgets.Button(label="Cancel runner", color="danger", width=130)
         self.cancel.on_click(lambda _event: self._cancel())
-        # Rows of plots rather than a GridBox: in a notebook the page intermittently failed to
-        # decode a GridBox of bokeh panes ("reference ... isn't known") and showed no plot.
-        panes = [p.pane for p in self.plots]
-        self.grid = pn.Column(
-            *[pn.Row(*panes[i : i + ncols]) for i in range(0, len(panes), max(1, ncols))]
-        )
+        self.grid = pn.GridBox(*[p.pane for p in self.plots], ncols=ncols)
         self.view = pn.Column(
             pn.pane.Markdown(f"### BalancingLearner: {len(self.children)} learners"),
             pn.Row(self.summary, self.cancel),

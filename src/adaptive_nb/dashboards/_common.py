@@ -225,9 +225,10 @@ class Refresher:
 
     Ticks are skipped until ``view`` is on a page that takes updates (:func:`frontend_ready`)
     and has been for ``SETTLE`` seconds, except for ``always``, which runs on every tick. The
-    kernel's side of the comm opens when the page asks for it, a moment before the page has
-    attached its receiver; a bokeh message is several comm messages (header, content, buffers),
-    and one that is cut short there leaves the page's document unable to decode the next ones.
+    kernel's side of the comm opens when the page asks for it, possibly a moment before the page
+    has attached its receiver, and a bokeh message is several comm messages (header, content,
+    buffers): the pause keeps the first update clear of that moment (a precaution; see the
+    known intermittent failure noted in tests/browser/test_dashboards_in_lab.py).
     ``update`` returns True while there is more to show; the refresher stops after the first
     False (one last refresh after the runners ended), so a finished dashboard costs nothing.
     """
