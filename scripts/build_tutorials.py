@@ -734,9 +734,7 @@ JavaScript from the internet) and keep the kernel free while they update.""",
         "code",
         """\
 import asyncio
-import sys
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import numpy as np
 
@@ -798,26 +796,25 @@ print(runner.status(), learner.npoints, "points")""",
         """\
 ## Dashboards
 
-The dashboards live in the repository's `widgets/` folder. They are built only from the public API
+The dashboards are in `adaptive_nb.dashboards`. They are built only from the public API
 (`runner.snapshot()`, `runner.cancel()`, the learners' data) with [Panel](https://panel.holoviz.org),
 so they are also a template for your own. Each one is a function that returns a Panel object for
-the notebook, and each file is also an app for `panel serve` (next section).""",
+the notebook (its plots follow the runners live, and everything it needs is inlined into the
+notebook: nothing comes from the internet), and each can be served as an app (last section).""",
     ),
     (
         "code",
         """\
-sys.path.insert(0, str(Path("..", "widgets").resolve()))
-from balancing_grid import balancing_grid
-from long_run_monitor import long_run_monitor
-from multi_runner import multi_runner_dashboard""",
+from adaptive_nb.dashboards import balancing_grid, long_run_monitor, multi_runner_dashboard""",
     ),
     (
         "md",
         """\
 ### Many runners: `multi_runner_dashboard()`
 
-A table of runners with status, points, loss and elapsed time, a **cancel** button per runner,
-and the selected runner's data (**show**). Without arguments it follows every runner you start.""",
+A table of runners with status, points, loss and elapsed time (click a column header to sort), a
+**Cancel** button on each running row, and the plot of the runner whose row you click last.
+Without arguments it follows every runner you start in this kernel.""",
     ),
     (
         "code",
@@ -890,7 +887,8 @@ print(long_runner.status(), "last save:", long_runner.snapshot().last_save_time 
         """\
 ## Serving a dashboard
 
-Each file in `widgets/` is also a Panel app with demo runners. From the repository root:
+The repository's `widgets/` folder holds a small Panel app per dashboard, with demo runners. From
+the repository root:
 
 ```bash
 python widgets/serve.py multi_runner        # or balancing_grid, long_run_monitor
@@ -902,7 +900,8 @@ script and stylesheet from the server itself and works on a machine without inte
 127.0.0.1 only; from your laptop, forward the port with `ssh -L 5006:127.0.0.1:5006 node`.
 
 To serve your own runners, write a small app that creates them and ends with
-`multi_runner_dashboard(my_runners).servable()`.""",
+`MultiRunnerDashboard(my_runners).servable()` (from `adaptive_nb.dashboards`), as the files in
+`widgets/` do.""",
     ),
 ]
 
@@ -1184,9 +1183,34 @@ NOTEBOOKS: dict[str, list[Cell]] = {
 }
 
 
-def build(cells: list[Cell]) -> nbformat.NotebookNode:
-    """Make a notebook of ``cells`` with the python3 kernelspec and no outputs."""
+# The install extras each notebook needs beyond `pip install adaptive_nb` (pyproject.toml names
+# them); the first cell of every notebook says so, so a downloaded copy tells what to install.
+EXTRAS_NEEDED: dict[str, list[str]] = {"runners-and-executors": ["dask", "ipyparallel", "mpi"]}
+
+
+def install_note(name: str) -> str:
+    """Return the install line that ends the first cell of notebook ``name``."""
+    extras = EXTRAS_NEEDED.get(name)
+    if not extras:
+        return "**Install:** `pip install adaptive_nb` is all this notebook needs."
+    note = (
+        f'**Install:** `pip install "adaptive_nb[{",".join(extras)}]"` '
+        "(or `adaptive_nb[all]` for every optional feature)."
+    )
+    if "mpi" in extras:
+        note += " mpi4py also needs an MPI library, for example `apt install libopenmpi-dev`."
+    return note
+
+
+def build(cells: list[Cell], name: str = "") -> nbformat.NotebookNode:
+    """Make a notebook of ``cells`` with the python3 kernelspec and no outputs.
+
+    With a ``name``, the first (markdown) cell ends with the notebook's install line.
+    """
     nb = new_notebook()
+    if name:
+        kind, source, *rest = cells[0]
+        cells = [(kind, f"{source}\n\n{install_note(name)}", *rest), *cells[1:]]
     for kind, source, *rest in cells:
         cell = new_markdown_cell(source) if kind == "md" else new_code_cell(source)
         if rest:
@@ -1205,7 +1229,7 @@ def main() -> None:
     """Write every notebook into notebooks/."""
     for name, cells in NOTEBOOKS.items():
         path = ROOT / "notebooks" / f"{name}.ipynb"
-        nb = build(cells)
+        nb = build(cells, name)
         # stable cell ids, so regenerating without changes gives no diff
         for i, cell in enumerate(nb.cells):
             cell["id"] = f"{name[:20]}-{i}"

@@ -1,53 +1,155 @@
-"""A dashboard from widgets/ inside JupyterLab: renders from inline resources, Cancel works."""
+"""adaptive_nb.dashboards inside JupyterLab and Notebook 7: the plots follow the runners live.
+
+The number of points the page draws is read from BokehJS's own documents in the page (the data
+sources are named ``an-learner-points-<key>-<line>``): it must grow while the runner runs and
+equal the learner's at the end. Nothing may be fetched from outside 127.0.0.1.
+
+Known intermittent failure (about 1 display in 6 on a loaded 2-core machine, Lab and Notebook 7,
+any of the three dashboards): the page logs "Cannot read properties of undefined (reading
+'schema')" and then "y: reference <id> isn't known", and the dashboard's bokeh document never
+appears in ``Bokeh.documents`` (no plot). Root cause not found yet.
+"""
 
 from __future__ import annotations
 
+import itertools
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from jupyter_harness import cell_output, jupyter_server, open_notebook, run_cell, shutdown_kernel
+from jupyter_harness import (
+    Server,
+    jupyter_server,
+    open_notebook,
+    run_cell,
+    shutdown_kernel,
+)
 
-WIDGETS = Path(__file__).resolve().parents[2] / "widgets"
+pytestmark = pytest.mark.browser
 
-CELLS = [
-    f"""\
-import sys
-sys.path.insert(0, {str(WIDGETS)!r})
+SETUP = """\
+import itertools
 import time
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 import adaptive_nb as adaptive
-from multi_runner import multi_runner_dashboard
+from adaptive_nb.dashboards import balancing_grid, long_run_monitor, multi_runner_dashboard
 
-def f(x):
-    time.sleep(0.01)
-    return x**2
+def f(x, offset=0.1):
+    time.sleep(0.04)
+    return x + 0.01**2 / (0.01**2 + (x - offset) ** 2)
 
 pool = ThreadPoolExecutor(2)
-runners = [adaptive.Runner(adaptive.Learner1D(f, bounds=(-1, 1)), executor=pool) for _ in range(2)]
-multi_runner_dashboard(runners, update_interval=0.2)""",
-    "print('STATUS', *[r.status() for r in runners])\nfor r in runners: r.cancel()",
+"""
+
+CELLS = [
+    """\
+runner = adaptive.Runner(adaptive.Learner1D(f, bounds=(-1, 1)), npoints_goal=250, executor=pool,
+                         shutdown_executor=False)
+multi_runner_dashboard([runner], update_interval=0.2)""",
+    """\
+bal = adaptive.Runner(
+    adaptive.BalancingLearner([adaptive.Learner1D(partial(f, offset=o), (-1, 1)) for o in (0, .5)]),
+    npoints_goal=250, executor=pool, shutdown_executor=False)
+balancing_grid(bal, ncols=2, update_interval=0.2)""",
+    """\
+mon = adaptive.Runner(adaptive.Learner1D(f, bounds=(-1, 1)), npoints_goal=150, executor=pool,
+                      shutdown_executor=False)
+long_run_monitor(mon, update_interval=0.2)""",
 ]
 
+# Points drawn in the page by the sources whose name starts with the prefix (first line of each
+# plot only: further lines of a vector-valued learner share its x values); -1 before any exists.
+POINTS_JS = """([prefix, suffix]) => {
+  const B = window.Bokeh;
+  if (!B || !B.documents) return -1;
+  const seen = new Set(); let n = 0, found = 0;
+  for (const doc of B.documents) for (const m of doc._all_models.values()) {
+    const name = m.name ?? '';
+    if (!name.startsWith(prefix) || !name.endsWith(suffix) || seen.has(m.id)) continue;
+    seen.add(m.id); found++;
+    const col = suffix === '' ? 't' : 'x', d = m.data;
+    const x = d instanceof Map ? d.get(col) : d[col];
+    n += x.length;
+  }
+  return found ? n : -1;
+}"""
 
-@pytest.mark.browser
-def test_multi_runner_dashboard_in_jupyterlab(page: Any, tmp_path: Path) -> None:
-    with jupyter_server(tmp_path, "lab") as server:
-        url = server.write_notebook("dashboard.ipynb", CELLS)
-        pg = page.page
-        assert open_notebook(pg, url) == "idle"
-        run_cell(pg, 0)
-        status = pg.locator('span.an-status[data-key="0"]')
-        status.wait_for(timeout=60_000)  # panel's JS came inline with the cell output
-        assert status.inner_text() == "running"
-        assert pg.locator(".jp-OutputArea canvas").count() >= 1
-        pg.get_by_role("button", name="cancel #0").click()
-        deadline = time.monotonic() + 15
-        while status.inner_text() != "cancelled":
-            assert time.monotonic() < deadline, f"status stayed {status.inner_text()!r}"
-            time.sleep(0.1)
-        run_cell(pg, 1)
-        assert "STATUS cancelled running" in cell_output(pg, 1)
-        assert page.external() == [], sorted(set(page.external()))
-        shutdown_kernel(pg)
+LAST_SAMPLE_JS = """() => {
+  for (const doc of window.Bokeh.documents) for (const m of doc._all_models.values())
+    if (m.name === 'an-history') {
+      const d = m.data, n = d instanceof Map ? d.get('npoints') : d.npoints;
+      return n[n.length - 1];
+    }
+  return -1;
+}"""
+
+# name prefix, name suffix, status key in the page
+PLOTS = {
+    "multi": ("an-learner-points-multi-", "-0", "0"),
+    "balancing": ("an-learner-points-balancing-", "-0", "balancing"),
+    "monitor": ("an-history", "", "monitor"),
+}
+
+
+@pytest.fixture(scope="module", params=["lab", "notebook"])
+def server(request: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    with jupyter_server(tmp_path_factory.mktemp(f"jupyter-{request.param}"), request.param) as srv:
+        yield srv
+
+
+def _drawn(page: Any, plot: str) -> int:
+    prefix, suffix, _ = PLOTS[plot]
+    n: int = page.evaluate(POINTS_JS, [prefix, suffix])
+    return n
+
+
+def _grew(counts: list[int]) -> bool:
+    return any(b > a > 0 for a, b in itertools.pairwise(counts))
+
+
+def _status(page: Any, plot: str) -> str:
+    key = PLOTS[plot][2]
+    text: str = page.locator(f'span.an-status[data-key="{key}"]').first.inner_text()
+    return text
+
+
+@pytest.mark.parametrize("plot", list(PLOTS))
+def test_dashboard_plots_live_and_offline(
+    plot: str, server: Server, page: Any, artifacts: Path
+) -> None:
+    index = list(PLOTS).index(plot)
+    url = server.write_notebook(f"{plot}.ipynb", [SETUP, CELLS[index]])
+    pg = page.page
+    assert open_notebook(pg, url) == "idle"
+    run_cell(pg, 0)
+    run_cell(pg, 1)
+    pg.locator(f'span.an-status[data-key="{PLOTS[plot][2]}"]').first.wait_for(timeout=60_000)
+    # Sample the plot while its runner runs: the count drawn must grow before it ends.
+    counts: list[int] = []
+    deadline = time.monotonic() + 60
+    while _status(pg, plot) == "running":
+        assert time.monotonic() < deadline, counts
+        counts.append(_drawn(pg, plot))
+        time.sleep(0.1)
+    assert _grew(counts), f"{plot}: the page's count did not grow: {counts}; {page.errors}"
+
+    # The learner's point count as the kernel reports it in the dashboard's own table.
+    if plot == "multi":
+        row = pg.locator(".tabulator-row", has=pg.locator('span.an-status[data-key="0"]'))
+        expected = int(row.locator('[tabulator-field="points"]').inner_text())
+        assert pg.locator(".tabulator").count() == 1  # the runners table is a real Tabulator
+    else:
+        expected = int(pg.locator(f'span.an-npoints[data-key="{plot}"]').inner_text())
+    goal = {"multi": 250, "balancing": 500, "monitor": 150}[plot]  # the balancing goal is each
+    assert expected >= goal if plot == "balancing" else expected == goal  # child's (2 x 250)
+    js, arg = (LAST_SAMPLE_JS, None) if plot == "monitor" else (POINTS_JS, list(PLOTS[plot][:2]))
+    deadline = time.monotonic() + 30
+    while (drawn := pg.evaluate(js, arg)) != expected:  # every point is drawn at the end
+        assert time.monotonic() < deadline, (drawn, expected)
+        time.sleep(0.2)
+    pg.locator(".jp-Notebook").screenshot(path=str(artifacts / f"{plot}-{server.flavor}.png"))
+    assert page.external() == [], sorted(set(page.external()))
+    shutdown_kernel(pg)

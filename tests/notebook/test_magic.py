@@ -151,6 +151,14 @@ def test_magic_in_a_real_kernel(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     assert _views(cells[3]) == 1  # --no-plot: live_info only
     assert _out(cells[4]).split() == ["finished", "True"]
     assert _views(cells[5]) == 2
+    # The returned runner's Out[n] names where the live status is, never a status that goes
+    # stale in the page ("running" long after the run ended).
+    for i, name in [(3, "r2"), (5, "r3")]:
+        (shown,) = [
+            o.data["text/plain"] for o in cells[i].outputs if o.output_type == "execute_result"
+        ]
+        assert f"stored as `{name}`" in shown
+        assert "running" not in shown
     assert _out(cells[6]).split() == ["finished", "True", "9"]
     usage = _out(cells[7], "stderr")
     assert "UsageError: %adaptive_run: --npoints must be positive, got 0" in usage

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import shlex
+import weakref
 from typing import Any, NoReturn
 
 from IPython.core.error import UsageError
@@ -223,6 +224,7 @@ class AdaptiveMagics(Magics):
             msg = f"cannot start the runner: {e}"
             raise _usage_error(msg) from None
         self._ip.user_ns[args.name] = runner
+        _STARTED[runner] = args.name
 
         widget_kwargs: dict[str, Any] = {}
         if args.interval is not None:
@@ -296,6 +298,31 @@ def _switch_loss(learner: Any, name: str) -> None:
         learner.tell_many(list(data), list(data.values()))
 
 
+# Runners started by the magic -> the variable they were stored in. The magic's return value is
+# shown as the cell's ``Out[n]``; the runner's own repr states its status at that instant
+# ("running"), which stays on the page (and in the saved notebook) long after the run ended.
+# For these runners the plain-text repr names the variable and where the live status is instead.
+_STARTED: weakref.WeakKeyDictionary[Any, str] = weakref.WeakKeyDictionary()
+
+
+def _plain_text(runner: Any, printer: Any, cycle: bool) -> None:
+    name = _STARTED.get(runner)
+    if name is None:  # a runner made some other way: its usual repr
+        printer.text(repr(runner))
+        return
+    kind, learner = type(runner).__name__, type(runner.learner).__name__
+    printer.text(
+        f"<{kind} on a {learner}, stored as `{name}`: live status in the widget above, "
+        f"or {name}.status()>"
+    )
+
+
+def _runner_class() -> type:
+    from adaptive_nb.runner import AsyncRunner
+
+    return AsyncRunner
+
+
 def load_ipython_extension(ipython: Any) -> None:
     """Register ``%adaptive_run`` (called by ``%load_ext adaptive_nb``).
 
@@ -305,6 +332,7 @@ def load_ipython_extension(ipython: Any) -> None:
         The running ``InteractiveShell``.
     """
     ipython.register_magics(AdaptiveMagics)
+    ipython.display_formatter.formatters["text/plain"].for_type(_runner_class(), _plain_text)
 
 
 def unload_ipython_extension(ipython: Any) -> None:
@@ -317,3 +345,6 @@ def unload_ipython_extension(ipython: Any) -> None:
     """
     for kind in ("line", "cell"):
         ipython.magics_manager.magics[kind].pop("adaptive_run", None)
+    plain = ipython.display_formatter.formatters["text/plain"]
+    if plain.type_printers.get(_runner_class()) is _plain_text:
+        plain.pop(_runner_class())

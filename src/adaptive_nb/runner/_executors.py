@@ -28,6 +28,7 @@ from concurrent.futures.process import BrokenProcessPool
 from time import monotonic
 from typing import Any
 
+from adaptive_nb._optional import optional_dependencies
 from adaptive_nb.exceptions import RunnerWarning
 from adaptive_nb.runner._protocols import ExecutorAdapter, FutureLike, StopOutcome, cancel_all
 from adaptive_nb.runner._shipping import ship
@@ -109,7 +110,8 @@ class _DaskExecutor(cf.Executor):
         return futures
 
     def _track(self, dask_futures: list[Any]) -> list[cf.Future[Any]]:
-        from distributed import as_completed
+        with optional_dependencies():
+            from distributed import as_completed
 
         futures: list[cf.Future[Any]] = []
         for dask_future in dask_futures:
