@@ -38,8 +38,8 @@ def snap(npoints: int, *, loss: float | None = None, elapsed: float = 0.0, statu
     )
 
 
-def tracker(learner: Any, **goal: Any) -> GoalProgress:
-    return GoalProgress(SimpleNamespace(learner=learner, goal=make_goal(learner, None, **goal)))
+def tracker(learner: Any, goal: Any = None, **goals: Any) -> GoalProgress:
+    return GoalProgress(SimpleNamespace(learner=learner, goal=make_goal(learner, goal, **goals)))
 
 
 @given(
@@ -127,6 +127,20 @@ def test_done_goal_of_a_sequence_counts_elements_and_integrator_uses_its_error()
     assert out["natural"].startswith(f"igral {integ.igral:.10g}, err ")
 
 
+def test_a_custom_goal_is_named_and_gets_no_estimate() -> None:
+    def enough(learner):
+        return learner.npoints > 10
+
+    learner = adaptive.Learner1D(np.sin, (0, 1))
+    out = tracker(learner, goal=enough).update(snap(0), now=0.0)
+    assert (out["goal"], out["kind"], out["progress"], out["eta"]) == (
+        "goal=test_a_custom_goal_is_named_and_gets_no_estimate.<locals>.enough",
+        "other",
+        None,
+        None,
+    )
+
+
 def test_natural_loss_of_each_learner() -> None:
     avg = adaptive.AverageLearner(lambda s: random.Random(s).gauss(0, 1), atol=0.1)
     assert natural_loss(avg) == "0 samples (the error needs 2)"
@@ -136,7 +150,7 @@ def test_natural_loss_of_each_learner() -> None:
     assert natural_loss(avg) == f"mean {avg.mean:.6g} ± {se:.3g} (target atol 0.1)"
     saver = adaptive.DataSaver(adaptive.SequenceLearner(float, [1, 2]), arg_picker=float)
     assert natural_loss(saver) == "0 / 2 done (0.0 %)"
-    fake = SimpleNamespace(data={0.0: 1.0, 1.0: 2.0}, nsamples={0.0: 3, 1.0: 5}, error={})
+    fake = SimpleNamespace(data={0.0: 1.0, 1.0: 2.0}, _number_samples={0.0: 3, 1.0: 5}, nsamples=8)
     fake.error = {0.0: math.inf, 1.0: 0.25}
     assert natural_loss(fake) == "8 samples at 2 points, largest error 0.25"
     assert natural_loss(adaptive.Learner1D(np.sin, (0, 1))) is None

@@ -3,7 +3,8 @@
 ``PageModel`` replays the messages the way js/src/live_plot.ts applies them (append with a
 ``start`` check, ``reset``, upsert by x with a ``total`` check), so a test can compare what a page
 would hold with the learner. ``FakeAverage1D`` has the data interface of AverageLearner1D that the
-view relies on (``data`` {x: mean}, ``nsamples``, ``error`` and ``bounds``).
+view relies on (``data`` {x: mean}, ``_number_samples`` {x: count}, ``error`` and ``bounds``, as
+the reference's; ``nsamples`` is the total).
 """
 
 from __future__ import annotations
@@ -72,7 +73,7 @@ class FakeAverage1D(BaseLearner):
         self.bounds = bounds
         self.grid = list(np.linspace(*bounds, nx))
         self.data: dict[float, float] = {}
-        self.nsamples: dict[float, int] = {}
+        self._number_samples: dict[float, int] = {}
         self.error: dict[float, float] = {}
         self._sums: dict[float, list[float]] = {}
         self.pending_points: set[tuple[int, float]] = set()
@@ -81,6 +82,10 @@ class FakeAverage1D(BaseLearner):
     @property
     def npoints(self) -> int:
         return len(self.data)
+
+    @property
+    def nsamples(self) -> int:
+        return sum(self._number_samples.values())
 
     def ask(self, n: int, tell_pending: bool = True) -> tuple[list[Any], list[float]]:
         points = []
@@ -101,7 +106,7 @@ class FakeAverage1D(BaseLearner):
         s[2] += y * y
         n, mean = s[0], s[1] / s[0]
         self.data[x] = mean
-        self.nsamples[x] = n
+        self._number_samples[x] = n
         var = max(s[2] / n - mean * mean, 0.0)
         self.error[x] = math.sqrt(var / (n - 1)) if n > 1 else math.inf
 
@@ -248,7 +253,9 @@ def test_average1d_sends_only_the_x_whose_samples_changed(run, sent) -> None:
     heads = [m[0]["series"][0] for m in sent.of_type("append")]
     assert [(h["start"], h["n"], h["total"]) for h in heads] == [(0, 5, 5), (5, 1, 5)]
     page = replay(sent.messages)
-    want = {x: (learner.data[x], learner.error[x], learner.nsamples[x]) for x in learner.data}
+    want = {
+        x: (learner.data[x], learner.error[x], learner._number_samples[x]) for x in learner.data
+    }
     assert page.panels[0] == want  # float64 both ways: exact
 
 

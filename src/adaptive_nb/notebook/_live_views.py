@@ -10,7 +10,7 @@ to what is new, never to the total.
   current ``igral``, ``err`` and ``tol`` in the header.
 * ``"sequence"`` (SequenceLearner): ``(index, value)`` of the newly done elements (value NaN when
   it is not a real number) plus ``done``/``total`` in the header.
-* ``"average1d"`` (AverageLearner1D): an *upsert*: ``(x)`` and ``(mean, error, nsamples)`` of
+* ``"average1d"`` (AverageLearner1D): an *upsert*: ``(x)`` and ``(mean, error, samples)`` of
   every x whose sample count changed; the header's ``total`` (distinct x after applying) lets the
   page detect a missed message.
 
@@ -55,9 +55,21 @@ def _finite(value: Any) -> float | None:
     return v if math.isfinite(v) else None
 
 
+def sample_counts(leaf: Any) -> dict[Any, int] | None:
+    """``{x: number of samples}`` of an AverageLearner1D (``_number_samples``, as the reference's).
+
+    None for a learner without AverageLearner1D's interface: means in ``data`` and errors in
+    ``error``, both keyed by x, and the counts.
+    """
+    if not all(isinstance(getattr(leaf, a, None), dict) for a in ("data", "error")):
+        return None
+    counts = getattr(leaf, "_number_samples", None)
+    return counts if isinstance(counts, dict) else None
+
+
 def is_average1d(leaf: Any) -> bool:
     """Whether ``leaf`` has AverageLearner1D's interface (means, errors, sample counts by x)."""
-    return all(isinstance(getattr(leaf, a, None), dict) for a in ("data", "nsamples", "error"))
+    return sample_counts(leaf) is not None
 
 
 class ViewSource:
@@ -210,7 +222,8 @@ class Average1DSource(ViewSource):
 
     def update(self, i: int, *, full: bool = False) -> Chunk | None:
         leaf = self.leaf
-        nsamples: dict[Any, int] = leaf.nsamples
+        nsamples = sample_counts(leaf)
+        assert nsamples is not None
         reset = full or any(x not in nsamples for x in itertools.islice(self._seen, 1))
         if reset or len(nsamples) < len(self._seen):
             self._seen = {}

@@ -28,7 +28,7 @@ from adaptive_nb.learner.average_learner import AverageLearner
 from adaptive_nb.learner.data_saver import DataSaver
 from adaptive_nb.learner.integrator_learner import IntegratorLearner
 from adaptive_nb.learner.sequence_learner import SequenceLearner
-from adaptive_nb.notebook._live_views import is_average1d
+from adaptive_nb.notebook._live_views import sample_counts
 from adaptive_nb.runner._goals import (
     _AllChildrenGoal,
     _DoneGoal,
@@ -71,8 +71,9 @@ def natural_loss(learner: Any) -> str | None:
         E.g. ``"err 1.2e-07 vs tol·|igral| 3.3e-10"`` for an IntegratorLearner.
     """
     lrn = _unwrap(learner)
-    if is_average1d(lrn):
-        total = sum(lrn.nsamples.values())
+    counts = sample_counts(lrn)
+    if counts is not None:
+        total = sum(counts.values())
         errors = [e for e in lrn.error.values() if math.isfinite(e)]
         worst = f", largest error {_g(max(errors))}" if errors else ""
         return f"{total} samples at {len(lrn.data)} points{worst}"
@@ -126,6 +127,14 @@ def loglog_points_needed(history: list[tuple[int, float]], target: float) -> flo
     # n_last * (target / loss_last) ** (1 / slope), in logs to stay finite for tiny slopes.
     log_n = math.log(n_last) + (math.log(target) - math.log(loss_last)) / slope
     return math.exp(min(log_n, 700.0))
+
+
+def _goal_text(goal: Any) -> str:
+    """Return the goal's repr; a plain function (``goal=``) by name, not address."""
+    if goal is None:
+        return ""
+    name = getattr(goal, "__qualname__", None)
+    return f"goal={name}" if isinstance(name, str) else repr(goal)
 
 
 class GoalProgress:
@@ -227,7 +236,7 @@ class GoalProgress:
         if progress is not None:
             progress = min(max(progress, 0.0), 1.0)
         return {
-            "goal": "" if goal is None else repr(goal),
+            "goal": _goal_text(goal),
             "kind": kind,
             "target": target,
             "progress": progress,
