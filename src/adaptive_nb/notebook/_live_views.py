@@ -119,7 +119,9 @@ class _AppendSource(ViewSource):
         start = 0 if full or total < self.sent else self.sent
         if start == total and not full and not self._changed():
             return None
-        items = list(itertools.islice(data.items(), start, None))
+        # The newest items from the end (dicts iterate in reverse in O(1) per item), so the
+        # cost is that of what is new, not of the total.
+        items = list(itertools.islice(reversed(data.items()), total - start))[::-1]
         self.sent = total
         return self._chunk(i, start, self._arrays(items), len(items), **self._info())
 
