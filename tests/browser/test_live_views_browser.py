@@ -1,5 +1,5 @@
 """Live views of AverageLearner, AverageLearner1D, IntegratorLearner and SequenceLearner, and
-live_info's goal progress and ETA, in JupyterLab 4 in headless Chromium.
+live_info's goal progress and ETA, in JupyterLab 4 and Notebook 7 in headless Chromium.
 
 One notebook runs the four learners with ``live_plot`` and ``live_info`` each; the test checks
 that every view receives all the data while it runs (and again after a reload), draws it, reads
@@ -82,9 +82,9 @@ COLOUR_JS = """(canvas) => {
 }"""
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    with jupyter_server(tmp_path_factory.mktemp("jupyter-views"), "lab") as srv:
+@pytest.fixture(scope="module", params=["lab", "notebook"])
+def server(request: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    with jupyter_server(tmp_path_factory.mktemp(f"jupyter-{request.param}"), request.param) as srv:
         yield srv
 
 
@@ -155,7 +155,7 @@ def test_learner_views_and_goal_progress(server: Server, page: Any, artifacts: P
     assert not any("ETA" in g for g in goals)
     for nth, name in enumerate(["average", "integrator", "sequence", "average1d"]):
         cell = pg.locator(".jp-Notebook .jp-Cell").nth(nth)
-        cell.screenshot(path=str(artifacts / f"live_views-{name}-lab.png"))
+        cell.screenshot(path=str(artifacts / f"live_views-{name}-{server.flavor}.png"))
 
     # a reloaded page gets everything again
     pg.evaluate("() => window.jupyterapp.commands.execute('docmanager:save')")
