@@ -15,6 +15,7 @@ from adaptive_nb import exceptions, learner, runner, types, utils
 from adaptive_nb.exceptions import LearnerFileError
 from adaptive_nb.learner import (
     AverageLearner,
+    AverageLearner1D,
     BalancingLearner,
     BaseLearner,
     DataSaver,
@@ -41,6 +42,7 @@ except PackageNotFoundError:  # running from a source tree that is not installed
 __all__ = [
     "AsyncRunner",
     "AverageLearner",
+    "AverageLearner1D",
     "BalancingLearner",
     "BaseLearner",
     "BlockingRunner",
@@ -97,11 +99,7 @@ def unload_ipython_extension(ipython: Any) -> None:
 
 # Learners of the reference library that adaptive_nb does not have yet. Asking for one says so
 # plainly instead of a bare "has no attribute", so users porting code know it is a gap, not a typo.
-_NOT_YET = frozenset(
-    {
-        "AverageLearner1D",
-    }
-)
+_NOT_YET: frozenset[str] = frozenset()
 
 
 def __getattr__(name: str) -> Any:

@@ -1,6 +1,7 @@
 """Learners: decide where to evaluate a function next."""
 
 from adaptive_nb.learner.average_learner import AverageLearner
+from adaptive_nb.learner.average_learner1D import AverageLearner1D
 from adaptive_nb.learner.balancing_learner import BalancingLearner
 from adaptive_nb.learner.base_learner import BaseLearner
 from adaptive_nb.learner.data_saver import DataSaver, make_datasaver
@@ -12,6 +13,7 @@ from adaptive_nb.learner.sequence_learner import SequenceLearner
 
 __all__ = [
     "AverageLearner",
+    "AverageLearner1D",
     "BalancingLearner",
     "BaseLearner",
     "DataSaver",
