@@ -26,15 +26,11 @@ from jupyter_harness import (
 
 pytestmark = pytest.mark.browser
 
-NOTEBOOK_TESTS = Path(__file__).resolve().parents[1] / "notebook"
-
-SETUP = f"""
-import random, sys, time
+SETUP = """
+import random, time
 from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import adaptive_nb as adaptive
-sys.path.insert(0, {str(NOTEBOOK_TESTS)!r})
-from test_live_views import FakeAverage1D
 
 def draw(seed):
     time.sleep(0.0005)
@@ -64,7 +60,7 @@ CELLS = [
     "seq = adaptive.SequenceLearner(square, range(600))\n"
     "r_seq = adaptive.Runner(seq, executor=ThreadPoolExecutor(2))\n"
     "r_seq.live_info(update_interval=0.1)\nr_seq.live_plot(update_interval=0.1, name='seq')",
-    "avg1 = FakeAverage1D(noisy, (-1, 1), nx=21)\n"
+    "avg1 = adaptive.AverageLearner1D(noisy, (-1, 1), min_samples=10, max_samples=100)\n"
     "r_avg1 = adaptive.Runner(avg1, goal=lambda l: l.nsamples >= 1500,"
     " executor=ThreadPoolExecutor(2))\n"
     "r_avg1.live_info(update_interval=0.1)\nr_avg1.live_plot(update_interval=0.1, name='avg1')",

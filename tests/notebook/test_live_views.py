@@ -236,26 +236,37 @@ def test_sequence_scan_costs_the_elements_in_flight_not_the_sequence() -> None:
     assert len(src._above) == 0
 
 
-def test_average1d_sends_only_the_x_whose_samples_changed(run, sent) -> None:
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: FakeAverage1D(noisy, (-1, 1), nx=5),
+        lambda: adaptive.AverageLearner1D(noisy, (-1, 1), min_samples=3, max_samples=20),
+    ],
+    ids=["fake", "AverageLearner1D"],
+)
+def test_average1d_sends_only_the_x_whose_samples_changed(run, sent, make) -> None:
     async def main():
-        learner = FakeAverage1D(noisy, (-1, 1), nx=5)
+        learner = make()
         runner = await finished_runner(learner, 5)
         feed(learner, 23, noisy)
         w = LivePlot(runner, update_interval=0.01)
         await asyncio.wait_for(w.task, 1)
-        learner.tell((1000, 0.5), noisy((1000, 0.5)))
+        before = dict(learner._number_samples)
+        feed(learner, 1, noisy)
         assert w._push(final=False)
         assert not w._push(final=False)
-        return learner, w
+        return learner, w, before
 
-    learner, w = run(main())
+    learner, w, before = run(main())
     assert w._panels == [{"title": "", "kind": "average1d", "bounds": [-1.0, 1.0]}]
     heads = [m[0]["series"][0] for m in sent.of_type("append")]
-    assert [(h["start"], h["n"], h["total"]) for h in heads] == [(0, 5, 5), (5, 1, 5)]
+    assert [(h["start"], h["n"], h["total"]) for h in heads] == [
+        (0, len(before), len(before)),
+        (len(before), 1, len(learner.data)),
+    ]
     page = replay(sent.messages)
-    want = {
-        x: (learner.data[x], learner.error[x], learner._number_samples[x]) for x in learner.data
-    }
+    counts = learner._number_samples
+    want = {x: (learner.data[x], learner.error[x], counts[x]) for x in learner.data}
     assert page.panels[0] == want  # float64 both ways: exact
 
 
@@ -338,3 +349,21 @@ def test_balancing_learner_gets_one_view_panel_per_child(run, sent) -> None:
     page = replay(sent.messages)
     for i, learner in enumerate(learners):
         assert [v for (v,) in page.panels[i]] == list(learner.data.values())
+
+
+def test_balancing_learner_of_average_learner1d(run, sent) -> None:
+    async def main():
+        learners = [adaptive.AverageLearner1D(noisy, (-1, a), min_samples=3) for a in (1, 2)]
+        runner = await finished_runner(adaptive.BalancingLearner(learners), 8)
+        w = LivePlot(runner, update_interval=0.01)
+        await asyncio.wait_for(w.task, 1)
+        return learners, w
+
+    learners, w = run(main())
+    assert [p["kind"] for p in w._panels] == ["average1d", "average1d"]
+    page = replay(sent.messages)
+    for i, lrn in enumerate(learners):
+        assert sorted(page.panels[i]) == sorted(lrn.data)
+        assert [page.panels[i][x][2] for x in lrn.data] == [
+            lrn._number_samples[x] for x in lrn.data
+        ]
