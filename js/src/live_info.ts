@@ -23,8 +23,34 @@ export interface Snapshot {
   sent_ms: number;
 }
 
+/** Goal, progress and ETA (adaptive_nb/notebook/_progress.py); null where unknown. */
+export interface Progress {
+  goal: string;
+  kind: string;
+  target: number | null;
+  progress: number | null;
+  eta: number | null;
+  rate: number | null;
+  natural: string | null;
+  error?: string;
+}
+
+/** "loss_goal=0.01: 63 % (ETA 0:00:12.0 at 250 points/s)" style text of a goal's progress. */
+export function progressText(p: Partial<Progress>, running: boolean): string {
+  if (!p.goal) return "";
+  if (p.error) return `${p.goal} (no estimate: ${p.error})`;
+  const parts: string[] = [];
+  if (p.progress !== null && p.progress !== undefined) parts.push(`${(100 * p.progress).toFixed(1)} %`);
+  if (running && p.kind !== "none") {
+    const rate = p.rate ? ` at ${formatNumber(p.rate, 3)} points/s` : "";
+    parts.push(p.eta !== null && p.eta !== undefined ? `ETA ${formatElapsed(p.eta)}${rate}` : `ETA unknown${rate}`);
+  }
+  return parts.length ? `${p.goal}: ${parts.join(", ")}` : p.goal;
+}
+
 export interface LiveInfoState {
   _snapshot: Partial<Snapshot>;
+  _progress: Partial<Progress>;
   _error: string;
   _blocked: string;
 }
@@ -42,6 +68,8 @@ const CSS = `
 .anb-cancel:disabled { opacity: .5; cursor: default; }
 .anb-error { color: ${ERROR_COLOR}; white-space: pre-wrap; margin: 4px 0 0; font: 12px/1.3 var(--jp-code-font-family, monospace); max-height: 18em; overflow: auto; }
 .anb-info details summary { cursor: pointer; color: ${ERROR_COLOR}; }
+.anb-bar { display: block; height: 4px; background: var(--jp-layout-color3, #e3e3e3); margin-top: 2px; max-width: 22em; }
+.anb-bar > span { display: block; height: 100%; background: ${STATUS_COLORS.finished}; }
 .anb-blocked { margin-top: 4px; padding: 3px 6px; background: #fff3cd; color: #7a4b00; border-left: 3px solid ${WARNING_COLOR}; max-width: 36em; }
 `;
 
@@ -68,6 +96,14 @@ export function render({ model, el }: RenderProps<LiveInfoState>): () => void {
   const elapsed = row(table, "elapsed time", "anb-elapsed");
   const npoints = row(table, "# of points", "anb-npoints");
   const loss = row(table, "latest loss", "anb-loss");
+  const goal = row(table, "goal", "anb-goal");
+  const goalText = document.createElement("span");
+  const bar = document.createElement("span");
+  bar.className = "anb-bar";
+  const barFill = document.createElement("span");
+  bar.appendChild(barFill);
+  goal.append(goalText, bar);
+  const natural = row(table, "learner", "anb-natural");
   const overhead = row(table, "overhead", "anb-overhead");
   const failed = row(table, "failed points", "anb-failed");
   const saved = row(table, "last save", "anb-saved");
@@ -125,6 +161,13 @@ export function render({ model, el }: RenderProps<LiveInfoState>): () => void {
     elapsed.textContent = formatElapsed(s.elapsed_time ?? 0);
     npoints.textContent = String(s.npoints ?? 0) + (s.n_pending ? ` (+${s.n_pending} pending)` : "");
     loss.textContent = formatNumber(s.loss);
+    const p = model.get("_progress") ?? {};
+    goalText.textContent = progressText(p, st === "running");
+    (goal.parentElement as HTMLElement).style.display = p.goal ? "" : "none";
+    bar.style.display = typeof p.progress === "number" ? "" : "none";
+    barFill.style.width = `${Math.round(100 * (p.progress ?? 0))}%`;
+    natural.textContent = p.natural ?? "";
+    (natural.parentElement as HTMLElement).style.display = p.natural ? "" : "none";
     const oh = s.overhead ?? 0;
     overhead.textContent = `${oh.toFixed(2)} %`;
     overhead.style.color = overheadColor(oh);
@@ -168,11 +211,13 @@ export function render({ model, el }: RenderProps<LiveInfoState>): () => void {
   model.on("change:_snapshot", sync);
   model.on("change:_error", sync);
   model.on("change:_blocked", sync);
+  model.on("change:_progress", sync);
   sync();
   return () => {
     model.off("change:_snapshot", sync);
     model.off("change:_error", sync);
     model.off("change:_blocked", sync);
+    model.off("change:_progress", sync);
     button.removeEventListener("click", onClick);
   };
 }

@@ -8,6 +8,8 @@ import { Cloud } from "./plot/cloud";
 import { drawPanel, type Frame, gridCells, type PanelMeta, PALETTE } from "./plot/draw";
 import { type CloudFrame, drawCloudPanel, hoverText, type ViewOptions } from "./plot/draw2d";
 import { Series } from "./plot/series";
+import { drawViewPanel, type ViewFrame, VIEW_KINDS } from "./plot/draw_views";
+import { ErrorBars, InfoSeries, RunningMean, type ViewData } from "./plot/views";
 import { formatNumber } from "./format";
 import { ERROR_COLOR } from "./status";
 
@@ -27,6 +29,14 @@ export interface ChunkHeader {
   vdim: number;
   /** Input dimensions (absent: 1). The first buffer holds n x dim coordinates. */
   dim?: number;
+  /** Learner-specific views (see _live_views.py): which one, and how many buffers it sent. */
+  view?: "average" | "average1d" | "integrator" | "sequence";
+  nbuf?: number;
+  /** The page must drop this panel's data before applying (view chunks only). */
+  reset?: boolean;
+  /** average1d: distinct x after applying (a check that no message was missed). */
+  total?: number;
+  [info: string]: unknown;
 }
 
 export interface DataMessage {
@@ -36,14 +46,37 @@ export interface DataMessage {
   series: ChunkHeader[];
 }
 
-/** One panel's points: sorted by x in 1D, in tell order in 2+ D. */
-export type PanelData = Series | Cloud;
+/** One panel's points: sorted by x in 1D, in tell order in 2+ D; or a learner-specific view. */
+export type PanelData = Series | Cloud | ViewData;
 
-function fits(s: PanelData | undefined, dim: number): s is PanelData {
+const INFO_KEYS = ["igral", "err", "tol", "done", "total"];
+
+/** Apply a learner-specific chunk to `s` (made anew when missing or of the wrong class). */
+function applyView(store: Store, h: ChunkHeader, bufs: Float64Array[]): boolean {
+  let s = store.series[h.i];
+  const cls = h.view === "average" ? RunningMean : h.view === "average1d" ? ErrorBars : InfoSeries;
+  if (!(s instanceof cls)) s = store.series[h.i] = new cls();
+  const v = s as ViewData;
+  if (h.reset) {
+    if (v instanceof InfoSeries) v.clear(1);
+    else v.clear();
+  } else if (v.received !== h.start) return false;
+  if (v instanceof RunningMean) v.append(bufs[0]);
+  else if (v instanceof ErrorBars) {
+    v.upsert(bufs[0], bufs[1]);
+    if (h.total !== undefined && v.received !== h.total) return false;
+  } else {
+    v.append(bufs[0], bufs[1]);
+    for (const k of INFO_KEYS) if (k in h) v.info[k] = h[k] as number | null;
+  }
+  return true;
+}
+
+function fits(s: PanelData | undefined, dim: number): s is Series | Cloud {
   return dim === 1 ? s instanceof Series : s instanceof Cloud && s.dim === dim;
 }
 
-function reset(s: PanelData, dim: number, vdim: number): void {
+function reset(s: Series | Cloud, dim: number, vdim: number): void {
   if (s instanceof Series) s.clear(vdim);
   else s.clear(dim, vdim);
 }
@@ -57,7 +90,16 @@ export class Store {
   /** Apply a data message; returns false when a gap was detected (a resync is needed). */
   apply(msg: DataMessage, buffers: (DataView | ArrayBuffer)[]): boolean {
     let ok = true;
-    msg.series.forEach((h, k) => {
+    let b = 0; // index of this chunk's first buffer
+    msg.series.forEach((h) => {
+      const nbuf = h.nbuf ?? 2;
+      const at = b;
+      b += nbuf;
+      if (h.view) {
+        const views = buffers.slice(at, at + nbuf).map((x) => float64View(x));
+        if (!applyView(this, h, views)) ok = false;
+        return;
+      }
       const dim = h.dim ?? 1;
       let s = this.series[h.i];
       if (!fits(s, dim)) s = this.series[h.i] = dim === 1 ? new Series(h.vdim) : new Cloud(dim, h.vdim);
@@ -66,7 +108,7 @@ export class Store {
         ok = false;
         return;
       } else if (s.received === 0) reset(s, dim, h.vdim);
-      s.append(float64View(buffers[2 * k]), float64View(buffers[2 * k + 1]));
+      s.append(float64View(buffers[at]), float64View(buffers[at + 1]));
       // A full resend is history, not news: only appended chunks are marked as newest.
       if (msg.type === "full") {
         if (s instanceof Series) s.newestX = s.newestY = new Float64Array(0);
@@ -164,7 +206,7 @@ export function render({ model, el }: RenderProps<LivePlotState>): () => void {
   const onStop = () => model.send({ type: "stop" });
   stop.addEventListener("click", onStop);
 
-  let frames: (Frame | CloudFrame)[] = [];
+  let frames: (Frame | CloudFrame | ViewFrame)[] = [];
   const opts: ViewOptions = { comp: 0, edges: false, ax: 0, ay: 1 };
   const setOptions = (sel: HTMLSelectElement, n: number, name: (k: number) => string, value: number) => {
     if (sel.options.length !== n) {
@@ -187,7 +229,7 @@ export function render({ model, el }: RenderProps<LivePlotState>): () => void {
     panels.forEach((p, i) => {
       const s = store.series[i];
       if (p.kind === "2d") mesh = true;
-      if ((p.kind === "2d" || p.kind === "nd") && s) vdim = Math.max(vdim, s.vdim);
+      if ((p.kind === "2d" || p.kind === "nd") && s instanceof Cloud) vdim = Math.max(vdim, s.vdim);
       if (p.kind === "nd") ndim = Math.max(ndim, s instanceof Cloud ? s.dim : (p.box?.length ?? 0));
     });
     compCtl.style.display = vdim > 1 ? "flex" : "none";
@@ -241,6 +283,10 @@ export function render({ model, el }: RenderProps<LivePlotState>): () => void {
     ctx.fillRect(0, 0, width, height);
     frames = panels.map((meta, i) => {
       const s = store.series[i];
+      if (VIEW_KINDS.has(meta.kind)) {
+        const d = s instanceof RunningMean || s instanceof ErrorBars || s instanceof InfoSeries ? s : undefined;
+        return drawViewPanel(ctx, cells[i], meta, d, "#333", "#e3e3e3");
+      }
       if (meta.kind === "2d" || meta.kind === "nd") {
         return drawCloudPanel(ctx, cells[i], meta, s instanceof Cloud ? s : undefined, opts, "#333", "#e3e3e3", dpr);
       }
@@ -273,7 +319,8 @@ export function render({ model, el }: RenderProps<LivePlotState>): () => void {
     const s = store.series[i];
     const f = frames[i];
     let text: string | null = null;
-    if (f && "kind" in f) text = hoverText(f, s instanceof Cloud ? s : undefined, mx, my);
+    if (f && "hover" in f) text = f.hover(mx, my);
+    else if (f && "kind" in f) text = hoverText(f, s instanceof Cloud ? s : undefined, mx, my);
     else if (s instanceof Series && s.n > 0) {
       const x = f.x0 + ((mx - f.plot.x) / f.plot.w) * (f.x1 - f.x0);
       const j = s.nearest(x);

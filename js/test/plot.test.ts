@@ -121,7 +121,7 @@ describe("Store", () => {
     expect(st.apply({ type: "full", seq: 3, series: [{ i: 0, start: 0, n: 3, vdim: 1 }, { i: 1, start: 0, n: 1, vdim: 2 }] }, [dv(f64(0, 1, 2)), dv(f64(0, 1, 4)), dv(f64(7)), dv(f64(1, 2))])).toBe(true);
     expect(st.series[0].received).toBe(3);
     expect((st.series[0] as Series).newestX.length).toBe(0); // a resend marks nothing as new
-    expect(st.series[1].vdim).toBe(2);
+    expect((st.series[1] as Series).vdim).toBe(2);
     expect(calls).toBe(3);
   });
   it("reads DataViews at unaligned offsets", () => {

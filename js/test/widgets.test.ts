@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 // The widgets' DOM behaviour against a fake anywidget model (the browser tests cover the rest).
 import { describe, expect, it } from "vitest";
-import liveInfo from "../src/live_info";
+import liveInfo, { progressText } from "../src/live_info";
 import livePlot from "../src/live_plot";
 
 class FakeModel<T extends Record<string, any>> {
@@ -83,6 +83,41 @@ describe("live_info", () => {
     expect(text(".anb-blocked")).toContain("kernel blocked");
     model.change("_error", "Traceback: poller died");
     expect(text(".anb-widget-error")).toBe("live_info error: Traceback: poller died");
+    cleanup();
+  });
+});
+
+describe("live_info goal progress", () => {
+  const prog = (over: Record<string, unknown> = {}) => ({
+    goal: "loss_goal=0.01",
+    kind: "loss",
+    target: 0.01,
+    progress: 0.634,
+    eta: 12,
+    rate: 250,
+    natural: null,
+    ...over,
+  });
+  it("formats progress and ETA, and says when the ETA is unknown", () => {
+    expect(progressText(prog(), true)).toBe("loss_goal=0.01: 63.4 %, ETA 0:00:12.0 at 250 points/s");
+    expect(progressText(prog({ eta: null, rate: null }), true)).toBe("loss_goal=0.01: 63.4 %, ETA unknown");
+    expect(progressText(prog(), false)).toBe("loss_goal=0.01: 63.4 %");
+    expect(progressText(prog({ kind: "none", goal: "no goal", progress: null }), true)).toBe("no goal");
+    expect(progressText({ goal: "g", error: "boom" }, true)).toBe("g (no estimate: boom)");
+    expect(progressText({}, true)).toBe("");
+  });
+  it("shows the goal row with a bar and the learner's own measure", () => {
+    const model = new FakeModel({ _snapshot: snap() as any, _progress: {} as any, _error: "", _blocked: "" });
+    const el = document.createElement("div");
+    const cleanup = liveInfo.render({ model: model as any, el });
+    const rowOf = (sel: string) => el.querySelector(sel)!.parentElement as HTMLElement;
+    expect(rowOf(".anb-goal").style.display).toBe("none");
+    expect(rowOf(".anb-natural").style.display).toBe("none");
+    model.change("_progress", prog({ natural: "40 / 100 done (40.0 %)" }) as any);
+    expect(el.querySelector(".anb-goal")!.textContent).toContain("ETA 0:00:12.0");
+    expect(el.querySelector<HTMLElement>(".anb-bar > span")!.style.width).toBe("63%");
+    expect(el.querySelector(".anb-natural")!.textContent).toBe("40 / 100 done (40.0 %)");
+    expect(rowOf(".anb-natural").style.display).toBe("");
     cleanup();
   });
 });

@@ -10,12 +10,17 @@ export const MAX_MARKERS = 2000;
 export interface PanelMeta {
   title: string;
   /** "1d": Learner1D; "2d": heat map of a 2D learner; "nd": projection of 3+ input dimensions. */
-  kind: "1d" | "2d" | "nd" | "unsupported";
+  kind: "1d" | "2d" | "nd" | "unsupported" | "average" | "average1d" | "integrator" | "sequence";
   /** 1d: the x range. */
   bounds?: [number, number] | null;
   /** 2d and nd: a [lo, hi] range per input dimension (the learner's bounding box). */
   box?: [number, number][] | null;
   message?: string;
+  /** average: the learner's tolerances (null: not set). */
+  atol?: number | null;
+  rtol?: number | null;
+  /** sequence: the length of the sequence. */
+  total?: number;
 }
 
 export interface Rect {

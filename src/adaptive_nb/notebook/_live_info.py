@@ -21,6 +21,7 @@ from adaptive_nb.notebook._common import (
     task_failure,
 )
 from adaptive_nb.notebook._poller import Poller, format_exception
+from adaptive_nb.notebook._progress import GoalProgress
 from adaptive_nb.notebook._static_view import StaticInfoView
 
 __all__ = ["LiveInfo", "live_info"]
@@ -35,6 +36,10 @@ def _finite_or_none(value: float | None) -> float | None:
 
 class LiveInfo(StaticInfoView, anywidget.AnyWidget):
     """Live status of a runner: status, elapsed time, points, loss, overhead, failures, Cancel.
+
+    It also shows the goal with the progress toward it and an ETA (for a loss goal estimated
+    from the loss-against-points trend and the point rate), and the learner's own measure of
+    progress (an integrator's error against its tolerance, a sequence's fraction done, ...).
 
     Created by ``runner.live_info()``. A poller task on the kernel's event loop reads
     ``runner.snapshot()`` every ``update_interval`` seconds and sends it in one message; it sends a
@@ -55,6 +60,8 @@ class LiveInfo(StaticInfoView, anywidget.AnyWidget):
     _clicks = traitlets.Int(0)
     _error = traitlets.Unicode("").tag(sync=True)  # poller / click-handler errors
     _blocked = traitlets.Unicode("").tag(sync=True)  # set by the watchdog thread
+    # Goal, progress, ETA and the learner's own measure of progress (see _progress.py).
+    _progress = traitlets.Dict().tag(sync=True)
 
     def __init__(self, runner: ObservedRunner, *, update_interval: float = 0.1) -> None:
         task = runner_task(runner)  # before the comm opens: a refused call leaves no widget
@@ -65,6 +72,7 @@ class LiveInfo(StaticInfoView, anywidget.AnyWidget):
         self._task = task
         self._seq = 0
         self._ack = 0  # seq of the last update a front end has drawn
+        self._goal_progress = GoalProgress(runner)
         self.poller = Poller(self, self._task, update_interval)
         self.observe(self._on_click, names="_clicks")
         self.on_msg(self._on_front_end_msg)
@@ -104,8 +112,13 @@ class LiveInfo(StaticInfoView, anywidget.AnyWidget):
             "seq": self._seq,
             "sent_ms": time.time() * 1000.0,
         }
+        try:
+            progress = self._goal_progress.update(snap)
+        except Exception as exc:  # an estimate must never stop the status updates
+            progress = {"goal": repr(getattr(self.runner, "goal", "")), "error": str(exc)}
         with self.hold_sync():
             self._snapshot = state
+            self._progress = progress
         return True
 
     def _show_error(self, text: str) -> None:

@@ -11,6 +11,8 @@ Protocol (kernel → front end, custom messages with binary buffers, no state co
 * ``{"type": "full", ...}``: the same layout, every point sent so far; answers ``{"type":
   "resync"}``, which each front end sends when it first loads the widget (page reloads, second
   tabs, late viewers).
+* AverageLearner, AverageLearner1D, IntegratorLearner and SequenceLearner panels send chunks
+  with a ``"view"`` field and their own buffers (see ``_live_views.py``), in the same messages.
 * ``{"type": "bokeh_js"}`` with BokehJS as a buffer; answers ``{"type": "need_bokeh"}``. Only for
   custom plotters, which are rendered with BokehJS shipped from the installed ``bokeh`` (no CDN).
 
@@ -38,6 +40,7 @@ from adaptive_nb.learner.balancing_learner import BalancingLearner
 from adaptive_nb.learner.data_saver import DataSaver
 from adaptive_nb.notebook._common import STATIC, check_ipykernel, register, runner_task
 from adaptive_nb.notebook._live_plot2d import chunk, has_fast_view, panel_meta
+from adaptive_nb.notebook._live_views import ViewSource, view_source
 from adaptive_nb.notebook._poller import Poller, format_exception
 from adaptive_nb.notebook._static_view import StaticPlotView
 
@@ -50,16 +53,20 @@ def _unwrap(learner: Any) -> Any:
     return learner
 
 
+def _has_view(leaf: Any) -> bool:
+    return view_source(leaf) is not None or has_fast_view(leaf)
+
+
 def _leaves(learner: Any) -> list[tuple[str, Any | None]] | None:
     """Panels for ``learner``: (title, learner with a fast view or None); None if unsupported."""
     inner = _unwrap(learner)
-    if has_fast_view(inner):
+    if _has_view(inner):
         return [("", inner)]
     if isinstance(inner, BalancingLearner):
         panels: list[tuple[str, Any | None]] = []
         for i, child in enumerate(cast("Any", inner).learners):
             leaf = _unwrap(child)
-            panels.append((f"learner {i}", leaf if has_fast_view(leaf) else None))
+            panels.append((f"learner {i}", leaf if _has_view(leaf) else None))
         return panels
     return None
 
@@ -154,6 +161,7 @@ class LivePlot(StaticPlotView, anywidget.AnyWidget):
         self._ack = 0  # seq of the last message a front end has applied
         self._leaves: list[Any | None] = []
         self._cursor: list[int] = []
+        self._sources: list[ViewSource | None] = []
         self._last_npoints = -1
         #: Bytes of every message sent (JSON header + buffers), for tests and benchmarks.
         self.bytes_sent = 0
@@ -166,7 +174,11 @@ class LivePlot(StaticPlotView, anywidget.AnyWidget):
         else:
             self._leaves = [leaf for _, leaf in panels]
             self._cursor = [0] * len(panels)
-            self._panels = [panel_meta(title, leaf) for title, leaf in panels]
+            self._sources = [None if leaf is None else view_source(leaf) for leaf in self._leaves]
+            self._panels = [
+                panel_meta(title, leaf) if src is None else src.meta(title)
+                for (title, leaf), src in zip(panels, self._sources, strict=True)
+            ]
         self.on_msg(self._on_front_end_msg)
         self.observe(self._on_stop_click, names="_stop_clicks")
         self.poller = Poller(self, self._task, update_interval)
@@ -201,15 +213,21 @@ class LivePlot(StaticPlotView, anywidget.AnyWidget):
         self._send_msg(header, [a for c in chunks for a in c[1:]])
 
     def _push_points(self) -> bool:
-        chunks = []
+        chunks: list[tuple[Any, ...]] = []
+        for i, src in enumerate(self._sources):
+            part = None if src is None else src.update(i)
+            if part is not None:
+                chunks.append(part)
         full = False
         for i, leaf in enumerate(self._leaves):
+            if self._sources[i] is not None:
+                continue
             if leaf is not None and leaf.npoints < self._cursor[i]:
                 full = True  # the learner lost points (e.g. reloaded): start over
         if full:
             self._cursor = [0] * len(self._leaves)
         for i, leaf in enumerate(self._leaves):
-            if leaf is None or leaf.npoints == self._cursor[i]:
+            if leaf is None or self._sources[i] is not None or leaf.npoints == self._cursor[i]:
                 continue
             part = chunk(i, leaf, self._cursor[i], None)
             if part[0]["n"]:
@@ -278,8 +296,12 @@ class LivePlot(StaticPlotView, anywidget.AnyWidget):
                 chunks = [
                     chunk(i, leaf, 0, self._cursor[i])
                     for i, leaf in enumerate(self._leaves)
-                    if leaf is not None and self._cursor[i]
+                    if leaf is not None and self._sources[i] is None and self._cursor[i]
                 ]
+                for i, src in enumerate(self._sources):
+                    part = None if src is None else src.update(i, full=True)
+                    if part is not None:
+                        chunks.append(part)
                 self._send_data("full", chunks)
             elif kind == "need_bokeh":
                 js = [np.frombuffer(p.read_bytes(), dtype=np.uint8) for p in _bokeh_js_paths()]
