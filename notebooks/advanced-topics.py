@@ -17,6 +17,9 @@
 # %% [markdown]
 # # Advanced topics
 #
+# > Needs `pip install adaptive_nb` (nothing more). The notebook writes its files into a `data/`
+# > folder next to itself.
+#
 # This notebook goes beyond the basics: saving and restoring learners, saving while a runner works,
 # running until done (or deterministically), stopping runners, finding out why a runner stopped,
 # recording and replaying what a runner did, running your own coroutines next to a runner, and

@@ -17,6 +17,8 @@
 # %% [markdown]
 # # BalancingLearner and DataSaver
 #
+# > Needs `pip install adaptive_nb` (nothing more).
+#
 # A **BalancingLearner** runs many learners with one runner. Each time the runner asks for points,
 # it picks the child learner where a new point helps most, so the hard cases get the points and
 # the easy ones are done early. Typical use: the same function at many parameter values.
@@ -51,6 +53,14 @@ params[:2]
 # `BalancingLearner.from_product` builds one child per combination of the values in `combos`:
 # child `i` learns `partial(peak, **params[i])`. We run it on a small thread pool, which is enough
 # for a cheap NumPy function.
+#
+# **Goals on a BalancingLearner** follow the reference library:
+#
+# * `loss_goal=0.02`: `learner.loss()` is the *largest* of the children's losses, so the run stops
+#   when *every* child is below 0.02;
+# * `npoints_goal=120`: stops when *every* child has at least 120 points (so at least 6 times 120 in
+#   all), although `learner.npoints` counts the *total* over the children;
+# * for a budget over all children together, use `goal=lambda bl: bl.npoints >= 500`.
 
 # %%
 learner = adaptive.BalancingLearner.from_product(
@@ -89,7 +99,8 @@ learner.learners[0].plot() * learner.learners[1].plot()
 even = adaptive.BalancingLearner.from_product(peak, adaptive.Learner1D, {"bounds": (-1, 1)}, combos)
 even.strategy = "npoints"
 adaptive.runner.simple(even, npoints_goal=120)
-print([child.npoints for child in even.learners])
+print([child.npoints for child in even.learners], "total:", even.npoints)
+assert all(child.npoints >= 120 for child in even.learners)
 
 # %% [markdown]
 # ## Saving many learners

@@ -17,6 +17,8 @@
 # %% [markdown]
 # # Do not block the kernel
 #
+# > Needs `pip install adaptive_nb` (nothing more).
+#
 # A `Runner` does its work in an asyncio task on the kernel's **event loop**, the same loop that
 # runs your cells. The loop can only run the runner between cells, or while a cell is waiting in an
 # `await`. A cell that keeps the loop busy stops the runner (and the live widgets) until it ends.

@@ -17,6 +17,8 @@
 # %% [markdown]
 # # Learner1D: losses and vector output
 #
+# > Needs `pip install adaptive_nb` (nothing more).
+#
 # `Learner1D` samples a function `f(x)` on an interval `[a, b]`. It keeps the evaluated points
 # sorted and gives each interval between neighbours a **loss**; the next point goes into the
 # interval with the largest loss. The *loss function* therefore decides what "interesting" means.
@@ -36,6 +38,7 @@ import numpy as np
 from adaptive_nb.learner.learner1D import (
     curvature_loss_function,
     default_loss,
+    interpolation_error_loss,
     resolution_loss_function,
     uniform_loss,
     uses_nth_neighbors,
@@ -105,6 +108,33 @@ assert near_bump(learners["default"]) > near_bump(learners["uniform"])
 
 
 # %% [markdown]
+# ## A loss you can read: the interpolation error
+#
+# With the losses above, `loss_goal=0.01` is a number in the units of the loss, which you have to
+# get a feel for. `interpolation_error_loss` makes the loss mean something: `learner.loss()`
+# estimates the largest error of drawing straight lines between the points, relative to the
+# function's range. So `loss_goal=1e-3` asks for "a plot within 0.1% of the y-range everywhere"
+# (for functions that are smooth at the scale of the points; at a jump the error stays half the
+# jump's height, and the estimate says less).
+#
+# Like every loss, it only sees what the points show. With three points (the bounds and the
+# middle) `bump` looks like a smooth sine and the estimate is tiny: a plain `loss_goal=1e-3` would
+# stop right there, before any point lands near the bump. So ask for a minimum number of points
+# as well, enough to be sure no feature hides between them. Then check the estimate against the
+# true error on a fine grid:
+
+# %%
+accurate = adaptive.Learner1D(bump, bounds=(-1, 1), loss_per_interval=interpolation_error_loss)
+adaptive.runner.simple(accurate, goal=lambda lrn: lrn.npoints >= 20 and lrn.loss() < 1e-3)
+xs, ys = accurate.to_numpy().T
+fine = np.linspace(-1, 1, 20_001)
+true_error = np.max(abs(np.interp(fine, xs, ys) - bump(fine))) / np.ptp(ys)
+print(
+    f"{accurate.npoints} points; estimated error {accurate.loss():.1e}, true error {true_error:.1e}"
+)
+assert true_error < 2e-3
+
+# %% [markdown]
 # ## A custom loss
 #
 # A loss function receives the x and y values of an interval's end points, scaled to the unit
@@ -151,10 +181,22 @@ vector.plot()
 # %% [markdown]
 # ## Getting the data out
 #
-# `to_numpy()` returns one row per point (x, then the outputs); `to_dataframe()` returns a pandas
-# DataFrame (pandas is optional) with one column per output.
+# `to_numpy()` returns one row per point, sorted by x: x, then the outputs (here 1 + 3 columns).
+#
+# `to_dataframe()` returns a pandas DataFrame, also one row per point sorted by x, with the columns
+# `x` and `y` (rename them with `x_name=`, `y_name=`), plus one constant column per default
+# argument of the function (none here; `with_default_function_args=False` leaves them out).
+# For vector output each entry of
+# `y` is the whole array of components; split it into columns yourself when you want one per
+# component. (`load_dataframe` reads the two-column form back.)
 
 # %%
 print(vector.to_numpy()[:3])
-df = vector.to_dataframe()
-df.head()
+df = vector.to_dataframe(x_name="t", y_name="position")
+print(list(df.columns), "- first row's position:", df.position.iloc[0])
+
+# %%
+import pandas as pd
+
+components = pd.DataFrame(df.position.tolist(), columns=["re", "im", "envelope"], index=df.index)
+df[["t"]].join(components).head()

@@ -17,6 +17,10 @@
 # %% [markdown]
 # # Runners and executors
 #
+# > Needs `pip install adaptive_nb[all]`: the dask, ipyparallel and MPI examples need the extras
+# > `adaptive_nb[dask]`, `adaptive_nb[ipyparallel]` and `adaptive_nb[mpi]` (MPI also needs an MPI
+# > library such as Open MPI or MPICH on the machine); `[all]` brings all three.
+#
 # A **runner** drives a learner: it asks for points, hands them to an **executor**, gives the
 # results back, and stops at the goal. The learner never knows where its function ran, so you can
 # move from your laptop to a cluster by changing one argument.

@@ -17,15 +17,15 @@
 # %% [markdown]
 # # Widgets and dashboards
 #
+# > Needs `pip install adaptive_nb` (nothing more): the dashboards are in `adaptive_nb.dashboards`.
+#
 # Runners work in the background, so you need a window into them. adaptive_nb has two live
 # widgets for a single runner and three dashboards for bigger jobs. All of them work offline (no
 # JavaScript from the internet) and keep the kernel free while they update.
 
 # %%
 import asyncio
-import sys
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import numpy as np
 
@@ -74,16 +74,13 @@ print(runner.status(), learner.npoints, "points")
 # %% [markdown]
 # ## Dashboards
 #
-# The dashboards live in the repository's `widgets/` folder. They are built only from the public API
+# The dashboards are in `adaptive_nb.dashboards`. They are built only from the public API
 # (`runner.snapshot()`, `runner.cancel()`, the learners' data) with [Panel](https://panel.holoviz.org),
 # so they are also a template for your own. Each one is a function that returns a Panel object for
-# the notebook, and each file is also an app for `panel serve` (next section).
+# the notebook; the repository's `widgets/` folder has a `panel serve` app for each (next section).
 
 # %%
-sys.path.insert(0, str(Path("..", "widgets").resolve()))
-from balancing_grid import balancing_grid
-from long_run_monitor import long_run_monitor
-from multi_runner import multi_runner_dashboard
+from adaptive_nb.dashboards import balancing_grid, long_run_monitor, multi_runner_dashboard
 
 # %% [markdown]
 # ### Many runners: `multi_runner_dashboard()`
@@ -147,7 +144,8 @@ print(long_runner.status(), "last save:", long_runner.snapshot().last_save_time 
 # %% [markdown]
 # ## Serving a dashboard
 #
-# Each file in `widgets/` is also a Panel app with demo runners. From the repository root:
+# The repository's `widgets/` folder has a Panel app with demo runners for each dashboard. From the
+# repository root:
 #
 # ```bash
 # python widgets/serve.py multi_runner        # or balancing_grid, long_run_monitor
