@@ -39,7 +39,9 @@ def wheel_kernel(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WheelKern
     venv = base / "venv"
     run_checked(sys.executable, "-m", "venv", venv)
     python = venv / "bin" / "python"
-    run_checked(python, "-m", "pip", "install", "-q", f"{wheel}[all]", env=clean)
+    # --no-compile: byte-compiling all of [all] costs tens of seconds; kernels compile what they
+    # import. pip's cache (shared with the project's own venv) keeps this offline after once.
+    run_checked(python, "-m", "pip", "install", "-q", "--no-compile", f"{wheel}[all]", env=clean)
     where = run_checked(
         python, "-c", "import adaptive_nb; print(adaptive_nb.__file__)", cwd=base, env=clean
     )
