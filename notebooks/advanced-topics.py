@@ -17,9 +17,6 @@
 # %% [markdown]
 # # Advanced topics
 #
-# > Needs `pip install adaptive_nb` (nothing more). The notebook writes its files into a `data/`
-# > folder next to itself.
-#
 # This notebook goes beyond the basics: saving and restoring learners, saving while a runner works,
 # running until done (or deterministically), stopping runners, finding out why a runner stopped,
 # recording and replaying what a runner did, running your own coroutines next to a runner, and
@@ -27,6 +24,9 @@
 #
 # > The widgets below (`live_info`, `live_plot`) only update while you run the notebook yourself;
 # > a rendered copy shows their last state at best.
+#
+# **Install:** `pip install adaptive_nb` is all this notebook needs. It writes its files into a `data/` folder next to
+# itself.
 
 # %% tags=["widget"]
 import adaptive_nb as adaptive
@@ -157,7 +157,10 @@ def slow_f(x):
 
 learner = adaptive.Learner1D(slow_f, bounds=[0, 1])
 runner = adaptive.Runner(learner, goal=lambda lrn: lrn.npoints > 100)
-runner.start_periodic_saving(save_kwargs={"fname": "data/periodic_example.p"}, interval=0.3)
+saving = runner.start_periodic_saving(
+    save_kwargs={"fname": "data/periodic_example.p"}, interval=0.3
+)
+# `saving` is the asyncio task that saves; cancel it to stop saving while the runner goes on.
 
 # %%
 await asyncio.sleep(0.5)  # in a notebook you would simply carry on working
@@ -288,6 +291,7 @@ def will_raise(x):
 learner = adaptive.Learner1D(will_raise, (-1, 1))
 runner = adaptive.Runner(learner)  # no goal: it would run until cancelled...
 await asyncio.wait([runner.task], timeout=30)  # ...but it soon stops by itself
+print(runner.status())
 
 # %% tags=["widget"]
 runner.live_info()

@@ -17,14 +17,14 @@
 # %% [markdown]
 # # BalancingLearner and DataSaver
 #
-# > Needs `pip install adaptive_nb` (nothing more).
-#
 # A **BalancingLearner** runs many learners with one runner. Each time the runner asks for points,
 # it picks the child learner where a new point helps most, so the hard cases get the points and
 # the easy ones are done early. Typical use: the same function at many parameter values.
 #
 # A **DataSaver** wraps a learner whose function returns more than the number to learn (a dict with
 # diagnostics, say). The learner sees only the part you pick; the DataSaver keeps the rest.
+#
+# **Install:** `pip install adaptive_nb` is all this notebook needs.
 
 # %%
 import adaptive_nb as adaptive

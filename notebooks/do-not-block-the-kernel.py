@@ -17,8 +17,6 @@
 # %% [markdown]
 # # Do not block the kernel
 #
-# > Needs `pip install adaptive_nb` (nothing more).
-#
 # A `Runner` does its work in an asyncio task on the kernel's **event loop**, the same loop that
 # runs your cells. The loop can only run the runner between cells, or while a cell is waiting in an
 # `await`. A cell that keeps the loop busy stops the runner (and the live widgets) until it ends.
@@ -35,6 +33,8 @@
 # loop keeps ticking, and after a couple of seconds without a tick it prints a `KernelBlockedWarning`
 # into the blocked cell, with the fix. (Live widgets freeze meanwhile: they update from the same
 # loop. The long-run monitor dashboard keeps a record of blocked episodes.)
+#
+# **Install:** `pip install adaptive_nb` is all this notebook needs.
 
 # %%
 import asyncio

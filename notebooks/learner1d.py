@@ -17,8 +17,6 @@
 # %% [markdown]
 # # Learner1D: losses and vector output
 #
-# > Needs `pip install adaptive_nb` (nothing more).
-#
 # `Learner1D` samples a function `f(x)` on an interval `[a, b]`. It keeps the evaluated points
 # sorted and gives each interval between neighbours a **loss**; the next point goes into the
 # interval with the largest loss. The *loss function* therefore decides what "interesting" means.
@@ -27,6 +25,8 @@
 #
 # To keep it deterministic and quick we run with `adaptive.runner.simple`, which evaluates one
 # point at a time in this process and blocks until the goal is reached.
+#
+# **Install:** `pip install adaptive_nb` is all this notebook needs.
 
 # %%
 import adaptive_nb as adaptive

@@ -17,13 +17,13 @@
 # %% [markdown]
 # # Learner2D and LearnerND: maps of f(x, y) and f(x, y, z)
 #
-# > Needs `pip install adaptive_nb[plotly]`: the 3D plots at the end use plotly (everything else
-# > needs only `adaptive_nb`).
-#
 # `Learner2D` samples a function of two variables on a rectangle. It keeps the points in a
 # triangulation, gives each triangle a **loss**, and puts the next point into the triangle with
 # the largest loss. `LearnerND` does the same with simplices in any number of dimensions. This
 # notebook learns a 2D map live, writes a custom loss, learns a function in 3D, and saves the data.
+#
+# **Install:** `pip install "adaptive_nb[plotly]"` (plotly draws the 3D plots at the end; the rest
+# needs only `adaptive_nb`).
 
 # %%
 import adaptive_nb as adaptive

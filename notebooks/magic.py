@@ -17,10 +17,10 @@
 # %% [markdown]
 # # The `%adaptive_run` magic
 #
-# > Needs `pip install adaptive_nb` (nothing more).
-#
 # Starting a runner and showing its widgets is three lines; `%adaptive_run` makes it one. Load it
 # once per session with `%load_ext adaptive_nb`.
+#
+# **Install:** `pip install adaptive_nb` is all this notebook needs.
 
 # %%
 # %load_ext adaptive_nb

@@ -17,8 +17,6 @@
 # %% [markdown]
 # # More learners: averages, integrals, sequences
 #
-# > Needs `pip install adaptive_nb` (nothing more).
-#
 # Besides mapping functions (`Learner1D`, `Learner2D`, `LearnerND`), adaptive_nb has learners for
 # three other jobs:
 #
@@ -27,6 +25,8 @@
 # * `SequenceLearner`: a fixed list of inputs, evaluated in parallel, results kept in order.
 #
 # All of them work with every runner, the live widgets, `save`/`load` and `BalancingLearner`.
+#
+# **Install:** `pip install adaptive_nb` is all this notebook needs.
 
 # %%
 import adaptive_nb as adaptive

@@ -17,8 +17,6 @@
 # %% [markdown]
 # # Quickstart
 #
-# > Needs `pip install adaptive_nb` (nothing more). Run it in JupyterLab, Notebook 7 or VS Code.
-#
 # *adaptive_nb* evaluates a function where it matters: it places few points where the function is
 # boring and many where it changes fast. You give it a function and a domain, it decides where to
 # evaluate next, and a runner evaluates those points in parallel while you keep working in the
@@ -27,6 +25,8 @@
 # This notebook takes five minutes: define a function, learn it, watch it, look at the result, save
 # it. It uses `import adaptive_nb as adaptive`, so code written for the `adaptive` library runs
 # unchanged.
+#
+# **Install:** `pip install adaptive_nb` is all this notebook needs.
 
 # %%
 import adaptive_nb as adaptive

@@ -17,10 +17,6 @@
 # %% [markdown]
 # # Runners and executors
 #
-# > Needs `pip install adaptive_nb[all]`: the dask, ipyparallel and MPI examples need the extras
-# > `adaptive_nb[dask]`, `adaptive_nb[ipyparallel]` and `adaptive_nb[mpi]` (MPI also needs an MPI
-# > library such as Open MPI or MPICH on the machine); `[all]` brings all three.
-#
 # A **runner** drives a learner: it asks for points, hands them to an **executor**, gives the
 # results back, and stops at the goal. The learner never knows where its function ran, so you can
 # move from your laptop to a cluster by changing one argument.
@@ -33,6 +29,9 @@
 # Goals (give at most one; none means "until cancelled"): `loss_goal=0.01`, `npoints_goal=200`,
 # `duration_goal=60` (seconds, or a `timedelta`), `end_time_goal=datetime(...)`, or `goal=callable`
 # taking the learner.
+#
+# **Install:** `pip install "adaptive_nb[dask,ipyparallel,mpi]"` (or `adaptive_nb[all]` for every
+# optional feature). mpi4py also needs an MPI library, for example `apt install libopenmpi-dev`.
 
 # %%
 import os

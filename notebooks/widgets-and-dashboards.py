@@ -17,11 +17,11 @@
 # %% [markdown]
 # # Widgets and dashboards
 #
-# > Needs `pip install adaptive_nb` (nothing more): the dashboards are in `adaptive_nb.dashboards`.
-#
 # Runners work in the background, so you need a window into them. adaptive_nb has two live
 # widgets for a single runner and three dashboards for bigger jobs. All of them work offline (no
 # JavaScript from the internet) and keep the kernel free while they update.
+#
+# **Install:** `pip install adaptive_nb` is all this notebook needs.
 
 # %%
 import asyncio

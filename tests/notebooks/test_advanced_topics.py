@@ -59,6 +59,9 @@ def test_no_unexpected_errors(executed: tuple[Any, Path]) -> None:
         if cell.cell_type != "code" or {"raises-exception", "widget"} & set(tags(cell)):
             continue
         assert not errors(cell), f"cell {i} raised:\n{cell.source}\n{errors(cell)}"
+        for out in cell.outputs:  # no raw reprs of runner internals in what the reader sees
+            text = out.get("text", "") + str(out.get("data", {}).get("text/plain", ""))
+            assert "<Task " not in text, (cell.source, text)
 
 
 def test_save_load_and_copy(executed: tuple[Any, Path]) -> None:

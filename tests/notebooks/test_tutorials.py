@@ -8,8 +8,10 @@ test with the cell's traceback. The notebooks' own ``assert`` cells check what t
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
+import nbformat
 import pytest
 from wheel_kernel import NOTEBOOKS, RUN_TIMES, WheelKernel
 
@@ -27,9 +29,9 @@ TUTORIALS = [
 # Executed from a downloaded copy too, with assertions on what it promises, by
 # tests/notebooks/test_advanced_topics.py.
 TESTED_ELSEWHERE = {"advanced-topics"}
-# What `pip install adaptive_nb[...]` a tutorial needs; its first cell must say so.
+# The extras a tutorial needs beyond `pip install adaptive_nb`; its first cell must name them.
 EXTRAS = {
-    "runners-and-executors": "adaptive_nb[all]",
+    "runners-and-executors": "adaptive_nb[dask,ipyparallel,mpi]",
     "learner2d": "adaptive_nb[plotly]",
 }
 
@@ -40,12 +42,14 @@ def test_every_notebook_is_tested() -> None:
 
 
 @pytest.mark.parametrize("name", [*TUTORIALS, *TESTED_ELSEWHERE])
-def test_first_cell_names_the_install(name: str) -> None:
-    import nbformat
-
+def test_first_cell_says_what_to_install(name: str) -> None:
     first = nbformat.read(NOTEBOOKS / f"{name}.ipynb", as_version=4).cells[0]
     assert first.cell_type == "markdown"
-    assert f"pip install {EXTRAS.get(name, 'adaptive_nb')}" in first.source, first.source
+    [install] = re.findall(r"\*\*Install:\*\* (.*)", first.source)
+    if name in EXTRAS:
+        assert f'`pip install "{EXTRAS[name]}"`' in install, install
+    else:
+        assert "`pip install adaptive_nb` is all this notebook needs" in install, install
 
 
 @pytest.mark.slow
