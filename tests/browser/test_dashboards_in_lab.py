@@ -42,6 +42,8 @@ def f(x, offset=0.1):
     return x + 0.01**2 / (0.01**2 + (x - offset) ** 2)
 
 pool = ThreadPoolExecutor(2)
+from adaptive_nb.dashboards._common import ensure_extension
+ensure_extension()
 """
 
 CELLS = [

@@ -14,6 +14,8 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 # An import in a notebook -> the install extra that brings it.
 IMPORTS = {"distributed": "dask", "dask": "dask", "ipyparallel": "ipyparallel",
            "mpi4py": "mpi", "plotly": "plotly"}  # fmt: skip
+# Calls that import an extra inside adaptive_nb (LearnerND's 3D plots draw with plotly).
+CALLS = {"plot_isosurface": "plotly", "plot_3D": "plotly"}
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
@@ -27,7 +29,7 @@ def test_first_cell_names_the_extras_the_notebook_needs(path: Path) -> None:
         extra
         for module, extra in IMPORTS.items()
         if re.search(rf"^\s*(import|from) {module}\b", code, re.MULTILINE)
-    }
+    } | {extra for call, extra in CALLS.items() if re.search(rf"\.{call}\(", code)}
     named = set(re.findall(r"adaptive_nb\[([\w,]+)\]", install)[0].split(",")) if needed else set()
     assert named == needed, install
     if not needed:
