@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 import warnings
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -302,3 +303,28 @@ def test_nothing_is_subscribed_on_import() -> None:
         "assert _hooks._started_callbacks == [wd._on_runner_started]\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def _frames(*filenames: str) -> Any:
+    """A fake frame chain, innermost first (only what _user_frame reads)."""
+    from types import SimpleNamespace
+
+    frame = None
+    for name in reversed(filenames):
+        frame = SimpleNamespace(f_code=SimpleNamespace(co_filename=name), f_back=frame)
+    return frame
+
+
+def test_user_frame_never_points_into_a_frozen_module(tmp_path: Path) -> None:
+    from adaptive_nb import _watchdog
+
+    library = _watchdog._LIBRARY_DIRS[0] + "/holoviews/core.py"
+    user = str(tmp_path / "cell.py")
+    assert (
+        _watchdog._user_frame(_frames("<frozen importlib._bootstrap>", user)).f_code.co_filename
+        == user
+    )
+    chain = _frames("<frozen importlib._bootstrap>", library, "<frozen importlib._bootstrap>")
+    assert _watchdog._user_frame(chain).f_code.co_filename == library
+    # Only frozen frames: no location at all, so the warning is emitted without module globals.
+    assert _watchdog._user_frame(_frames("<frozen importlib._bootstrap>")) is None

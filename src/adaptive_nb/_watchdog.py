@@ -142,16 +142,23 @@ _LIBRARY_DIRS = tuple(
 
 
 def _user_frame(frame: FrameType | None) -> FrameType | None:
-    """Return the innermost frame that is not library code (the user's cell), else the innermost."""
-    innermost = frame
+    """Return the innermost frame that is not library code (the user's cell).
+
+    Without one (the loop is blocked by library code alone, e.g. an import inside a task), the
+    innermost frame that is not frozen, else None: a frozen module's source cannot be read, and
+    ``warnings.warn_explicit`` with its globals raises ImportError instead of warning.
+    """
+    fallback = None
     while frame is not None:
         filename = frame.f_code.co_filename
         if not filename.startswith("<frozen"):
             resolved = str(Path(filename).resolve()) if os.path.isabs(filename) else filename
             if not resolved.startswith(_LIBRARY_DIRS):
                 return frame
+            if fallback is None:
+                fallback = frame
         frame = frame.f_back
-    return innermost
+    return fallback
 
 
 class Watchdog:
