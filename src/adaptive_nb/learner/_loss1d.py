@@ -389,7 +389,7 @@ class IntervalLosses:
     def _loss_error(self, ln: int, rn: int, what: str) -> LossFunctionError:
         """Build the error for a loss function that failed on the interval of nodes (ln, rn)."""
         fn = self.loss_per_interval
-        name = getattr(fn, "__qualname__", None) or getattr(fn, "__name__", None) or repr(fn)
+        name = getattr(fn, "__name__", None) or repr(fn)
         return LossFunctionError(
             f"loss_per_interval={name} {what} on the interval ({self._nx[ln]!r}, "
             f"{self._nx[rn]!r}). The learner is as it was before this call: the points were "
