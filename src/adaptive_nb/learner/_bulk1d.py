@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from adaptive_nb.learner._data1d import _as_x, _as_y
+from adaptive_nb.learner._data1d import _as_list, _as_x, _as_y
 from adaptive_nb.learner._interval_index import YInternal
 
 __all__ = ["BulkTell"]
@@ -85,11 +85,11 @@ class BulkTell:
             if data:
                 return {x: (y, y) for x, y in zip(fx, fy, strict=True) if x not in data}
             return {x: (y, y) for x, y in zip(fx, fy, strict=True)}
-        xl = xs.tolist() if isinstance(xs, np.ndarray) and xs.ndim == 1 else list(xs)
-        if isinstance(ys, np.ndarray):
-            yl: list[Any] = ys.tolist() if ys.ndim == 1 else list(ys)
+        xl = xs.tolist() if isinstance(xs, np.ndarray) and xs.ndim == 1 else _as_list("xs", xs)
+        if isinstance(ys, np.ndarray) and ys.ndim == 1:
+            yl: list[Any] = ys.tolist()
         else:
-            yl = list(ys)
+            yl = _as_list("ys", ys)
         if len(xl) != len(yl):
             msg = f"xs and ys must have the same length, got {len(xl)} and {len(yl)}."
             raise ValueError(msg)
@@ -106,7 +106,7 @@ class BulkTell:
                 if type(y) is float:
                     stored, yi = y, y
                 else:
-                    stored, yi = _as_y(y)
+                    stored, yi = _as_y(y, x)
                 if type(yi) is float:
                     if self._vec:
                         self._check_vdim(yi)

@@ -70,8 +70,9 @@ def _as_x(x: Any) -> float:
     return x  # type: ignore[no-any-return]
 
 
-def _as_y(y: Any) -> tuple[float | np.ndarray[Any, Any], YInternal]:
-    """Return (value stored in ``data``, internal value) for a function value."""
+def _as_y(y: Any, x: float | None = None) -> tuple[float | np.ndarray[Any, Any], YInternal]:
+    """Return (value stored in ``data``, internal value) for a function value (at ``x``)."""
+    at = "" if x is None else f" (the value told for x={x!r})"
     if y is None:
         msg = (
             "The value may not be None; use learner.tell_pending(x) to mark a point as "
@@ -81,10 +82,17 @@ def _as_y(y: Any) -> tuple[float | np.ndarray[Any, Any], YInternal]:
     if isinstance(y, numbers.Real) and not isinstance(y, bool | np.bool_):
         v = float(y)
         return v, v
+    msg = f"The function must return a real number or a 1D sequence of real numbers, got {y!r}{at}."
+    # Strings, booleans and complex numbers convert to floats ("1.5" -> 1.5, True -> 1.0,
+    # 1+2j -> 1.0 with a warning): refuse them instead of storing a different value.
+    if isinstance(y, str | bytes | bool | np.bool_):
+        raise TypeError(msg)
     try:
-        arr = np.array(y, dtype=float)
+        arr = np.asarray(y)
+        if arr.dtype.kind in "bcUSV":
+            raise TypeError(msg)
+        arr = arr.astype(float)
     except (TypeError, ValueError):
-        msg = f"The function must return a real number or a 1D sequence of real numbers, got {y!r}."
         raise TypeError(msg) from None
     if arr.ndim == 0:
         v = float(arr)
@@ -92,10 +100,27 @@ def _as_y(y: Any) -> tuple[float | np.ndarray[Any, Any], YInternal]:
     if arr.ndim > 1 or arr.size == 0:
         msg = (
             "The function must return a real number or a non-empty 1D sequence of real "
-            f"numbers, got an array of shape {arr.shape}."
+            f"numbers, got an array of shape {arr.shape}{at}."
         )
         raise ValueError(msg)
     return arr, tuple(arr.tolist())
+
+
+def _as_list(name: str, values: Any) -> list[Any]:
+    """``list(values)`` for ``tell_many``, with an error that says what was expected."""
+    scalar = isinstance(values, str | bytes) or (
+        isinstance(values, np.ndarray) and values.ndim == 0
+    )
+    if not scalar:
+        try:
+            return list(values)
+        except TypeError:
+            pass
+    msg = (
+        f"tell_many(xs, ys) expects {name} to be a sequence with one entry per point, got "
+        f"{values!r} ({type(values).__name__}); for a single point use tell(x, y)."
+    )
+    raise TypeError(msg)
 
 
 def _finite(y: YInternal) -> bool:

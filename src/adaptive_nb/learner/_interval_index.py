@@ -460,6 +460,43 @@ class IntervalIndex:
                 self._set_comb(an, b, (b - nx[an]) * e[3] / (e[2] - e[1]), gap)
         self._compact_heaps()
 
+    def _unlink_new_real(self, node: int, was_pending: bool) -> None:
+        """Undo linking a just-told point's real ``node``, before any entry was stored for it.
+
+        The combined entry of its left neighbour still covers the interval the point fell in,
+        so unlinking restores the index. A point that was pending stays a pending node.
+        """
+        rp = self._rp
+        rnx = self._rn
+        ln = rp[node]
+        rn = rnx[node]
+        if ln is not None:
+            rnx[ln] = rn
+        else:
+            self._rfirst = rn
+        if rn is not None:
+            rp[rn] = ln
+        else:
+            self._rlast = ln
+        rp[node] = rnx[node] = None
+        self._nreal -= 1
+        self._ny[node] = None
+        if was_pending:
+            return
+        x = self._nx[node]
+        self._csorted.remove(x)
+        del self._nodes[x]
+        cp = self._cp
+        cn = self._cn
+        an = cp[node]
+        bn = cn[node]
+        if an is not None:
+            cn[an] = bn
+        if bn is not None:
+            cp[bn] = an
+        cp[node] = cn[node] = self._ce[node] = self._re[node] = None
+        self._free.append(node)
+
     def _rebuild_neighbours(
         self, reals: list[float], ys: list[YInternal], pending: list[float]
     ) -> list[int]:

@@ -23,6 +23,7 @@ from typing import Any, TypeAlias, TypeVar
 
 import numpy as np
 
+from adaptive_nb.exceptions import LossFunctionError
 from adaptive_nb.learner._data1d import _finite
 from adaptive_nb.learner._interval_index import _BIG, YInternal
 from adaptive_nb.learner.base_learner import uses_nth_neighbors
@@ -316,6 +317,7 @@ class IntervalLosses:
     _dx_eps: float
     _vec: bool
     _fast_default: bool
+    _yscale: float
     _nx: list[float]
     _ny: list[YInternal | None]
     _rp: list[int | None]
@@ -371,18 +373,50 @@ class IntervalLosses:
         else:
             ny = self._ny
             ys_scaled = tuple(None if n is None else ny[n] / ys for n in ns)  # type: ignore[operator]
-        loss = self.loss_per_interval(xs_scaled, ys_scaled)
+        try:
+            loss = self.loss_per_interval(xs_scaled, ys_scaled)
+        except Exception as e:
+            raise self._loss_error(ln, rn, f"raised {type(e).__name__}: {e}") from e
         if type(loss) is not float:
             if isinstance(loss, np.ndarray) and loss.ndim == 0:
                 loss = loss.item()
             if isinstance(loss, bool) or not isinstance(loss, numbers.Real):
-                msg = (
-                    "loss_per_interval must return a real number, got "
-                    f"{loss!r} ({type(loss).__name__})."
-                )
-                raise TypeError(msg)
+                what = f"returned {loss!r} ({type(loss).__name__}), not a real number"
+                raise self._loss_error(ln, rn, what)
             loss = float(loss)
         return loss
+
+    def _loss_error(self, ln: int, rn: int, what: str) -> LossFunctionError:
+        """Build the error for a loss function that failed on the interval of nodes (ln, rn)."""
+        fn = self.loss_per_interval
+        name = getattr(fn, "__name__", None) or repr(fn)
+        return LossFunctionError(
+            f"loss_per_interval={name} {what} on the interval ({self._nx[ln]!r}, "
+            f"{self._nx[rn]!r}). The learner is as it was before this call: the points were "
+            "not added. Fix the loss function (it must return a real number for every "
+            "interval), then tell the points again."
+        )
+
+    def _losses_around(self, node: int) -> dict[int, float]:
+        """Losses of the real intervals a new real ``node`` changes, by their left node.
+
+        Computed (and so checked) before any of them is stored: a user's loss function may
+        raise, and then nothing must have changed.
+        """
+        rp = self._rp
+        rnx = self._rn
+        pts = [node]
+        p: int | None = node
+        q: int | None = node
+        for _ in range(self.nth_neighbors + 1):
+            p = rp[p] if p is not None else None
+            q = rnx[q] if q is not None else None
+            if p is not None:
+                pts.insert(0, p)
+            if q is not None:
+                pts.append(q)
+        ysc = self._yscale
+        return {u: self._interval_loss(u, v, ysc) for u, v in itertools.pairwise(pts)}
 
     def _vector_default_loss(self, ln: int, rn: int, s: float, ys: float) -> float:
         dx = self._nx[rn] / s - self._nx[ln] / s

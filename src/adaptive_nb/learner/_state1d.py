@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from sortedcontainers import SortedList
 
 from adaptive_nb.learner._data1d import _as_y, _finite
 from adaptive_nb.learner._interval_index import IndexSnapshot, _same_float
@@ -14,7 +16,37 @@ from adaptive_nb.learner._loss1d import default_loss
 if TYPE_CHECKING:
     from adaptive_nb.learner.learner1D import Learner1D
 
-__all__ = ["Snapshot", "check_invariants"]
+__all__ = ["Snapshot", "check_invariants", "saved_state"]
+
+
+def saved_state(learner: object) -> Callable[[], None]:
+    """Return a function that puts ``learner`` back into its present state (O(n) copies).
+
+    For operations that cannot compute everything before changing anything (the batch
+    rebuild of ``tell_many``). Containers are restored in place, so references a user holds
+    (``learner.data``, ``learner.pending_points``) stay valid. Their elements are immutable
+    (floats, tuples, arrays that are never written), so shallow copies suffice.
+    """
+    attrs = dict(vars(learner))
+    copies = {
+        k: v.copy() for k, v in attrs.items() if isinstance(v, list | dict | set | SortedList)
+    }
+
+    def restore() -> None:
+        d = vars(learner)
+        for k in [k for k in d if k not in attrs]:
+            del d[k]
+        for k, v in attrs.items():
+            c = copies.get(k)
+            if c is not None:
+                if isinstance(v, list):
+                    v[:] = c
+                else:
+                    v.clear()
+                    v.update(c)
+            d[k] = v
+
+    return restore
 
 
 @dataclass(frozen=True)

@@ -58,6 +58,7 @@ from typing import Any
 
 import numpy as np
 
+from adaptive_nb.exceptions import LossFunctionError
 from adaptive_nb.learner import _learner1d_views as _views
 
 # (`noqa: F401`: these names stay importable from this module, where code and pickles reach them.)
@@ -114,7 +115,7 @@ from adaptive_nb.learner._loss1d import (  # noqa: F401
     triangle_loss,
     uniform_loss,
 )
-from adaptive_nb.learner._state1d import Snapshot, check_invariants
+from adaptive_nb.learner._state1d import Snapshot, check_invariants, saved_state
 from adaptive_nb.learner.base_learner import BaseLearner, uses_nth_neighbors
 
 __all__ = [
@@ -269,8 +270,13 @@ class Learner1D(IntervalIndex, IntervalLosses, BulkTell, Learner1DData, BaseLear
 
     # ----------------------------------------------------------------------------- losses ---
 
-    def _update_real_interval(self, ln: int, rn: int) -> None:
-        """Recompute the loss of the real interval (ln, rn) and of the combined parts in it."""
+    def _update_real_interval(
+        self, ln: int, rn: int, precomputed: dict[int, float] | None = None
+    ) -> None:
+        """Recompute the loss of the real interval (ln, rn) and of the combined parts in it.
+
+        ``precomputed`` maps left nodes to losses already computed (and checked) for them.
+        """
         nx = self._nx
         left = nx[ln]
         right = nx[rn]
@@ -289,7 +295,10 @@ class Learner1D(IntervalIndex, IntervalLosses, BulkTell, Learner1DData, BaseLear
                 loss = self._interval_loss(ln, rn, ysc)
                 k = _rank(loss, left, right, s)
         else:
-            loss = self._interval_loss(ln, rn, ysc)
+            if precomputed is not None and ln in precomputed:
+                loss = precomputed[ln]
+            else:
+                loss = self._interval_loss(ln, rn, ysc)
             k = _rank(loss, left, right, s)
         e = (k, left, right, loss, ysc)
         self._re[ln] = e
@@ -397,7 +406,7 @@ class Learner1D(IntervalIndex, IntervalLosses, BulkTell, Learner1DData, BaseLear
             if self._vdim is None:
                 self._vdim = 1
         else:
-            stored, yi = _as_y(y)
+            stored, yi = _as_y(y, x)
             self._check_vdim(yi)
         self._add_point(x, stored, yi, node)
 
@@ -428,7 +437,22 @@ class Learner1D(IntervalIndex, IntervalLosses, BulkTell, Learner1DData, BaseLear
     def _add_point(  # noqa: PLR0912, PLR0915
         self, x: float, stored: Any, yi: YInternal, node: int | None = None
     ) -> None:
-        """Store a new point; ``node`` is its node if the caller looked it up (pending x)."""
+        """Store a new point; ``node`` is its node if the caller looked it up (pending x).
+
+        With a loss function that may fail (any but the two built-in defaults), every loss the
+        point changes is computed before any is stored; if one fails, the point is unlinked
+        again and :class:`LossFunctionError` raised, leaving the learner as it was.
+        """
+        lf = self.loss_per_interval
+        guard: tuple[Any, ...] | None = None
+        if not (self._fast_default or lf is default_loss or lf is uniform_loss):
+            ymin, ymax = self._ymin, self._ymax
+            guard = (
+                list(ymin) if isinstance(ymin, list) else ymin,
+                list(ymax) if isinstance(ymax, list) else ymax,
+                self._yscale,
+                node is not None or x in self.pending_points,
+            )
         self.data[x] = stored
         self._log_x.append(x)
         self._log_y.append(stored)
@@ -488,14 +512,26 @@ class Learner1D(IntervalIndex, IntervalLosses, BulkTell, Learner1DData, BaseLear
         else:
             self._rlast = node
 
+        precomputed: dict[int, float] | None = None
+        if guard is not None:
+            try:
+                if self._yscale > self._recompute_losses_factor * self._old_yscale:
+                    with _gc_paused():
+                        self._recompute_all()  # computes every loss before storing any
+                    return
+                precomputed = self._losses_around(node)
+            except LossFunctionError:
+                self._undo_add(x, node, guard)
+                raise
+
         # Recompute the intervals whose loss depends on x: those between the points
         # nth_neighbors + 1 steps to its left and to its right.
         nn = self.nth_neighbors
         if nn == 0:
             if ln is not None:
-                self._update_real_interval(ln, node)
+                self._update_real_interval(ln, node, precomputed)
             if rn is not None:
-                self._update_real_interval(node, rn)
+                self._update_real_interval(node, rn, precomputed)
         else:
             pts = [node]
             p: int | None = node
@@ -511,7 +547,7 @@ class Learner1D(IntervalIndex, IntervalLosses, BulkTell, Learner1DData, BaseLear
                     break
                 pts.append(p)
             for u, v in itertools.pairwise(pts):
-                self._update_real_interval(u, v)
+                self._update_real_interval(u, v, precomputed)
         # Combined intervals outside the hull of the real points have an infinite loss.
         if ln is None and an is not None:
             self._set_comb(an, x, _INF, None)
@@ -523,6 +559,16 @@ class Learner1D(IntervalIndex, IntervalLosses, BulkTell, Learner1DData, BaseLear
                 self._recompute_all()
         elif len(self._cheap) > 2 * len(nodes) + 62:  # heap_overfull(.., len(nodes) - 1), inlined
             self._compact_heaps()
+
+    def _undo_add(self, x: float, node: int, guard: tuple[Any, ...]) -> None:
+        """Undo ``_add_point(x)`` up to the loss computation (no loss entry was stored yet)."""
+        self._ymin, self._ymax, self._yscale, was_pending = guard
+        del self.data[x]
+        self._log_x.pop()
+        self._log_y.pop()
+        self._unlink_new_real(node, was_pending)
+        if was_pending:
+            self.pending_points.add(x)
 
     def tell_pending(self, x: Any) -> None:
         """Mark ``x`` as being computed, so that it is not suggested again.
@@ -564,15 +610,31 @@ class Learner1D(IntervalIndex, IntervalLosses, BulkTell, Learner1DData, BaseLear
         force
             Always use the bulk rebuild.
         """
+        vdim_state = self._vdim, self._vec, self._fast_default
         new = self._validated_new_points(xs, ys)
         if not new:
             return
-        if not force and not (len(new) > 0.5 * len(self.data) and len(new) > 2):
-            for x, (stored_x, yi_x) in new.items():
-                self._add_point(x, stored_x, yi_x)
-            return
-        with _gc_paused():
-            self._bulk_add(new)
+        bulk = force or (len(new) > 0.5 * len(self.data) and len(new) > 2)
+        lf = self.loss_per_interval
+        restore = None
+        if not (self._fast_default or lf is default_loss or lf is uniform_loss) and (
+            bulk or len(new) > 1
+        ):
+            # A loss function that may fail: all points or none (a single point's
+            # _add_point undoes itself).
+            restore = saved_state(self)
+        try:
+            if not bulk:
+                for x, (stored_x, yi_x) in new.items():
+                    self._add_point(x, stored_x, yi_x)
+                return
+            with _gc_paused():
+                self._bulk_add(new)
+        except LossFunctionError:
+            if restore is not None:
+                restore()
+            self._vdim, self._vec, self._fast_default = vdim_state
+            raise
 
     def remove_unfinished(self) -> None:
         """Forget all pending points.
