@@ -80,7 +80,12 @@ print(runner.status(), learner.npoints, "points")
 # the notebook; the repository's `widgets/` folder has a `panel serve` app for each (next section).
 
 # %%
+import adaptive_nb.dashboards
 from adaptive_nb.dashboards import balancing_grid, long_run_monitor, multi_runner_dashboard
+
+# Load the dashboards' front-end code in a cell of its own, before the first dashboard: the page
+# loads it asynchronously, and a dashboard shown in the same cell may render before it arrives.
+adaptive_nb.dashboards.extension()
 
 # %% [markdown]
 # ### Many runners: `multi_runner_dashboard()`

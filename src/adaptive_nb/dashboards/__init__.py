@@ -3,8 +3,9 @@
 Each function returns a panel ``Viewer`` that updates itself while runners run, in JupyterLab,
 Notebook 7 and under ``panel serve`` alike::
 
-    from adaptive_nb.dashboards import multi_runner_dashboard
-    multi_runner_dashboard()        # every runner started in this kernel
+    import adaptive_nb.dashboards as dashboards
+    dashboards.extension()          # in a cell of its own, before the first dashboard
+    dashboards.multi_runner_dashboard()   # (next cell) every runner started in this kernel
 
 panel (a dependency of adaptive_nb) is imported on first use of a name here, never by
 ``import adaptive_nb``; in a notebook every script and stylesheet is inlined (nothing is fetched
@@ -32,6 +33,7 @@ __all__ = [
     "LongRunMonitor",
     "MultiRunnerDashboard",
     "balancing_grid",
+    "extension",
     "long_run_monitor",
     "multi_runner_dashboard",
 ]
@@ -48,6 +50,10 @@ def __getattr__(name: str) -> Any:
             from adaptive_nb.dashboards import _balancing_grid
 
             return getattr(_balancing_grid, name)
+        if name == "extension":
+            from adaptive_nb.dashboards import _common
+
+            return _common.extension
         if name in {"LongRunMonitor", "long_run_monitor"}:
             from adaptive_nb.dashboards import _long_run_monitor
 

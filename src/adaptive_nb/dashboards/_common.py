@@ -72,6 +72,17 @@ def _load_notebook_extension() -> None:
     pn.extension("tabulator", inline=True)
 
 
+def extension() -> None:
+    """Load the dashboards' front-end code into this notebook (inlined; nothing is fetched).
+
+    Call it in a cell of its own before the first dashboard, like ``pn.extension()``: the page
+    loads that code asynchronously, and a dashboard displayed in the same cell can render before
+    it has arrived (then no plot appears). Each dashboard also loads it on first use, which works
+    when the code is cached in the page already. Outside a notebook it does nothing.
+    """
+    ensure_extension()
+
+
 def ensure_extension() -> None:
     """In a notebook, load panel's front-end code once per kernel, inlined (no CDN).
 
