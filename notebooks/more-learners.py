@@ -21,6 +21,8 @@
 # three other jobs:
 #
 # * `AverageLearner`: the mean of a random quantity, to a given precision;
+# * `AverageLearner1D`: a noisy function of one variable, sampled where it is unclear *and*
+#   averaged where it is noisy;
 # * `IntegratorLearner`: the integral of a function of one variable, to a given tolerance;
 # * `SequenceLearner`: a fixed list of inputs, evaluated in parallel, results kept in order.
 #
@@ -76,6 +78,40 @@ assert abs(average.mean - math.pi) < 5 * 0.001
 
 # %%
 average.plot()
+
+# %% [markdown]
+# ## AverageLearner1D: a noisy function of one variable
+#
+# When each evaluation of `f(x)` is noisy, a `Learner1D` would chase the noise. `AverageLearner1D`
+# decides both *where* to sample (like `Learner1D`) and *how often* (like `AverageLearner`): the
+# function takes a pair `(seed, x)`, `learner.data` holds the mean at each x, `learner.error` its
+# confidence interval, and `nsamples` counts all samples. A new x starts with `min_samples`
+# samples; an x is resampled while its error is large compared to its neighbours' distance
+# (`delta`), up to `max_samples`. Here the goal is a budget of samples.
+
+
+# %%
+def noisy_peak(seed_x):
+    seed, x = seed_x
+    rng = random.Random(hash((seed, x)))  # reproducible noise for each (seed, x)
+    return x + 0.1**2 / (0.1**2 + x**2) + rng.gauss(0, 0.05)
+
+
+noisy = adaptive.AverageLearner1D(noisy_peak, bounds=(-1, 1), min_samples=10)
+runner = adaptive.Runner(noisy, goal=lambda learner: learner.nsamples >= 2000)
+runner.live_plot(update_interval=0.2)
+
+# %%
+await runner.task
+counts = [noisy._number_samples[x] for x in sorted(noisy.data)]
+print(f"{noisy.nsamples} samples at {noisy.npoints} x values, {min(counts)} to {max(counts)} each")
+
+# %% [markdown]
+# `plot()` shows the means with their error bars; `to_dataframe(mean=True)` has one row per x
+# (the mean), `to_dataframe(mean=False)` one row per sample.
+
+# %%
+noisy.plot()
 
 # %% [markdown]
 # ## IntegratorLearner: an integral to a given tolerance
