@@ -19,6 +19,7 @@ export interface Snapshot {
   error: string | null;
   last_save_time: number | null;
   last_save_error: string | null;
+  waiting_for_workers: boolean;
   seq: number;
   sent_ms: number;
 }
@@ -155,7 +156,8 @@ export function render({ model, el }: RenderProps<LiveInfoState>): () => void {
     const dot = document.createElement("span");
     dot.className = "anb-dot";
     dot.style.background = STATUS_COLORS[st] ?? "#777";
-    status.append(dot, st);
+    const waiting = st === "running" && s.waiting_for_workers;
+    status.append(dot, waiting ? "running: waiting for workers" : st);
     status.style.color = STATUS_COLORS[st] ?? "";
     status.dataset.status = st;
     elapsed.textContent = formatElapsed(s.elapsed_time ?? 0);

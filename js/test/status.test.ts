@@ -19,6 +19,7 @@ const SNAPSHOT_KEYS: Record<Exclude<keyof Snapshot, "seq" | "sent_ms">, true> = 
   error: true,
   last_save_time: true,
   last_save_error: true,
+  waiting_for_workers: true,
 };
 
 describe("_status.json", () => {

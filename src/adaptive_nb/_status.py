@@ -73,6 +73,9 @@ class RunnerSnapshot:
         ``time.time()`` of the last successful periodic save, or ``None``.
     last_save_error
         Description of the last failed periodic save, or ``None`` once a later save succeeds.
+    waiting_for_workers
+        Whether the runner's cluster had no worker at its latest count (an elastic cluster
+        scaled to zero): the runner waits for workers to join.
     """
 
     status: RunnerStatus
@@ -86,3 +89,4 @@ class RunnerSnapshot:
     error: str | None
     last_save_time: float | None
     last_save_error: str | None
+    waiting_for_workers: bool = False

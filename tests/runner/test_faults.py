@@ -346,3 +346,35 @@ async def test_two_runners_saving_to_one_file_get_a_warning(tmp_path: Path) -> N
         third.start_periodic_saving({"fname": fname}, interval=10)
     third.cancel()
     await asyncio.wait([third.task])
+
+
+@pytest.mark.cluster
+@asyncio_test
+async def test_a_cluster_without_workers_is_reported_and_the_run_resumes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from distributed import Client, LocalCluster
+
+    from adaptive_nb.runner import _base
+
+    monkeypatch.setattr(_base, "_WORKER_CHECK_INTERVAL", 0.1)
+    monkeypatch.setattr(_base, "NO_WORKERS_WARNING_AFTER", 0.5)
+    async with (
+        # In-process (inproc:// transport): no port is opened at all.
+        LocalCluster(
+            n_workers=0, processes=False, dashboard_address=None, asynchronous=True
+        ) as cluster,
+        Client(cluster, asynchronous=True) as client,
+    ):  # fmt: skip
+        runner = AsyncRunner(Learner1D(lambda x: x * x, (-1, 1)), npoints_goal=20, executor=client)
+        deadline = time.monotonic() + 10
+        while not runner.snapshot().waiting_for_workers:
+            assert time.monotonic() < deadline, "the runner never noticed the empty cluster"
+            await asyncio.sleep(0.05)
+        with pytest.warns(RunnerWarning, match="waiting for workers"):
+            await asyncio.sleep(1.0)  # past NO_WORKERS_WARNING_AFTER
+        assert runner.status() == "running"
+        cluster.scale(1)
+        await asyncio.wait_for(runner.task, 30)
+        assert runner.status() == "finished"
+        assert not runner.snapshot().waiting_for_workers

@@ -109,6 +109,7 @@ class LiveInfo(StaticInfoView, anywidget.AnyWidget):
             "error": error,
             "last_save_time": snap.last_save_time,
             "last_save_error": snap.last_save_error,
+            "waiting_for_workers": bool(snap.waiting_for_workers),
             "seq": self._seq,
             "sent_ms": time.time() * 1000.0,
         }

@@ -145,8 +145,8 @@ class _BaseRunner:
 
     @property
     def waiting_for_workers(self) -> bool:
-        """Whether the runner's cluster has had no worker at its latest count."""
-        return self._no_workers_since is not None
+        """Whether the runner is running and its cluster had no worker at its latest count."""
+        return self._no_workers_since is not None and self.status() == "running"
 
     def _wait_time(self) -> float | None:
         """How long the driver may wait for a result before looking at timeouts and workers."""
@@ -274,6 +274,7 @@ class _BaseRunner:
             error=self._error_text(status),
             last_save_time=self._last_save_time(),
             last_save_error=self._last_save_error(),
+            waiting_for_workers=self.waiting_for_workers,
         )
 
     def _error_text(self, status: RunnerStatus) -> str | None:
