@@ -98,8 +98,9 @@ def run_page(path: Path, *, reference: bool, timeout: int) -> PageResult:
     if not code:
         return PageResult(path.stem, library, "no code", 0.0, 0)
     env = dict(os.environ)
-    paths = [] if reference else [str(SRC)]
-    env["PYTHONPATH"] = os.pathsep.join(paths + [p for p in [env.get("PYTHONPATH")] if p])
+    # Ours first on the path; the reference run must not see this checkout at all.
+    inherited = [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p and p != str(SRC)]
+    env["PYTHONPATH"] = os.pathsep.join(([] if reference else [str(SRC)]) + inherited)
     with tempfile.TemporaryDirectory(prefix="reftut-") as workdir:
         client = NotebookClient(
             nb,
@@ -107,6 +108,7 @@ def run_page(path: Path, *, reference: bool, timeout: int) -> PageResult:
             timeout=timeout,
             resources={"metadata": {"path": workdir}},
         )
+        kinds: list[list[str]] = []
         t0 = time.perf_counter()
         with client.setup_kernel(env=env):
             for index, cell in enumerate(nb.cells):
@@ -114,17 +116,15 @@ def run_page(path: Path, *, reference: bool, timeout: int) -> PageResult:
                     client.execute_cell(cell, index)
                 except (CellExecutionError, CellTimeoutError) as exc:
                     error = _first_error(cell) if isinstance(exc, CellExecutionError) else repr(exc)
+                    kinds.append(_output_kinds(cell))
+                    seconds = time.perf_counter() - t0
                     return PageResult(
-                        path.stem,
-                        library,
-                        "failed",
-                        time.perf_counter() - t0,
-                        len(code),
-                        index,
-                        cell.source,
-                        error,
-                    )
-        return PageResult(path.stem, library, "ok", time.perf_counter() - t0, len(code))
+                        path.stem, library, "failed", seconds, len(code),
+                        index, cell.source, error, kinds,
+                    )  # fmt: skip
+                kinds.append(_output_kinds(cell))
+        seconds = time.perf_counter() - t0
+        return PageResult(path.stem, library, "ok", seconds, len(code), output_kinds=kinds)
 
 
 def _page_name(path: Path) -> str:
