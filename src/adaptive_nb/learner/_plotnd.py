@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import random
+import weakref
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +22,16 @@ if TYPE_CHECKING:
     from adaptive_nb.learner.triangulation import Triangulation
 
 __all__ = ["PlotMixin", "ensure_plotly"]
+
+# learner -> (triangulation, number of its vertices, interpolator over them). Building the
+# interpolator is cheap, but its first evaluation computes the barycentric transform of every
+# simplex (~0.5 s for a few thousand), and plot_slice is called once per frame of a HoloMap. The
+# vertices of a triangulation only ever grow and their values never change, so the pair
+# (triangulation object, vertex count) identifies its data. Kept outside the learner so that
+# pickles and copies of the learner do not carry it.
+_INTERPOLATORS: weakref.WeakKeyDictionary[
+    PlotMixin, tuple[Triangulation | None, int, interpolate.LinearNDInterpolator]
+] = weakref.WeakKeyDictionary()
 
 
 def ensure_plotly() -> Any:
@@ -70,9 +81,17 @@ class PlotMixin:
         return np.array(tri.vertices, dtype=float), vals
 
     def _ip(self) -> interpolate.LinearNDInterpolator:
-        """Return a scipy ``LinearNDInterpolator`` of the evaluated points inside the bounds."""
+        """Return a scipy ``LinearNDInterpolator`` of the evaluated points inside the bounds.
+
+        The same interpolator is returned until the triangulation changes.
+        """
+        cached = _INTERPOLATORS.get(self)
+        if cached is not None and cached[0] is self._tri and cached[1] == len(self._vvals):
+            return cached[2]
         pts, vals = self._mesh_points()
-        return interpolate.LinearNDInterpolator(pts, vals)
+        ip = interpolate.LinearNDInterpolator(pts, vals)
+        _INTERPOLATORS[self] = (self._tri, len(self._vvals), ip)
+        return ip
 
     def _grid_size(self, n: int | None) -> int:
         if n is not None:
