@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import pickle
+from typing import Any
 
 import adaptive
 import numpy as np
@@ -25,9 +26,9 @@ def bump(xyz: tuple[float, float, float]) -> float:
     return float(x + z**2 + np.exp(-((x**2 + y**2 + z**2 - 0.5) ** 2) / 0.05))
 
 
-def _learn(module: object, n: int) -> object:
-    learner = module.LearnerND(bump, bounds=[(-1, 1), (-1, 1), (-1, 1)])  # type: ignore[attr-defined]
-    module.runner.simple(learner, npoints_goal=n)  # type: ignore[attr-defined]
+def _learn(module: Any, n: int) -> Any:
+    learner = module.LearnerND(bump, bounds=[(-1, 1), (-1, 1), (-1, 1)])
+    module.runner.simple(learner, npoints_goal=n)
     return learner
 
 
@@ -37,18 +38,18 @@ def _path_ys(path: object) -> np.ndarray:
 
 def test_interpolator_is_reused_while_the_data_is_unchanged() -> None:
     learner = _learn(adaptive_nb, 60)
-    first = learner._ip()  # type: ignore[attr-defined]
-    assert learner._ip() is first  # type: ignore[attr-defined]
-    learner.plot_slice({0: 0.1, 1: 0.2}, n=20)  # type: ignore[attr-defined]
-    assert learner._ip() is first  # type: ignore[attr-defined]
+    first = learner._ip()
+    assert learner._ip() is first
+    learner.plot_slice({0: 0.1, 1: 0.2}, n=20)
+    assert learner._ip() is first
 
 
 def test_slice_after_new_data_shows_the_new_data() -> None:
     learner = _learn(adaptive_nb, 25)
-    before = _path_ys(learner.plot_slice({0: 0.1, 1: 0.2}, n=50))  # type: ignore[attr-defined]
+    before = _path_ys(learner.plot_slice({0: 0.1, 1: 0.2}, n=50))
     adaptive_nb.runner.simple(learner, npoints_goal=80)
-    after = _path_ys(learner.plot_slice({0: 0.1, 1: 0.2}, n=50))  # type: ignore[attr-defined]
-    pts, vals = learner._mesh_points()  # type: ignore[attr-defined]
+    after = _path_ys(learner.plot_slice({0: 0.1, 1: 0.2}, n=50))
+    pts, vals = learner._mesh_points()
     xs = np.linspace(-1, 1, 50)
     expected = interpolate.LinearNDInterpolator(pts, vals)(0.1, 0.2, xs)
     np.testing.assert_allclose(after, expected)
@@ -58,10 +59,10 @@ def test_slice_after_new_data_shows_the_new_data() -> None:
 def test_slice_matches_the_reference_on_the_same_data() -> None:
     ours = _learn(adaptive_nb, 100)
     ref = adaptive.LearnerND(bump, bounds=[(-1, 1), (-1, 1), (-1, 1)])
-    ref.tell_many(list(ours.data), list(ours.data.values()))  # type: ignore[attr-defined]
+    ref.tell_many(list(ours.data), list(ours.data.values()))
     for cut in ({0: 0.1, 1: 0.2}, {0: -0.3, 2: 0.7}):
         np.testing.assert_allclose(
-            _path_ys(ours.plot_slice(cut, n=40)),  # type: ignore[attr-defined]
+            _path_ys(ours.plot_slice(cut, n=40)),
             _path_ys(ref.plot_slice(cut, n=40)),
         )
 
@@ -69,7 +70,7 @@ def test_slice_matches_the_reference_on_the_same_data() -> None:
 def test_pickled_learner_does_not_carry_the_interpolator() -> None:
     learner = _learn(adaptive_nb, 60)
     size = len(pickle.dumps(learner))
-    learner.plot_slice({0: 0.1, 1: 0.2}, n=20)  # type: ignore[attr-defined]
+    learner.plot_slice({0: 0.1, 1: 0.2}, n=20)
     assert len(pickle.dumps(learner)) == size
 
 
@@ -79,15 +80,15 @@ def quartic(xyz: tuple[float, float, float]) -> float:
 
 
 @pytest.fixture
-def shown(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+def shown(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
     """What the plotly methods hand to ``plotly.offline.iplot`` (the notebook display)."""
     plotly_offline = pytest.importorskip("plotly.offline")
-    figures: list[object] = []
+    figures: list[Any] = []
     monkeypatch.setattr(plotly_offline, "iplot", figures.append)
     return figures
 
 
-def test_isosurface_on_a_hull_domain_lies_on_the_level(shown: list[object]) -> None:
+def test_isosurface_on_a_hull_domain_lies_on_the_level(shown: list[Any]) -> None:
     # The LearnerND tutorial's last cell: a domain given as a scipy ConvexHull, a surface at -0.5.
     from scipy.spatial import ConvexHull
 
@@ -103,8 +104,10 @@ def test_isosurface_on_a_hull_domain_lies_on_the_level(shown: list[object]) -> N
     # triangulation crosses the level (scipy's Delaunay of the same points may split degenerate
     # cells differently, so it is not the reference for this).
     pts, vals = learner._mesh_points()
+    tri = learner.tri
+    assert tri is not None
     edges = np.array(
-        sorted({e for s in learner.tri.simplices for e in itertools.combinations(sorted(s), 2)})
+        sorted({e for s in tri.simplices for e in itertools.combinations(sorted(s), 2)})
     )
     a, b = pts[edges[:, 0]], pts[edges[:, 1]]
     va, vb = vals[edges[:, 0]], vals[edges[:, 1]]
@@ -116,7 +119,7 @@ def test_isosurface_on_a_hull_domain_lies_on_the_level(shown: list[object]) -> N
     assert len(hull.i) == len(ConvexHull(corners).simplices)
 
 
-def test_isosurface_of_a_linear_function_is_the_exact_plane_section(shown: list[object]) -> None:
+def test_isosurface_of_a_linear_function_is_the_exact_plane_section(shown: list[Any]) -> None:
     def plane(xyz: tuple[float, float, float]) -> float:
         return float(sum(xyz))
 
@@ -124,7 +127,7 @@ def test_isosurface_of_a_linear_function_is_the_exact_plane_section(shown: list[
     adaptive_nb.runner.simple(learner, npoints_goal=100)
     learner.plot_isosurface(0.0, hull_opacity=0)
     [fig] = shown
-    surface = fig.data[0]  # type: ignore[attr-defined]
+    surface = fig.data[0]
     v = np.column_stack([surface.x, surface.y, surface.z])
     triangles = v[np.column_stack([surface.i, surface.j, surface.k])]
     area = 0.5 * np.linalg.norm(
@@ -137,9 +140,9 @@ def test_isosurface_of_a_linear_function_is_the_exact_plane_section(shown: list[
 def test_plot_3d_shows_every_evaluated_point() -> None:
     pytest.importorskip("plotly")
     learner = _learn(adaptive_nb, 50)
-    fig = learner.plot_3D(with_triangulation=True, return_fig=True)  # type: ignore[attr-defined]
+    fig = learner.plot_3D(with_triangulation=True, return_fig=True)
     edges, markers = fig.data
     assert markers.mode == "markers"
     assert edges.mode == "lines"
     shown = {tuple(p) for p in np.column_stack([markers.x, markers.y, markers.z])}
-    assert shown == {tuple(map(float, p)) for p in learner.data}  # type: ignore[attr-defined]
+    assert shown == {tuple(map(float, p)) for p in learner.data}
