@@ -34,6 +34,8 @@ export interface ChunkHeader {
   nbuf?: number;
   /** The page must drop this panel's data before applying (view chunks only). */
   reset?: boolean;
+  /** Full resend: how many of its last points arrived in the latest appended chunk. */
+  newest?: number;
   /** average1d: distinct x after applying (a check that no message was missed). */
   total?: number;
   [info: string]: unknown;
@@ -109,10 +111,16 @@ export class Store {
         return;
       } else if (s.received === 0) reset(s, dim, h.vdim);
       s.append(float64View(buffers[at]), float64View(buffers[at + 1]));
-      // A full resend is history, not news: only appended chunks are marked as newest.
+      // A full resend is history, except for the points of the latest appended chunk (the
+      // kernel says how many), so a reloaded or re-rendered plot still rings the newest points.
       if (msg.type === "full") {
-        if (s instanceof Series) s.newestX = s.newestY = new Float64Array(0);
-        else s.markAllOld();
+        const k = Math.min(h.newest ?? 0, h.n);
+        if (s instanceof Series) {
+          const x = float64View(buffers[at]);
+          const y = float64View(buffers[at + 1]);
+          s.newestX = x.slice(x.length - k);
+          s.newestY = y.slice((x.length - k) * h.vdim);
+        } else s.markNewest(k);
       }
     });
     if (msg.sent_ms) this.lastLatencyMs = Date.now() - msg.sent_ms;

@@ -40,8 +40,12 @@ describe("Cloud", () => {
     expect(Array.from(c.coords.subarray(0, 6))).toEqual([0, 0, 1, 0, 0, 1]);
     expect([c.vmin[0], c.vmax[0], c.vmin[1], c.vmax[1]]).toEqual([-3, 2, -1, 5]);
     expect(c.newestStart).toBe(2);
-    c.markAllOld();
+    c.markNewest(0);
     expect(c.newestStart).toBe(3);
+    c.markNewest(2); // a full resend that says its last 2 points were the latest chunk
+    expect(c.newestStart).toBe(1);
+    c.markNewest(10);
+    expect(c.newestStart).toBe(0);
     expect(() => c.append(f64(1, 2, 3), f64(1, 2))).toThrow(/dim 2, vdim 2/);
   });
   it("triangulates in box-scaled coordinates and caches the mesh until points change", () => {

@@ -119,6 +119,10 @@ def test_resync_resends_every_2d_point(run, sent) -> None:
     learner = run(main())
     (content, _), *_ = sent.of_type("full")
     assert content["series"][0]["n"] == 25
+    # The resend names how many of its last points came in the latest appended chunk, so a page
+    # that loads the widget again rings the same newest points.
+    last_append = sent.of_type("append")[-1][0]["series"][0]["n"]
+    assert content["series"][0]["newest"] == last_append > 0
     np.testing.assert_array_equal(decode(sent.of_type("full"))[0][0], learner.data_since(0)[0])
 
 

@@ -84,8 +84,9 @@ export class Cloud {
   }
 
   /** Forget which points are new (a full resend is history, not news). */
-  markAllOld(): void {
-    this.newestStart = this.n;
+  /** Mark only the last `k` points as newest (0: all are old). */
+  markNewest(k: number): void {
+    this.newestStart = this.n - Math.max(0, Math.min(k, this.n));
   }
 
   /**

@@ -161,6 +161,9 @@ class LivePlot(StaticPlotView, anywidget.AnyWidget):
         self._ack = 0  # seq of the last message a front end has applied
         self._leaves: list[Any | None] = []
         self._cursor: list[int] = []
+        # Points of each panel's latest appended chunk: a front end that loads the widget again
+        # (a reload, or JupyterLab re-rendering the output) gets them marked as newest too.
+        self._newest: list[int] = []
         self._sources: list[ViewSource | None] = []
         self._last_npoints = -1
         #: Bytes of every message sent (JSON header + buffers), for tests and benchmarks.
@@ -174,6 +177,7 @@ class LivePlot(StaticPlotView, anywidget.AnyWidget):
         else:
             self._leaves = [leaf for _, leaf in panels]
             self._cursor = [0] * len(panels)
+            self._newest = [0] * len(panels)
             self._sources = [None if leaf is None else view_source(leaf) for leaf in self._leaves]
             self._panels = [
                 panel_meta(title, leaf) if src is None else src.meta(title)
@@ -233,6 +237,7 @@ class LivePlot(StaticPlotView, anywidget.AnyWidget):
             if part[0]["n"]:
                 chunks.append(part)
                 self._cursor[i] += part[0]["n"]
+                self._newest[i] = 0 if full else part[0]["n"]
         if not chunks and not full:
             return False
         self._send_data("full" if full else "append", chunks)
@@ -293,15 +298,15 @@ class LivePlot(StaticPlotView, anywidget.AnyWidget):
             elif kind == "stop":
                 self._stop_clicks += 1
             elif kind == "resync" and self._mode == "canvas":
-                chunks = [
-                    chunk(i, leaf, 0, self._cursor[i])
-                    for i, leaf in enumerate(self._leaves)
-                    if leaf is not None and self._sources[i] is None and self._cursor[i]
-                ]
+                chunks: list[tuple[Any, ...]] = []
+                for i, leaf in enumerate(self._leaves):
+                    if leaf is not None and self._sources[i] is None and self._cursor[i]:
+                        header, x, y = chunk(i, leaf, 0, self._cursor[i])
+                        chunks.append(({**header, "newest": self._newest[i]}, x, y))
                 for i, src in enumerate(self._sources):
-                    part = None if src is None else src.update(i, full=True)
-                    if part is not None:
-                        chunks.append(part)
+                    view = None if src is None else src.update(i, full=True)
+                    if view is not None:
+                        chunks.append(view)
                 self._send_data("full", chunks)
             elif kind == "need_bokeh":
                 js = [np.frombuffer(p.read_bytes(), dtype=np.uint8) for p in _bokeh_js_paths()]
