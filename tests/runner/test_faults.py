@@ -378,3 +378,22 @@ async def test_a_cluster_without_workers_is_reported_and_the_run_resumes(
         await asyncio.wait_for(runner.task, 30)
         assert runner.status() == "finished"
         assert not runner.snapshot().waiting_for_workers
+
+
+def test_reaching_the_goal_waits_briefly_for_prefetched_evaluations() -> None:
+    # Points still evaluating when the goal is reached finish within milliseconds: shutting a
+    # thread pool down waits for them instead of abandoning them with a warning.
+    import warnings
+
+    def f(x: float) -> float:
+        time.sleep(0.02)
+        return x
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RunnerWarning)
+        runner = BlockingRunner(
+            Learner1D(f, (-1, 1)), npoints_goal=30, executor=cf.ThreadPoolExecutor(4),
+            ntasks=8, shutdown_executor=True,
+        )  # fmt: skip
+    assert runner.learner.npoints >= 30
+    assert not runner.learner.pending_points

@@ -33,6 +33,11 @@ def _running_loop() -> asyncio.AbstractEventLoop | None:
 
 # An elastic executor (a cluster) is re-counted this often while a runner waits (seconds) ...
 _WORKER_CHECK_INTERVAL = 2.0
+# When a run reaches its goal, evaluations still running (prefetched points it no longer needs)
+# usually finish within milliseconds: shutting the executor down waits this long for them before
+# treating them as hung (killing a pool's workers, abandoning threads with a warning). A
+# cancelled run does not wait: cancel() ends the task at once.
+_SHUTDOWN_GRACE = 2.0
 # ... and a RunnerWarning is issued once it has had no worker for this long.
 NO_WORKERS_WARNING_AFTER = 30.0
 
@@ -294,6 +299,11 @@ class _BaseRunner:
         them may be hung, and a hung worker of loky's pool keeps the interpreter from exiting.
         """
         if self.shutdown_executor and self.executor is not None:
+            deadline = monotonic() + (0.0 if self.status() == "cancelled" else _SHUTDOWN_GRACE)
+            while running and monotonic() < deadline:
+                running = [f for f in running if not f.done()]
+                if running:
+                    time.sleep(0.01)
             self._executor.shutdown(kill=bool(running))
         elif running and self.evaluation_timeout is not None and self._executor.replaceable:
             self._executor.stop(running)
