@@ -145,8 +145,10 @@ def test_dashboard_plots_live_and_offline(
         assert pg.locator(".tabulator").count() == 1  # the runners table is a real Tabulator
     else:
         expected = int(pg.locator(f'span.an-npoints[data-key="{plot}"]').inner_text())
-    goal = {"multi": 250, "balancing": 500, "monitor": 150}[plot]  # the balancing goal is each
-    assert expected >= goal if plot == "balancing" else expected == goal  # child's (2 x 250)
+    # At least the goal (the balancing goal is each child's, 2 x 250): results in flight when the
+    # goal is reached are told too, never thrown away.
+    goal = {"multi": 250, "balancing": 500, "monitor": 150}[plot]
+    assert expected >= goal
     js, arg = (LAST_SAMPLE_JS, None) if plot == "monitor" else (POINTS_JS, list(PLOTS[plot][:2]))
     deadline = time.monotonic() + 30
     while (drawn := pg.evaluate(js, arg)) != expected:  # every point is drawn at the end
