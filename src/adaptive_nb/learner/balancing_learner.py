@@ -15,6 +15,7 @@ import cloudpickle
 
 from adaptive_nb._persistence import read_data
 from adaptive_nb.learner.base_learner import BaseLearner, _restore_point
+from adaptive_nb.learner.data_saver import DataSaver
 from adaptive_nb.utils import cache_latest, named_product
 
 if TYPE_CHECKING:
@@ -941,8 +942,6 @@ class BalancingLearner(BaseLearner):
 
 
 def _pending_undo_is_exact(learner: Any) -> bool:
-    from adaptive_nb.learner.data_saver import DataSaver
-
     while isinstance(learner, DataSaver):  # its extra data does not change on tell_pending
         learner = learner.learner
     return bool(getattr(learner, "_pending_undo_is_exact", False))
