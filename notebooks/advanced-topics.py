@@ -251,7 +251,8 @@ runner.live_plot(update_interval=0.1)
 #
 # Without a goal, a runner keeps refining until you stop it: convenient for exploring, when you
 # decide by eye that the result is good enough. The Cancel button of `runner.live_info()` stops
-# it, and so does `runner.cancel()`. Results that have already arrived are kept.
+# it, and so does `runner.cancel()`. Results that have already arrived are kept. (As in the
+# reference library, creating a runner without a goal warns that it only stops when cancelled.)
 
 # %%
 learner = adaptive.Learner1D(f, bounds=(-1, 1))

@@ -34,7 +34,12 @@ def run_notebook(cells: list[str], cwd: Path, timeout: int = 60) -> Any:
 
 
 def stdout(cell: Any) -> str:
-    return "".join(o.get("text", "") for o in cell.outputs if o.get("output_type") == "stream")
+    """The cell's standard output (not stderr, where warnings go)."""
+    return "".join(
+        o.get("text", "")
+        for o in cell.outputs
+        if o.get("output_type") == "stream" and o.get("name") == "stdout"
+    )
 
 
 def widget_models(nb: Any) -> dict[str, Any]:

@@ -121,7 +121,8 @@ def test_cancel_message_is_handled_while_a_cell_awaits_runner_task(tmp_path) -> 
         out: list[str] = []
 
         def hook(msg) -> None:
-            if msg["msg_type"] == "stream":
+            # stdout only: stderr (e.g. the no-goal RunnerWarning) may arrive after the print
+            if msg["msg_type"] == "stream" and msg["content"]["name"] == "stdout":
                 out.append(msg["content"]["text"])
             elif msg["msg_type"] == "error":
                 out.append("\n".join(msg["content"]["traceback"]))

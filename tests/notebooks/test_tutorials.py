@@ -72,6 +72,8 @@ def test_tutorial_runs_downloaded(name: str, wheel_kernel: WheelKernel, tmp_path
                 assert "<Task " not in text, (cell.source, text)
                 assert "CancelledError" not in text, (cell.source, text)
                 if name != "do-not-block-the-kernel":
+                    # the one warning a page may show: a runner created without a goal on purpose
+                    text = text.replace("RunnerWarning: No goal given", "")
                     assert "Warning" not in text, (cell.source, text)
     if name == "do-not-block-the-kernel":  # the page promises exactly one warning, where it blocks
         warned = [

@@ -1,7 +1,9 @@
+import asyncio
 import subprocess
 import sys
 from datetime import datetime, timedelta
 from operator import attrgetter
+from typing import Any
 
 import adaptive
 import pytest
@@ -61,11 +63,33 @@ def test_several_goals_are_an_error():
 
 def test_no_goal_warns_or_raises():
     learner = _learner(adaptive_nb, 3)
-    with pytest.warns(UserWarning, match="until cancelled"):
+    with pytest.warns(UserWarning, match="until you cancel it"):
         goal = auto_goal(learner=learner)
     assert not goal(learner)
     with pytest.raises(ValueError, match="run forever"):
         auto_goal(learner=learner, allow_running_forever=False)
+
+
+@pytest.mark.parametrize("lib", [adaptive, adaptive_nb])
+def test_a_runner_without_a_goal_warns_at_the_users_line(lib):
+    """As the reference does; ours names the fix and points at the line that made the runner."""
+
+    base: Any = lib.Runner
+
+    class MyRunner(base):  # a subclass adds a frame: the warning still finds the user
+        pass
+
+    async def make():
+        for cls in (base, MyRunner):
+            with pytest.warns(UserWarning, match="(?i)goal") as record:
+                runner = cls(_learner(lib), executor=lib.runner.SequentialExecutor())
+            runner.cancel()
+            assert len(record) == 1
+            if lib is adaptive_nb:
+                assert record[0].filename == __file__
+                assert "npoints_goal=" in str(record[0].message)
+
+    asyncio.run(make())
 
 
 def test_flags_do_not_import_the_packages():

@@ -8,6 +8,9 @@ from datetime import datetime, timedelta
 from time import monotonic
 from typing import Any
 
+from adaptive_nb._stacklevel import user_stacklevel
+from adaptive_nb.exceptions import RunnerWarning
+
 __all__ = ["GoalType", "auto_goal", "make_goal", "stop_after"]
 
 GoalType = Callable[[Any], bool]
@@ -18,6 +21,14 @@ _monotonic = monotonic
 
 def _now(tz: Any = None) -> datetime:
     return datetime.now(tz)
+
+
+# The reference library warns here too: a runner without a goal only stops when cancelled.
+_NO_GOAL_MESSAGE = (
+    "No goal given, so this runner continues until you cancel it (runner.cancel() or the Cancel "
+    "button of runner.live_info()). To stop on its own, pass npoints_goal=, loss_goal=, "
+    "duration_goal=, end_time_goal= or goal=."
+)
 
 
 class _NeverGoal:
@@ -195,6 +206,7 @@ def make_goal(  # noqa: PLR0911, PLR0912 - one branch per goal kind
                 "loss_goal=, npoints_goal=, end_time_goal= or duration_goal=."
             )
             raise ValueError(msg)
+        warnings.warn(_NO_GOAL_MESSAGE, RunnerWarning, stacklevel=user_stacklevel())
         return _NeverGoal()
     if goal is not None:
         if not callable(goal):
@@ -310,7 +322,7 @@ def auto_goal(
             "end_time= or duration= (or allow_running_forever=True)."
         )
         raise ValueError(msg)
-    warnings.warn("No goal given: the runner continues until cancelled.", stacklevel=2)
+    warnings.warn(_NO_GOAL_MESSAGE, RunnerWarning, stacklevel=user_stacklevel())
     return _NeverGoal()
 
 
