@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import random
+import re
 import weakref
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
@@ -16,6 +17,7 @@ import numpy as np
 import scipy.spatial
 from scipy import interpolate
 
+from adaptive_nb._hooks import in_kernel
 from adaptive_nb.learner._holoviews import holoviews_with_backend
 
 if TYPE_CHECKING:
@@ -54,6 +56,41 @@ def ensure_plotly() -> Any:
         )
         raise ImportError(msg) from e
     return plotly
+
+
+# A plotly renderer registered under this name shows figures offline (see show_figure).
+_OFFLINE_RENDERER = "adaptive_nb_offline_html"
+_REMOTE_SCRIPT = re.compile(r"<script[^>]*\ssrc=[\"']https?://[^>]*>\s*</script>")
+
+
+def show_figure(figure: Any) -> None:
+    """Display a plotly figure as ``plotly.offline.iplot`` does, but without any network request.
+
+    In a kernel the output carries plotly's own mime type (JupyterLab renders it) and HTML with
+    plotly.js inlined (classic Notebook, nbconvert HTML, VS Code), as the reference's output
+    does. plotly's notebook renderer also adds a MathJax ``<script src=...>`` from a CDN, which
+    fails offline and which our figures (no LaTeX labels) never need, so it is left out. Outside
+    a kernel this is ``plotly.offline.iplot``, as in the reference.
+    """
+    plotly = ensure_plotly()
+    if not in_kernel():
+        plotly.offline.iplot(figure)
+        return
+    import plotly.io as pio
+
+    if isinstance(figure, list):  # a list of traces, as iplot accepts
+        figure = plotly.graph_objs.Figure(figure)
+    if _OFFLINE_RENDERER not in pio.renderers:
+        base = type(pio.renderers["notebook"])
+
+        class OfflineNotebookRenderer(base):  # type: ignore[misc, valid-type]
+            def to_mimebundle(self, fig_dict: Any) -> dict[str, Any]:
+                bundle: dict[str, Any] = super().to_mimebundle(fig_dict)
+                bundle["text/html"] = _REMOTE_SCRIPT.sub("", bundle["text/html"])
+                return bundle
+
+        pio.renderers[_OFFLINE_RENDERER] = OfflineNotebookRenderer()
+    pio.show(figure, renderer=f"plotly_mimetype+{_OFFLINE_RENDERER}")
 
 
 class PlotMixin:
@@ -262,7 +299,10 @@ class PlotMixin:
             hovermode="closest",
         )
         fig = plotly.graph_objs.Figure(data=traces, layout=layout)
-        return fig if return_fig else plotly.offline.iplot(fig)
+        if return_fig:
+            return fig
+        show_figure(fig)
+        return None
 
     def _get_iso(
         self, level: float = 0.0, which: str = "surface"
@@ -357,8 +397,10 @@ class PlotMixin:
         surface = fig.data[0]
         surface.update(lighting=_FLAT_LIGHT)
         if hull_opacity < 1e-3:
-            return plotly.offline.iplot(fig)
-        return plotly.offline.iplot([surface, self._get_hull_mesh(opacity=hull_opacity)])
+            show_figure(fig)
+            return None
+        show_figure([surface, self._get_hull_mesh(opacity=hull_opacity)])
+        return None
 
     def _get_hull_mesh(self, opacity: float = 0.2) -> Any:
         plotly = ensure_plotly()
