@@ -24,10 +24,10 @@ def check_children(learners: Any) -> list[BaseLearner]:
             f"BalancingLearner([learner_a, learner_b]); got {type(learners).__name__}."
         )
         raise TypeError(msg)
-    learners = list(learners)
-    if not learners:
+    children: list[BaseLearner] = list(learners)
+    if not children:
         raise ValueError("BalancingLearner needs at least one learner; got an empty list.")
-    for i, lrn in enumerate(learners):
+    for i, lrn in enumerate(children):
         missing = [m for m in _REQUIRED_METHODS if not callable(getattr(lrn, m, None))]
         if missing:
             msg = (
@@ -35,7 +35,7 @@ def check_children(learners: Any) -> list[BaseLearner]:
                 f"(it has no {', '.join(missing)})."
             )
             raise TypeError(msg)
-    types = list(dict.fromkeys(type(lrn) for lrn in learners))
+    types = list(dict.fromkeys(type(lrn) for lrn in children))
     if len(types) > 1:
         names = ", ".join(t.__name__ for t in types)
         msg = (
@@ -44,7 +44,7 @@ def check_children(learners: Any) -> list[BaseLearner]:
         )
         raise TypeError(msg)
     seen: dict[int, int] = {}
-    for i, lrn in enumerate(learners):
+    for i, lrn in enumerate(children):
         j = seen.setdefault(id(lrn), i)
         if j != i:
             msg = (
@@ -52,7 +52,7 @@ def check_children(learners: Any) -> list[BaseLearner]:
                 "a distinct learner (use learner.new() to make another one)."
             )
             raise ValueError(msg)
-    return learners
+    return children
 
 
 def normalize_cdims(cdims: Any, n: int) -> list[dict[str, Any]] | None:
