@@ -1,8 +1,8 @@
 """Adapters for executors in this process: sequential, a thread pool, and the event loop.
 
-Their round trip is nearly free, so they keep exactly one point in flight per worker, and a
-running evaluation cannot be stopped (a thread cannot be killed; an ``async def`` function stops
-at its next ``await``).
+Their round trip is nearly free, so they keep exactly one point in flight per worker (no
+prefetch). None of them can kill a running evaluation: a thread still running is abandoned, with
+a warning, and an ``async def`` function's task is cancelled at its next ``await``.
 """
 
 from __future__ import annotations
