@@ -117,10 +117,11 @@ class CountingPool(cf.ProcessPoolExecutor):
 def test_short_evaluations_on_a_process_pool_are_chunked_and_replay_exactly(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from adaptive_nb.runner import _executors, replay_log
+    from adaptive_nb.runner import replay_log
+    from adaptive_nb.runner._executors import _base
 
     # Whether evaluations count as short depends on the machine's load: make it certain.
-    monkeypatch.setattr(_executors, "_SHORT_TASK", 10.0)
+    monkeypatch.setattr(_base, "_SHORT_TASK", 10.0)
     with CountingPool(2) as ex:
         learner = Learner1D(fails_near_zero, (-1, 1))
         runner = BlockingRunner(
@@ -230,7 +231,7 @@ def test_dask_client(dask_cluster: Any) -> None:
 def test_dask_failures_keep_no_future_alive(dask_cluster: Any) -> None:
     from distributed import Client
 
-    from adaptive_nb.runner._executors import _DaskExecutor
+    from adaptive_nb.runner._executors._dask import DaskExecutor
 
     def picky(x: float) -> float:
         if x == 0:
@@ -244,7 +245,7 @@ def test_dask_failures_keep_no_future_alive(dask_cluster: Any) -> None:
     try:
         with Client(dask_cluster) as client:
             for _ in range(3):
-                futures = _DaskExecutor(client).submit_many(picky, [0.0, 0.5, 0.7, 0.9])
+                futures = DaskExecutor(client).submit_many(picky, [0.0, 0.5, 0.7, 0.9])
                 error = futures[0].exception(timeout=30)
                 assert isinstance(error, ValueError)
                 # the worker's traceback, not the collector's frames
@@ -284,18 +285,19 @@ def test_dask_retries_evaluate_again(dask_cluster: Any, tmp_path: Path) -> None:
 def test_dask_groups_points_into_tasks(dask_cluster: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     from distributed import Client
 
-    from adaptive_nb.runner import _executors, replay_log
+    from adaptive_nb.runner import replay_log
+    from adaptive_nb.runner._executors import _dask
 
     chunks: list[int] = []
-    submit_chunks = _executors._DaskExecutor.submit_chunks
+    submit_chunks = _dask.DaskExecutor.submit_chunks
 
     def counting(self: Any, fn: Any, groups: list[list[Any]]) -> Any:
         chunks.extend(len(g) for g in groups)
         return submit_chunks(self, fn, groups)
 
-    monkeypatch.setattr(_executors._DaskExecutor, "submit_chunks", counting)
+    monkeypatch.setattr(_dask.DaskExecutor, "submit_chunks", counting)
     # Grouping depends on the measured evaluation time: make it certain.
-    monkeypatch.setattr(_executors, "_CLUSTER_TASK_TIME", 10.0)
+    monkeypatch.setattr(_dask, "_CLUSTER_TASK_TIME", 10.0)
 
     def picky(x: float) -> float:  # defined here: the workers get it by value
         if abs(x) < 0.05:

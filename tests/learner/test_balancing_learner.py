@@ -16,7 +16,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from adaptive_nb import BalancingLearner, Learner1D, LearnerFileError
-from adaptive_nb.learner.balancing_learner import STRATEGIES, STRATEGY_TYPE, _LazyArgmin
+from adaptive_nb.learner._balancing_rank import LazyArgmin
+from adaptive_nb.learner.balancing_learner import STRATEGIES, STRATEGY_TYPE
 from adaptive_nb.utils import named_product
 
 BOUNDS = (-1.0, 1.0)
@@ -369,7 +370,7 @@ def test_retelling_existing_data_changes_nothing(told) -> None:
 def test_lazy_argmin_matches_a_scan() -> None:
     rng = random.Random(5)
     keys = [rng.random() for _ in range(30)]
-    rank = _LazyArgmin(30, lambda i: (keys[i],))
+    rank = LazyArgmin(30, lambda i: (keys[i],))
     for _ in range(2000):
         i = rng.randrange(30)
         keys[i] = rng.choice([rng.random(), 0.5])  # many ties

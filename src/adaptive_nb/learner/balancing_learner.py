@@ -1,9 +1,13 @@
-"""BalancingLearner: runs several learners at once, spending points where they help most."""
+"""BalancingLearner: runs several learners at once, spending points where they help most.
+
+This module holds the learner and its caches; the helpers of one concern each live beside it:
+``_balancing_rank`` (which child goes next), ``_balancing_args`` (checks of the children and
+``cdims``), ``_balancing_undo`` (a read-only ``ask``), ``_balancing_files`` (one file per child,
+loaded all or none), ``_balancing_frames`` (dataframes) and ``_balancing_plot``.
+"""
 
 from __future__ import annotations
 
-import copy
-import heapq
 import math
 import operator
 import os
@@ -13,9 +17,13 @@ from typing import TYPE_CHECKING, Any, Literal, TypeAlias, cast
 
 import cloudpickle
 
-from adaptive_nb._persistence import read_data
-from adaptive_nb.learner.base_learner import BaseLearner, _restore_point
-from adaptive_nb.learner.data_saver import DataSaver
+from adaptive_nb.learner._balancing_args import check_children, normalize_cdims
+from adaptive_nb.learner._balancing_files import all_or_none, child_fnames, read_children
+from adaptive_nb.learner._balancing_frames import join_frames, split_frame
+from adaptive_nb.learner._balancing_plot import plot_children
+from adaptive_nb.learner._balancing_rank import EXHAUSTED, LazyArgmin, larger_first
+from adaptive_nb.learner._balancing_undo import undo, undo_record
+from adaptive_nb.learner.base_learner import BaseLearner
 from adaptive_nb.utils import cache_latest, named_product
 
 if TYPE_CHECKING:
@@ -32,9 +40,6 @@ CDIMS_TYPE: TypeAlias = (
 PathType: TypeAlias = "str | os.PathLike[str]"
 FnameType: TypeAlias = Callable[[Any], PathType] | Iterable[PathType]
 
-_INF = math.inf
-_EXHAUSTED: tuple[float, ...] = (_INF, _INF)
-
 
 def dispatch(child_functions: Sequence[Callable[[Any], Any]], arg: tuple[int, Any]) -> Any:
     """Evaluate ``child_functions[i](x)`` for ``arg == (i, x)``.
@@ -44,104 +49,6 @@ def dispatch(child_functions: Sequence[Callable[[Any], Any]], arg: tuple[int, An
     """
     index, x = arg
     return child_functions[index](x)
-
-
-def _larger_first(value: Any) -> float:
-    """Sort key that puts larger values first and NaN last (NaN never wins a comparison)."""
-    v = float(value)
-    return _INF if math.isnan(v) else -v
-
-
-class _LazyArgmin:
-    """The index with the smallest key among ``n`` items whose keys change one at a time.
-
-    A binary heap with lazy deletion: invalidating an item bumps its version (its heap entry goes
-    stale) and marks it dirty; keys of dirty items are recomputed on the next :meth:`best`. Ties go
-    to the lowest index, as ``max``/``argmin`` over a list would.
-
-    Notes
-    -----
-    ``best`` costs O(d log n) for d items changed since the last call (O(log n) in a runner, where
-    one child changes per tell), instead of the O(n) of a scan over all children.
-    """
-
-    __slots__ = ("_dirty", "_heap", "_key", "_n", "_version")
-
-    def __init__(self, n: int, key: Callable[[int], tuple[float, ...]]) -> None:
-        self._n = n
-        self._key = key
-        self._version = [0] * n
-        self._heap: list[tuple[tuple[float, ...], int, int]] = []
-        self._dirty: set[int] = set(range(n))
-
-    def invalidate(self, i: int) -> None:
-        if i not in self._dirty:
-            self._version[i] += 1
-            self._dirty.add(i)
-
-    def invalidate_all(self) -> None:
-        self._version = [v + 1 for v in self._version]
-        self._heap.clear()
-        self._dirty = set(range(self._n))
-
-    def best(self) -> tuple[tuple[float, ...], int]:
-        heap, version = self._heap, self._version
-        while self._dirty:
-            i = self._dirty.pop()
-            try:
-                key = self._key(i)
-            except BaseException:
-                self._dirty.add(i)  # stays dirty: recomputed on the next call
-                raise
-            heapq.heappush(heap, (key, i, version[i]))
-        if len(heap) > 2 * self._n + 64:  # drop stale entries so the heap stays O(n)
-            self._heap = heap = [e for e in heap if e[2] == version[e[1]]]
-            heapq.heapify(heap)
-        while heap[0][2] != version[heap[0][1]]:
-            heapq.heappop(heap)
-        key, i, _ = heap[0]
-        return key, i
-
-
-def _normalize_cdims(cdims: CDIMS_TYPE, n: int) -> list[dict[str, Any]] | None:
-    """Turn either accepted ``cdims`` form into a list of dicts, one per learner, and check it."""
-    if cdims is None:
-        return None
-    items: list[Any] = list(cdims)
-    if (
-        len(items) == 2
-        and not isinstance(items[0], Mapping)
-        and not isinstance(items[0], str)
-        and isinstance(items[0], Sequence)
-    ):
-        keys = list(items[0])
-        dicts = []
-        for row in items[1]:
-            values = tuple(row)
-            if len(values) != len(keys):
-                msg = f"cdims: the values {values!r} do not match the keys {keys!r} in length."
-                raise ValueError(msg)
-            dicts.append(dict(zip(keys, values, strict=True)))
-    elif all(isinstance(d, Mapping) for d in items):
-        dicts = [dict(d) for d in items]
-    else:
-        msg = (
-            "cdims must be a sequence of dicts ([{'a': 1, 'b': 0}, ...]) or a tuple "
-            "(keys, values) such as (['a', 'b'], [(1, 0), ...]), one entry per learner."
-        )
-        raise TypeError(msg)
-    if len(dicts) != n:
-        msg = f"cdims has {len(dicts)} entries but there are {n} learners; give one per learner."
-        raise ValueError(msg)
-    if dicts:
-        keys0 = list(dicts[0])
-        for i, d in enumerate(dicts):
-            if set(d) != set(keys0):
-                msg = f"cdims entry {i} has keys {sorted(d)}, but entry 0 has {sorted(keys0)}."
-                raise ValueError(msg)
-        # One key order for all entries, so that tuple(d.values()) lines up in plot().
-        dicts = [{k: d[k] for k in keys0} for d in dicts]
-    return dicts
 
 
 def _check_n(n: Any) -> int:
@@ -156,9 +63,6 @@ def _check_n(n: Any) -> int:
         msg = f"n must be a non-negative int, got {n}."
         raise ValueError(msg)
     return int(n)
-
-
-_REQUIRED_METHODS = ("ask", "tell", "tell_pending", "loss", "remove_unfinished")
 
 
 class BalancingLearner(BaseLearner):
@@ -206,43 +110,10 @@ class BalancingLearner(BaseLearner):
         cdims: CDIMS_TYPE = None,
         strategy: STRATEGY_TYPE = "loss_improvements",
     ) -> None:
-        if isinstance(learners, BaseLearner) or not isinstance(learners, Iterable):
-            msg = (
-                "BalancingLearner expects a list of learners, e.g. "
-                f"BalancingLearner([learner_a, learner_b]); got {type(learners).__name__}."
-            )
-            raise TypeError(msg)
-        learners = list(learners)
-        if not learners:
-            raise ValueError("BalancingLearner needs at least one learner; got an empty list.")
-        for i, lrn in enumerate(learners):
-            missing = [m for m in _REQUIRED_METHODS if not callable(getattr(lrn, m, None))]
-            if missing:
-                msg = (
-                    f"learners[{i}] is a {type(lrn).__name__}, not a learner "
-                    f"(it has no {', '.join(missing)})."
-                )
-                raise TypeError(msg)
-        types = list(dict.fromkeys(type(lrn) for lrn in learners))
-        if len(types) > 1:
-            names = ", ".join(t.__name__ for t in types)
-            msg = (
-                f"A BalancingLearner compares the losses of its learners, so they must all be "
-                f"of one type; got {names}."
-            )
-            raise TypeError(msg)
-        seen: dict[int, int] = {}
-        for i, lrn in enumerate(learners):
-            j = seen.setdefault(id(lrn), i)
-            if j != i:
-                msg = (
-                    f"learners[{j}] and learners[{i}] are the same object; every child must be "
-                    "a distinct learner (use learner.new() to make another one)."
-                )
-                raise ValueError(msg)
+        learners = check_children(learners)
 
         self.learners: list[BaseLearner] = learners
-        self._cdims_default = _normalize_cdims(cdims, len(learners))
+        self._cdims_default = normalize_cdims(cdims, len(learners))
         self._build_function()
         self._reset_caches()
         self._cycle_pos = 0
@@ -264,10 +135,10 @@ class BalancingLearner(BaseLearner):
         self._pending_loss: dict[int, float] = {}
         self._total: dict[int, int] = {}  # npoints + number of pending points
         self._loss_rank = {
-            True: _LazyArgmin(n, lambda i: (_larger_first(self._child_loss(i, real=True)),)),
-            False: _LazyArgmin(n, lambda i: (_larger_first(self._child_loss(i, real=False)),)),
+            True: LazyArgmin(n, lambda i: (larger_first(self._child_loss(i, real=True)),)),
+            False: LazyArgmin(n, lambda i: (larger_first(self._child_loss(i, real=False)),)),
         }
-        self._rank: _LazyArgmin | None = None
+        self._rank: LazyArgmin | None = None
         if hasattr(self, "_strategy"):
             self._rank = self._make_rank(self._strategy)
 
@@ -317,29 +188,29 @@ class BalancingLearner(BaseLearner):
             value = self._total[i] = lrn.npoints + len(lrn.pending_points)
             return value
 
-    def _make_rank(self, strategy: str) -> _LazyArgmin | None:
+    def _make_rank(self, strategy: str) -> LazyArgmin | None:
         # Keys are minimised; children with nothing to suggest sort last. The child's total
         # number of points breaks ties (fewer first), then the lowest index.
         def improvement_key(i: int) -> tuple[float, ...]:
             nxt = self._child_next(i)
             if nxt is None:
-                return _EXHAUSTED
-            return (_larger_first(nxt[1]), self._child_total(i))
+                return EXHAUSTED
+            return (larger_first(nxt[1]), self._child_total(i))
 
         def loss_key(i: int) -> tuple[float, ...]:
             if self._child_next(i) is None:
-                return _EXHAUSTED
-            return (_larger_first(self._child_loss(i, real=False)), self._child_total(i))
+                return EXHAUSTED
+            return (larger_first(self._child_loss(i, real=False)), self._child_total(i))
 
         def npoints_key(i: int) -> tuple[float, ...]:
             if self._child_next(i) is None:
-                return _EXHAUSTED
+                return EXHAUSTED
             return (self._child_total(i), 0.0)
 
         keys = {"loss_improvements": improvement_key, "loss": loss_key, "npoints": npoints_key}
         if strategy not in keys:
             return None
-        return _LazyArgmin(len(self.learners), keys[strategy])
+        return LazyArgmin(len(self.learners), keys[strategy])
 
     # -- strategy ----------------------------------------------------------------------------
 
@@ -489,7 +360,7 @@ class BalancingLearner(BaseLearner):
         """Index of the child to take the next point from, or None if none has one."""
         if self._rank is not None:
             key, i = self._rank.best()
-            return None if key == _EXHAUSTED else i
+            return None if key == EXHAUSTED else i
         n = len(self.learners)
         for step in range(n):
             i = (self._cycle_pos + step) % n
@@ -548,7 +419,7 @@ class BalancingLearner(BaseLearner):
                 nxt = self._child_next(i)
                 assert nxt is not None
                 if not tell_pending and i not in touched:
-                    touched[i] = _undo_record(self.learners[i])
+                    touched[i] = undo_record(self.learners[i])
                 points.append((i, nxt[0]))
                 improvements.append(nxt[1])
                 self.tell_pending((i, nxt[0]))
@@ -558,7 +429,7 @@ class BalancingLearner(BaseLearner):
                 # pending points and re-adding the old ones restores it exactly, at the cost of
                 # the few pending points only (no copy of the data).
                 for i, record in touched.items():
-                    _undo(self.learners[i], record)
+                    undo(self.learners[i], record)
                     self._changed(i)
                 self._cycle_pos = cycle_pos
         return points, improvements
@@ -576,60 +447,13 @@ class BalancingLearner(BaseLearner):
                 f"({len(self.learners)}), got {got}."
             )
             raise ValueError(msg)
-        restores = []
         try:
-            for lrn, child_data in zip(self.learners, data, strict=True):
-                restores.append(_restore_point(lrn))
-                lrn._set_data(child_data)
-        except BaseException:
-            for restore in restores:
-                restore()
-            raise
+            with all_or_none() as changing:
+                for lrn, child_data in zip(self.learners, data, strict=True):
+                    changing(lrn)
+                    lrn._set_data(child_data)
         finally:
             self._changed_all()
-
-    def _fnames(self, fname: Any, action: str) -> list[str | os.PathLike[str]]:
-        if isinstance(fname, str | bytes | os.PathLike):
-            msg = (
-                f"BalancingLearner.{action} needs one file per child learner, so fname must be "
-                "a callable (child learner -> file name), e.g. "
-                f'`learner.{action}(lambda l: f"data/{{l.function.keywords}}.p")`, or a list '
-                f"of {len(self.learners)} file names; got the single path {fname!r}."
-            )
-            raise TypeError(msg)
-        if callable(fname):
-            names = [fname(lrn) for lrn in self.learners]
-        elif isinstance(fname, Iterable):
-            names = list(fname)
-            if len(names) != len(self.learners):
-                msg = (
-                    f"BalancingLearner.{action} got {len(names)} file names for "
-                    f"{len(self.learners)} learners; give exactly one per learner."
-                )
-                raise ValueError(msg)
-        else:
-            msg = (
-                f"fname must be a callable (child learner -> file name) or a list of "
-                f"{len(self.learners)} file names, got {type(fname).__name__}."
-            )
-            raise TypeError(msg)
-        resolved: dict[str, int] = {}
-        for i, name in enumerate(names):
-            if not isinstance(name, str | os.PathLike):
-                msg = (
-                    f"The file name for learner {i} must be a str or os.PathLike, "
-                    f"got {type(name).__name__} ({name!r})."
-                )
-                raise TypeError(msg)
-            key = os.path.abspath(os.path.expanduser(os.fspath(name)))
-            j = resolved.setdefault(key, i)
-            if j != i:
-                msg = (
-                    f"Learners {j} and {i} would both use the file {os.fspath(name)!r}; "
-                    "every child needs its own file."
-                )
-                raise ValueError(msg)
-        return names
 
     def save(  # type: ignore[override]
         self,
@@ -654,7 +478,9 @@ class BalancingLearner(BaseLearner):
         >>> learner.save(combo_fname)  # doctest: +SKIP
         >>> learner.load(combo_fname)  # doctest: +SKIP
         """
-        for lrn, name in zip(self.learners, self._fnames(fname, "save"), strict=True):
+        for lrn, name in zip(
+            self.learners, child_fnames(self.learners, fname, "save"), strict=True
+        ):
             lrn.save(name, compress=compress)
 
     def load(  # type: ignore[override]
@@ -676,30 +502,18 @@ class BalancingLearner(BaseLearner):
             Accepted for compatibility; compression is detected from each file.
         """
         del compress
-        names = self._fnames(fname, "load")
-        loaded: list[tuple[int, Any]] = []
-        for i, (lrn, name) in enumerate(zip(self.learners, names, strict=True)):
-            kind = getattr(lrn, "_file_kind", None)
-            kind = kind() if callable(kind) else None  # None: a foreign learner, accept any
-            try:
-                data = read_data(name, kind=kind)
-            except FileNotFoundError:
-                continue
-            loaded.append((i, data))
-        restores = []
+        names = child_fnames(self.learners, fname, "load")
+        loaded = read_children(self.learners, names)
         try:
-            for i, data in loaded:
-                lrn = self.learners[i]
-                restores.append(_restore_point(lrn))
-                setter = getattr(lrn, "_set_data_or_rollback", None)
-                if setter is not None:
-                    setter(data, source=repr(os.fspath(names[i])))
-                else:
-                    lrn._set_data(data)
-        except BaseException:
-            for restore in restores:
-                restore()
-            raise
+            with all_or_none() as changing:
+                for i, data in loaded:
+                    lrn = self.learners[i]
+                    changing(lrn)
+                    setter = getattr(lrn, "_set_data_or_rollback", None)
+                    if setter is not None:
+                        setter(data, source=repr(os.fspath(names[i])))
+                    else:
+                        lrn._set_data(data)
         finally:
             self._changed_all()
 
@@ -728,20 +542,7 @@ class BalancingLearner(BaseLearner):
         -------
         pandas.DataFrame
         """
-        try:
-            import pandas as pd
-        except ModuleNotFoundError as e:  # pragma: no cover - pandas is in the test extras
-            msg = "to_dataframe needs pandas: pip install pandas"
-            raise ImportError(msg) from e
-        frames = []
-        for i, lrn in enumerate(self.learners):
-            df = lrn.to_dataframe(**kwargs)
-            df.insert(0, index_name, i)
-            frames.append(df)
-        attrs = dict(frames[0].attrs) if frames else {}
-        out = pd.concat(frames, axis=0, ignore_index=True)
-        out.attrs.update(attrs)  # concat drops attrs that differ; children share theirs
-        return out
+        return join_frames(self.learners, index_name, kwargs)
 
     def load_dataframe(  # type: ignore[override]
         self, df: pandas.DataFrame, index_name: str = "learner_index", **kwargs: Any
@@ -757,17 +558,7 @@ class BalancingLearner(BaseLearner):
         **kwargs
             Passed to each ``child.load_dataframe``.
         """
-        if index_name not in df.columns:
-            msg = f"The DataFrame has no {index_name!r} column (columns: {list(df.columns)})."
-            raise KeyError(msg)
-        groups = []
-        for index, group in df.groupby(index_name, sort=True):
-            i = int(cast(Any, index))
-            if not 0 <= i < len(self.learners):
-                msg = f"Learner index {i} in the DataFrame is out of range for {self!r}."
-                raise IndexError(msg)
-            group.attrs.update(df.attrs)
-            groups.append((i, group))
+        groups = split_frame(df, index_name, self)
         try:
             for i, group in groups:
                 self.learners[i].load_dataframe(group, **kwargs)
@@ -801,49 +592,7 @@ class BalancingLearner(BaseLearner):
         -------
         holoviews.DynamicMap or holoviews.HoloMap
         """
-        try:
-            import holoviews as hv
-        except ModuleNotFoundError as e:  # pragma: no cover - holoviews is in the plot extras
-            msg = "plot() needs holoviews: pip install holoviews"
-            raise RuntimeError(msg) from e
-        if not hv.Store.renderers:
-            # `.opts(framewise=True)` needs a plotting backend; outside a notebook (scripts,
-            # tests) none is loaded yet. Registering bokeh's renderer prints nothing.
-            import holoviews.plotting.bokeh
-
-        dims = _normalize_cdims(cdims, len(self.learners)) if cdims is not None else None
-        dims = dims or self._cdims_default or [{"i": i} for i in range(len(self.learners))]
-        mapping = {tuple(d.values()): lrn for lrn, d in zip(self.learners, dims, strict=True)}
-        values: dict[str, list[Any]] = {}
-        for d in dims:
-            for k, v in d.items():
-                if v not in values.setdefault(k, []):
-                    values[k].append(v)
-
-        def plot_one(lrn: BaseLearner) -> Any:
-            return cast(Any, lrn).plot() if plotter is None else plotter(lrn)
-
-        def plot_function(*key: Any) -> Any:
-            lrn = mapping.get(tuple(key))
-            if lrn is not None:
-                return plot_one(lrn)
-            # A combination of slider values that labels no learner. A DynamicMap holds one
-            # type of object, so show an empty copy of a real frame rather than nothing.
-            template = plot_one(self.learners[0])
-            try:
-                return template.map(lambda el: el.clone(data=[]), hv.Element)
-            except Exception as e:
-                labels = ", ".join(f"{k}={v!r}" for k, v in zip(values, key, strict=True))
-                msg = f"No learner has {labels}; choose another combination."
-                raise KeyError(msg) from e
-
-        dm = hv.DynamicMap(plot_function, kdims=list(values))
-        dm = dm.redim.values(**values)
-        dm.cache_size = 1
-        if dynamic:
-            # framewise: each frame gets its own axis ranges (the children differ in scale).
-            return dm.map(lambda obj: obj.opts(framewise=True), hv.Element)
-        return hv.HoloMap({key: plot_function(*key) for key in mapping}, kdims=list(values))
+        return plot_children(self.learners, cdims, self._cdims_default, plotter, dynamic)
 
     # -- construction helpers ------------------------------------------------------------------
 
@@ -913,7 +662,7 @@ class BalancingLearner(BaseLearner):
         assert dispatched == [lrn.function for lrn in self.learners]
         for real in (True, False):
             key, i = self._loss_rank[real].best()
-            losses = [_larger_first(lrn.loss(real=real)) for lrn in self.learners]
+            losses = [larger_first(lrn.loss(real=real)) for lrn in self.learners]
             assert key == (losses[i],) == (min(losses),), (real, key, losses)
 
     # -- pickling ------------------------------------------------------------------------------
@@ -939,28 +688,3 @@ class BalancingLearner(BaseLearner):
             f"BalancingLearner({len(self.learners)} x {kind}, strategy={self._strategy!r}, "
             f"npoints={self.npoints})"
         )
-
-
-def _pending_undo_is_exact(learner: Any) -> bool:
-    while isinstance(learner, DataSaver):  # its extra data does not change on tell_pending
-        learner = learner.learner
-    return bool(getattr(learner, "_pending_undo_is_exact", False))
-
-
-def _undo_record(learner: Any) -> list[Any] | dict[str, Any]:
-    """Return what :func:`_undo` needs to put ``learner`` back as it is now."""
-    if _pending_undo_is_exact(learner):
-        return list(learner.pending_points)
-    # A deep copy of the attributes: functions and other callables are shared, not copied.
-    state: dict[str, Any] = copy.deepcopy(learner.__dict__)
-    return state
-
-
-def _undo(learner: Any, record: list[Any] | dict[str, Any]) -> None:
-    if isinstance(record, dict):
-        learner.__dict__.clear()
-        learner.__dict__.update(record)
-        return
-    learner.remove_unfinished()
-    for x in record:
-        learner.tell_pending(x)

@@ -41,22 +41,27 @@ Points outside the bounds are kept in ``data`` (as in the reference) but take no
 mesh. NaN or inf values are stored; the value scale is taken from the finite values, and a
 simplex touching a non-finite value (or whose loss is not finite) gets its scaled volume as
 loss, so that region is sampled uniformly. The mesh is never left half-updated.
+
+Modules
+-------
+This module holds the mesh, the losses and the asks. Beside it: ``_boundsnd`` (the domain),
+``_pendingnd`` (pending points and the deferred subdivision), ``_queuend`` (the queue's entries
+and their ranking), ``_lossnd`` (the loss functions), ``_datand`` (data and dataframes) and
+``_plotnd`` (plots).
 """
 
 from __future__ import annotations
 
-import copy
 import heapq
-import itertools
 import math
 import numbers
 import random
-from collections.abc import Callable, Iterable, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
-import scipy.spatial
 
+from adaptive_nb.learner._boundsnd import parse_bounds
 from adaptive_nb.learner._datand import DataMixin
 from adaptive_nb.learner._lossnd import (
     choose_point_in_simplex,
@@ -71,7 +76,9 @@ from adaptive_nb.learner._lossnd import (
     uniform_loss,
     volume,
 )
+from adaptive_nb.learner._pendingnd import PendingMixin
 from adaptive_nb.learner._plotnd import PlotMixin, ensure_plotly
+from adaptive_nb.learner._queuend import LAZY, REAL, QueueEntry, Simplex, priority
 from adaptive_nb.learner.base_learner import BaseLearner, uses_nth_neighbors
 from adaptive_nb.learner.triangulation import (
     Triangulation,
@@ -80,9 +87,6 @@ from adaptive_nb.learner.triangulation import (
     point_in_simplex,
     simplex_volume_in_embedding,
 )
-
-if TYPE_CHECKING:
-    pass
 
 # The geometry helpers and uses_nth_neighbors are importable from here too, as from the
 # reference's module (user losses import them from learnerND).
@@ -106,21 +110,11 @@ __all__ = [
     "volume",
 ]
 
-Simplex = tuple[int, ...]
-_REAL = (0,)  # the sub-simplex field of a heap entry for an undivided real simplex
-# ... and of the entry of a simplex whose pending points wait to be subdivided: it sorts before
-# the simplex's own pieces, and its loss (the whole simplex's) bounds theirs from above.
-_LAZY: Simplex = ()
 _BACKENDS = ("auto", "python", "rust")  # the reference's names, accepted and ignored
 
 
-def _priority(loss: float) -> float:
-    # Losses equal to 8 digits rank as equal (ties then go to the lowest vertex indices), so
-    # round-off in the last bits cannot change which simplex is split: the reference's rule.
-    return -round(loss, 8)
-
-
-class LearnerND(DataMixin, PlotMixin, BaseLearner):  # type: ignore[misc]  # dataframe kwargs
+# misc: the dataframe methods of DataMixin take other keyword arguments than BaseLearner's.
+class LearnerND(DataMixin, PlotMixin, PendingMixin, BaseLearner):  # type: ignore[misc]
     """Learns and predicts a function ``f: R^N -> R^M`` (N >= 2).
 
     Parameters
@@ -173,17 +167,7 @@ class LearnerND(DataMixin, PlotMixin, BaseLearner):  # type: ignore[misc]  # dat
             raise NotImplementedError(msg)
         self.nth_neighbors: int = nth
         self.bounds = bounds
-        if isinstance(bounds, scipy.spatial.ConvexHull):
-            hull_points = bounds.points[bounds.vertices]
-            self._bounds_points = sorted(map(tuple, hull_points.tolist()))
-            self._bbox = tuple(
-                zip(hull_points.min(axis=0).tolist(), hull_points.max(axis=0).tolist(), strict=True)
-            )
-            self._interior: Any = scipy.spatial.Delaunay(self._bounds_points)
-        else:
-            self._bbox = _check_bounds(bounds)
-            self._bounds_points = sorted(itertools.product(*self._bbox))
-            self._interior = None
+        self._bounds_points, self._bbox, self._interior = parse_bounds(bounds)
         self.ndim = len(self._bbox)
         if self.ndim < 2:
             msg = "LearnerND needs at least 2 dimensions; use Learner1D for one variable."
@@ -202,7 +186,7 @@ class LearnerND(DataMixin, PlotMixin, BaseLearner):  # type: ignore[misc]  # dat
         self._rows: np.ndarray[Any, Any] = np.empty((0, 0))
         self._nrows = 0
         self._losses: dict[Simplex, float] = {}
-        self._queue: list[tuple[float, Simplex, Simplex, float]] = []
+        self._queue: list[QueueEntry] = []
         self._loss_heap: list[tuple[float, Simplex]] = []
         self._pending_to_simplex: dict[tuple[float, ...], Simplex] = {}
         self._subtriangulations: dict[Simplex, Triangulation] = {}
@@ -363,87 +347,6 @@ class LearnerND(DataMixin, PlotMixin, BaseLearner):  # type: ignore[misc]  # dat
                 continue
         return None
 
-    def tell_pending(self, point: Any, *, simplex: Simplex | None = None) -> None:
-        """Mark ``point`` as pending: asked for, value not known yet."""
-        p = tuple(float(c) for c in self._check_point(point))
-        if not self.inside_bounds(p) or p in self.data:
-            return
-        self.pending_points.add(p)
-        if self._tri is None:
-            return
-        homes = self._simplices_containing_point(p, simplex)
-        if not homes:
-            self._unplaced.add(p)
-        for s in homes:
-            self._defer_pending(p, s)
-
-    def _defer_pending(self, p: tuple[float, ...], s: Simplex) -> None:
-        """Note that pending ``p`` lies in ``s``, to subdivide ``s`` when an ask reaches it.
-
-        In an ask(1)/tell loop that never happens (the point is told first), which saves most
-        of the cost of pending points.
-        """
-        waiting = self._lazy.get(s)
-        if waiting is None:
-            self._lazy[s] = [p]
-            loss = self._losses[s]
-            heapq.heappush(self._queue, (_priority(loss), s, _LAZY, loss))
-        else:
-            waiting.append(p)
-        self._pending_to_simplex[p] = s
-
-    def _expand(self, s: Simplex) -> None:
-        """Subdivide ``s`` by its waiting pending points and queue the pieces."""
-        for p in self._lazy.pop(s):
-            if p in self.pending_points:
-                self._add_pending_to_simplex(p, s)
-        if s not in self._subtriangulations:  # none could be added (corners of s)
-            loss = self._losses[s]
-            heapq.heappush(self._queue, (_priority(loss), s, _REAL, loss))
-
-    def _simplices_containing_point(
-        self, p: tuple[float, ...], hint: Simplex | None
-    ) -> list[Simplex]:
-        tri = self._tri
-        assert tri is not None
-        if hint is None or hint not in tri.simplices:
-            hint = tri.locate_point(p)
-        if not hint:
-            return []
-        # The point lies in the relative interior of the face spanned by its nonzero
-        # barycentric coordinates: exactly the simplices sharing that face contain it.
-        face = tri.get_reduced_simplex(p, hint)
-        if not face:
-            return []
-        return sorted(tri.containing(face))
-
-    def _add_pending_to_simplex(self, p: tuple[float, ...], s: Simplex) -> None:
-        tri = self._tri
-        assert tri is not None
-        sub = self._subtriangulations.get(s)
-        if sub is None:
-            sub = Triangulation._of_simplex([tri.vertices[i] for i in s])
-        try:
-            _, added = sub.add_point(p)
-        except ValueError:  # the point is a corner of the simplex or already pending in it
-            return
-        if s not in self._subtriangulations:
-            self._subtriangulations[s] = sub
-            self._sublosses[s] = {}
-        self._pending_to_simplex[p] = s
-        self._push_sublosses(s, added)
-
-    def _push_sublosses(self, s: Simplex, subsimplices: Iterable[Simplex]) -> None:
-        tri = self._tri
-        assert tri is not None
-        sub = self._subtriangulations[s]
-        density = self._losses[s] / tri.volume(s)
-        store = self._sublosses[s]
-        for ss in subsimplices:
-            loss = sub.volume(ss) * density
-            store[ss] = loss
-            heapq.heappush(self._queue, (_priority(loss), s, ss, loss))
-
     # -- losses ---------------------------------------------------------------------------------
 
     def _add_row(self, tcoords: tuple[float, ...], vals: tuple[float, ...]) -> None:
@@ -502,13 +405,13 @@ class LearnerND(DataMixin, PlotMixin, BaseLearner):  # type: ignore[misc]  # dat
             self._losses[s] = loss
             heapq.heappush(self._loss_heap, (-loss, s))
             if s in self._lazy:
-                heapq.heappush(self._queue, (_priority(loss), s, _LAZY, loss))
+                heapq.heappush(self._queue, (priority(loss), s, LAZY, loss))
             if s in self._subtriangulations:
                 sub = self._subtriangulations[s]
                 self._sublosses[s] = {}
                 self._push_sublosses(s, sorted(sub.simplices))
             elif s not in self._lazy:
-                heapq.heappush(self._queue, (_priority(loss), s, _REAL, loss))
+                heapq.heappush(self._queue, (priority(loss), s, REAL, loss))
 
     def _update_losses(self, deleted: set[Simplex], added: set[Simplex]) -> None:
         tri = self._tri
@@ -552,15 +455,15 @@ class LearnerND(DataMixin, PlotMixin, BaseLearner):  # type: ignore[misc]  # dat
             self._loss_heap = [e for e in self._loss_heap if self._losses.get(e[1]) == -e[0]]
             heapq.heapify(self._loss_heap)
 
-    def _entry_is_live(self, entry: tuple[float, Simplex, Simplex, float]) -> bool:
+    def _entry_is_live(self, entry: QueueEntry) -> bool:
         _, s, ss, loss = entry
-        if ss == _REAL:
+        if ss == REAL:
             return (
                 s not in self._subtriangulations
                 and s not in self._lazy
                 and self._losses.get(s) == loss
             )
-        if ss == _LAZY:
+        if ss == LAZY:
             return s in self._lazy and self._losses.get(s) == loss
         store = self._sublosses.get(s)
         return store is not None and store.get(ss) == loss
@@ -578,7 +481,7 @@ class LearnerND(DataMixin, PlotMixin, BaseLearner):  # type: ignore[misc]  # dat
         heapq.heapify(self._loss_heap)
         divided = self._lazy.keys() | self._subtriangulations.keys()
         self._queue = [
-            (-round(loss, 8), s, _REAL, loss)
+            (-round(loss, 8), s, REAL, loss)
             for s, loss in zip(simplices, losses, strict=True)
             if s not in divided
         ]
@@ -586,7 +489,7 @@ class LearnerND(DataMixin, PlotMixin, BaseLearner):  # type: ignore[misc]  # dat
         for s in sorted(divided):
             loss = self._losses[s]
             if s in self._lazy:
-                heapq.heappush(self._queue, (_priority(loss), s, _LAZY, loss))
+                heapq.heappush(self._queue, (priority(loss), s, LAZY, loss))
             if s in self._subtriangulations:
                 self._sublosses[s] = {}
                 self._push_sublosses(s, sorted(self._subtriangulations[s].simplices))
@@ -685,18 +588,6 @@ class LearnerND(DataMixin, PlotMixin, BaseLearner):  # type: ignore[misc]  # dat
             if self._tri is not None and hint is not None:
                 self._tri._hint = hint
 
-    def _pending_state(self) -> dict[str, Any]:
-        return {
-            "pending_points": set(self.pending_points),
-            "_pending_to_simplex": dict(self._pending_to_simplex),
-            "_subtriangulations": {k: copy.deepcopy(v) for k, v in self._subtriangulations.items()},
-            "_sublosses": {k: dict(v) for k, v in self._sublosses.items()},
-            "_lazy": {k: list(v) for k, v in self._lazy.items()},
-            "_unplaced": set(self._unplaced),
-            "_queue": list(self._queue),
-            "_random_state": self._random.getstate(),
-        }
-
     def _ask_many(self, n: int) -> tuple[list[Any], list[float]]:
         points: list[Any] = []
         losses: list[float] = []
@@ -730,11 +621,11 @@ class LearnerND(DataMixin, PlotMixin, BaseLearner):  # type: ignore[misc]  # dat
             if not self._entry_is_live(entry):
                 continue
             _, s, ss, loss = entry
-            if ss == _LAZY:
+            if ss == LAZY:
                 self._expand(s)
                 continue
-            owner = tri if ss == _REAL else self._subtriangulations[s]
-            corners = [owner.vertices[i] for i in (s if ss == _REAL else ss)]
+            owner = tri if ss == REAL else self._subtriangulations[s]
+            corners = [owner.vertices[i] for i in (s if ss == REAL else ss)]
             if self.anisotropic:
                 transform = self.get_local_transform_matrix(s)
                 p = tuple(choose_point_in_simplex(corners, transform=transform).tolist())
@@ -775,20 +666,6 @@ class LearnerND(DataMixin, PlotMixin, BaseLearner):  # type: ignore[misc]  # dat
         stretch = g.T @ g * (math.sqrt(magnitude**2 + 1) - 1) + np.eye(self.ndim)
         return (stretch @ scale).T  # type: ignore[no-any-return]
 
-    def remove_unfinished(self) -> None:
-        """Forget all pending points; their simplices are offered for splitting again."""
-        divided = sorted(set(self._subtriangulations) | set(self._lazy))
-        self.pending_points = set()
-        self._pending_to_simplex = {}
-        self._subtriangulations = {}
-        self._sublosses = {}
-        self._lazy = {}
-        self._unplaced = set()
-        for s in divided:
-            loss = self._losses.get(s)
-            if loss is not None:
-                heapq.heappush(self._queue, (_priority(loss), s, _REAL, loss))
-
     # -- data in and out ------------------------------------------------------------------------
 
     def _get_data(self) -> dict[tuple[Any, ...], Any]:
@@ -803,22 +680,3 @@ class LearnerND(DataMixin, PlotMixin, BaseLearner):  # type: ignore[misc]  # dat
             raise TypeError(msg)
         for p, v in data.items():
             self.tell(p, v)
-
-
-def _check_bounds(bounds: Any) -> tuple[tuple[float, float], ...]:
-    try:
-        pairs = [tuple(b) for b in bounds]
-    except TypeError:
-        msg = f"bounds must be a list of (min, max) pairs or a scipy ConvexHull, got {bounds!r}."
-        raise TypeError(msg) from None
-    out = []
-    for i, pair in enumerate(pairs):
-        if len(pair) != 2:
-            msg = f"bounds[{i}] = {pair} is not a (min, max) pair."
-            raise ValueError(msg)
-        lo, hi = float(pair[0]), float(pair[1])
-        if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi):
-            msg = f"bounds[{i}] = {pair} must be finite with min < max."
-            raise ValueError(msg)
-        out.append((pair[0], pair[1]))
-    return tuple(out)
