@@ -10,7 +10,9 @@ const dv = (a: Float64Array) => new DataView(a.buffer, a.byteOffset, a.byteLengt
 /** A 2D context that records the calls made on it (drawing must not throw on any state). */
 function recordingContext(): { ctx: CanvasRenderingContext2D; calls: string[] } {
   const calls: string[] = [];
-  const ctx = new Proxy({ setLineDash() {} } as any, {
+  // Text is 6 px per character wide (the layout sizes the margins from it).
+  const measureText = (s: string) => ({ width: 6 * String(s).length });
+  const ctx = new Proxy({ setLineDash() {}, measureText } as any, {
     get(target, key) {
       if (key in target) return target[key];
       return (...args: unknown[]) => calls.push(`${String(key)}(${args.join(",")})`);
@@ -155,7 +157,8 @@ describe("drawing the views", () => {
     is.info = { done: 2, total: 4 };
     const rec = recordingContext();
     const f = drawViewPanel(rec.ctx, cell, { title: "", kind: "sequence", total: 4 }, is, "#333", "#eee");
-    expect(rec.calls).toContain("fillText(results are not numbers: progress only,222,148)");
+    const { x, y, w, h } = f.plot;
+    expect(rec.calls).toContain(`fillText(results are not numbers: progress only,${x + w / 2},${y + h / 2})`);
     expect(rec.calls.some((c) => c.startsWith(`fillRect(${f.plot.x},15,${f.plot.w / 2},4`))).toBe(true);
   });
 });
