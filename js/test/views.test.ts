@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { Store } from "../src/live_plot";
 import { averageText, drawViewPanel, integratorText, sequenceText } from "../src/plot/draw_views";
-import type { PanelMeta } from "../src/plot/draw";
+import { drawPanel, type PanelMeta } from "../src/plot/draw";
+import { Series } from "../src/plot/series";
 import { ErrorBars, InfoSeries, RunningMean } from "../src/plot/views";
 
 const f64 = (...v: number[]) => new Float64Array(v);
@@ -150,6 +151,20 @@ describe("drawing the views", () => {
     const last = recordingContext();
     const f = drawViewPanel(last.ctx, cell, { title: "", kind: "average1d", bounds: [0, 1] }, eb, "#333", "#eee");
     expect(f.hover(f.plot.x + f.plot.w, 0)).toBe("x = 1\nmean = 2 ± 0.1\nsamples = 40");
+  });
+  it("labels the axes, the y label rotated left of the tick labels", () => {
+    const s = new Series(1);
+    s.append(f64(0, 1), f64(-123456.7, 1e-7));
+    const rec = recordingContext();
+    const f = drawPanel(rec.ctx, cell, { title: "", kind: "1d", bounds: [0, 1], xlabel: "t", ylabel: "peak(t)" }, s, "#333", "#eee");
+    const xl = rec.calls.find((c) => c.startsWith("fillText(t,"));
+    expect(xl).toBe(`fillText(t,${f.plot.x + f.plot.w / 2},${f.plot.y + f.plot.h + 6 + 11 + 4})`);
+    const at = rec.calls.indexOf("fillText(peak(t),0,0)");
+    expect(at).toBeGreaterThan(0);
+    expect(rec.calls.slice(0, at)).toContain(`rotate(${-Math.PI / 2})`);
+    // the widest y tick label (6 px per character here) fits between the y label and the axis
+    const widest = Math.max(...f.yt!.labels.map((l) => 6 * l.length));
+    expect(f.plot.x - cell.x).toBeGreaterThanOrEqual(3 + 11 + 4 + widest + 6);
   });
   it("shows progress only when the sequence's results are not numbers", () => {
     const is = new InfoSeries();
