@@ -5,8 +5,9 @@
 import { float64View, type Model, type RenderProps } from "./model";
 import { loadBokeh } from "./plot/bokeh";
 import { Cloud } from "./plot/cloud";
-import { drawPanel, type Frame, gridCells, type PanelMeta, PALETTE } from "./plot/draw";
+import { drawPanel, type Frame, gridCells, type PanelMeta, PALETTE, type Range } from "./plot/draw";
 import { type CloudFrame, drawCloudPanel, hoverText, type ViewOptions } from "./plot/draw2d";
+import { download, toCsv } from "./plot/export";
 import { Series } from "./plot/series";
 import { drawViewPanel, type ViewFrame, VIEW_KINDS } from "./plot/draw_views";
 import { ErrorBars, InfoSeries, RunningMean, type ViewData } from "./plot/views";
@@ -164,19 +165,49 @@ type Stats = {
   points: number[]; // points drawn in those renders
 };
 
+// Buttons styled explicitly (JupyterLab's and Notebook 7's CSS reset a bare <button> to flat
+// text); Jupyter's theme variables when present, so they follow dark themes too.
+const CSS = `
+.anb-plot .anb-btn{font:12px/18px system-ui,sans-serif;padding:1px 10px;margin:0;cursor:pointer;
+  border:1px solid var(--jp-border-color1,#b0b0b0);border-radius:4px;white-space:nowrap;
+  background:var(--jp-layout-color1,#fff);color:var(--jp-ui-font-color1,#222);box-shadow:0 1px 1px rgba(0,0,0,.08)}
+.anb-plot .anb-btn:hover{background:var(--jp-layout-color2,#eee);border-color:var(--jp-border-color0,#888)}
+.anb-plot .anb-btn:active{background:var(--jp-layout-color3,#ddd);box-shadow:none}
+.anb-plot .anb-btn:focus-visible{outline:2px solid var(--jp-brand-color1,#1976d2);outline-offset:1px}
+.anb-plot .anb-zoom-box{position:absolute;display:none;pointer-events:none;border:1px dashed #1f77b4;background:rgba(31,119,180,.12)}
+`;
+
+/** Drags smaller than this many pixels along an axis do not zoom that axis. */
+const MIN_DRAG_PX = 4;
+
+function button(cls: string, text: string, title: string): HTMLButtonElement {
+  const b = document.createElement("button");
+  b.type = "button";
+  b.className = `anb-btn ${cls}`;
+  b.textContent = text;
+  b.title = title;
+  return b;
+}
+
 export function render({ model, el }: RenderProps<LivePlotState>): () => void {
   const store = storeFor(model);
   const root = document.createElement("div");
   root.className = "anb-plot";
   root.style.cssText = "position:relative;font:12px system-ui,sans-serif;max-width:100%;";
+  const style = document.createElement("style");
+  style.textContent = CSS;
   const bar = document.createElement("div");
-  bar.style.cssText = "display:flex;gap:10px;align-items:center;margin:2px 0 4px;min-height:20px;";
+  bar.style.cssText = "display:flex;flex-wrap:wrap;gap:6px 10px;align-items:center;margin:2px 0 4px;min-height:22px;";
   const statusEl = document.createElement("span");
   statusEl.className = "anb-plot-status";
-  const stop = document.createElement("button");
-  stop.className = "anb-plot-stop";
-  stop.textContent = "stop live plot";
-  stop.style.cssText = "font:inherit;padding:1px 8px;cursor:pointer;";
+  const stop = button("anb-plot-stop", "stop live plot", "stop updating this plot (the runner goes on)");
+  const resetBtn = button("anb-reset", "reset zoom", "show everything again (or double-click the plot)");
+  const pngBtn = button("anb-export-png", "⤓ PNG", "download the plot as a PNG image");
+  const csvBtn = button("anb-export-csv", "⤓ CSV", "download the points and values as CSV");
+  const tools = document.createElement("span");
+  tools.style.cssText = "display:flex;gap:6px;align-items:center;margin-left:auto;";
+  tools.append(resetBtn, pngBtn, csvBtn, stop);
+  resetBtn.style.display = "none"; // until a panel is zoomed
   // Controls of the 2+ D views (shown only when a panel needs them).
   const control = (cls: string, text: string, input: HTMLElement) => {
     const label = document.createElement("label");
@@ -194,7 +225,7 @@ export function render({ model, el }: RenderProps<LivePlotState>): () => void {
   const axCtl = control("anb-axis-x", "x axis", axSel);
   const ayCtl = control("anb-axis-y", "y axis", aySel);
   const edgesCtl = control("anb-edges", "mesh", edgesBox);
-  bar.append(statusEl, compCtl, axCtl, ayCtl, edgesCtl, stop);
+  bar.append(statusEl, compCtl, axCtl, ayCtl, edgesCtl, tools);
   const canvas = document.createElement("canvas");
   canvas.className = "anb-canvas";
   canvas.style.cssText = "display:block;width:100%;";
@@ -208,13 +239,17 @@ export function render({ model, el }: RenderProps<LivePlotState>): () => void {
   err.style.cssText = `color:${ERROR_COLOR};white-space:pre-wrap;margin:4px 0;font:12px/1.3 var(--jp-code-font-family,monospace);`;
   const bokehDiv = document.createElement("div");
   bokehDiv.className = "anb-bokeh";
-  root.append(bar, canvas, bokehDiv, tip, err);
+  const zoomBox = document.createElement("div");
+  zoomBox.className = "anb-zoom-box";
+  root.append(style, bar, canvas, bokehDiv, tip, zoomBox, err);
   el.appendChild(root);
 
   const onStop = () => model.send({ type: "stop" });
   stop.addEventListener("click", onStop);
 
   let frames: (Frame | CloudFrame | ViewFrame)[] = [];
+  // Per panel: the range the viewer zoomed to (kept while updates arrive, until reset).
+  let zooms: (Range | null)[] = [];
   const opts: ViewOptions = { comp: 0, edges: false, ax: 0, ay: 1 };
   const setOptions = (sel: HTMLSelectElement, n: number, name: (k: number) => string, value: number) => {
     if (sel.options.length !== n) {
@@ -250,6 +285,7 @@ export function render({ model, el }: RenderProps<LivePlotState>): () => void {
     edgesCtl.style.display = mesh ? "flex" : "none";
   };
   const onControl = () => {
+    const axes = [opts.ax, opts.ay];
     opts.comp = Number(compSel.value) || 0;
     opts.ax = Number(axSel.value) || 0;
     opts.ay = Number(aySel.value) || 0;
@@ -258,6 +294,7 @@ export function render({ model, el }: RenderProps<LivePlotState>): () => void {
       aySel.value = String(opts.ay);
     }
     opts.edges = edgesBox.checked;
+    if (axes[0] !== opts.ax || axes[1] !== opts.ay) zooms = []; // another projection
     schedule();
   };
   for (const c of [compSel, axSel, aySel, edgesBox]) c.addEventListener("change", onControl);
@@ -291,15 +328,21 @@ export function render({ model, el }: RenderProps<LivePlotState>): () => void {
     ctx.fillRect(0, 0, width, height);
     frames = panels.map((meta, i) => {
       const s = store.series[i];
+      const zoom = zooms[i] ?? null;
       if (VIEW_KINDS.has(meta.kind)) {
         const d = s instanceof RunningMean || s instanceof ErrorBars || s instanceof InfoSeries ? s : undefined;
-        return drawViewPanel(ctx, cells[i], meta, d, "#333", "#e3e3e3");
+        return drawViewPanel(ctx, cells[i], meta, d, "#333", "#e3e3e3", zoom);
       }
       if (meta.kind === "2d" || meta.kind === "nd") {
-        return drawCloudPanel(ctx, cells[i], meta, s instanceof Cloud ? s : undefined, opts, "#333", "#e3e3e3", dpr);
+        return drawCloudPanel(ctx, cells[i], meta, s instanceof Cloud ? s : undefined, opts, "#333", "#e3e3e3", dpr, zoom);
       }
-      return drawPanel(ctx, cells[i], meta, s instanceof Series ? s : undefined, "#333", "#e3e3e3");
+      return drawPanel(ctx, cells[i], meta, s instanceof Series ? s : undefined, "#333", "#e3e3e3", zoom);
     });
+    const zoomed = zooms.some((z) => z);
+    resetBtn.style.display = zoomed ? "" : "none";
+    root.dataset.zoomed = zoomed ? "1" : "";
+    // The ranges shown (read by the browser tests).
+    root.dataset.view = JSON.stringify(frames.map((f) => [f.x0, f.x1, f.y0, f.y1]));
     const ms = performance.now() - t0;
     stats.renders++;
     stats.lastRenderMs = ms;
@@ -319,11 +362,89 @@ export function render({ model, el }: RenderProps<LivePlotState>): () => void {
     if (!scheduled) scheduled = requestAnimationFrame(draw);
   };
 
-  const onMove = (ev: MouseEvent) => {
+  const canvasXY = (ev: MouseEvent) => {
     const r = canvas.getBoundingClientRect();
-    const mx = ev.clientX - r.left;
-    const my = ev.clientY - r.top;
-    const i = frames.findIndex((f) => mx >= f.plot.x && mx <= f.plot.x + f.plot.w && my >= f.plot.y && my <= f.plot.y + f.plot.h);
+    return { mx: ev.clientX - r.left, my: ev.clientY - r.top, r };
+  };
+  const panelAt = (mx: number, my: number) =>
+    frames.findIndex((f) => mx >= f.plot.x && mx <= f.plot.x + f.plot.w && my >= f.plot.y && my <= f.plot.y + f.plot.h);
+
+  // Box zoom: drag a rectangle inside a panel's data area. A drag along one axis only (less
+  // than MIN_DRAG_PX across) zooms that axis and keeps the other's current range.
+  let drag: { i: number; x: number; y: number; cx: number; cy: number } | null = null;
+  const clampTo = (f: Frame, mx: number, my: number) => ({
+    cx: Math.min(Math.max(mx, f.plot.x), f.plot.x + f.plot.w),
+    cy: Math.min(Math.max(my, f.plot.y), f.plot.y + f.plot.h),
+  });
+  const onDragMove = (ev: MouseEvent) => {
+    if (!drag) return;
+    const f = frames[drag.i];
+    if (!f) return;
+    const { mx, my } = canvasXY(ev);
+    Object.assign(drag, clampTo(f, mx, my));
+    const x = Math.min(drag.x, drag.cx);
+    const y = Math.min(drag.y, drag.cy);
+    zoomBox.style.display = "block";
+    zoomBox.style.left = `${canvas.offsetLeft + x}px`;
+    zoomBox.style.top = `${canvas.offsetTop + y}px`;
+    zoomBox.style.width = `${Math.abs(drag.cx - drag.x)}px`;
+    zoomBox.style.height = `${Math.abs(drag.cy - drag.y)}px`;
+  };
+  const onDragEnd = (ev: MouseEvent) => {
+    window.removeEventListener("mousemove", onDragMove);
+    window.removeEventListener("mouseup", onDragEnd);
+    onDragMove(ev);
+    zoomBox.style.display = "none";
+    const d = drag;
+    drag = null;
+    const f = d ? frames[d.i] : undefined;
+    if (!d || !f) return;
+    const wide = Math.abs(d.cx - d.x) >= MIN_DRAG_PX;
+    const tall = Math.abs(d.cy - d.y) >= MIN_DRAG_PX;
+    if (!wide && !tall) return;
+    const xAt = (px: number) => f.x0 + ((px - f.plot.x) / f.plot.w) * (f.x1 - f.x0);
+    const yAt = (py: number) => f.y1 - ((py - f.plot.y) / f.plot.h) * (f.y1 - f.y0);
+    const [x0, x1] = wide ? [xAt(Math.min(d.x, d.cx)), xAt(Math.max(d.x, d.cx))] : [f.x0, f.x1];
+    const [y0, y1] = tall ? [yAt(Math.max(d.y, d.cy)), yAt(Math.min(d.y, d.cy))] : [f.y0, f.y1];
+    zooms[d.i] = { x0, x1, y0, y1 };
+    schedule();
+  };
+  const onDown = (ev: MouseEvent) => {
+    if (ev.button !== 0) return;
+    const { mx, my } = canvasXY(ev);
+    const i = panelAt(mx, my);
+    if (i < 0) return;
+    ev.preventDefault(); // no text selection while dragging
+    drag = { i, x: mx, y: my, cx: mx, cy: my };
+    tip.style.display = "none";
+    window.addEventListener("mousemove", onDragMove);
+    window.addEventListener("mouseup", onDragEnd);
+  };
+  const resetZoom = (i?: number) => {
+    if (i === undefined || i < 0) zooms = [];
+    else zooms[i] = null;
+    schedule();
+  };
+  const onDblClick = (ev: MouseEvent) => {
+    const { mx, my } = canvasXY(ev);
+    resetZoom(panelAt(mx, my));
+  };
+  const onReset = () => resetZoom();
+  const onPng = () => canvas.toBlob((b) => b && download(root, b, "live_plot.png"), "image/png");
+  const onCsv = () => {
+    const text = toCsv(model.get("_panels") ?? [], store.series);
+    download(root, new Blob([text], { type: "text/csv" }), "live_plot.csv");
+  };
+  canvas.addEventListener("mousedown", onDown);
+  canvas.addEventListener("dblclick", onDblClick);
+  resetBtn.addEventListener("click", onReset);
+  pngBtn.addEventListener("click", onPng);
+  csvBtn.addEventListener("click", onCsv);
+
+  const onMove = (ev: MouseEvent) => {
+    if (drag) return;
+    const { mx, my, r } = canvasXY(ev);
+    const i = panelAt(mx, my);
     const s = store.series[i];
     const f = frames[i];
     let text: string | null = null;
@@ -378,10 +499,16 @@ export function render({ model, el }: RenderProps<LivePlotState>): () => void {
     });
   };
 
+  let panelCount = -1;
   const syncMeta = () => {
     const mode = model.get("_mode");
     canvas.style.display = mode === "bokeh" ? "none" : "block";
     bokehDiv.style.display = mode === "bokeh" ? "block" : "none";
+    // The plotter's BokehJS figure has its own tools (zoom, save).
+    pngBtn.style.display = csvBtn.style.display = mode === "bokeh" ? "none" : "";
+    const n = (model.get("_panels") ?? []).length;
+    if (n !== panelCount) zooms = [];
+    panelCount = n;
     const status = model.get("_status") ?? "";
     statusEl.textContent = status;
     stop.style.display = status === "live" ? "" : "none";
@@ -414,6 +541,13 @@ export function render({ model, el }: RenderProps<LivePlotState>): () => void {
     model.off("change:_bokeh_item", renderBokeh);
     canvas.removeEventListener("mousemove", onMove);
     canvas.removeEventListener("mouseleave", onLeave);
+    canvas.removeEventListener("mousedown", onDown);
+    canvas.removeEventListener("dblclick", onDblClick);
+    window.removeEventListener("mousemove", onDragMove);
+    window.removeEventListener("mouseup", onDragEnd);
+    resetBtn.removeEventListener("click", onReset);
+    pngBtn.removeEventListener("click", onPng);
+    csvBtn.removeEventListener("click", onCsv);
     stop.removeEventListener("click", onStop);
     for (const c of [compSel, axSel, aySel, edgesBox]) c.removeEventListener("change", onControl);
     ro.disconnect();

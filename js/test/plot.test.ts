@@ -29,6 +29,12 @@ describe("ticks", () => {
     expect(formatTick(0.25, 0.25)).toBe("0.25");
     expect(formatTick(1000, 250)).toBe("1000");
     expect(formatTick(1e-6, 1e-6)).toBe("1e-6");
+    // Large values on a fine step keep the digits that tell neighbouring ticks apart.
+    const { ticks, step } = niceTicks(123456, 123556, 5);
+    const labels = ticks.map((t) => formatTick(t, step));
+    expect(new Set(labels).size).toBe(labels.length);
+    expect(labels[0]).toBe("1.2346e5");
+    expect(formatTick(1.5e-8, 5e-9)).toBe("1.5e-8");
   });
 });
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { Store } from "../src/live_plot";
 import { averageText, drawViewPanel, integratorText, sequenceText } from "../src/plot/draw_views";
-import type { PanelMeta } from "../src/plot/draw";
+import { drawPanel, type PanelMeta } from "../src/plot/draw";
+import { Series } from "../src/plot/series";
 import { ErrorBars, InfoSeries, RunningMean } from "../src/plot/views";
 
 const f64 = (...v: number[]) => new Float64Array(v);
@@ -10,7 +11,9 @@ const dv = (a: Float64Array) => new DataView(a.buffer, a.byteOffset, a.byteLengt
 /** A 2D context that records the calls made on it (drawing must not throw on any state). */
 function recordingContext(): { ctx: CanvasRenderingContext2D; calls: string[] } {
   const calls: string[] = [];
-  const ctx = new Proxy({ setLineDash() {} } as any, {
+  // Text is 6 px per character wide (the layout sizes the margins from it).
+  const measureText = (s: string) => ({ width: 6 * String(s).length });
+  const ctx = new Proxy({ setLineDash() {}, measureText } as any, {
     get(target, key) {
       if (key in target) return target[key];
       return (...args: unknown[]) => calls.push(`${String(key)}(${args.join(",")})`);
@@ -149,13 +152,28 @@ describe("drawing the views", () => {
     const f = drawViewPanel(last.ctx, cell, { title: "", kind: "average1d", bounds: [0, 1] }, eb, "#333", "#eee");
     expect(f.hover(f.plot.x + f.plot.w, 0)).toBe("x = 1\nmean = 2 ± 0.1\nsamples = 40");
   });
+  it("labels the axes, the y label rotated left of the tick labels", () => {
+    const s = new Series(1);
+    s.append(f64(0, 1), f64(-123456.7, 1e-7));
+    const rec = recordingContext();
+    const f = drawPanel(rec.ctx, cell, { title: "", kind: "1d", bounds: [0, 1], xlabel: "t", ylabel: "peak(t)" }, s, "#333", "#eee");
+    const xl = rec.calls.find((c) => c.startsWith("fillText(t,"));
+    expect(xl).toBe(`fillText(t,${f.plot.x + f.plot.w / 2},${f.plot.y + f.plot.h + 6 + 11 + 4})`);
+    const at = rec.calls.indexOf("fillText(peak(t),0,0)");
+    expect(at).toBeGreaterThan(0);
+    expect(rec.calls.slice(0, at)).toContain(`rotate(${-Math.PI / 2})`);
+    // the widest y tick label (6 px per character here) fits between the y label and the axis
+    const widest = Math.max(...f.yt!.labels.map((l) => 6 * l.length));
+    expect(f.plot.x - cell.x).toBeGreaterThanOrEqual(3 + 11 + 4 + widest + 6);
+  });
   it("shows progress only when the sequence's results are not numbers", () => {
     const is = new InfoSeries();
     is.append(f64(0, 1), f64(NaN, NaN));
     is.info = { done: 2, total: 4 };
     const rec = recordingContext();
     const f = drawViewPanel(rec.ctx, cell, { title: "", kind: "sequence", total: 4 }, is, "#333", "#eee");
-    expect(rec.calls).toContain("fillText(results are not numbers: progress only,222,148)");
+    const { x, y, w, h } = f.plot;
+    expect(rec.calls).toContain(`fillText(results are not numbers: progress only,${x + w / 2},${y + h / 2})`);
     expect(rec.calls.some((c) => c.startsWith(`fillRect(${f.plot.x},15,${f.plot.w / 2},4`))).toBe(true);
   });
 });

@@ -122,17 +122,14 @@ describe("live_info goal progress", () => {
   });
 });
 
+/** A live_plot model's state showing `panels` on the canvas. */
+const plotState = (panels: unknown[]) =>
+  ({ _panels: panels, _mode: "canvas", _bokeh_item: "", _bokeh_version: "", _error: "", _status: "live" }) as any;
+
 describe("live_plot", () => {
   const f64 = (...v: number[]) => new DataView(new Float64Array(v).buffer);
   it("asks for a resync, applies chunks, acks them and resyncs after a gap", () => {
-    const model = new FakeModel({
-      _panels: [{ title: "", kind: "1d", bounds: [0, 1] }],
-      _mode: "canvas",
-      _bokeh_item: "",
-      _bokeh_version: "",
-      _error: "",
-      _status: "live",
-    } as any);
+    const model = new FakeModel(plotState([{ title: "", kind: "1d", bounds: [0, 1] }]));
     livePlot.initialize({ model: model as any });
     expect(model.sent).toEqual([{ type: "resync" }]);
     const el = document.createElement("div");
@@ -158,8 +155,7 @@ describe("live_plot", () => {
 
 describe("live_plot in 2+ D", () => {
   const f64 = (...v: number[]) => new DataView(new Float64Array(v).buffer);
-  const state = (panels: unknown[]) =>
-    ({ _panels: panels, _mode: "canvas", _bokeh_item: "", _bokeh_version: "", _error: "", _status: "live" }) as any;
+  const state = plotState;
   const shown = (el: HTMLElement, cls: string) => el.querySelector<HTMLElement>(cls)!.style.display !== "none";
 
   it("shows the mesh toggle for a heat map and the output selector once vectors arrive", () => {
@@ -193,5 +189,96 @@ describe("live_plot in 2+ D", () => {
     ax.dispatchEvent(new Event("change"));
     expect([ax.value, ay.value]).toEqual(["1", "2"]);
     cleanup();
+  });
+});
+
+describe("live_plot zoom and export", () => {
+  const f64 = (...v: number[]) => new DataView(new Float64Array(v).buffer);
+  /** A canvas context that draws nothing (text 6 px per character wide). */
+  const fakeCtx = () =>
+    new Proxy({ measureText: (s: string) => ({ width: 6 * String(s).length }), setLineDash() {} } as any, {
+      get: (t, k) => (k in t ? t[k] : () => undefined),
+      set: (t, k, v) => ((t[k] = v), true),
+    });
+  const frame = () => new Promise((r) => requestAnimationFrame(() => r(null)));
+
+  it("zooms to a dragged box, keeps it across updates, resets, and exports the points", async () => {
+    const proto = HTMLCanvasElement.prototype as any;
+    const saved = proto.getContext;
+    proto.getContext = fakeCtx;
+    const created: Blob[] = [];
+    const names: string[] = [];
+    const urls = { create: URL.createObjectURL, revoke: URL.revokeObjectURL };
+    URL.createObjectURL = (b: Blob) => (created.push(b), "blob:fake");
+    URL.revokeObjectURL = () => undefined;
+    const clicks = (HTMLAnchorElement.prototype as any).click;
+    (HTMLAnchorElement.prototype as any).click = function (this: HTMLAnchorElement) {
+      names.push(this.download);
+    };
+    try {
+      const model = new FakeModel(plotState([{ title: "", kind: "1d", bounds: [0, 1], xlabel: "x", ylabel: "f(x)" }]));
+      livePlot.initialize({ model: model as any });
+      const el = document.createElement("div");
+      document.body.appendChild(el);
+      const cleanup = livePlot.render({ model: model as any, el });
+      model.custom({ type: "full", seq: 1, series: [{ i: 0, start: 0, n: 3, vdim: 1 }] }, [f64(0, 0.5, 1), f64(0, 10, 20)]);
+      await frame();
+      const root = el.querySelector<HTMLElement>(".anb-plot")!;
+      const reset = el.querySelector<HTMLButtonElement>(".anb-reset")!;
+      const full = JSON.parse(root.dataset.view!)[0];
+      expect(full.slice(0, 2)).toEqual([0, 1]);
+      expect(reset.style.display).toBe("none");
+      // Drag a box inside the data area (found with the hover read-out, which starts there).
+      const canvas = el.querySelector("canvas")!;
+      const mouse = (type: string, x: number, y: number, target: EventTarget = canvas) =>
+        target.dispatchEvent(new MouseEvent(type, { clientX: x, clientY: y, button: 0, bubbles: true }));
+      // Probe the data area's edges with the hover read-out (x = ... under the cursor).
+      const hoverX = (px: number) => {
+        mouse("mousemove", px, 150);
+        const m = /x = (\S+)/.exec(el.querySelector(".anb-hover")!.textContent ?? "");
+        return m ? Number(m[1]) : NaN;
+      };
+      let left = 0;
+      while (Number.isNaN(hoverX(left)) && left < 300) left++;
+      mouse("mousedown", left + 150, 60);
+      mouse("mousemove", left + 400, 250, window);
+      mouse("mouseup", left + 400, 250, window);
+      await frame();
+      const zoomed = JSON.parse(root.dataset.view!)[0];
+      expect(zoomed[0]).toBeGreaterThan(0.05);
+      expect(zoomed[1]).toBeLessThan(0.95);
+      expect(zoomed[3] - zoomed[2]).toBeLessThan(full[3] - full[2]);
+      expect(root.dataset.zoomed).toBe("1");
+      expect(reset.style.display).toBe("");
+      // New points keep the zoom.
+      model.custom({ type: "append", seq: 2, series: [{ i: 0, start: 3, n: 1, vdim: 1 }] }, [f64(0.75), f64(100)]);
+      await frame();
+      expect(JSON.parse(root.dataset.view!)[0]).toEqual(zoomed);
+      reset.click();
+      await frame();
+      const after = JSON.parse(root.dataset.view!)[0];
+      expect(after.slice(0, 2)).toEqual([0, 1]);
+      expect(after[3]).toBeGreaterThan(100); // follows the data again
+      expect(root.dataset.zoomed).toBe("");
+      // Double-click resets too.
+      mouse("mousedown", left + 150, 60);
+      mouse("mouseup", left + 300, 200, window);
+      await frame();
+      expect(root.dataset.zoomed).toBe("1");
+      mouse("dblclick", left + 200, 100);
+      await frame();
+      expect(root.dataset.zoomed).toBe("");
+
+      el.querySelector<HTMLButtonElement>(".anb-export-csv")!.click();
+      expect(names).toEqual(["live_plot.csv"]);
+      expect(await created[0].text()).toBe("x,f(x)\n0,0\n0.5,10\n0.75,100\n1,20\n");
+      expect(el.querySelector<HTMLButtonElement>(".anb-export-png")!.className).toContain("anb-btn");
+      cleanup();
+    } finally {
+      proto.getContext = saved;
+      URL.createObjectURL = urls.create;
+      URL.revokeObjectURL = urls.revoke;
+      (HTMLAnchorElement.prototype as any).click = clicks;
+    }
   });
 });

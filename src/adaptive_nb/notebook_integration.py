@@ -36,12 +36,22 @@ def live_plot(
     update_interval: float = 2.0,
     name: Hashable = None,
     normalize: bool = True,
+    x_name: str | None = None,
+    y_name: str | None = None,
+    z_name: str | None = None,
 ) -> LivePlot:
     """Live plot of ``runner.learner``; see :func:`adaptive_nb.notebook.live_plot`."""
     from adaptive_nb.notebook import live_plot as _live_plot
 
     return _live_plot(
-        runner, plotter=plotter, update_interval=update_interval, name=name, normalize=normalize
+        runner,
+        plotter=plotter,
+        update_interval=update_interval,
+        name=name,
+        normalize=normalize,
+        x_name=x_name,
+        y_name=y_name,
+        z_name=z_name,
     )
 
 

@@ -21,6 +21,7 @@ from jupyter_harness import (
     run_cell,
     shutdown_kernel,
 )
+from live_plot_probes import EDGE_INK_JS, assert_buttons_look_like_buttons, drag, first_view
 
 pytestmark = pytest.mark.browser
 
@@ -129,6 +130,27 @@ def test_heat_map_with_mesh_hover_components_and_reload(
     pg.locator(".jp-Notebook .jp-Cell").nth(0).screenshot(
         path=str(artifacts / f"live_plot2d-{server.flavor}.png")
     )
+    # axis labels (y rotated at the left), colour-bar labels inside the canvas
+    ink = canvas.evaluate(EDGE_INK_JS)
+    assert ink["edges"] == 0, ink
+    assert ink["label"] > 5, ink  # "y", rotated: the only text that far left
+    assert_buttons_look_like_buttons(pg.locator(".anb-plot"))
+
+    # box zoom on the heat map: the mesh is drawn again for the zoomed range; double-click resets
+    full = first_view(pg)
+    assert full == [-1, 1, -1, 1]
+    drag(pg, box, (0.3, 0.3), (0.5, 0.6))
+    pg.wait_for_function("() => document.querySelector('.anb-plot').dataset.zoomed === '1'")
+    x0, x1, y0, y1 = first_view(pg)
+    assert -1 < x0 < x1 < 1
+    assert -1 < y0 < y1 < 1
+    pg.wait_for_timeout(200)
+    zoomed = canvas.evaluate(PIXELS_JS)
+    assert zoomed["colour"] > 0.5 * w * h, zoomed
+    assert zoomed["hash"] != meshed["hash"]
+    pg.mouse.dblclick(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    pg.wait_for_function("() => document.querySelector('.anb-plot').dataset.zoomed === ''")
+    assert first_view(pg) == full
 
     # a reloaded page gets every point again and redraws the heat map
     pg.evaluate("() => window.jupyterapp.commands.execute('docmanager:save')")

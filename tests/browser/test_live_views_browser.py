@@ -9,6 +9,9 @@ learner's own measure of progress.
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,6 +26,7 @@ from jupyter_harness import (
     run_cell,
     shutdown_kernel,
 )
+from live_plot_probes import drag
 
 pytestmark = pytest.mark.browser
 
@@ -65,7 +69,9 @@ CELLS = [
     " executor=ThreadPoolExecutor(2))\n"
     "r_avg1.live_info(update_interval=0.1)\nr_avg1.live_plot(update_interval=0.1, name='avg1')",
     "for r in (r_avg, r_int, r_seq, r_avg1):\n    await r.task\n"
-    "print('DONE', avg.npoints, integ.npoints, seq.npoints, avg1.npoints)",
+    "print('DONE', avg.npoints, integ.npoints, seq.npoints, avg1.npoints)\n"
+    "import json\nprint('AVG1', json.dumps([[float(x), int(avg1._number_samples[x])]"
+    " for x in sorted(avg1.data)]))",
 ]
 
 COLOUR_JS = """(canvas) => {
@@ -149,6 +155,27 @@ def test_learner_views_and_goal_progress(server: Server, page: Any, artifacts: P
     assert goals[2].startswith("learner.done(): 100.0 %")
     assert goals[3] == "goal=<lambda>"
     assert not any("ETA" in g for g in goals)
+    # AverageLearner1D: box zoom (kept until double-click) and its data as CSV
+    plot = pg.locator(".anb-plot").nth(3)
+    canvas = plot.locator(".anb-canvas")
+    canvas.scroll_into_view_if_needed()
+    full = json.loads(plot.get_attribute("data-view") or "")[0]
+    drag(pg, canvas.bounding_box(), (0.4, 0.2), (0.7, 0.6))
+    pg.wait_for_function(
+        "() => document.querySelectorAll('.anb-plot')[3].dataset.zoomed === '1'", timeout=5_000
+    )
+    x0, x1, _, _ = json.loads(plot.get_attribute("data-view") or "")[0]
+    assert full[0] < x0 < x1 < full[1]
+    box = canvas.bounding_box()
+    pg.mouse.dblclick(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    pg.wait_for_function("() => document.querySelectorAll('.anb-plot')[3].dataset.zoomed === ''")
+    with pg.expect_download() as got:
+        plot.locator(".anb-export-csv").click()
+    rows = list(csv.reader(io.StringIO(Path(got.value.path()).read_text())))
+    assert rows[0] == ["x", "avg1", "error", "samples"]  # the output named by name='avg1'
+    expected = json.loads(cell_output(pg, 4).split("AVG1", 1)[1])
+    assert [[float(r[0]), int(r[3])] for r in rows[1:]] == expected
+
     for nth, name in enumerate(["average", "integrator", "sequence", "average1d"]):
         cell = pg.locator(".jp-Notebook .jp-Cell").nth(nth)
         cell.screenshot(path=str(artifacts / f"live_views-{name}-{server.flavor}.png"))

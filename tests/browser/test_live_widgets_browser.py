@@ -5,7 +5,11 @@ One server per flavor for the module; one notebook (and kernel) per test.
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import re
+import struct
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,6 +24,7 @@ from jupyter_harness import (
     run_cell,
     shutdown_kernel,
 )
+from live_plot_probes import EDGE_INK_JS, assert_buttons_look_like_buttons, drag, first_view
 
 pytestmark = pytest.mark.browser
 
@@ -103,6 +108,32 @@ def test_live_info_updates_and_cancel_works_while_a_cell_awaits(
     pg.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     pg.wait_for_selector(".anb-hover", state="visible", timeout=5_000)
     assert re.search(r"x = -?[\d.e-]+\s+y = -?[\d.e-]+", pg.inner_text(".anb-hover"))
+    assert_buttons_look_like_buttons(pg.locator(".anb-plot").first)
+
+    # Box zoom while the runner goes on: the zoomed range stays while new points arrive.
+    full = first_view(pg)
+    assert full[:2] == [-1, 1]
+    drag(pg, box, (0.3, 0.25), (0.6, 0.7))
+    pg.wait_for_function("() => document.querySelector('.anb-plot').dataset.zoomed === '1'")
+    zoomed = first_view(pg)
+    assert full[0] < zoomed[0] < zoomed[1] < full[1]
+    assert zoomed[3] - zoomed[2] < full[3] - full[2]
+    n_zoomed = int(pg.evaluate("() => document.querySelector('.anb-plot').dataset.npoints"))
+    pg.wait_for_function(
+        f"() => Number(document.querySelector('.anb-plot').dataset.npoints) > {n_zoomed}",
+        timeout=10_000,
+    )
+    assert first_view(pg) == zoomed  # redrawn with the new points, still zoomed
+    assert pg.locator(".anb-reset").is_visible()
+    pg.click(".anb-reset")
+    pg.wait_for_function("() => document.querySelector('.anb-plot').dataset.zoomed === ''")
+    assert first_view(pg)[:2] == [-1, 1]
+    assert not pg.locator(".anb-reset").is_visible()
+    drag(pg, box, (0.5, 0.3), (0.8, 0.5))
+    pg.wait_for_function("() => document.querySelector('.anb-plot').dataset.zoomed === '1'")
+    pg.mouse.dblclick(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    pg.wait_for_function("() => document.querySelector('.anb-plot').dataset.zoomed === ''")
+    assert first_view(pg)[:2] == [-1, 1]
     shot = artifacts / f"live_widgets_running-{server.flavor}.png"
     pg.locator(".jp-Notebook .jp-Cell").nth(1).screenshot(path=str(shot))
 
@@ -158,11 +189,18 @@ def test_small_multiples_plotter_idle_cancel_and_reload(
             "learner = adaptive.Learner1D(f, bounds=(-1, 1))\n"
             "runner2 = adaptive.Runner(learner, npoints_goal=40, executor=ThreadPoolExecutor(2))\n"
             "runner2.live_plot(plotter=lambda l: l.plot(), update_interval=0.2, name='hv')",
-            "await runner.task; await runner2.task\nprint('DONE', bl.npoints)",
+            "await runner.task; await runner2.task\nprint('DONE', bl.npoints)\n"
+            "import json\nprint('DATA', json.dumps([[[float(x), *map(float, y)]"
+            " for x, y in sorted(l.data.items())] for l in learners]))",
             "learner3 = adaptive.Learner1D(f, (-1, 1))\n"
             "runner3 = adaptive.Runner(learner3, executor=ThreadPoolExecutor(2))\n"
             "runner3.live_info()",
             "print('STATUS3', runner3.status())",
+            # tick labels as long as they get: -98765.432 (step 0.002) by 2e-8 steps
+            "edge = adaptive.Learner1D(lambda x: -98765.4321 + 1e5 * x, bounds=(0, 1e-7))\n"
+            "runner_edge = adaptive.Runner(edge, npoints_goal=30,"
+            " executor=adaptive.runner.SequentialExecutor())\n"
+            "await runner_edge.task\nrunner_edge.live_plot(name='edge')",
         ],
     )
     pg = page.page
@@ -190,6 +228,24 @@ def test_small_multiples_plotter_idle_cancel_and_reload(
     assert bokeh_canvas.evaluate(COUNT_INK_JS) > 500
     pg.locator(".jp-Notebook").screenshot(path=str(artifacts / f"live_plot-{server.flavor}.png"))
 
+    # Exports: the CSV holds every learner's points (one column per output component), the PNG
+    # is the canvas.
+    data = json.loads(cell_output(pg, 2).split("DATA", 1)[1])
+    with pg.expect_download() as got:
+        plot.locator(".anb-export-csv").click()
+    assert got.value.suggested_filename == "live_plot.csv"
+    rows = list(csv.reader(io.StringIO(Path(got.value.path()).read_text())))
+    assert rows[0] == ["panel", "x", "grid[0]", "grid[1]"]  # the output is named by name='grid'
+    for i, points in enumerate(data):
+        mine = [[float(v) for v in r[1:]] for r in rows[1:] if r[0] == f"learner {i}"]
+        assert mine == points
+    with pg.expect_download() as got:
+        plot.locator(".anb-export-png").click()
+    png = Path(got.value.path()).read_bytes()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    size = canvas.evaluate("(c) => [c.width, c.height]")
+    assert list(struct.unpack(">II", png[16:24])) == size
+
     # Cancel with an idle kernel flips the status in the page and in the kernel.
     run_cell(pg, 3)
     pg.wait_for_selector(".anb-status[data-status=running]", timeout=30_000)
@@ -197,6 +253,18 @@ def test_small_multiples_plotter_idle_cancel_and_reload(
     pg.wait_for_selector(".anb-status[data-status=cancelled]", timeout=5_000)
     run_cell(pg, 4)
     assert "STATUS3 cancelled" in cell_output(pg, 4)
+
+    # Long, negative and exponent tick labels are inside the canvas, next to the axis labels.
+    run_cell(pg, 5)
+    edge_plot = pg.locator(".anb-plot").nth(2)
+    edge_plot.wait_for(timeout=30_000)
+    pg.wait_for_function(
+        "() => Number(document.querySelectorAll('.anb-plot')[2]?.dataset.npoints) === 30"
+    )
+    ink = edge_plot.locator(".anb-canvas").evaluate(EDGE_INK_JS)
+    assert ink["edges"] == 0, ink
+    assert ink["label"] > 20, ink  # the rotated y label "f(x)"
+    edge_plot.screenshot(path=str(artifacts / f"live_plot_labels-{server.flavor}.png"))
 
     # A reloaded page gets every point again: the new front end asks the kernel for a resync.
     pg.evaluate("() => window.jupyterapp.commands.execute('docmanager:save')")

@@ -69,7 +69,9 @@ def test_live_widgets_follow_a_real_runner(tmp_path) -> None:
     assert info["_snapshot"]["status"] == "finished"
     assert info["_snapshot"]["npoints"] == n
     assert info["_snapshot"]["loss"] is not None
-    assert plot["_panels"] == [{"title": "", "kind": "1d", "bounds": [-1.0, 1.0]}]
+    assert plot["_panels"] == [
+        {"title": "", "kind": "1d", "bounds": [-1.0, 1.0], "xlabel": "x", "ylabel": "slow(x)"}
+    ]
     assert plot["_status"] == "runner finished"
     assert "live_info.js" not in info["_esm"]  # the bundle's code is inlined, not a path/URL
     assert "export" in info["_esm"]

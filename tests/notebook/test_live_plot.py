@@ -14,7 +14,7 @@ import adaptive_nb as adaptive
 from _support.fake_learners import BoxLearner
 from adaptive_nb import notebook_integration
 from adaptive_nb.notebook import LivePlot
-from adaptive_nb.notebook._live_plot2d import data_since
+from adaptive_nb.notebook._live_plot2d import axis_labels, data_since, function_name
 from adaptive_nb.runner import SequentialExecutor
 
 
@@ -51,7 +51,9 @@ def test_sends_each_point_once_in_tell_order(run, sent) -> None:
     x, y = all_data(learner)
     np.testing.assert_array_equal(pts[:, 0], x)
     np.testing.assert_array_equal(pts[:, 1], y)
-    assert w._panels == [{"title": "", "kind": "1d", "bounds": [-3.0, 3.0]}]
+    assert w._panels == [
+        {"title": "", "kind": "1d", "bounds": [-3.0, 3.0], "xlabel": "x", "ylabel": "sin(x)"}
+    ]
     assert w._status == "live"
 
 
@@ -252,3 +254,70 @@ def test_fast_view_reads_the_public_data_since() -> None:
     assert x.tolist() == [-1.0, 0.25]
     assert y.tolist() == [-2.0, 0.5]
     assert _live_plot._leaves(object()) is None  # neither data_since nor a known container
+
+
+def peak(x: float, width: float = 0.1) -> float:
+    return float(np.exp(-(x**2) / width**2))
+
+
+def test_axis_labels_come_from_the_names_given_else_the_function() -> None:
+    learner = adaptive.Learner1D(peak, bounds=(-1, 1))
+    assert axis_labels("1d", learner) == {"xlabel": "x", "ylabel": "peak(x)"}
+    assert axis_labels("1d", learner, x_name="t") == {"xlabel": "t", "ylabel": "peak(t)"}
+    assert axis_labels("1d", learner, name="run A")["ylabel"] == "run A"
+    assert axis_labels("1d", learner, name=("not", "a", "label"))["ylabel"] == "peak(x)"
+    assert axis_labels("1d", learner, y_name="height", name="run A")["ylabel"] == "height"
+    # a lambda has no name worth showing; a partial shows the function it wraps
+    assert axis_labels("1d", adaptive.Learner1D(lambda x: x, (0, 1)))["ylabel"] == "f(x)"
+    assert function_name(adaptive.Learner1D(partial(peak, width=1), (0, 1))) == "peak"
+    ring = adaptive.Learner2D(lambda p: p[0], bounds=[(0, 1), (0, 1)])
+    assert axis_labels("2d", ring, x_name="a") == {
+        "xlabel": "a",
+        "ylabel": "y",
+        "zlabel": "f(a, y)",
+    }
+    assert axis_labels("2d", ring, z_name="E")["zlabel"] == "E"
+    assert axis_labels("unsupported", None) == {}
+
+
+def test_live_plot_labels_its_axes_and_sends_them_once(run, sent) -> None:
+    async def main():
+        learner = adaptive.Learner1D(peak, bounds=(-1, 1))
+        runner = await finished_runner(learner, 30)
+        plain = LivePlot(runner, name="plain")
+        await asyncio.wait_for(plain.task, 1)
+        bytes_plain = plain.bytes_sent
+        named = notebook_integration.live_plot(
+            runner, name="named", x_name="time (s)", y_name="signal"
+        )
+        await asyncio.wait_for(named.task, 1)
+        return plain, named, bytes_plain
+
+    plain, named, bytes_plain = run(main())
+    assert plain._panels[0]["ylabel"] == "plain"  # a string name labels the output
+    assert (named._panels[0]["xlabel"], named._panels[0]["ylabel"]) == ("time (s)", "signal")
+    # labels travel with the panel list (a trait, sent once), not with each data update; the
+    # messages differ only in their timestamps' digits
+    assert abs(named.bytes_sent - bytes_plain) <= 8
+
+
+def test_axis_label_that_is_not_a_string_is_refused(run) -> None:
+    async def main():
+        runner = await finished_runner(adaptive.Learner1D(peak, bounds=(-1, 1)), 5)
+        with pytest.raises(TypeError, match="x_name must be a string"):
+            LivePlot(runner, x_name=3)  # type: ignore[arg-type]
+
+    run(main())
+
+
+def test_runner_live_plot_passes_the_labels_on(run, sent) -> None:
+    async def main():
+        learner = adaptive.Learner2D(lambda p: p[0] * p[1], bounds=[(0, 1), (0, 1)])
+        runner = await finished_runner(learner, 20)
+        w = runner.live_plot(update_interval=0.01, x_name="u", y_name="v", z_name="uv")
+        await asyncio.wait_for(w.task, 1)
+        return w
+
+    w = run(main())
+    labels = {k: w._panels[0][k] for k in ("xlabel", "ylabel", "zlabel")}
+    assert labels == {"xlabel": "u", "ylabel": "v", "zlabel": "uv"}

@@ -41,7 +41,17 @@ def test_2d_learner_gets_a_heat_map_panel_and_each_point_once(run, sent, cls) ->
         return learner, w
 
     learner, w = run(main())
-    assert w._panels == [{"title": "", "kind": "2d", "box": [[-1.0, 1.0], [-0.5, 2.0]], "dim": 2}]
+    assert w._panels == [
+        {
+            "title": "",
+            "kind": "2d",
+            "box": [[-1.0, 1.0], [-0.5, 2.0]],
+            "dim": 2,
+            "xlabel": "x",
+            "ylabel": "y",
+            "zlabel": "ring(x, y)",
+        }
+    ]
     appends = sent.of_type("append")
     heads = [m[0]["series"][0] for m in appends]
     assert [(h["start"], h["n"]) for h in heads] == [(0, 50), (50, 7)]
@@ -84,7 +94,9 @@ def test_3d_learner_gets_a_projection_panel(run, sent) -> None:
         return w
 
     w = run(main())
-    assert w._panels == [{"title": "", "kind": "nd", "box": [[0, 1], [0, 2], [0, 3]], "dim": 3}]
+    assert w._panels == [
+        {"title": "", "kind": "nd", "box": [[0, 1], [0, 2], [0, 3]], "dim": 3, "zlabel": "sum(x)"}
+    ]
     pts, vals = decode(sent.of_type("append"))[0]
     assert pts.shape == (40, 3)
     np.testing.assert_allclose(vals[:, 0], pts.sum(axis=1))
@@ -201,7 +213,10 @@ def test_learner_nd_gets_the_view_of_its_dimension(run, sent, bounds, kind, box)
         return learner, w
 
     learner, w = run(main())
-    assert w._panels == [{"title": "", "kind": kind, "box": box, "dim": len(box)}]
+    labels = (
+        {"xlabel": "x", "ylabel": "y", "zlabel": "f(x, y)"} if kind == "2d" else {"zlabel": "f(x)"}
+    )
+    assert w._panels == [{"title": "", "kind": kind, "box": box, "dim": len(box), **labels}]
     pts, vals = decode(sent.of_type("append"))[0]
     want_pts, want_vals = learner.data_since(0)
     np.testing.assert_array_equal(pts, want_pts)

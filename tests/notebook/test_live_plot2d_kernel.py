@@ -47,6 +47,14 @@ def test_learner2d_points_travel_once_as_bytes(tmp_path) -> None:
     assert report["bytes"] < n * 32 + report["messages"] * 250
     plot = next(m["state"] for m in widget_models(nb).values() if "_panels" in m["state"])
     assert plot["_panels"] == [
-        {"title": "", "kind": "2d", "box": [[-1.0, 1.0], [-0.5, 0.5]], "dim": 2}
+        {
+            "title": "",
+            "kind": "2d",
+            "box": [[-1.0, 1.0], [-0.5, 0.5]],
+            "dim": 2,
+            "xlabel": "x",
+            "ylabel": "y",
+            "zlabel": "ring(x, y)",
+        }
     ]
     assert plot["_status"] == "runner finished"

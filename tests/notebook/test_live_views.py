@@ -173,6 +173,8 @@ def test_average_learner_sends_each_value_once_in_tell_order(run, sent) -> None:
             "atol": 0.01,
             "rtol": None,
             "min_npoints": 2,
+            "xlabel": "samples",
+            "ylabel": "mean of gauss",
         }
     ]
     heads = [m[0]["series"][0] for m in sent.of_type("append")]
@@ -264,7 +266,15 @@ def test_average1d_sends_only_the_x_whose_samples_changed(run, sent, make) -> No
         return learner, w, before
 
     learner, w, before = run(main())
-    assert w._panels == [{"title": "", "kind": "average1d", "bounds": [-1.0, 1.0]}]
+    assert w._panels == [
+        {
+            "title": "",
+            "kind": "average1d",
+            "bounds": [-1.0, 1.0],
+            "xlabel": "x",
+            "ylabel": "noisy(x)",
+        }
+    ]
     heads = [m[0]["series"][0] for m in sent.of_type("append")]
     assert [(h["start"], h["n"], h["total"]) for h in heads] == [
         (0, len(before), len(before)),

@@ -1,6 +1,9 @@
 // Canvas drawing of one panel: frame, ticks, lines (decimated), points, newest points.
+import { drawAxisLabels, FONT, layoutPlot, measureWith, type Range, type Rect, TICK_GAP, type Ticks, ticksFor } from "./layout";
 import { decimate, type Series } from "./series";
-import { formatTick, niceTicks, paddedRange } from "./ticks";
+import { paddedRange } from "./ticks";
+
+export type { Range, Rect } from "./layout";
 
 export const PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"];
 export const NEWEST_COLOR = "#e4002b";
@@ -21,38 +24,34 @@ export interface PanelMeta {
   rtol?: number | null;
   /** sequence: the length of the sequence. */
   total?: number;
+  /** Axis labels (see axis_labels in _live_plot2d.py); zlabel names a heat map's colour bar. */
+  xlabel?: string;
+  ylabel?: string;
+  zlabel?: string;
 }
 
-export interface Rect {
-  x: number;
-  y: number;
-  w: number;
-  h: number;
-}
-
-export interface Frame {
+export interface Frame extends Range {
   plot: Rect; // the data area inside the axes
-  x0: number;
-  x1: number;
-  y0: number;
-  y1: number;
+  /** The ticks the layout chose (drawAxes computes them when absent). */
+  xt?: Ticks;
+  yt?: Ticks;
 }
 
-export const MARGIN = { left: 54, right: 10, top: 20, bottom: 24 };
+/** A frame for `cell` showing `r` (the zoomed range when `zoom` is set), labelled from `meta`. */
+export function layoutFrame(ctx: CanvasRenderingContext2D, cell: Rect, r: Range, meta: PanelMeta, zoom?: Range | null, top = 20, right = 0): Frame {
+  const range = zoom ?? r;
+  const l = layoutPlot(measureWith(ctx), cell, range, { top, xlabel: meta.xlabel, ylabel: meta.ylabel, right });
+  return { ...range, ...l };
+}
 
-export function frameFor(cell: Rect, meta: PanelMeta, s: Series | undefined): Frame {
-  const plot = {
-    x: cell.x + MARGIN.left,
-    y: cell.y + MARGIN.top,
-    w: Math.max(10, cell.w - MARGIN.left - MARGIN.right),
-    h: Math.max(10, cell.h - MARGIN.top - MARGIN.bottom),
-  };
+/** The range a 1D panel shows unzoomed: the learner's bounds (else the data's) by the values'. */
+export function rangeFor(meta: PanelMeta, s: Series | undefined): Range {
   let [x0, x1] = meta.bounds && Number.isFinite(meta.bounds[0]) && Number.isFinite(meta.bounds[1])
     ? meta.bounds
     : paddedRange(s?.xmin ?? NaN, s?.xmax ?? NaN, 0.02);
   if (x0 === x1) [x0, x1] = paddedRange(x0, x1);
   const [y0, y1] = s && s.ymin <= s.ymax ? paddedRange(s.ymin, s.ymax) : [0, 1];
-  return { plot, x0, x1, y0, y1 };
+  return { x0, x1, y0, y1 };
 }
 
 export function drawPanel(
@@ -62,13 +61,14 @@ export function drawPanel(
   s: Series | undefined,
   fg: string,
   grid: string,
+  zoom?: Range | null,
 ): Frame {
-  const f = frameFor(cell, meta, s);
+  const f = layoutFrame(ctx, cell, rangeFor(meta, s), meta, zoom);
   const { plot, x0, x1, y0, y1 } = f;
   const toPx = (x: number) => plot.x + ((x - x0) / (x1 - x0)) * plot.w;
   const toPy = (y: number) => plot.y + plot.h - ((y - y0) / (y1 - y0)) * plot.h;
 
-  ctx.font = "11px system-ui, sans-serif";
+  ctx.font = FONT;
   ctx.fillStyle = fg;
   ctx.textBaseline = "alphabetic";
   ctx.textAlign = "left";
@@ -82,6 +82,7 @@ export function drawPanel(
   }
 
   drawAxes(ctx, f, fg, grid);
+  drawAxisLabels(ctx, cell, plot, fg, meta.xlabel, meta.ylabel);
 
   if (!s || s.n === 0) {
     ctx.textAlign = "center";
@@ -146,8 +147,8 @@ export function drawAxes(ctx: CanvasRenderingContext2D, f: Frame, fg: string, gr
   const { plot, x0, x1, y0, y1 } = f;
   const toPx = (x: number) => plot.x + ((x - x0) / (x1 - x0)) * plot.w;
   const toPy = (y: number) => plot.y + plot.h - ((y - y0) / (y1 - y0)) * plot.h;
-  const xt = niceTicks(x0, x1, Math.max(2, Math.floor(plot.w / 80)));
-  const yt = niceTicks(y0, y1, Math.max(2, Math.floor(plot.h / 40)));
+  const xt = f.xt ?? ticksFor(x0, x1, Math.max(2, Math.floor(plot.w / 80)));
+  const yt = f.yt ?? ticksFor(y0, y1, Math.max(2, Math.floor(plot.h / 40)));
   ctx.strokeStyle = grid;
   ctx.lineWidth = 1;
   ctx.beginPath();
@@ -167,10 +168,11 @@ export function drawAxes(ctx: CanvasRenderingContext2D, f: Frame, fg: string, gr
   ctx.fillStyle = fg;
   ctx.textAlign = "center";
   ctx.textBaseline = "top";
-  for (const t of xt.ticks) ctx.fillText(formatTick(t, xt.step), toPx(t), plot.y + plot.h + 6);
+  ctx.font = FONT;
+  xt.ticks.forEach((t, k) => ctx.fillText(xt.labels[k], toPx(t), plot.y + plot.h + TICK_GAP));
   ctx.textAlign = "right";
   ctx.textBaseline = "middle";
-  for (const t of yt.ticks) ctx.fillText(formatTick(t, yt.step), plot.x - 6, toPy(t));
+  yt.ticks.forEach((t, k) => ctx.fillText(yt.labels[k], plot.x - TICK_GAP, toPy(t)));
 }
 
 /** Grid of `count` cells (small multiples) filling `width`. */

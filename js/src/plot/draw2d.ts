@@ -3,9 +3,10 @@
 // and coloured by value (3+ D); with a colour bar, optional mesh edges and the newest points.
 import { type Box, type Cloud, rasterize, type Raster } from "./cloud";
 import { LUT, cssColor } from "./colormap";
-import { drawAxes, type Frame, type PanelMeta, type Rect, NEWEST_COLOR } from "./draw";
+import { drawAxes, type Frame, layoutFrame, type PanelMeta, type Range, type Rect, NEWEST_COLOR } from "./draw";
 import { formatNumber } from "../format";
-import { formatTick, niceTicks, paddedRange } from "./ticks";
+import { bottomSpace, drawAxisLabels, fitText, FONT, FONT_PX, LABEL_GAP, measureWith, PAD, type Ticks, ticksFor } from "./layout";
+import { paddedRange } from "./ticks";
 
 /** What the viewer chose in the widget's tool bar (shared by all panels of a view). */
 export interface ViewOptions {
@@ -30,7 +31,15 @@ export interface CloudFrame extends Frame {
   dpr: number;
 }
 
-export const MARGIN2D = { left: 54, right: 66, top: 20, bottom: 24 };
+const TOP = 20;
+/** Colour bar: gap to the data area, bar width, tick length, gap to the tick labels. */
+const BAR = { gap: 10, w: 10, tick: 3, text: 2 };
+
+/** Colour-bar ticks over the value range [lo, hi] it shows. */
+interface BarTicks extends Ticks {
+  lo: number;
+  hi: number;
+}
 /** Above this many triangles the mesh edges are not drawn (they would cover the colours). */
 export const MAX_EDGE_TRIANGLES = 40_000;
 const OUTSIDE = "#ededed"; // plot area not covered by the mesh (outside the points' hull)
@@ -76,9 +85,22 @@ function blit(ctx: CanvasRenderingContext2D, r: Raster, plot: Rect): void {
   ctx.drawImage(scratch, 0, 0, r.width, r.height, plot.x, plot.y, plot.w, plot.h);
 }
 
-function drawColorBar(ctx: CanvasRenderingContext2D, plot: Rect, lo: number, hi: number, fg: string): void {
-  const x = plot.x + plot.w + 10;
-  const w = 10;
+/** The colour bar's ticks for values in [lo, hi] on a bar `h` pixels tall. */
+function colorBarTicks(lo: number, hi: number, h: number): BarTicks | null {
+  if (!(hi >= lo)) return null;
+  const [a, b] = hi > lo ? [lo, hi] : [lo - 0.5, lo + 0.5];
+  return { ...ticksFor(a, b, Math.max(3, Math.floor(h / 35))), lo: a, hi: b };
+}
+
+/** Width right of the data area that the colour bar, its tick labels and its label need. */
+export function colorBarSpace(measure: (s: string) => number, t: Ticks | null, zlabel?: string): number {
+  const labels = t ? t.labels.reduce((m, s) => Math.max(m, measure(s)), 0) : 0;
+  return BAR.gap + BAR.w + BAR.tick + BAR.text + Math.ceil(labels) + (zlabel ? LABEL_GAP + FONT_PX : 0) + PAD;
+}
+
+function drawColorBar(ctx: CanvasRenderingContext2D, cell: Rect, plot: Rect, t: BarTicks | null, fg: string, zlabel?: string): void {
+  const x = plot.x + plot.w + BAR.gap;
+  const w = BAR.w;
   const g = ctx.createLinearGradient(0, plot.y + plot.h, 0, plot.y);
   for (let k = 0; k <= 16; k++) {
     const i = 3 * Math.round((k / 16) * 255);
@@ -89,20 +111,30 @@ function drawColorBar(ctx: CanvasRenderingContext2D, plot: Rect, lo: number, hi:
   ctx.strokeStyle = fg;
   ctx.lineWidth = 1;
   ctx.strokeRect(x + 0.5, plot.y + 0.5, w, plot.h);
-  if (!(hi >= lo)) return;
-  const [a, b] = hi > lo ? [lo, hi] : [lo - 0.5, lo + 0.5];
-  const toPy = (v: number) => plot.y + plot.h - ((v - a) / (b - a)) * plot.h;
-  const { ticks, step } = niceTicks(a, b, Math.max(3, Math.floor(plot.h / 35)));
+  if (zlabel) {
+    ctx.save();
+    ctx.font = FONT;
+    ctx.fillStyle = fg;
+    ctx.textAlign = "center";
+    ctx.textBaseline = "bottom";
+    ctx.translate(cell.x + cell.w - PAD, plot.y + plot.h / 2);
+    ctx.rotate(-Math.PI / 2);
+    ctx.fillText(fitText((s) => ctx.measureText(s).width, zlabel, plot.h), 0, 0);
+    ctx.restore();
+  }
+  if (!t) return;
+  const { lo, hi } = t;
+  const toPy = (v: number) => plot.y + plot.h - ((v - lo) / (hi - lo)) * plot.h;
   ctx.fillStyle = fg;
   ctx.textAlign = "left";
   ctx.textBaseline = "middle";
   ctx.beginPath();
-  for (const t of ticks) {
-    const py = Math.round(toPy(t)) + 0.5;
+  t.ticks.forEach((v, k) => {
+    const py = Math.round(toPy(v)) + 0.5;
     ctx.moveTo(x + w, py);
-    ctx.lineTo(x + w + 3, py);
-    ctx.fillText(formatTick(t, step), x + w + 5, py);
-  }
+    ctx.lineTo(x + w + BAR.tick, py);
+    ctx.fillText(t.labels[k], x + w + BAR.tick + BAR.text, py);
+  });
   ctx.stroke();
 }
 
@@ -115,25 +147,27 @@ export function drawCloudPanel(
   fg: string,
   grid: string,
   dpr = 1,
+  zoom?: Range | null,
 ): CloudFrame {
-  const plot = {
-    x: cell.x + MARGIN2D.left,
-    y: cell.y + MARGIN2D.top,
-    w: Math.max(10, cell.w - MARGIN2D.left - MARGIN2D.right),
-    h: Math.max(10, cell.h - MARGIN2D.top - MARGIN2D.bottom),
-  };
   const kind = meta.kind === "nd" ? "nd" : "2d";
   const [ax, ay] = panelAxes(meta, cloud, opts);
-  const [x0, x1] = axisRange(meta.box, cloud, ax);
-  const [y0, y1] = axisRange(meta.box, cloud, ay);
+  const [ux0, ux1] = axisRange(meta.box, cloud, ax);
+  const [uy0, uy1] = axisRange(meta.box, cloud, ay);
   const comp = cloud ? Math.min(Math.max(0, opts.comp), cloud.vdim - 1) : 0;
   const lo = cloud?.vmin[comp] ?? NaN;
   const hi = cloud?.vmax[comp] ?? NaN;
-  const f: CloudFrame = { plot, x0, x1, y0, y1, kind, ax, ay, comp, lo, hi, raster: null, dpr };
+  const xlabel = kind === "nd" ? `x${ax}` : meta.xlabel;
+  const ylabel = kind === "nd" ? `x${ay}` : meta.ylabel;
+  const barTicks = colorBarTicks(lo, hi, Math.max(10, cell.h - TOP - bottomSpace(xlabel)));
+  const right = colorBarSpace(measureWith(ctx), barTicks, meta.zlabel);
+  const laid = layoutFrame(ctx, cell, { x0: ux0, x1: ux1, y0: uy0, y1: uy1 }, { ...meta, xlabel, ylabel }, zoom, TOP, right);
+  const { plot, x0, x1, y0, y1 } = laid;
+  const f: CloudFrame = { ...laid, kind, ax, ay, comp, lo, hi, raster: null, dpr };
   const toPx = (x: number) => plot.x + ((x - x0) / (x1 - x0)) * plot.w;
   const toPy = (y: number) => plot.y + plot.h - ((y - y0) / (y1 - y0)) * plot.h;
+  drawAxisLabels(ctx, cell, plot, fg, xlabel, ylabel);
 
-  ctx.font = "11px system-ui, sans-serif";
+  ctx.font = FONT;
   ctx.fillStyle = fg;
   ctx.textBaseline = "alphabetic";
   ctx.textAlign = "left";
@@ -199,7 +233,7 @@ export function drawCloudPanel(
   ctx.stroke();
   ctx.restore();
   drawAxes(ctx, f, fg, grid, false);
-  drawColorBar(ctx, plot, lo, hi, fg);
+  drawColorBar(ctx, cell, plot, barTicks, fg, meta.zlabel);
   return f;
 }
 

@@ -2,7 +2,8 @@
 // sample counts (AverageLearner1D), integrand points with the integral (IntegratorLearner),
 // progress and results (SequenceLearner).
 import { formatNumber } from "../format";
-import { drawAxes, drawPanel, type Frame, MARGIN, NEWEST_COLOR, type PanelMeta, PALETTE, type Rect } from "./draw";
+import { drawAxes, drawPanel, type Frame, layoutFrame, NEWEST_COLOR, type PanelMeta, PALETTE, type Range, type Rect } from "./draw";
+import { drawAxisLabels, FONT } from "./layout";
 import { paddedRange } from "./ticks";
 import { ErrorBars, InfoSeries, RunningMean, type ViewData } from "./views";
 
@@ -14,17 +15,8 @@ export interface ViewFrame extends Frame {
 const BAND = "rgba(31,119,180,0.18)";
 const COUNTS = "rgba(120,120,120,0.45)";
 
-function plotRect(cell: Rect, top = MARGIN.top): Rect {
-  return {
-    x: cell.x + MARGIN.left,
-    y: cell.y + top,
-    w: Math.max(10, cell.w - MARGIN.left - MARGIN.right),
-    h: Math.max(10, cell.h - top - MARGIN.bottom),
-  };
-}
-
 function header(ctx: CanvasRenderingContext2D, cell: Rect, plot: Rect, title: string, text: string, fg: string): void {
-  ctx.font = "11px system-ui, sans-serif";
+  ctx.font = FONT;
   ctx.fillStyle = fg;
   ctx.textBaseline = "alphabetic";
   ctx.textAlign = "left";
@@ -55,16 +47,17 @@ export function averageText(s: RunningMean | undefined, meta: PanelMeta): string
   return `mean ${formatNumber(s.mean[j], 6)} ± ${formatNumber(s.se[j], 3)} (n = ${s.n}${tol ? `; ${tol}` : ""})`;
 }
 
-export function drawAverage(ctx: CanvasRenderingContext2D, cell: Rect, meta: PanelMeta, s: RunningMean | undefined, fg: string, grid: string): ViewFrame {
-  const plot = plotRect(cell);
+export function drawAverage(ctx: CanvasRenderingContext2D, cell: Rect, meta: PanelMeta, s: RunningMean | undefined, fg: string, grid: string, zoom?: Range | null): ViewFrame {
   const n = s?.n ?? 0;
   // The first samples swing widely; the y range follows the last 95 % so the estimate stays readable.
   const [lo, hi] = s && n ? s.range(Math.min(n - 1, Math.max(2, Math.floor(n * 0.05)))) : [0, 1];
   const [y0, y1] = Number.isFinite(lo) ? paddedRange(lo, hi) : [0, 1];
-  const f: Frame = { plot, x0: 1, x1: Math.max(2, n), y0, y1 };
+  const f: Frame = layoutFrame(ctx, cell, { x0: 1, x1: Math.max(2, n), y0, y1 }, meta, zoom);
+  const { plot } = f;
   const { toPx, toPy, fromPx } = scales(f);
   header(ctx, cell, plot, meta.title, averageText(s, meta), fg);
   drawAxes(ctx, f, fg, grid);
+  drawAxisLabels(ctx, cell, plot, fg, meta.xlabel, meta.ylabel);
   const hover = (mx: number) => {
     if (!s || !n) return null;
     const j = Math.max(0, Math.min(n - 1, Math.round(fromPx(mx)) - 1));
@@ -124,19 +117,20 @@ export function drawAverage(ctx: CanvasRenderingContext2D, cell: Rect, meta: Pan
   return { ...f, hover };
 }
 
-export function drawAverage1D(ctx: CanvasRenderingContext2D, cell: Rect, meta: PanelMeta, s: ErrorBars | undefined, fg: string, grid: string): ViewFrame {
-  const plot = plotRect(cell);
+export function drawAverage1D(ctx: CanvasRenderingContext2D, cell: Rect, meta: PanelMeta, s: ErrorBars | undefined, fg: string, grid: string, zoom?: Range | null): ViewFrame {
   const n = s?.n ?? 0;
   const ext = s && n ? s.extent() : { lo: NaN, hi: NaN, maxCount: 0 };
   const [y0, y1] = Number.isFinite(ext.lo) ? paddedRange(ext.lo, ext.hi) : [0, 1];
   let [x0, x1] = meta.bounds ?? [0, 1];
   if (x0 === x1) [x0, x1] = paddedRange(x0, x1);
-  const f: Frame = { plot, x0, x1, y0, y1 };
+  const f: Frame = layoutFrame(ctx, cell, { x0, x1, y0, y1 }, meta, zoom);
+  const { plot } = f;
   const { toPx, toPy, fromPx } = scales(f);
   let total = 0;
   for (let j = 0; j < n; j++) total += s!.count(j);
   header(ctx, cell, plot, meta.title, n ? `${n} points, ${total} samples (max ${ext.maxCount} at one x); bars: samples` : "", fg);
   drawAxes(ctx, f, fg, grid);
+  drawAxisLabels(ctx, cell, plot, fg, meta.xlabel, meta.ylabel);
   const hover = (mx: number) => {
     if (!s || !n) return null;
     const j = s.nearest(fromPx(mx));
@@ -217,8 +211,8 @@ export function integratorText(s: InfoSeries | undefined): string {
   return `∫ ≈ ${formatNumber(info.igral, 10)} ± ${formatNumber(info.err, 3)} (target ${formatNumber(target, 3)}), ${s.n} points`;
 }
 
-export function drawIntegrator(ctx: CanvasRenderingContext2D, cell: Rect, meta: PanelMeta, s: InfoSeries | undefined, fg: string, grid: string): ViewFrame {
-  const f = drawPanel(ctx, cell, { ...meta, title: "" }, s, fg, grid);
+export function drawIntegrator(ctx: CanvasRenderingContext2D, cell: Rect, meta: PanelMeta, s: InfoSeries | undefined, fg: string, grid: string, zoom?: Range | null): ViewFrame {
+  const f = drawPanel(ctx, cell, { ...meta, title: "" }, s, fg, grid, zoom);
   header(ctx, cell, f.plot, meta.title, integratorText(s), fg);
   return { ...f, hover: s ? seriesHover(f, s, "x") : () => null };
 }
@@ -231,13 +225,13 @@ export function sequenceText(s: InfoSeries | undefined, meta: PanelMeta): string
   return `${done} / ${total} done (${pct.toFixed(1)} %)`;
 }
 
-export function drawSequence(ctx: CanvasRenderingContext2D, cell: Rect, meta: PanelMeta, s: InfoSeries | undefined, fg: string, grid: string): ViewFrame {
+export function drawSequence(ctx: CanvasRenderingContext2D, cell: Rect, meta: PanelMeta, s: InfoSeries | undefined, fg: string, grid: string, zoom?: Range | null): ViewFrame {
   const total = s?.info.total ?? meta.total ?? 0;
   const numeric = !!s && s.ymin <= s.ymax;
   const bounds: [number, number] = [0, Math.max(1, total - 1)];
   const f = numeric
-    ? drawPanel(ctx, cell, { ...meta, title: "", kind: "1d", bounds }, s, fg, grid)
-    : { plot: plotRect(cell), x0: bounds[0], x1: bounds[1], y0: 0, y1: 1 };
+    ? drawPanel(ctx, cell, { ...meta, title: "", kind: "1d", bounds }, s, fg, grid, zoom)
+    : layoutFrame(ctx, cell, { x0: bounds[0], x1: bounds[1], y0: 0, y1: 1 }, meta);
   header(ctx, cell, f.plot, meta.title, sequenceText(s, meta), fg);
   // Progress bar under the header line.
   const frac = total ? Math.min(1, (s?.info.done ?? 0) / total) : 0;
@@ -256,16 +250,24 @@ export function drawSequence(ctx: CanvasRenderingContext2D, cell: Rect, meta: Pa
 }
 
 /** Draw a learner-specific panel (meta.kind is one of the views of _live_views.py). */
-export function drawViewPanel(ctx: CanvasRenderingContext2D, cell: Rect, meta: PanelMeta, d: ViewData | undefined, fg: string, grid: string): ViewFrame {
+export function drawViewPanel(
+  ctx: CanvasRenderingContext2D,
+  cell: Rect,
+  meta: PanelMeta,
+  d: ViewData | undefined,
+  fg: string,
+  grid: string,
+  zoom?: Range | null,
+): ViewFrame {
   switch (meta.kind) {
     case "average":
-      return drawAverage(ctx, cell, meta, d instanceof RunningMean ? d : undefined, fg, grid);
+      return drawAverage(ctx, cell, meta, d instanceof RunningMean ? d : undefined, fg, grid, zoom);
     case "average1d":
-      return drawAverage1D(ctx, cell, meta, d instanceof ErrorBars ? d : undefined, fg, grid);
+      return drawAverage1D(ctx, cell, meta, d instanceof ErrorBars ? d : undefined, fg, grid, zoom);
     case "integrator":
-      return drawIntegrator(ctx, cell, meta, d instanceof InfoSeries ? d : undefined, fg, grid);
+      return drawIntegrator(ctx, cell, meta, d instanceof InfoSeries ? d : undefined, fg, grid, zoom);
     default:
-      return drawSequence(ctx, cell, meta, d instanceof InfoSeries ? d : undefined, fg, grid);
+      return drawSequence(ctx, cell, meta, d instanceof InfoSeries ? d : undefined, fg, grid, zoom);
   }
 }
 

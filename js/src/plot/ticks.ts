@@ -24,7 +24,11 @@ export function niceTicks(lo: number, hi: number, maxTicks = 6): { ticks: number
 export function formatTick(v: number, step: number): string {
   if (v === 0) return "0";
   const a = Math.abs(v);
-  if (a >= 1e5 || a < 1e-4) return v.toExponential(2).replace(/\.?0+e/, "e");
+  if (a >= 1e5 || a < 1e-4) {
+    // Enough digits that neighbouring ticks differ (1.2346e5, 1.2348e5), at least 2 as before.
+    const digits = step > 0 ? Math.floor(Math.log10(a)) - Math.floor(Math.log10(step) + 1e-9) + 1 : 2;
+    return v.toExponential(Math.max(2, Math.min(12, digits))).replace(/\.?0+e/, "e").replace("e+", "e");
+  }
   const decimals = step > 0 ? Math.max(0, Math.min(10, -Math.floor(Math.log10(step) + 1e-9) + (step / 10 ** Math.floor(Math.log10(step)) === 2.5 ? 1 : 0))) : 3;
   return v.toFixed(decimals);
 }

@@ -39,7 +39,7 @@ from adaptive_nb._protocols import ObservedRunner
 from adaptive_nb.learner.balancing_learner import BalancingLearner
 from adaptive_nb.learner.data_saver import DataSaver
 from adaptive_nb.notebook._common import STATIC, check_ipykernel, register, runner_task
-from adaptive_nb.notebook._live_plot2d import chunk, has_fast_view, panel_meta
+from adaptive_nb.notebook._live_plot2d import axis_labels, chunk, has_fast_view, panel_meta
 from adaptive_nb.notebook._live_views import ViewSource, view_source
 from adaptive_nb.notebook._poller import Poller, format_exception
 from adaptive_nb.notebook._static_view import StaticPlotView
@@ -102,7 +102,11 @@ class LivePlot(StaticPlotView, anywidget.AnyWidget):
     mesh edges, newest points ringed, an output selector for vectors); a LearnerND in 3+
     dimensions (its points projected on two axes the viewer picks, coloured by value); a
     BalancingLearner (small multiples, one panel per child); a DataSaver (its inner learner).
-    The hover read-out shows the coordinates and value under the cursor.
+    The hover read-out shows the coordinates and value under the cursor. The axes are labelled
+    (``x_name``, ``y_name``, ``z_name``, else the learned function's name); drag a rectangle to
+    zoom (live updates go on inside it), double-click or "reset zoom" to see everything again;
+    the PNG and CSV buttons download the picture and the points shown (from the page's copy:
+    exporting costs the kernel nothing).
     With ``plotter=`` (or for learners without a fast view) the figure the plotter returns
     (holoviews or bokeh) is rendered by BokehJS, which the kernel ships from the installed bokeh.
 
@@ -119,6 +123,12 @@ class LivePlot(StaticPlotView, anywidget.AnyWidget):
         same name stops the old one.
     normalize
         Accepted for compatibility: axes always fit the data (the canvas rescales every frame).
+    x_name, y_name, z_name
+        Axis labels, named as in ``to_dataframe``: ``x_name`` (default ``"x"``) labels the input
+        axis; ``y_name`` the output in 1D, the second input in 2D (default ``"y"``); ``z_name``
+        the colour bar of a heat map. The output's label defaults to ``name`` when it is a
+        string, else to the learned function's name (``peak(x)``; ``f(x)`` for a lambda).
+        Not used with ``plotter=``, whose figure has its own labels.
     """
 
     _esm = STATIC / "live_plot.js"
@@ -138,9 +148,17 @@ class LivePlot(StaticPlotView, anywidget.AnyWidget):
         update_interval: float = 2.0,
         name: Hashable = None,
         normalize: bool = True,
+        x_name: str | None = None,
+        y_name: str | None = None,
+        z_name: str | None = None,
     ) -> None:
         # Validate before the comm opens, so a refused call leaves no widget behind.
         task = runner_task(runner)
+        labels = {"x_name": x_name, "y_name": y_name, "z_name": z_name}
+        for key, value in labels.items():
+            if value is not None and not isinstance(value, str):
+                msg = f"live_plot: {key} must be a string (an axis label), not {value!r}."
+                raise TypeError(msg)
         panels = None if plotter is not None else _leaves(runner.learner)
         if panels is None and plotter is None:
             if not callable(getattr(runner.learner, "plot", None)):
@@ -179,9 +197,13 @@ class LivePlot(StaticPlotView, anywidget.AnyWidget):
             self._cursor = [0] * len(panels)
             self._newest = [0] * len(panels)
             self._sources = [None if leaf is None else view_source(leaf) for leaf in self._leaves]
-            self._panels = [
+            metas = [
                 panel_meta(title, leaf) if src is None else src.meta(title)
                 for (title, leaf), src in zip(panels, self._sources, strict=True)
+            ]
+            self._panels = [
+                {**meta, **axis_labels(meta["kind"], leaf, name=name, **labels)}
+                for meta, leaf in zip(metas, self._leaves, strict=True)
             ]
         self.on_msg(self._on_front_end_msg)
         self.observe(self._on_stop_click, names="_stop_clicks")
@@ -332,6 +354,9 @@ def live_plot(
     update_interval: float = 2.0,
     name: Hashable = None,
     normalize: bool = True,
+    x_name: str | None = None,
+    y_name: str | None = None,
+    z_name: str | None = None,
 ) -> LivePlot:
     """Live plot of ``runner.learner`` that updates every ``update_interval`` seconds.
 
@@ -350,6 +375,13 @@ def live_plot(
         A live plot with the same name (default ``None``) is stopped and replaced.
     normalize
         Accepted for compatibility; the axes always fit the data.
+    x_name, y_name, z_name
+        Axis labels (as in ``to_dataframe``): the input axis (default ``"x"``); the output in
+        1D or the second input in 2D (default ``"y"``); a heat map's colour bar. The output's
+        label defaults to ``name`` when it is a string, else to the learned function's name.
+
+    The plot's tool bar zooms (drag a rectangle; double-click or "reset zoom" to undo) and
+    downloads the picture (PNG) and the points (CSV, one column per output component).
 
     Returns
     -------
@@ -357,5 +389,12 @@ def live_plot(
         The widget (Jupyter displays it as the cell's result).
     """
     return LivePlot(
-        runner, plotter=plotter, update_interval=update_interval, name=name, normalize=normalize
+        runner,
+        plotter=plotter,
+        update_interval=update_interval,
+        name=name,
+        normalize=normalize,
+        x_name=x_name,
+        y_name=y_name,
+        z_name=z_name,
     )

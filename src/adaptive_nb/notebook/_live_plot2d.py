@@ -10,6 +10,7 @@ dimensions: ``"1d"`` (lines), ``"2d"`` (a heat map on a mesh the page triangulat
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -17,7 +18,7 @@ import numpy as np
 
 from adaptive_nb._protocols import IncrementalLearner
 
-__all__ = ["chunk", "data_since", "has_fast_view", "panel_meta"]
+__all__ = ["axis_labels", "chunk", "data_since", "function_name", "has_fast_view", "panel_meta"]
 
 _F8 = np.dtype("<f8")
 
@@ -104,3 +105,47 @@ def chunk(
         msg = f"{type(leaf).__name__}.data_since returned {n} points but values of shape {y.shape}."
         raise ValueError(msg)
     return {"i": i, "start": start, "n": n, "vdim": vdim, "dim": dim}, x, y
+
+
+def function_name(leaf: Any) -> str | None:
+    """Return the ``__name__`` of the function ``leaf`` learns (through ``functools.partial``).
+
+    None for a lambda or anything without a plain name, so the caller can say ``f``.
+    """
+    func = getattr(leaf, "function", None)
+    while isinstance(func, functools.partial):
+        func = func.func
+    name = getattr(func, "__name__", None)
+    return name if isinstance(name, str) and name.isidentifier() else None
+
+
+def axis_labels(
+    kind: str,
+    leaf: Any | None,
+    *,
+    x_name: str | None = None,
+    y_name: str | None = None,
+    z_name: str | None = None,
+    name: object = None,
+) -> dict[str, str]:
+    """Axis labels of a panel of ``kind``: ``xlabel``, ``ylabel`` and, for colour, ``zlabel``.
+
+    The names follow ``to_dataframe``'s (``x_name``, ``y_name`` and, in 2D, ``z_name``); the
+    value's label falls back to a string ``name`` given to ``live_plot``, then to the learned
+    function's name applied to the inputs (``peak(x)``; ``f(x)`` for a lambda).
+    """
+    if leaf is None:
+        return {}
+    given = name if isinstance(name, str) and name else None
+    fn = function_name(leaf) or "f"
+    x = x_name or "x"
+    if kind == "2d":
+        y = y_name or "y"
+        return {"xlabel": x, "ylabel": y, "zlabel": z_name or given or f"{fn}({x}, {y})"}
+    if kind == "nd":  # the page names the projected axes x0, x1, ...
+        return {"zlabel": z_name or given or f"{fn}(x)"}
+    if kind == "average":
+        return {"xlabel": x_name or "samples", "ylabel": y_name or given or f"mean of {fn}"}
+    if kind == "sequence":
+        return {"xlabel": x_name or "index", "ylabel": y_name or given or f"{fn}(item)"}
+    return {"xlabel": x, "ylabel": y_name or given or f"{fn}({x})"}

@@ -273,12 +273,26 @@ class AsyncRunner(_PeriodicSaving, _BaseRunner):
         update_interval: float = 2.0,
         name: str | None = None,
         normalize: bool = True,
+        x_name: str | None = None,
+        y_name: str | None = None,
+        z_name: str | None = None,
     ) -> Any:
-        """Display a live plot of the learner (see ``adaptive_nb.live_plot``)."""
+        """Display a live plot of the learner (see ``adaptive_nb.live_plot``).
+
+        ``x_name``, ``y_name`` and ``z_name`` label the axes (defaults: ``x``, the function's
+        name applied to the inputs; see ``adaptive_nb.notebook.live_plot``).
+        """
         from adaptive_nb import notebook_integration
 
+        given = {"x_name": x_name, "y_name": y_name, "z_name": z_name}
+        labels = {key: value for key, value in given.items() if value is not None}
         return notebook_integration.live_plot(
-            self, plotter=plotter, update_interval=update_interval, name=name, normalize=normalize
+            self,
+            plotter=plotter,
+            update_interval=update_interval,
+            name=name,
+            normalize=normalize,
+            **labels,
         )
 
     def live_info_terminal(
