@@ -481,3 +481,32 @@ def _place(ax: float, ay: float, bx: float, by: float, cx: float, cy: float) -> 
 
 
 _ACUTE = 0.8
+
+
+_MOVED = frozenset(
+    {
+        "areas",
+        "choose_point_in_triangle",
+        "default_loss",
+        "deviations",
+        "generic_losses",
+        "interpolation_error_loss",
+        "interpolation_error_loss_function",
+        "minimize_triangle_surface_loss",
+        "resolution_loss_function",
+        "thresholded_loss_function",
+        "triangle_loss",
+        "uniform_loss",
+    }
+)
+
+
+def __getattr__(name: str) -> Any:
+    # The losses on an interpolator used to live here: learners pickled by an earlier version
+    # name them as attributes of this module, so resolve those names in their new home.
+    if name in _MOVED:
+        from adaptive_nb.learner import _loss2d_ip
+
+        return getattr(_loss2d_ip, name)
+    msg = f"module {__name__!r} has no attribute {name!r}"
+    raise AttributeError(msg)
