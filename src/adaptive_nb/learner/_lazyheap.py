@@ -6,10 +6,10 @@ deletes the old entry in O(1) and leaves it in the heap as garbage, skipped when
 
 Garbage must not grow without bound, and a stop-the-world compaction (filter, heapify) costs
 O(heap) in one step: a pause of tens of milliseconds at 20k points that makes the per-point
-cost spiky. Here compaction is incremental. When the heap holds more than twice the live
+cost spiky. Here compaction is incremental. When the heap holds more than four times the live
 entries plus a constant, it is frozen as ``old`` (still a heap, still answering queries) and new
 entries go to a fresh heap ``new``; a copy of ``old`` (one C-level list copy) is then scanned a
-chunk per :meth:`LazyHeap.maintain`, ``2 * (entries pushed since the last call) + 16`` entries
+chunk per :meth:`LazyHeap.maintain`, ``4/3 * (entries pushed since the last call) + 16`` entries
 at a time, and its live entries are pushed to ``new`` (a push costs O(1) on average, unlike a
 pop). When the scan ends, ``old`` is dropped. Invariants:
 
@@ -17,12 +17,12 @@ pop). When the scan ends, ``old`` is dropped. Invariants:
   tops, so queries stay exact during a migration. A live entry may sit in both heaps for a
   while (it is then on top of both when it is the smallest, and :meth:`LazyHeap.pop` takes it
   from both);
-* the scan runs twice as fast as ``new`` fills: it ends when ``new`` holds at most the live
-  entries plus half the frozen heap, about the threshold, so under a steady stream of updates
-  one migration follows the other and every step does the same share of the work (a faster
-  scan would bunch the work into part of the cycle: measurably uneven per-point costs). The
-  total stays below about ``4 * live + 3 * (pushes of one step) + 200`` entries, the memory
-  of a stop-the-world rule with the same threshold;
+* the scan runs 4/3 as fast as ``new`` fills: it ends when ``new`` holds at most the live
+  entries plus 3/4 of the frozen heap, about the threshold, so under a steady stream of
+  updates one migration follows the other and every step does the same share of the work (a
+  faster scan would bunch the work into part of the cycle: uneven per-point costs; a lower
+  threshold migrates the live entries more often: more work per step, measured). The total
+  stays below about ``8 * live + 3 * (pushes of one step) + 200`` entries;
 * the work per step is proportional to the pushes of that step, plus the list copy when a
   migration starts (pointer copies, milliseconds at 100k entries): no step filters or
   re-heapifies the whole heap.
@@ -87,7 +87,7 @@ class LazyHeap:
     def maintain(self, live: list[Any], nlive: int) -> None:
         """Do a bounded step of garbage collection; ``nlive`` bounds the live entries."""
         new = self.new
-        if not self._scan and len(new) > 2 * nlive + 64:
+        if not self._scan and len(new) > 4 * nlive + 64:
             self.old = new
             self._scan = list(new)
             self._pos = 0
@@ -96,7 +96,7 @@ class LazyHeap:
         scan = self._scan
         if scan:
             i = self._pos
-            j = min(i + 2 * max(len(new) - self._mark, 0) + 16, len(scan))
+            j = min(i + (4 * max(len(new) - self._mark, 0)) // 3 + 16, len(scan))
             for e in scan[i:j]:
                 if live[e[-1]] is e:
                     heappush(new, e)

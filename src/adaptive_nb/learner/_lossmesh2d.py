@@ -617,7 +617,7 @@ class LossMesh2D:
         if self.kind is not None:
             assert len(self.tkey) == self.mesh.ntriangles
             for heap in (self.heap, self.rheap):  # garbage stays bounded (see _lazyheap)
-                assert len(heap) <= 5 * len(self.tkey) + 500, "heap garbage is unbounded"
+                assert len(heap) <= 9 * len(self.tkey) + 500, "heap garbage is unbounded"
             for t, entry in enumerate(self.tkey):
                 assert entry is not None
                 assert entry[-1] == t
