@@ -1,8 +1,13 @@
-"""A binary min-heap with lazy deletion whose garbage is collected a little at every step.
+"""A binary min-heap with lazy updates whose garbage is collected a little at every step.
 
-Entries are immutable tuples whose last item is a slot number; an entry is *live* while it is
-the object stored in ``live[slot]`` (the owner keeps that list), so replacing ``live[slot]``
-deletes the old entry in O(1) and leaves it in the heap as garbage, skipped when it surfaces.
+Entries are immutable tuples ``(priority, *identity, slot)``. The owner keeps the current entry
+of every slot in a list ``current``; the heap keeps, per slot, the entry that represents it
+(``rep[slot]``), which is either the current entry or a *bound* for it: an entry with the same
+identity and a priority no larger. :meth:`LazyHeap.offer` pushes a new current entry only if
+the representative is not such a bound (a learner's losses go down about as often as up, so
+this halves the pushes); when a bound surfaces, :meth:`LazyHeap.top` swaps it for the current
+entry. An entry that is not ``rep[slot]`` is garbage, skipped when it surfaces. The top is exact:
+every entry below a valid top has a priority, and so a current priority, at least the top's.
 
 Garbage must not grow without bound, and a stop-the-world compaction (filter, heapify) costs
 O(heap) in one step: a pause of tens of milliseconds at 20k points that makes the per-point
@@ -37,18 +42,23 @@ __all__ = ["LazyHeap"]
 
 
 class LazyHeap:
-    """Min-heap of tuples ``(..., slot)``, live while ``live[slot] is entry``.
+    """Min-heap of tuples ``(priority, *identity, slot)`` with lazy updates.
 
     Parameters
     ----------
     entries
-        Initial entries (heapified, not copied if a list).
+        Initial entries, each the current entry of its slot (heapified, not copied).
+    nslots
+        Number of slots.
     """
 
-    __slots__ = ("_mark", "_pos", "_scan", "new", "old")
+    __slots__ = ("_mark", "_pos", "_scan", "new", "old", "rep")
 
-    def __init__(self, entries: list[Any] | None = None) -> None:
-        self.new: list[Any] = entries if entries is not None else []
+    def __init__(self, entries: list[Any], nslots: int) -> None:
+        self.rep: list[Any] = [None] * nslots
+        for e in entries:
+            self.rep[e[-1]] = e
+        self.new: list[Any] = entries
         heapify(self.new)
         self.old: list[Any] = []
         self._scan: list[Any] = []  # a copy of old, scanned from _pos on
@@ -58,25 +68,59 @@ class LazyHeap:
     def __len__(self) -> int:
         return len(self.new) + len(self.old)
 
-    def push(self, entry: Any) -> None:
-        """Add an entry (the owner must store it in ``live`` to make it live)."""
+    def grow(self, nslots: int) -> None:
+        """Add slots (with no entry) up to ``nslots``."""
+        self.rep.extend([None] * (nslots - len(self.rep)))
+
+    def offer(self, entry: Any) -> None:
+        """Make ``entry`` its slot's current entry (the owner also stores it in ``current``)."""
+        t = entry[-1]
+        h = self.rep[t]
+        if h is not None and h[0] <= entry[0] and h[1:-1] == entry[1:-1]:
+            return  # h bounds the new entry: it is swapped in when h surfaces
+        self.rep[t] = entry
         heappush(self.new, entry)
 
-    def top(self, live: list[Any]) -> Any:
-        """Return the smallest live entry, or None; garbage on top of either heap is dropped."""
+    def withdraw(self, slot: int) -> None:
+        """Remove the slot's entry (lazily)."""
+        self.rep[slot] = None
+
+    def push_back(self, entry: Any) -> None:
+        """Put back an entry taken by :meth:`pop`, unless its slot has a newer one since."""
+        if self.rep[entry[-1]] is entry:
+            heappush(self.new, entry)
+
+    def _settle(self, heap: list[Any], current: list[Any]) -> None:
+        """Drop garbage and swap bounds on top of ``heap`` until its top is current."""
+        rep, new = self.rep, self.new
+        while heap:
+            e = heap[0]
+            t = e[-1]
+            if rep[t] is not e:
+                heappop(heap)
+                continue
+            cur = current[t]
+            if cur is e:
+                return
+            # A bound: replace it by the current entry, in new (old is being migrated from a
+            # copy that would not see it).
+            heappop(heap)
+            rep[t] = cur
+            heappush(new, cur)
+
+    def top(self, current: list[Any]) -> Any:
+        """Return the smallest current entry, or None."""
         new, old = self.new, self.old
-        while new and live[new[0][-1]] is not new[0]:
-            heappop(new)
         if old:
-            while old and live[old[0][-1]] is not old[0]:
-                heappop(old)
-            if old and (not new or old[0] <= new[0]):
-                return old[0]
+            self._settle(old, current)  # may push into new: settle new after it
+        self._settle(new, current)
+        if old and (not new or old[0] <= new[0]):
+            return old[0]
         return new[0] if new else None
 
-    def pop(self, live: list[Any]) -> Any:
-        """Remove and return the smallest live entry (there must be one)."""
-        entry = self.top(live)
+    def pop(self, current: list[Any]) -> Any:
+        """Remove and return the smallest current entry (there must be one)."""
+        entry = self.top(current)
         old, new = self.old, self.new
         if old and old[0] is entry:
             heappop(old)
@@ -84,7 +128,7 @@ class LazyHeap:
             heappop(new)
         return entry
 
-    def maintain(self, live: list[Any], nlive: int) -> None:
+    def maintain(self, nlive: int) -> None:
         """Do a bounded step of garbage collection; ``nlive`` bounds the live entries."""
         new = self.new
         if not self._scan and len(new) > 4 * nlive + 64:
@@ -95,10 +139,11 @@ class LazyHeap:
             self._mark = 0
         scan = self._scan
         if scan:
+            rep = self.rep
             i = self._pos
             j = min(i + (4 * max(len(new) - self._mark, 0)) // 3 + 16, len(scan))
             for e in scan[i:j]:
-                if live[e[-1]] is e:
+                if rep[e[-1]] is e:
                     heappush(new, e)
             self._pos = j
             if j == len(scan):
@@ -109,6 +154,7 @@ class LazyHeap:
     def copy(self) -> LazyHeap:
         """Return an independent heap holding the same (shared, immutable) entries."""
         other = LazyHeap.__new__(LazyHeap)
+        other.rep = list(self.rep)
         other.new = list(self.new)
         other.old = list(self.old)
         other._scan = self._scan  # read only

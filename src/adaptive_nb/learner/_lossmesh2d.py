@@ -28,7 +28,6 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Sequence
-from heapq import heappush
 from typing import Any
 
 import numpy as np
@@ -94,8 +93,8 @@ class LossMesh2D:
         self.gx: list[list[float]] = [[0.0] * 4 for _ in range(ncomp)]
         self.gy: list[list[float]] = [[0.0] * 4 for _ in range(ncomp)]
         self.tkey: list[Any] = [None] * self.mesh.ntriangles
-        self.heap = LazyHeap()
-        self.rheap = LazyHeap()
+        self.heap = LazyHeap([], self.mesh.ntriangles)
+        self.rheap = LazyHeap([], self.mesh.ntriangles)
         self.parent: dict[int, float] = {}  # pending vertex -> loss of where it was put
         self.lo: list[float] = [_INF] * ncomp
         self.hi: list[float] = [-_INF] * ncomp
@@ -163,6 +162,8 @@ class LossMesh2D:
             self.gy[k].append(0.0)
         self.parent[v] = parent
         self.tkey.extend([None] * (mesh.ntriangles - len(self.tkey)))
+        self.heap.grow(mesh.ntriangles)
+        self.rheap.grow(mesh.ntriangles)
         self.refresh(v, full=False)
         return v
 
@@ -301,10 +302,12 @@ class LossMesh2D:
             loss = loss_one(kind, (ax, ay, bx, by, cx, cy), comps, self.inv_scale)
         entry = (-loss, ax, ay, bx, by, cx, cy, t)
         self.tkey[t] = entry
-        heappush(self.heap.new, entry)
+        self.heap.offer(entry)
         vreal = self.vreal
         if vreal[a] and vreal[b] and vreal[c]:
-            heappush(self.rheap.new, entry)
+            self.rheap.offer(entry)
+        else:
+            self.rheap.withdraw(t)
 
     def _plane(self, t: int) -> tuple[float, list[float], list[float]] | None:
         """Return the area and per-component plane gradient of triangle ``t``.
@@ -410,8 +413,8 @@ class LossMesh2D:
 
     def _maintain(self) -> None:
         tkey = self.tkey
-        self.heap.maintain(tkey, len(tkey))
-        self.rheap.maintain(tkey, len(tkey))
+        self.heap.maintain(len(tkey))
+        self.rheap.maintain(len(tkey))
         # Keep both heap tops live, so that loss() only peeks (a runner with a loss goal
         # calls it after every tell); the pops are work ask() would do anyway.
         self.heap.top(tkey)
@@ -426,9 +429,9 @@ class LossMesh2D:
         return self.heap.pop(self.tkey)
 
     def push_back(self, entries: list[Any]) -> None:
-        """Put back live entries taken by :meth:`pop_top`."""
+        """Put back entries taken by :meth:`pop_top`."""
         for e in entries:
-            self.heap.push(e)
+            self.heap.push_back(e)
 
     def loss(self, real: bool) -> float:
         """Return the largest loss; with ``real``, a pending point counts as what it replaced."""
@@ -446,8 +449,8 @@ class LossMesh2D:
         mesh = self.mesh
         if self.kind[0] == "interp":  # per triangle: the local path is the definition
             self.tkey = [None] * mesh.ntriangles
-            self.heap = LazyHeap()
-            self.rheap = LazyHeap()
+            self.heap = LazyHeap([], mesh.ntriangles)
+            self.rheap = LazyHeap([], mesh.ntriangles)
             for t in range(mesh.ntriangles):
                 self._set_loss(t)
             return
@@ -481,8 +484,8 @@ class LossMesh2D:
             )
         )
         self.tkey = list(entries)
-        self.heap = LazyHeap(entries)
-        self.rheap = LazyHeap(list(itertools.compress(entries, allreal)))
+        self.heap = LazyHeap(entries, len(tri))
+        self.rheap = LazyHeap(list(itertools.compress(entries, allreal)), len(tri))
 
     # -------------------------------------------------------------------- bulk ---
 
@@ -618,6 +621,11 @@ class LossMesh2D:
             assert len(self.tkey) == self.mesh.ntriangles
             for heap in (self.heap, self.rheap):  # garbage stays bounded (see _lazyheap)
                 assert len(heap) <= 9 * len(self.tkey) + 500, "heap garbage is unbounded"
+            for t, entry in enumerate(self.tkey):  # the heap's representative bounds the loss
+                h = self.heap.rep[t]
+                assert h is not None, f"triangle {t} is not in the heap"
+                assert h[1:] == entry[1:], f"triangle {t}: heap entry of another geometry"
+                assert h[0] <= entry[0], f"triangle {t}: heap entry below the loss"
             for t, entry in enumerate(self.tkey):
                 assert entry is not None
                 assert entry[-1] == t
