@@ -12,10 +12,11 @@ Invariants (checked by :meth:`LossMesh2D.check`):
   (zero before any value is known).
 * ``tkey[t]`` is triangle ``t``'s heap entry ``(-loss, ax, ay, bx, by, cx, cy, t)`` with the
   vertices sorted by (x, y): ties between equal losses go to the triangle that sorts first, a
-  rule that depends on geometry only. Entries that are no longer ``tkey[t]`` are garbage and
-  skipped when they surface (lazy deletion); :class:`~adaptive_nb.learner._lazyheap.LazyHeap`
-  collects them a little at every refresh, so no tell pays for the whole heap.
-  ``rheap`` holds the entries of triangles whose vertices are all real.
+  rule that depends on geometry only. ``heap`` (a
+  :class:`~adaptive_nb.learner._lazyheap.LazyHeap`) represents every triangle by ``tkey[t]`` or
+  by a bound for it (same geometry, larger loss), swapped when it surfaces; other entries are
+  garbage, skipped when they surface and collected a little at every refresh, so no tell pays
+  for the whole heap. ``rheap`` does the same for the triangles whose vertices are all real.
 * With no pending points, every loss equals what :meth:`LossMesh2D.recompute_all` computes from
   scratch, bit for bit (so the state is a function of the data, not of its history).
 
