@@ -13,7 +13,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy.spatial import Delaunay
 
-from adaptive_nb.learner._mesh2d import DuplicatePointError, Mesh2D, incircle_flip, orient
+from adaptive_nb.learner._mesh2d import (
+    DuplicatePointError,
+    Mesh2D,
+    _incircle_sign,
+    incircle_flip,
+    orient,
+)
 
 SETTINGS = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -63,6 +69,45 @@ def test_orient_is_exact_for_nearly_collinear_points() -> None:
     ) * (Fraction(c[0]) - Fraction(a[0]))
     assert np.sign(orient(*a, *b, *c)) == np.sign(float(exact)) != 0
     assert orient(*a, *b, 0.5, 0.5) == 0.0
+
+
+def _incircle_by_fractions(pts: list[tuple[float, float]]) -> int:
+    (a0, a1), (b0, b1), (c0, c1) = (
+        (Fraction(x) - Fraction(pts[3][0]), Fraction(y) - Fraction(pts[3][1])) for x, y in pts[:3]
+    )
+    det = (
+        (a0 * a0 + a1 * a1) * (b0 * c1 - c0 * b1)
+        + (b0 * b0 + b1 * b1) * (c0 * a1 - a0 * c1)
+        + (c0 * c0 + c1 * c1) * (a0 * b1 - b0 * a1)
+    )
+    return (det > 0) - (det < 0)
+
+
+@SETTINGS
+@given(
+    st.floats(-1, 1, allow_subnormal=False),
+    st.floats(-1, 1, allow_subnormal=False),
+    st.floats(1e-9, 1),
+    st.floats(0, 6.3),
+    st.integers(-3, 3),
+    st.sampled_from([1.0, 2.0**-40, 2.0**40]),
+)
+def test_incircle_sign_is_exact_near_cocircular_points(
+    cx: float, cy: float, r: float, phase: float, ulps: int, mag: float
+) -> None:
+    # Four points on a circle (up to rounding) at several magnitudes, the fourth nudged by a
+    # few ulps: the float filter cannot decide these, the exact fallback must.
+    angles = [phase, phase + 2.0, phase + 4.0, phase + 5.0]
+    pts = [(mag * (cx + r * np.cos(t)), mag * (cy + r * np.sin(t))) for t in angles]
+    x, y = pts[3]
+    pts[3] = (float(np.nextafter(x, np.inf * ulps)) if ulps else x, y)
+    assert _incircle_sign(pts) == _incircle_by_fractions(pts)
+    (ax, ay), (bx, by), (qx, qy) = pts[:3]
+    o = orient(ax, ay, bx, by, qx, qy)
+    exact = (Fraction(bx) - Fraction(ax)) * (Fraction(qy) - Fraction(ay)) - (
+        Fraction(by) - Fraction(ay)
+    ) * (Fraction(qx) - Fraction(ax))
+    assert np.sign(o) == (exact > 0) - (exact < 0)
 
 
 def test_cocircular_tie_break_depends_on_the_point_set_only() -> None:

@@ -744,3 +744,16 @@ def test_interpolation_error_loss_function_checks_its_arguments() -> None:
         interpolation_error_loss_function(min_area=-1)
     with pytest.raises(ValueError, match="exploration"):
         interpolation_error_loss_function(exploration=math.nan)
+
+
+def test_losses_pickled_under_their_former_module_still_load() -> None:
+    from adaptive_nb.learner import _loss2d, learner2D
+
+    for name in ("default_loss", "uniform_loss", "minimize_triangle_surface_loss"):
+        fn = getattr(learner2D, name)
+        # Protocol 0 names a function as "c<module>\n<name>\n": point it at the old module.
+        data = pickle.dumps(fn, protocol=0).replace(b"._loss2d_ip\n", b"._loss2d\n")
+        assert b"._loss2d\n" in data
+        assert pickle.loads(data) is fn
+    with pytest.raises(AttributeError, match="no attribute 'nope'"):
+        _loss2d.nope  # noqa: B018

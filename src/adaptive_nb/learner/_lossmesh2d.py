@@ -12,9 +12,11 @@ Invariants (checked by :meth:`LossMesh2D.check`):
   (zero before any value is known).
 * ``tkey[t]`` is triangle ``t``'s heap entry ``(-loss, ax, ay, bx, by, cx, cy, t)`` with the
   vertices sorted by (x, y): ties between equal losses go to the triangle that sorts first, a
-  rule that depends on geometry only. Entries that are no longer ``tkey[t]`` are garbage and
-  skipped when they surface (lazy deletion); the heap is compacted when garbage dominates.
-  ``rheap`` holds the entries of triangles whose vertices are all real.
+  rule that depends on geometry only. ``heap`` (a
+  :class:`~adaptive_nb.learner._lazyheap.LazyHeap`) represents every triangle by ``tkey[t]`` or
+  by a bound for it (same geometry, larger loss), swapped when it surfaces; other entries are
+  garbage, skipped when they surface and collected a little at every refresh, so no tell pays
+  for the whole heap. ``rheap`` does the same for the triangles whose vertices are all real.
 * With no pending points, every loss equals what :meth:`LossMesh2D.recompute_all` computes from
   scratch, bit for bit (so the state is a function of the data, not of its history).
 
@@ -24,7 +26,6 @@ triangles touching those: a few dozen triangles per point, whatever the size of 
 
 from __future__ import annotations
 
-import heapq
 import itertools
 import math
 from collections.abc import Sequence
@@ -32,6 +33,7 @@ from typing import Any
 
 import numpy as np
 
+from adaptive_nb.learner._lazyheap import LazyHeap
 from adaptive_nb.learner._loss2d import (
     LocalKind,
     default_loss_scalar,
@@ -92,8 +94,8 @@ class LossMesh2D:
         self.gx: list[list[float]] = [[0.0] * 4 for _ in range(ncomp)]
         self.gy: list[list[float]] = [[0.0] * 4 for _ in range(ncomp)]
         self.tkey: list[Any] = [None] * self.mesh.ntriangles
-        self.heap: list[Any] = []
-        self.rheap: list[Any] = []
+        self.heap = LazyHeap([], self.mesh.ntriangles)
+        self.rheap = LazyHeap([], self.mesh.ntriangles)
         self.parent: dict[int, float] = {}  # pending vertex -> loss of where it was put
         self.lo: list[float] = [_INF] * ncomp
         self.hi: list[float] = [-_INF] * ncomp
@@ -161,6 +163,8 @@ class LossMesh2D:
             self.gy[k].append(0.0)
         self.parent[v] = parent
         self.tkey.extend([None] * (mesh.ntriangles - len(self.tkey)))
+        self.heap.grow(mesh.ntriangles)
+        self.rheap.grow(mesh.ntriangles)
         self.refresh(v, full=False)
         return v
 
@@ -299,10 +303,12 @@ class LossMesh2D:
             loss = loss_one(kind, (ax, ay, bx, by, cx, cy), comps, self.inv_scale)
         entry = (-loss, ax, ay, bx, by, cx, cy, t)
         self.tkey[t] = entry
-        heapq.heappush(self.heap, entry)
+        self.heap.offer(entry)
         vreal = self.vreal
         if vreal[a] and vreal[b] and vreal[c]:
-            heapq.heappush(self.rheap, entry)
+            self.rheap.offer(entry)
+        else:
+            self.rheap.withdraw(t)
 
     def _plane(self, t: int) -> tuple[float, list[float], list[float]] | None:
         """Return the area and per-component plane gradient of triangle ``t``.
@@ -391,10 +397,12 @@ class LossMesh2D:
         if self.kind[0] in ("uniform", "surface"):  # no gradients: the fan is all
             for t in mesh.fan(v)[0]:
                 self._set_loss(t)
+            self._maintain()
             return
         if not full:
             for t in self._grad(v):
                 self._set_loss(t)
+            self._maintain()
             return
         nbrs = mesh.fan(v)[1]
         todo = set(self._grad(v))
@@ -405,27 +413,26 @@ class LossMesh2D:
         self._maintain()
 
     def _maintain(self) -> None:
-        if len(self.heap) > 4 * len(self.tkey) + 64:
-            self._compact()
+        tkey = self.tkey
+        self.heap.maintain(len(tkey))
+        self.rheap.maintain(len(tkey))
         # Keep both heap tops live, so that loss() only peeks (a runner with a loss goal
         # calls it after every tell); the pops are work ask() would do anyway.
-        self.top()
-        self.top(real=True)
-
-    def _compact(self) -> None:
-        tkey = self.tkey
-        self.heap = [e for e in self.heap if tkey[e[-1]] is e]
-        self.rheap = [e for e in self.rheap if tkey[e[-1]] is e]
-        heapq.heapify(self.heap)
-        heapq.heapify(self.rheap)
+        self.heap.top(tkey)
+        self.rheap.top(tkey)
 
     def top(self, real: bool = False) -> Any:
         """Return the live entry with the largest loss (among all-real triangles if ``real``)."""
-        heap = self.rheap if real else self.heap
-        tkey = self.tkey
-        while heap and tkey[heap[0][-1]] is not heap[0]:
-            heapq.heappop(heap)
-        return heap[0] if heap else None
+        return (self.rheap if real else self.heap).top(self.tkey)
+
+    def pop_top(self) -> Any:
+        """Remove and return the live entry with the largest loss (there must be one)."""
+        return self.heap.pop(self.tkey)
+
+    def push_back(self, entries: list[Any]) -> None:
+        """Put back entries taken by :meth:`pop_top`."""
+        for e in entries:
+            self.heap.push_back(e)
 
     def loss(self, real: bool) -> float:
         """Return the largest loss; with ``real``, a pending point counts as what it replaced."""
@@ -443,8 +450,8 @@ class LossMesh2D:
         mesh = self.mesh
         if self.kind[0] == "interp":  # per triangle: the local path is the definition
             self.tkey = [None] * mesh.ntriangles
-            self.heap = []
-            self.rheap = []
+            self.heap = LazyHeap([], mesh.ntriangles)
+            self.rheap = LazyHeap([], mesh.ntriangles)
             for t in range(mesh.ntriangles):
                 self._set_loss(t)
             return
@@ -478,10 +485,8 @@ class LossMesh2D:
             )
         )
         self.tkey = list(entries)
-        self.heap = entries
-        self.rheap = list(itertools.compress(entries, allreal))
-        heapq.heapify(self.heap)
-        heapq.heapify(self.rheap)
+        self.heap = LazyHeap(entries, len(tri))
+        self.rheap = LazyHeap(list(itertools.compress(entries, allreal)), len(tri))
 
     # -------------------------------------------------------------------- bulk ---
 
@@ -578,7 +583,9 @@ class LossMesh2D:
         other = object.__new__(LossMesh2D)
         d: dict[str, Any] = {}
         for name, val in self.__dict__.items():
-            if isinstance(val, list):
+            if isinstance(val, LazyHeap):
+                d[name] = val.copy()
+            elif isinstance(val, list):
                 d[name] = [list(v) if isinstance(v, list) else v for v in val]
             elif isinstance(val, dict):
                 d[name] = dict(val)
@@ -613,6 +620,13 @@ class LossMesh2D:
             assert not self.vreal[v], f"parent loss kept for the evaluated vertex {v}"
         if self.kind is not None:
             assert len(self.tkey) == self.mesh.ntriangles
+            for heap in (self.heap, self.rheap):  # garbage stays bounded (see _lazyheap)
+                assert len(heap) <= 9 * len(self.tkey) + 500, "heap garbage is unbounded"
+            for t, entry in enumerate(self.tkey):  # the heap's representative bounds the loss
+                h = self.heap.rep[t]
+                assert h is not None, f"triangle {t} is not in the heap"
+                assert h[1:] == entry[1:], f"triangle {t}: heap entry of another geometry"
+                assert h[0] <= entry[0], f"triangle {t}: heap entry below the loss"
             for t, entry in enumerate(self.tkey):
                 assert entry is not None
                 assert entry[-1] == t

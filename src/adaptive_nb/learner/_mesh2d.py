@@ -38,7 +38,6 @@ so callers must refresh every triangle in the new vertex's fan after an insertio
 
 from __future__ import annotations
 
-from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -65,10 +64,22 @@ def orient(ax: float, ay: float, bx: float, by: float, cx: float, cy: float) -> 
     det = left - right
     if abs(det) > _CCW_BOUND * (abs(left) + abs(right)):
         return det
-    fa, fb, fc = Fraction(ax), Fraction(bx), Fraction(cx)
-    ga, gb, gc = Fraction(ay), Fraction(by), Fraction(cy)
-    exact = (fb - fa) * (gc - ga) - (gb - ga) * (fc - fa)
+    iax, iay, ibx, iby, icx, icy = _as_integers(ax, ay, bx, by, cx, cy)
+    exact = (ibx - iax) * (icy - iay) - (iby - iay) * (icx - iax)
     return float((exact > 0) - (exact < 0))
+
+
+def _as_integers(*values: float) -> list[int]:
+    """Scale finite floats by one power of two so that they all become integers, exactly.
+
+    A float is ``n / 2**k``; multiplying all of them by the largest ``2**k`` keeps their ratios,
+    so the sign of a homogeneous polynomial of them is the sign of the same polynomial of the
+    integers, computed exactly (and far faster than with ``Fraction``, which normalises by a
+    gcd after every operation).
+    """
+    ratios = [v.as_integer_ratio() for v in values]
+    den = max(d for _, d in ratios)
+    return [n * (den // d) for n, d in ratios]
 
 
 def _incircle_sign(pts: list[tuple[float, float]]) -> int:
@@ -94,9 +105,11 @@ def _incircle_sign(pts: list[tuple[float, float]]) -> int:
     )
     if abs(det) > _ICC_BOUND * permanent:
         return 1 if det > 0 else -1
-    fd = (Fraction(dx), Fraction(dy))
-    rel = [(Fraction(px) - fd[0], Fraction(py) - fd[1]) for px, py in pts[:3]]
-    (a0, a1), (b0, b1), (c0, c1) = rel
+    # Degree 4 and homogeneous in the coordinates: the integers of _as_integers keep its sign.
+    iax, iay, ibx, iby, icx, icy, idx, idy = _as_integers(ax, ay, bx, by, cx, cy, dx, dy)
+    a0, a1 = iax - idx, iay - idy
+    b0, b1 = ibx - idx, iby - idy
+    c0, c1 = icx - idx, icy - idy
     exact = (
         (a0 * a0 + a1 * a1) * (b0 * c1 - c0 * b1)
         + (b0 * b0 + b1 * b1) * (c0 * a1 - a0 * c1)
