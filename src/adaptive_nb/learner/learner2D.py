@@ -51,6 +51,7 @@ from adaptive_nb.learner._dataframe import assign_defaults, partial_function_fro
 from adaptive_nb.learner._learner2d_views import Learner2DViews
 from adaptive_nb.learner._loss2d import _place
 from adaptive_nb.learner._loss2d_ip import (
+    _choose,
     _local_kind,
     areas,
     choose_point_in_triangle,
@@ -471,7 +472,9 @@ class Learner2D(Learner2DViews, BaseLearner):
 
     def _point_in(self, entry: Any) -> Point:
         _, ax, ay, bx, by, cx, cy, _t = entry
-        sx, sy = _place(ax, ay, bx, by, cx, cy)
+        return self._unscaled_in_bounds(*_place(ax, ay, bx, by, cx, cy))
+
+    def _unscaled_in_bounds(self, sx: float, sy: float) -> Point:
         (x0, x1), (y0, y1) = self.bounds
         x, y = self._lm.unscale_xy(sx, sy)
         return (max(x0, min(x1, x)), max(y0, min(y1, y)))
@@ -501,7 +504,11 @@ class Learner2D(Learner2DViews, BaseLearner):
         stack = []
         for j in order.tolist():
             (ax, ay), (bx, by), (cx, cy) = tris[j].tolist()
-            p = self._point_in((0.0, ax, ay, bx, by, cx, cy, -1))
+            # A user's loss gets the reference's placement (centroid unless the triangle is a
+            # sliver): such losses were written and tuned with it, and it keeps the runner's
+            # first points off the domain's centre, as in the reference (a function singular
+            # there, like the custom-loss tutorial's, is never evaluated at it).
+            p = self._unscaled_in_bounds(*_choose(ax, ay, bx, by, cx, cy, 5))
             stack.append((p, float(losses[j])))
         self._gstack = stack
 
