@@ -61,9 +61,14 @@ runner.live_info(update_interval=0.2)
 # Draws the learner's points and updates as they arrive, sending only the new points each time.
 # Give it a `name` and re-running the cell replaces the plot instead of adding a second one.
 # `plotter=` accepts your own function of the learner that returns a HoloViews or Bokeh object.
+#
+# The axes are labelled `x_name` and `y_name` (by default `x` and the plot's `name`, or the
+# function's name such as `wiggle(x)`). Drag a rectangle to zoom in (the plot keeps updating while
+# zoomed); double-click or **reset zoom** to go back. **⤓ PNG** saves the picture and **⤓ CSV**
+# the points and values, straight from the page, without asking the kernel.
 
 # %%
-runner.live_plot(update_interval=0.2, name="wiggle")
+runner.live_plot(update_interval=0.2, name="wiggle", x_name="x", y_name="sin(5x)·exp(-x²)")
 
 # %%
 await asyncio.sleep(1)
