@@ -39,16 +39,26 @@ class Server:
     startup_s: float
 
     def write_notebook(self, name: str, cells: list[str]) -> str:
-        nb = new_notebook(cells=[new_code_cell(c) for c in cells])
-        nb.metadata["kernelspec"] = {
-            "name": "python3",
-            "display_name": "Python 3 (ipykernel)",
-            "language": "python",
-        }
-        nbformat.write(nb, self.root / name)
+        """Write a notebook of ``cells`` into the root; return the URL that opens it."""
+        write_notebook(self.root / name, cells)
+        return self.url(name)
+
+    def url(self, name: str) -> str:
+        """The URL that opens notebook ``name`` (in the root) in this server's front end."""
         if self.flavor == "lab":
             return f"{self.base}/lab/tree/{name}?reset&token={self.token}"
         return f"{self.base}/notebooks/{name}?token={self.token}"
+
+
+def write_notebook(path: Path, cells: list[str]) -> None:
+    """Write a notebook of code ``cells`` for the ``python3`` kernel (no kernel picker shows)."""
+    nb = new_notebook(cells=[new_code_cell(c) for c in cells])
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3 (ipykernel)",
+        "language": "python",
+    }
+    nbformat.write(nb, path)
 
 
 @contextlib.contextmanager
