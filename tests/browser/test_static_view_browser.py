@@ -27,6 +27,7 @@ from jupyter_harness import (
     jupyter_server,
     open_notebook,
     run_cell,
+    save_notebook,
     shutdown_kernel,
     write_notebook,
 )
@@ -63,8 +64,6 @@ VISIBLE_JS = """(sel) =>
   [...document.querySelectorAll(sel)].filter(e => e.checkVisibility()).length"""
 
 WIDGET_VIEW_TAG = '<script type="application/vnd.jupyter.widget-view+json">'
-
-SAVE_JS = """async () => { await window.jupyterapp.commands.execute('docmanager:save'); }"""
 
 
 @pytest.fixture(scope="module")
@@ -118,7 +117,7 @@ def test_lab_shows_live_widgets_and_its_saved_notebook_converts_to_the_final_sta
         assert pg.evaluate(VISIBLE_JS, ".adaptive-nb-static, svg.adaptive-nb-static-plot") == 0
         for i in (1, 2):
             assert "Loading widget" not in pg.evaluate(OUTPUT_TEXT_JS, i)
-        pg.evaluate(SAVE_JS)
+        save_notebook(pg)
         pg.locator(".jp-Notebook").screenshot(path=str(artifacts / "static_view_lab.png"))
     finally:
         shutdown_kernel(pg)
@@ -205,7 +204,14 @@ EXECUTED_CELLS = [
 EXECUTED_CELLS[0] = "import asyncio\n" + EXECUTED_CELLS[0]
 
 INJECT_JS = """() => {
-  // What a widget manager does when it loads: draw each widget view into its output's div.
+  // What a widget manager does when it loads: draw each widget view into its output's div,
+  // and (anywidget) add each widget model's stylesheet, its _css, to the page.
+  const saved = document.querySelector('script[type="application/vnd.jupyter.widget-state+json"]');
+  for (const model of Object.values(JSON.parse(saved.textContent).state)) {
+    const style = document.createElement('style');
+    style.textContent = model.state._css ?? '';
+    document.head.appendChild(style);
+  }
   const views = [...document.querySelectorAll('.jupyter-widgets.jp-OutputArea-output')];
   views.forEach((div, k) => {
     const root = document.createElement('div');

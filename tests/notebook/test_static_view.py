@@ -177,10 +177,16 @@ def test_live_plot_is_displayed_with_its_static_view_and_updated_at_the_end(
     # front ends with widgets show the widget; others draw its output as nothing
     assert live == {WIDGET_VIEW: live[WIDGET_VIEW], "text/html": "", "text/plain": ""}
     assert live[WIDGET_VIEW]["model_id"] == w.model_id
-    # the companion output: the static view, which hides itself next to the drawn widget
+    # the companion output: the static view, which the widget's stylesheet hides where the
+    # widget is drawn; no <style> of its own (a sanitizer would print it as text)
     assert WIDGET_VIEW not in first
+    assert first["text/html"].startswith("<div class='adaptive-nb-static-for-plot'><div")
+    assert "<style" not in first["text/html"]
     assert "<svg" in first["text/html"]
-    assert ":has(.anb-plot)" in first["text/html"]
+    assert (
+        ".jp-OutputArea:has(.anb-plot) > .jp-OutputArea-child:has(.adaptive-nb-static-for-plot)"
+        in w._css
+    )
     assert first["image/svg+xml"].startswith("<svg")
     assert "runner running" in first["text/plain"]
     ((final, id3),) = displays.updates  # one update, of the companion, when the poller stopped
@@ -203,7 +209,9 @@ def test_live_info_static_view_follows_the_final_snapshot(run, displays) -> None
     w = run(main())
     (live, _), (companion, display_id) = displays.shown
     assert live[WIDGET_VIEW]["model_id"] == w.model_id
-    assert ":has(.anb-info)" in companion["text/html"]
+    assert "adaptive-nb-static-for-info" in companion["text/html"]
+    assert ":has(.anb-info)" in w._css
+    assert w.get_state()["_css"] == w._css  # synced: a widget manager adds it to the page
     ((final, final_id),) = displays.updates
     assert final_id == display_id
     assert "finished" in final["text/html"]

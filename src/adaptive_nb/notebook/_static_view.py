@@ -19,8 +19,8 @@ saved; the companion is drawn in every case.
 Which outputs a reader shows:
 
 * JupyterLab, Notebook 7 (and Voila, or an nbconvert page whose widget manager loaded) draw the
-  live widget; the companion carries a ``<style>`` rule that hides it while the widget's root
-  element (``.anb-plot`` / ``.anb-info``) is drawn in the same cell's output area (``:has``).
+  live widget; the widget's stylesheet hides the companion while the widget's root element
+  (``.anb-plot`` / ``.anb-info``) is drawn in the same cell's output area (``:has``).
   If the widget is not drawn (no kernel and no saved state, a blocked CDN), the static view
   shows.
 * nbconvert, nbviewer and GitHub without a widget manager show the companion; the widget's own
@@ -541,19 +541,25 @@ def _as_the_latest_request() -> Iterator[bool]:
         var.reset(token)
 
 
-# Hides a static view while the live widget it stands for is drawn in the same cell. ``:has``
-# looks at the rendered DOM, so the rule holds in JupyterLab, Notebook 7, Voila, and in an
-# nbconvert page whose widget manager did load; where the widget is not drawn (a static page,
-# a widget manager that failed or is blocked, a reader without widgets) the view stays visible.
-# A reader that strips <style> (GitHub) has no live widget either.
-_HIDE_WHEN_LIVE = (
-    "<style>"
-    ".jp-OutputArea:has(.anb-{live}) > .jp-OutputArea-child:has(.{companion}),"
-    ".output:has(.anb-{live}) > .output_area:has(.{companion}),"
-    ".{companion}:is(.jp-OutputArea:has(.anb-{live}) *, .output:has(.anb-{live}) *)"
-    "{{display:none}}"
-    "</style>"
-)
+def _hide_when_drawn(root: str) -> str:
+    """CSS that hides the static view of widget ``anb-<root>`` where that widget is drawn.
+
+    It is the live widget's own stylesheet (anywidget's ``_css``), so it is in a page exactly
+    where a widget manager runs the widget: JupyterLab, Notebook 7, Voila, an nbconvert page whose
+    widget manager loaded. ``:has`` then looks at the drawn DOM: the static view hides while its
+    widget's root element is drawn in the same cell's output area (Lab's classes, and classic
+    Notebook / nbconvert-classic ones), and shows where it is not (a static page; a widget manager
+    that failed or was blocked; no kernel and no saved state). A ``<style>`` in the static view
+    itself would work as well, except where HTML is sanitized: nbconvert ``--sanitize-html``
+    prints an escaped ``<style>`` as text.
+    """
+    view = f"{_CLASS}-for-{root}"
+    return (
+        f".jp-OutputArea:has(.anb-{root}) > .jp-OutputArea-child:has(.{view}),"
+        f".output:has(.anb-{root}) > .output_area:has(.{view}),"
+        f".{view}:is(.jp-OutputArea:has(.anb-{root}) *, .output:has(.anb-{root}) *)"
+        "{display:none}"
+    )
 
 
 class _StaticView:
@@ -565,12 +571,13 @@ class _StaticView:
     two outputs because a reader draws one mimetype per output: nbconvert (and nbviewer) draws
     the widget view whenever the notebook's metadata holds saved widget state (JupyterLab's
     "save widget state", ``nbconvert --execute``), and that view stays empty unless a widget
-    manager script loads from a CDN. The companion is drawn everywhere and hides itself (a
-    ``:has`` rule) when the live widget is drawn next to it.
+    manager script loads from a CDN. The companion is drawn everywhere, and the widget's
+    stylesheet hides it where the widget is drawn next to it (see :func:`_hide_when_drawn`).
     """
 
     _static_display_id: str | None = None
     _live_root = ""  # the class suffix of the live widget's root element (``anb-<suffix>``)
+    _css: str  # anywidget's stylesheet, ``_hide_when_drawn(_live_root)``, set by subclasses
 
     def _static_bundle(self) -> dict[str, str]:
         raise NotImplementedError
@@ -589,12 +596,10 @@ class _StaticView:
         return data, metadata
 
     def _companion_bundle(self) -> dict[str, str]:
-        """Return the static view, marked to hide next to the drawn live widget."""
+        """Return the static view, marked for :func:`_hide_when_drawn`."""
         bundle = self._static_bundle()
-        if self._live_root:
-            companion = f"{_CLASS}-for-{self._live_root}"
-            style = _HIDE_WHEN_LIVE.format(live=self._live_root, companion=companion)
-            bundle["text/html"] = f"{style}<div class='{companion}'>{bundle['text/html']}</div>"
+        view = f"{_CLASS}-for-{self._live_root}"
+        bundle["text/html"] = f"<div class='{view}'>{bundle['text/html']}</div>"
         return bundle
 
     def _ipython_display_(self) -> None:
@@ -636,6 +641,7 @@ class StaticInfoView(_StaticView):
 
     _snapshot: dict[str, Any]
     _live_root = "info"
+    _css = _hide_when_drawn(_live_root)
 
     def _static_bundle(self) -> dict[str, str]:
         return info_bundle(self._snapshot)
@@ -650,6 +656,7 @@ class StaticPlotView(_StaticView):
     _status: str
     runner: Any
     _live_root = "plot"
+    _css = _hide_when_drawn(_live_root)
 
     def _static_bundle(self) -> dict[str, str]:
         learner = self.runner.learner
