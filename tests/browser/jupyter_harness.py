@@ -43,9 +43,14 @@ class Server:
         write_notebook(self.root / name, cells)
         return self.url(name)
 
-    def url(self, name: str) -> str:
-        """The URL that opens notebook ``name`` (in the root) in this server's front end."""
-        if self.flavor == "lab":
+    def url(self, name: str, flavor: str | None = None) -> str:
+        """The URL that opens notebook ``name`` (in the root) in this server's front end.
+
+        Either server serves both front ends (JupyterLab and Notebook 7 are extensions of the
+        same jupyter_server, and both are enabled where both are installed); ``flavor`` picks
+        the other one. ``expose_app_in_browser`` is set for both.
+        """
+        if (flavor or self.flavor) == "lab":
             return f"{self.base}/lab/tree/{name}?reset&token={self.token}"
         return f"{self.base}/notebooks/{name}?token={self.token}"
 
@@ -93,7 +98,7 @@ def jupyter_server(tmp: Path, flavor: str) -> Iterator[Server]:
         PYTHONPATH=os.pathsep.join([str(SRC), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep),
     )
     port, token = free_port(), secrets.token_hex(16)
-    app = "LabApp" if flavor == "lab" else "JupyterNotebookApp"
+    app, other = ("LabApp", "JupyterNotebookApp")[:: 1 if flavor == "lab" else -1]
     cmd = [
         sys.executable,
         "-m",
@@ -106,6 +111,7 @@ def jupyter_server(tmp: Path, flavor: str) -> Iterator[Server]:
         f"--IdentityProvider.token={token}",
         f"--ServerApp.root_dir={root}",
         f"--{app}.expose_app_in_browser=True",
+        f"--{other}.expose_app_in_browser=True",
     ]
     if flavor == "lab":
         cmd.append("--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate")
@@ -158,6 +164,8 @@ RUN_CELL_JS = """async ([i, wait]) => {
 CELL_OUTPUT_JS = """(i) =>
   window.__panel.content.widgets[i].node.querySelector('.jp-OutputArea')?.textContent ?? ''"""
 
+SAVE_JS = """async () => { await window.jupyterapp.commands.execute('docmanager:save'); }"""
+
 SHUTDOWN_JS = """async () => { await window.__panel?.sessionContext?.shutdown(); }"""
 
 
@@ -174,6 +182,10 @@ def run_cell(page: Any, i: int, *, wait: bool = True) -> None:
 def cell_output(page: Any, i: int) -> str:
     text: str = page.evaluate(CELL_OUTPUT_JS, i)
     return text
+
+
+def save_notebook(page: Any) -> None:
+    page.evaluate(SAVE_JS)
 
 
 def shutdown_kernel(page: Any) -> None:
