@@ -67,25 +67,27 @@ def write_notebook(path: Path, cells: list[str]) -> None:
 
 
 @contextlib.contextmanager
-def jupyter_server(tmp: Path, flavor: str) -> Iterator[Server]:
-    """Start JupyterLab (``flavor="lab"``) or Notebook 7 (``"notebook"``) on 127.0.0.1."""
+def jupyter_server(
+    tmp: Path, flavor: str, settings: dict[str, dict[str, Any]] | None = None
+) -> Iterator[Server]:
+    """Start JupyterLab (``flavor="lab"``) or Notebook 7 (``"notebook"``) on 127.0.0.1.
+
+    ``settings`` maps plugin ids (``"@scope/package:plugin"``) to user settings for them,
+    added to the harness's own (no windowing, so every cell stays in the DOM).
+    """
     root, cfg = tmp / "root", tmp / "cfg"
     root.mkdir(parents=True)
-    for d in [
-        "config/labconfig",
-        "data",
-        "runtime",
-        "settings/@jupyterlab/notebook-extension",
-        "workspaces",
-        "ipython",
-    ]:
+    for d in ["config/labconfig", "data", "runtime", "workspaces", "ipython"]:
         (cfg / d).mkdir(parents=True, exist_ok=True)
     (cfg / "config/labconfig/page_config.json").write_text(
         json.dumps({"disabledExtensions": {"@jupyterlab/apputils-extension:announcements": True}})
     )
-    (cfg / "settings/@jupyterlab/notebook-extension/tracker.jupyterlab-settings").write_text(
-        json.dumps({"windowingMode": "none"})
-    )
+    plugins = {"@jupyterlab/notebook-extension:tracker": {"windowingMode": "none"}}
+    for plugin, values in {**plugins, **(settings or {})}.items():
+        package, name = plugin.split(":")
+        path = cfg / "settings" / package / f"{name}.jupyterlab-settings"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(values))
     env = dict(
         os.environ,
         JUPYTER_CONFIG_DIR=str(cfg / "config"),

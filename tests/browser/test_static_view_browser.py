@@ -1,10 +1,13 @@
 """A saved notebook read without a kernel: the static views, in headless Chromium.
 
-In JupyterLab the cell shows the live widgets only (the static view, a second output, hides
-itself next to them), the saved file holds the final state, and ``nbconvert --to html`` of that
-file shows the final status and the plot as a picture instead of "Loading widget…". The same holds
-for a notebook saved *with* widget state (``nbconvert --execute``), whose HTML draws the widget
-views through a widget manager from a CDN: offline it never loads, and the static views show.
+In JupyterLab the cell shows the live widgets only (the static view, a second output, is hidden
+by the widget's stylesheet), and the saved file holds the final state. ``nbconvert --to html``
+of that file shows the final status and the plots as pictures, not "Loading widget…", both as
+JupyterLab saves it with "save widget state automatically" (nbconvert then draws the widget views
+through a widget manager from a CDN, which offline never loads) and as it saves by default (no
+widget state: nbconvert skips the widget views). The same for a notebook executed by
+``nbconvert --execute``, which saves widget state too. Every page is read with all requests off
+127.0.0.1 blocked.
 """
 
 from __future__ import annotations
@@ -63,12 +66,16 @@ COUNT_JS = """([i, sel]) => window.__panel.content.widgets[i].node.querySelector
 VISIBLE_JS = """(sel) =>
   [...document.querySelectorAll(sel)].filter(e => e.checkVisibility()).length"""
 
-WIDGET_VIEW_TAG = '<script type="application/vnd.jupyter.widget-view+json">'
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+WIDGET_VIEW_TAG = f'<script type="{WIDGET_VIEW}">'
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    with jupyter_server(tmp_path_factory.mktemp("jupyter-static"), "lab") as srv:
+    # JupyterLab's "save widget state automatically"; the default save is the same file
+    # without metadata.widgets, which the test derives from it
+    save_state = {"@jupyter-widgets/jupyterlab-manager:plugin": {"saveState": True}}
+    with jupyter_server(tmp_path_factory.mktemp("jupyter-static"), "lab", save_state) as srv:
         yield srv
 
 
@@ -123,7 +130,6 @@ def test_lab_shows_live_widgets_and_its_saved_notebook_converts_to_the_final_sta
         shutdown_kernel(pg)
 
     nb = nbformat.read(server.root / "static.ipynb", as_version=4)
-    assert "widgets" not in nb.metadata  # JupyterLab's default: no widget state saved
     info, plot1 = (o for o in nb.cells[1].outputs if o.get("data", {}).get("text/html"))
     (_plot2,) = (o for o in nb.cells[2].outputs if o.get("data", {}).get("text/html"))
     match = re.search(r"points: (\d+)", info.data["text/plain"])
@@ -132,8 +138,26 @@ def test_lab_shows_live_widgets_and_its_saved_notebook_converts_to_the_final_sta
     assert npoints >= 150
     assert f"{npoints} points, runner finished" in plot1.data["text/plain"]
 
+    # saved with widget state: nbconvert draws the three widget views (their manager, from a
+    # CDN, is blocked here), not the text/html of their outputs
+    state = nb.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
+    views = [
+        o.data[WIDGET_VIEW]["model_id"]
+        for c in nb.cells
+        for o in c.get("outputs", [])
+        if WIDGET_VIEW in o.get("data", {})
+    ]
+    assert len(views) == 3
+    assert set(views) <= set(state)
     html = _nbconvert(server.root, "static.ipynb")
-    # no widget state saved: nbconvert skips the widget views, so they are not even in the page
+    assert html.count(WIDGET_VIEW_TAG) == 3
+    _assert_static_page(page, html, npoints, artifacts / "static_view_lab_state_2d.png")
+    assert any("html-manager" in u for u in page.failed), page.failed
+
+    # JupyterLab's default save: no widget state, so nbconvert skips the widget views
+    del nb.metadata["widgets"]
+    nbformat.write(nb, server.root / "static_default.ipynb")
+    html = _nbconvert(server.root, "static_default.ipynb")
     assert WIDGET_VIEW_TAG not in html
     _assert_static_page(page, html, npoints, artifacts / "static_view_nbconvert_2d.png")
 
