@@ -106,8 +106,7 @@ def test_lab_shows_live_widgets_and_its_saved_notebook_converts_to_the_final_sta
         _wait_final(pg, 1, "runner status: finished")
         _wait_final(pg, 1, "runner finished")
         _wait_final(pg, 2, "runner finished")
-        # Lab renders the widgets, once each, and never the static fallback next to them; the
-        # final display update re-renders the live plot, which must not leave a second copy.
+        # Lab renders the widgets, once each, and never the static fallback next to them
         pg.wait_for_function(
             f"() => ({COUNT_JS})([1, '.anb-plot .anb-plot-status']) === 1 && "
             "window.__panel.content.widgets[1].node.querySelector('.anb-plot-status')"
@@ -128,8 +127,23 @@ def test_lab_shows_live_widgets_and_its_saved_notebook_converts_to_the_final_sta
         pg.locator(".jp-Notebook").screenshot(path=str(artifacts / "static_view_lab.png"))
     finally:
         shutdown_kernel(pg)
-
     nb = nbformat.read(server.root / "static.ipynb", as_version=4)
+
+    # Reopened on a fresh kernel: the widgets are restored from the saved state, marked
+    # disconnected and without their points; the static views show under them.
+    assert open_notebook(pg, url) == "idle"
+    try:
+        pg.wait_for_function(
+            "() => document.querySelectorAll('.jupyter-widgets-disconnected "
+            ":is(.anb-plot, .anb-info)').length === 3",
+            timeout=30_000,
+        )
+        assert pg.evaluate(VISIBLE_JS, ".adaptive-nb-static") == 3
+        assert pg.evaluate(VISIBLE_JS, "svg.adaptive-nb-static-plot") == 2
+        pg.locator(".jp-Notebook").screenshot(path=str(artifacts / "static_view_lab_reopened.png"))
+    finally:
+        shutdown_kernel(pg)
+
     info, plot1 = (o for o in nb.cells[1].outputs if o.get("data", {}).get("text/html"))
     (_plot2,) = (o for o in nb.cells[2].outputs if o.get("data", {}).get("text/html"))
     match = re.search(r"points: (\d+)", info.data["text/plain"])

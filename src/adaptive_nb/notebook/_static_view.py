@@ -542,22 +542,26 @@ def _as_the_latest_request() -> Iterator[bool]:
 
 
 def _hide_when_drawn(root: str) -> str:
-    """CSS that hides the static view of widget ``anb-<root>`` where that widget is drawn.
+    """CSS that hides the static view of widget ``anb-<root>`` where that widget is drawn live.
 
     It is the live widget's own stylesheet (anywidget's ``_css``), so it is in a page exactly
     where a widget manager runs the widget: JupyterLab, Notebook 7, Voila, an nbconvert page whose
     widget manager loaded. ``:has`` then looks at the drawn DOM: the static view hides while its
     widget's root element is drawn in the same cell's output area (Lab's classes, and classic
     Notebook / nbconvert-classic ones), and shows where it is not (a static page; a widget manager
-    that failed or was blocked; no kernel and no saved state). A ``<style>`` in the static view
-    itself would work as well, except where HTML is sanitized: nbconvert ``--sanitize-html``
-    prints an escaped ``<style>`` as text.
+    that failed or was blocked; no kernel and no saved state). It shows as well under a widget
+    that ipywidgets marks disconnected (``.jupyter-widgets-disconnected``: restored from saved
+    widget state on a kernel that does not have it, or after a kernel restart), because such a
+    widget has its settings but not its points (those travel as messages, not as state).
+    A ``<style>`` in the static view itself would work as well, except where HTML is sanitized:
+    nbconvert ``--sanitize-html`` prints an escaped ``<style>`` as text.
     """
     view = f"{_CLASS}-for-{root}"
+    live = f".anb-{root}:not(.jupyter-widgets-disconnected *)"
     return (
-        f".jp-OutputArea:has(.anb-{root}) > .jp-OutputArea-child:has(.{view}),"
-        f".output:has(.anb-{root}) > .output_area:has(.{view}),"
-        f".{view}:is(.jp-OutputArea:has(.anb-{root}) *, .output:has(.anb-{root}) *)"
+        f".jp-OutputArea:has({live}) > .jp-OutputArea-child:has(.{view}),"
+        f".output:has({live}) > .output_area:has(.{view}),"
+        f".{view}:is(.jp-OutputArea:has({live}) *, .output:has({live}) *)"
         "{display:none}"
     )
 
