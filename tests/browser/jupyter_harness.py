@@ -39,38 +39,55 @@ class Server:
     startup_s: float
 
     def write_notebook(self, name: str, cells: list[str]) -> str:
-        nb = new_notebook(cells=[new_code_cell(c) for c in cells])
-        nb.metadata["kernelspec"] = {
-            "name": "python3",
-            "display_name": "Python 3 (ipykernel)",
-            "language": "python",
-        }
-        nbformat.write(nb, self.root / name)
-        if self.flavor == "lab":
+        """Write a notebook of ``cells`` into the root; return the URL that opens it."""
+        write_notebook(self.root / name, cells)
+        return self.url(name)
+
+    def url(self, name: str, flavor: str | None = None) -> str:
+        """The URL that opens notebook ``name`` (in the root) in this server's front end.
+
+        Either server serves both front ends (JupyterLab and Notebook 7 are extensions of the
+        same jupyter_server, and both are enabled where both are installed); ``flavor`` picks
+        the other one. ``expose_app_in_browser`` is set for both.
+        """
+        if (flavor or self.flavor) == "lab":
             return f"{self.base}/lab/tree/{name}?reset&token={self.token}"
         return f"{self.base}/notebooks/{name}?token={self.token}"
 
 
+def write_notebook(path: Path, cells: list[str]) -> None:
+    """Write a notebook of code ``cells`` for the ``python3`` kernel (no kernel picker shows)."""
+    nb = new_notebook(cells=[new_code_cell(c) for c in cells])
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3 (ipykernel)",
+        "language": "python",
+    }
+    nbformat.write(nb, path)
+
+
 @contextlib.contextmanager
-def jupyter_server(tmp: Path, flavor: str) -> Iterator[Server]:
-    """Start JupyterLab (``flavor="lab"``) or Notebook 7 (``"notebook"``) on 127.0.0.1."""
+def jupyter_server(
+    tmp: Path, flavor: str, settings: dict[str, dict[str, Any]] | None = None
+) -> Iterator[Server]:
+    """Start JupyterLab (``flavor="lab"``) or Notebook 7 (``"notebook"``) on 127.0.0.1.
+
+    ``settings`` maps plugin ids (``"@scope/package:plugin"``) to user settings for them,
+    added to the harness's own (no windowing, so every cell stays in the DOM).
+    """
     root, cfg = tmp / "root", tmp / "cfg"
     root.mkdir(parents=True)
-    for d in [
-        "config/labconfig",
-        "data",
-        "runtime",
-        "settings/@jupyterlab/notebook-extension",
-        "workspaces",
-        "ipython",
-    ]:
+    for d in ["config/labconfig", "data", "runtime", "workspaces", "ipython"]:
         (cfg / d).mkdir(parents=True, exist_ok=True)
     (cfg / "config/labconfig/page_config.json").write_text(
         json.dumps({"disabledExtensions": {"@jupyterlab/apputils-extension:announcements": True}})
     )
-    (cfg / "settings/@jupyterlab/notebook-extension/tracker.jupyterlab-settings").write_text(
-        json.dumps({"windowingMode": "none"})
-    )
+    plugins = {"@jupyterlab/notebook-extension:tracker": {"windowingMode": "none"}}
+    for plugin, values in {**plugins, **(settings or {})}.items():
+        package, name = plugin.split(":")
+        path = cfg / "settings" / package / f"{name}.jupyterlab-settings"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(values))
     env = dict(
         os.environ,
         JUPYTER_CONFIG_DIR=str(cfg / "config"),
@@ -83,7 +100,7 @@ def jupyter_server(tmp: Path, flavor: str) -> Iterator[Server]:
         PYTHONPATH=os.pathsep.join([str(SRC), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep),
     )
     port, token = free_port(), secrets.token_hex(16)
-    app = "LabApp" if flavor == "lab" else "JupyterNotebookApp"
+    app, other = ("LabApp", "JupyterNotebookApp")[:: 1 if flavor == "lab" else -1]
     cmd = [
         sys.executable,
         "-m",
@@ -96,6 +113,7 @@ def jupyter_server(tmp: Path, flavor: str) -> Iterator[Server]:
         f"--IdentityProvider.token={token}",
         f"--ServerApp.root_dir={root}",
         f"--{app}.expose_app_in_browser=True",
+        f"--{other}.expose_app_in_browser=True",
     ]
     if flavor == "lab":
         cmd.append("--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate")
@@ -148,6 +166,8 @@ RUN_CELL_JS = """async ([i, wait]) => {
 CELL_OUTPUT_JS = """(i) =>
   window.__panel.content.widgets[i].node.querySelector('.jp-OutputArea')?.textContent ?? ''"""
 
+SAVE_JS = """async () => { await window.jupyterapp.commands.execute('docmanager:save'); }"""
+
 SHUTDOWN_JS = """async () => { await window.__panel?.sessionContext?.shutdown(); }"""
 
 
@@ -164,6 +184,10 @@ def run_cell(page: Any, i: int, *, wait: bool = True) -> None:
 def cell_output(page: Any, i: int) -> str:
     text: str = page.evaluate(CELL_OUTPUT_JS, i)
     return text
+
+
+def save_notebook(page: Any) -> None:
+    page.evaluate(SAVE_JS)
 
 
 def shutdown_kernel(page: Any) -> None:

@@ -146,12 +146,12 @@ def displays(monkeypatch) -> Displays:
     monkeypatch.setattr(
         IPython.display,
         "display",
-        lambda b, raw, metadata, display_id: rec.shown.append((b, display_id)),
+        lambda b, raw, metadata=None, display_id=None: rec.shown.append((b, display_id)),
     )
     monkeypatch.setattr(
         IPython.display,
         "update_display",
-        lambda b, raw, metadata, display_id: rec.updates.append((b, display_id)),
+        lambda b, raw, metadata=None, display_id=None: rec.updates.append((b, display_id)),
     )
     return rec
 
@@ -170,15 +170,28 @@ def test_live_plot_is_displayed_with_its_static_view_and_updated_at_the_end(
         return w
 
     w = run(main())
-    (first, id1), (_, id2) = displays.shown
+    (live, no_id), (first, id1), (live2, _), (_, id2) = displays.shown
+    assert no_id is None  # the widget's own output is never updated, so never redrawn
     assert id1 == id2
-    assert first[WIDGET_VIEW]["model_id"] == w.model_id  # front ends with widgets show the widget
+    assert live == live2
+    # front ends with widgets show the widget; others draw its output as nothing
+    assert live == {WIDGET_VIEW: live[WIDGET_VIEW], "text/html": "", "text/plain": ""}
+    assert live[WIDGET_VIEW]["model_id"] == w.model_id
+    # the companion output: the static view, which the widget's stylesheet hides where the
+    # widget is drawn; no <style> of its own (a sanitizer would print it as text)
+    assert WIDGET_VIEW not in first
+    assert first["text/html"].startswith("<div class='adaptive-nb-static-for-plot'><div")
+    assert "<style" not in first["text/html"]
     assert "<svg" in first["text/html"]
+    assert (
+        ".jp-OutputArea:has(.anb-plot:not(.jupyter-widgets-disconnected *)) > "
+        ".jp-OutputArea-child:has(.adaptive-nb-static-for-plot)" in w._css
+    )
     assert first["image/svg+xml"].startswith("<svg")
     assert "runner running" in first["text/plain"]
-    ((final, id3),) = displays.updates  # one update, when the poller stopped
+    ((final, id3),) = displays.updates  # one update, of the companion, when the poller stopped
     assert id3 == id1
-    assert final[WIDGET_VIEW]["model_id"] == w.model_id
+    assert WIDGET_VIEW not in final
     assert "30 points, runner finished" in final["text/plain"]
     assert len(_polyline_points(final["image/svg+xml"])) == 30
 
@@ -194,8 +207,13 @@ def test_live_info_static_view_follows_the_final_snapshot(run, displays) -> None
         return w
 
     w = run(main())
-    ((final, _),) = displays.updates
-    assert final[WIDGET_VIEW]["model_id"] == w.model_id
+    (live, _), (companion, display_id) = displays.shown
+    assert live[WIDGET_VIEW]["model_id"] == w.model_id
+    assert "adaptive-nb-static-for-info" in companion["text/html"]
+    assert ":has(.anb-info:not(.jupyter-widgets-disconnected *))" in w._css
+    assert w.get_state()["_css"] == w._css  # synced: a widget manager adds it to the page
+    ((final, final_id),) = displays.updates
+    assert final_id == display_id
     assert "finished" in final["text/html"]
     assert "points: 20" in final["text/plain"]
 
@@ -234,7 +252,7 @@ def test_a_plotter_figure_gets_a_caption_not_a_picture(run, sent, displays) -> N
         w._ipython_display_()
 
     run(main())
-    ((bundle, _),) = displays.shown
+    _, (bundle, _) = displays.shown
     assert "image/svg+xml" not in bundle
     assert "needs a running kernel" in bundle["text/plain"]
 
@@ -294,9 +312,13 @@ def _execute(tmp_path):
 
 
 def static_outputs(cell):
-    return [
-        o for o in cell.outputs if o.get("output_type") == "display_data" and WIDGET_VIEW in o.data
-    ]
+    """The companion outputs: each follows its widget's own output, which shows no state."""
+    outputs = [o for o in cell.outputs if o.get("output_type") == "display_data"]
+    for own, companion in zip(outputs[::2], outputs[1::2], strict=True):
+        assert own.data[WIDGET_VIEW]["version_major"] == 2
+        assert (own.data["text/html"], own.data["text/plain"]) == ("", "")
+        assert WIDGET_VIEW not in companion.data
+    return outputs[1::2]
 
 
 @pytest.mark.kernel

@@ -3,22 +3,34 @@
 A live widget's output holds only a reference to a model in the kernel
 (``application/vnd.jupyter.widget-view+json``), so a saved notebook opened in ``nbconvert``,
 nbviewer or GitHub shows nothing, or "Loading widget…". Here each display of a ``LivePlot`` /
-``LiveInfo`` carries, next to that reference in the same mimebundle, a static rendering of the
-widget: ``text/html`` (the status table, or a caption and an inline SVG plot), ``image/svg+xml``
-(the plot alone) and ``text/plain``.
+``LiveInfo`` is two outputs: the widget's own (the reference, with empty ``text/html`` and
+``text/plain``), then a *companion* holding a static rendering of the widget: ``text/html`` (the
+status table, or a caption and an inline SVG plot), ``image/svg+xml`` (the plot alone) and
+``text/plain``.
 
-Which one a reader shows:
+Why two outputs: a reader draws one mimetype of each output. nbconvert's HTML exporter (and
+nbviewer, which uses it) draws the widget view whenever the notebook's metadata holds saved
+widget state for that model (JupyterLab's "save widget state automatically",
+``jupyter nbconvert --execute``); the page then needs a widget manager script from a CDN, and
+offline that output stays empty. Without saved state it skips the widget view and takes
+``text/html``. A fallback in the widget's own output is therefore lost exactly when state was
+saved; the companion is drawn in every case.
 
-* JupyterLab and Notebook 7 render the widget-view mimetype first (the widget renderer outranks
-  every other), so the live widget is shown and the fallback is never drawn next to it.
-* nbconvert's HTML exporter (and nbviewer, which uses it) skips the widget-view mimetype when the
-  notebook holds no saved state for that model, and takes the next in its priority,
-  ``text/html``. Front ends without a widget manager pick HTML, an image or plain text.
+Which outputs a reader shows:
 
-The display is published with a ``display_id``; when the widget's poller stops (the run ended,
-the plot was stopped, or the poller failed) the display is updated, so the saved output holds the
-final state. The update is addressed to the cell that displayed the widget, which JupyterLab and
-Notebook 7 apply whenever it comes; a copy addressed to the cell executing at that moment serves
+* JupyterLab, Notebook 7 (and Voila, or an nbconvert page whose widget manager loaded) draw the
+  live widget; the widget's stylesheet hides the companion while the widget's root element
+  (``.anb-plot`` / ``.anb-info``) is drawn in the same cell's output area (``:has``).
+  If the widget is not drawn (no kernel and no saved state, a blocked CDN), the static view
+  shows.
+* nbconvert, nbviewer and GitHub without a widget manager show the companion; the widget's own
+  output draws as an empty ``text/html``.
+
+The companion is published with a ``display_id``; when the widget's poller stops (the run
+ended, the plot was stopped, or the poller failed) it is updated, so the saved output holds the
+final state (the widget's own output is not touched, so front ends do not redraw the widget).
+The update is addressed to the cell that displayed the widget, which JupyterLab and Notebook 7
+apply whenever it comes; a copy addressed to the cell executing at that moment serves
 ``nbclient``, which reads only those (see :func:`_as_the_latest_request`). A run that ends after
 nbclient has executed the last cell is saved in the state it had then.
 
@@ -77,6 +89,7 @@ _RASTER = 151  # pixels per side of a heat map / point cloud raster (scaled up b
 _MAX_DOTS = 600  # sample points drawn over a heat map (beyond this they hide the map)
 _CLASS = "adaptive-nb-static"
 _DASH = "\N{EN DASH}"  # an absent value, as the widgets show it
+_WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 
 # -- formatting -----------------------------------------------------------------------------
@@ -528,51 +541,99 @@ def _as_the_latest_request() -> Iterator[bool]:
         var.reset(token)
 
 
+def _hide_when_drawn(root: str) -> str:
+    """CSS that hides the static view of widget ``anb-<root>`` where that widget is drawn live.
+
+    It is the live widget's own stylesheet (anywidget's ``_css``), so it is in a page exactly
+    where a widget manager runs the widget: JupyterLab, Notebook 7, Voila, an nbconvert page whose
+    widget manager loaded. ``:has`` then looks at the drawn DOM: the static view hides while its
+    widget's root element is drawn in the same cell's output area (Lab's classes, and classic
+    Notebook / nbconvert-classic ones), and shows where it is not (a static page; a widget manager
+    that failed or was blocked; no kernel and no saved state). It shows as well under a widget
+    that ipywidgets marks disconnected (``.jupyter-widgets-disconnected``: restored from saved
+    widget state on a kernel that does not have it, or after a kernel restart), because such a
+    widget has its settings but not its points (those travel as messages, not as state).
+    A ``<style>`` in the static view itself would work as well, except where HTML is sanitized:
+    nbconvert ``--sanitize-html`` prints an escaped ``<style>`` as text.
+    """
+    view = f"{_CLASS}-for-{root}"
+    live = f".anb-{root}:not(.jupyter-widgets-disconnected *)"
+    return (
+        f".jp-OutputArea:has({live}) > .jp-OutputArea-child:has(.{view}),"
+        f".output:has({live}) > .output_area:has(.{view}),"
+        f".{view}:is(.jp-OutputArea:has({live}) *, .output:has({live}) *)"
+        "{display:none}"
+    )
+
+
 class _StaticView:
-    """Mixin: display the widget with its static view and refresh it when the poller stops."""
+    """Mixin: display the widget, then its static view; refresh the latter when polling stops.
+
+    A live widget is shown as two outputs. The first holds the widget's own mimebundle (the
+    widget-view reference, and an empty ``text/html`` / ``text/plain`` so a reader without
+    widgets draws nothing for it). The second, its *companion*, holds the static view. They are
+    two outputs because a reader draws one mimetype per output: nbconvert (and nbviewer) draws
+    the widget view whenever the notebook's metadata holds saved widget state (JupyterLab's
+    "save widget state", ``nbconvert --execute``), and that view stays empty unless a widget
+    manager script loads from a CDN. The companion is drawn everywhere, and the widget's
+    stylesheet hides it where the widget is drawn next to it (see :func:`_hide_when_drawn`).
+    """
 
     _static_display_id: str | None = None
+    _live_root = ""  # the class suffix of the live widget's root element (``anb-<suffix>``)
+    _css: str  # anywidget's stylesheet, ``_hide_when_drawn(_live_root)``, set by subclasses
 
     def _static_bundle(self) -> dict[str, str]:
         raise NotImplementedError
 
-    def _full_bundle(self) -> tuple[dict[str, Any], dict[str, Any]]:
-        """Return the widget's own mimebundle (unless closed) with the static view added."""
-        data: dict[str, Any] = {}
-        metadata: dict[str, Any] = {}
+    def _live_bundle(self) -> tuple[dict[str, Any], dict[str, Any]] | None:
+        """Return the widget's own mimebundle, without its repr, or None once it is closed."""
         live = getattr(self, "_repr_mimebundle_", None)  # None once the widget is closed
         own = live() if live is not None else None
-        if isinstance(own, tuple):  # anywidget returns (data, metadata)
-            data.update(own[0])
-            metadata.update(own[1])
-        elif own:
-            data.update(own)
-        data.update(self._static_bundle())  # its text/plain replaces the widget's repr
+        if not own:
+            return None
+        data, metadata = (dict(own[0]), dict(own[1])) if isinstance(own, tuple) else (own, {})
+        data = {k: v for k, v in data.items() if k == _WIDGET_VIEW}
+        if not data:
+            return None
+        data.update({"text/html": "", "text/plain": ""})  # the companion shows the state
         return data, metadata
 
+    def _companion_bundle(self) -> dict[str, str]:
+        """Return the static view, marked for :func:`_hide_when_drawn`."""
+        bundle = self._static_bundle()
+        view = f"{_CLASS}-for-{self._live_root}"
+        bundle["text/html"] = f"<div class='{view}'>{bundle['text/html']}</div>"
+        return bundle
+
     def _ipython_display_(self) -> None:
-        """Display the widget and its static view in one output, with a display id."""
+        """Display the widget, then its static view (with a display id, for the last update)."""
         from IPython.display import display
 
         if self._static_display_id is None:
             self._static_display_id = f"adaptive-nb-{uuid.uuid4().hex}"
-        data, metadata = self._full_bundle()
-        display(data, raw=True, metadata=metadata, display_id=self._static_display_id)  # type: ignore[no-untyped-call]
+        own = self._live_bundle()
+        if own is not None:
+            display(own[0], raw=True, metadata=own[1])  # type: ignore[no-untyped-call]
+        bundle = self._companion_bundle()
+        display(bundle, raw=True, display_id=self._static_display_id)  # type: ignore[no-untyped-call]
 
     def _static_refresh(self) -> None:
-        """Update every display of this widget with its current static view (never raises)."""
+        """Update every display of this widget's static view to its current state (never raises).
+
+        Only the companion output changes; the live widget's own output is left alone, so a
+        front end does not redraw the widget.
+        """
         if self._static_display_id is None:
             return  # never displayed: nothing to update
         from IPython.display import update_display
 
         try:
-            data, metadata = self._full_bundle()
-            update_display(data, raw=True, metadata=metadata, display_id=self._static_display_id)  # type: ignore[no-untyped-call]
+            bundle = self._companion_bundle()
+            update_display(bundle, raw=True, display_id=self._static_display_id)  # type: ignore[no-untyped-call]
             with _as_the_latest_request() as other:
                 if other:
-                    update_display(  # type: ignore[no-untyped-call]
-                        data, raw=True, metadata=metadata, display_id=self._static_display_id
-                    )
+                    update_display(bundle, raw=True, display_id=self._static_display_id)  # type: ignore[no-untyped-call]
         except Exception as exc:  # a failed fallback must not hide the live widget's own state
             show = getattr(self, "_show_error", None)
             if show is not None:
@@ -583,6 +644,8 @@ class StaticInfoView(_StaticView):
     """The static view of a ``LiveInfo`` (reads its ``_snapshot``)."""
 
     _snapshot: dict[str, Any]
+    _live_root = "info"
+    _css = _hide_when_drawn(_live_root)
 
     def _static_bundle(self) -> dict[str, str]:
         return info_bundle(self._snapshot)
@@ -596,6 +659,8 @@ class StaticPlotView(_StaticView):
     _mode: str
     _status: str
     runner: Any
+    _live_root = "plot"
+    _css = _hide_when_drawn(_live_root)
 
     def _static_bundle(self) -> dict[str, str]:
         learner = self.runner.learner
