@@ -488,6 +488,13 @@ class AverageLearner1D(AverageData, Learner1D):  # type: ignore[misc]
             ``_RECOMPUTED`` if the y-scale grew so that every loss was recomputed and stored
             here; None for a loss that cannot fail (nothing computed yet).
         """
+        if mean - mean != 0.0:  # the running mean overflowed (samples near the float limit)
+            msg = (
+                f"The mean of the samples at x={x!r} overflows (samples up to {max(-lo, hi)!r}); "
+                "AverageLearner1D needs samples well inside the float range. Rescale the "
+                "function's output."
+            )
+            raise ValueError(msg)
         data = self.data
         old = data[x]
         data[x] = mean

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeAlias, cast
 import cloudpickle
 
 from adaptive_nb._persistence import read_data
+from adaptive_nb.learner._data1d import _as_lists
 from adaptive_nb.learner.base_learner import BaseLearner, _restore_point
 from adaptive_nb.learner.data_saver import DataSaver
 from adaptive_nb.utils import cache_latest, named_product
@@ -446,7 +447,7 @@ class BalancingLearner(BaseLearner):
             The values, in the same order.
         """
         groups: dict[int, tuple[list[Any], list[Any]]] = {}
-        for x, y in zip(xs, ys, strict=True):
+        for x, y in zip(*_as_lists(xs, ys), strict=True):
             index, x_child = self._split(x)
             group = groups.setdefault(index, ([], []))
             group[0].append(x_child)

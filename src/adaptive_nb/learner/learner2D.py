@@ -49,7 +49,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from scipy.interpolate import LinearNDInterpolator
 
-from adaptive_nb.learner._data1d import _as_y
+from adaptive_nb.learner._data1d import _as_lists, _as_y
 from adaptive_nb.learner._dataframe import assign_defaults, partial_function_from_dataframe
 from adaptive_nb.learner._holoviews import holoviews_with_backend
 from adaptive_nb.learner._loss2d import (
@@ -314,11 +314,7 @@ class Learner2D(BaseLearner):
         ys
             Their values, in the same order.
         """
-        xs = list(xs)
-        ys = list(ys)
-        if len(xs) != len(ys):
-            msg = f"tell_many got {len(xs)} points but {len(ys)} values."
-            raise ValueError(msg)
+        xs, ys = _as_lists(xs, ys)
         if self._tell_many_arrays(xs, ys):
             return
         checked: list[tuple[Point, Any, list[float]]] = []
