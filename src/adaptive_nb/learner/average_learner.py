@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from adaptive_nb.learner._average1d_data import finite_sample
 from adaptive_nb.learner._data1d import _as_lists
 from adaptive_nb.learner._dataframe import (
     finish_frame,
@@ -79,14 +80,7 @@ def _as_value(value: Any) -> float:
             "learner per output or a DataSaver)."
         )
         raise TypeError(msg)
-    v = float(value)
-    if not math.isfinite(v):
-        msg = (
-            f"AverageLearner needs finite values, got {v!r}: one NaN or inf makes the mean and "
-            "the loss meaningless. Filter or clip them in the function."
-        )
-        raise ValueError(msg)
-    return v
+    return finite_sample(float(value), "AverageLearner")
 
 
 class AverageLearner(BaseLearner):
