@@ -343,6 +343,7 @@ def test_integrator_learner_takes_junk(ops: list[tuple[Any, ...]]) -> None:
         values,
     )
 )
+@example(ops=[("tell_many", [(0, 0.1), (1, 0.2)], [1.0, "x"])])  # told child 0, then failed
 def test_balancing_learner_of_learner1ds_takes_junk(ops: list[tuple[Any, ...]]) -> None:
     children = [Learner1D(lambda x: x, (-1, 1)) for _ in range(3)]
     children[0].tell_many([-1.0, 0.0, 1.0], [0.0, 1.0, 0.0])

@@ -452,11 +452,18 @@ class BalancingLearner(BaseLearner):
             group = groups.setdefault(index, ([], []))
             group[0].append(x_child)
             group[1].append(y)
-        for index, (cxs, cys) in groups.items():
-            try:
-                self.learners[index].tell_many(cxs, cys)
-            finally:
-                self._changed(index)
+        # All or nothing: a child refusing its values undoes the children told before it.
+        undo = [_restore_point(self.learners[i]) for i in groups] if len(groups) > 1 else []
+        try:
+            for index, (cxs, cys) in groups.items():
+                try:
+                    self.learners[index].tell_many(cxs, cys)
+                finally:
+                    self._changed(index)
+        except Exception:
+            for restore in undo:
+                restore()
+            raise
 
     def tell_pending(self, x: tuple[int, Any]) -> None:
         """Mark ``x = (learner_index, point)`` as pending in its child."""
