@@ -328,6 +328,7 @@ def test_average_learner1d_takes_junk(ops: list[tuple[Any, ...]]) -> None:
 @FUZZ
 @given(ops=ops_for(coords, values))
 @example(ops=[("tell_many", "0.5", np.array([-0.27]))])  # told the point "0", then failed
+@example(ops=[("tell_many", [0.0, 0.0, 0.5], [0.0, 0.0, 0.0])])  # 0.5 was never asked
 def test_integrator_learner_takes_junk(ops: list[tuple[Any, ...]]) -> None:
     learner = IntegratorLearner(math.exp, (-1, 1), tol=1e-8)
     points, _ = learner.ask(10)
