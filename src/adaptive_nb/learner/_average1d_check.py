@@ -36,20 +36,28 @@ def check_invariants(learner: AverageLearner1D) -> None:  # noqa: PLR0915
         assert learner._ymin == min(all_ys)
         assert learner._ymax == max(all_ys)
     spread = learner._yscale or 1.0
+    # Sums of squares are compared in units of `size` (finite, as the samples are): a sum of
+    # squares of samples near 1e154 or more overflows to inf, in the learner as here.
+    size = max(abs(learner._ymin), abs(learner._ymax), 1.0) if all_ys else 1.0
     nodes = learner._nodes
     for x, s in samples.items():
         n = len(s)
         assert learner._number_samples[x] == n >= 1
-        mean = math.fsum(s.values()) / n
+        mean = math.fsum(y / n for y in s.values())
+        assert math.isfinite(data[x])
         assert _close(data[x], mean, spread), (x, data[x], mean)
         assert learner._ny[nodes[x]] == data[x]
-        m2 = math.fsum((y - data[x]) ** 2 for y in s.values())
-        assert _close(learner._m2[x], m2, spread**2 * 1e-6), (x, learner._m2[x], m2)
+        m2_units = math.fsum(((y - data[x]) / size) ** 2 for y in s.values())
+        m2 = learner._m2[x]
+        if m2 == math.inf:
+            assert m2_units * size * size > 1e300, (x, m2, m2_units)
+        else:
+            assert _close(m2 / size / size, m2_units, 1e-6), (x, m2, m2_units)
         if n == 1:
             assert learner.error[x] == math.inf
             assert x in learner._undersampled_points
         else:
-            expect = t_quantile(learner.alpha, n) * (m2 / (n - 1) / n) ** 0.5
+            expect = t_quantile(learner.alpha, n) * (max(m2, 0.0) / (n - 1) / n) ** 0.5
             assert _close(learner.error[x], expect, spread * 1e-3), (x, learner.error[x], expect)
     assert learner._undersampled_points <= data.keys()
     # distances between real neighbours, and the rescaled errors built on them

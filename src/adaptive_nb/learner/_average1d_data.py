@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     import holoviews
     import pandas
 
-__all__ = ["AverageData", "as_sample", "as_seed_x", "t_quantile"]
+__all__ = ["AverageData", "as_sample", "as_seed_x", "finite_sample", "t_quantile"]
 
 # alpha -> [ppf(1 - alpha, df=n - 1) for n in range(len)], NaN for n < 2. Grown in blocks: one
 # vectorised ppf call costs about as much as a scalar one.
@@ -107,11 +107,15 @@ def as_sample(y: Any) -> float:
             f"{y!r}; for vector outputs use one learner per component."
         )
         raise TypeError(msg)
-    v = float(y)
+    return finite_sample(float(y), "AverageLearner1D")
+
+
+def finite_sample(v: float, learner: str) -> float:
+    """Return ``v`` if it is finite; else raise the error an averaging ``learner`` gives."""
     if not math.isfinite(v):
         msg = (
-            f"AverageLearner1D needs finite values, got {v!r}: one non-finite sample would "
-            "make the mean and its error meaningless. Filter or clip them in the function."
+            f"{learner} needs finite values, got {v!r}: one NaN or inf makes the mean, its "
+            "error and the loss meaningless. Filter or clip them in the function."
         )
         raise ValueError(msg)
     return v

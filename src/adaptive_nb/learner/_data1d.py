@@ -123,6 +123,16 @@ def _as_list(name: str, values: Any) -> list[Any]:
     raise TypeError(msg)
 
 
+def _as_lists(xs: Any, ys: Any) -> tuple[list[Any], list[Any]]:
+    """``(list(xs), list(ys))`` for ``tell_many``: sequences of one length, or a clear error."""
+    xs = _as_list("xs", xs)
+    ys = _as_list("ys", ys)
+    if len(xs) != len(ys):
+        msg = f"xs and ys must have the same length, got {len(xs)} and {len(ys)}."
+        raise ValueError(msg)
+    return xs, ys
+
+
 def _finite(y: YInternal) -> bool:
     if type(y) is float:
         return y - y == 0.0

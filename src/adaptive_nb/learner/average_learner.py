@@ -26,6 +26,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from adaptive_nb.learner._average1d_data import finite_sample
+from adaptive_nb.learner._data1d import _as_lists
 from adaptive_nb.learner._dataframe import (
     finish_frame,
     import_pandas,
@@ -78,7 +80,7 @@ def _as_value(value: Any) -> float:
             "learner per output or a DataSaver)."
         )
         raise TypeError(msg)
-    return float(value)
+    return finite_sample(float(value), "AverageLearner")
 
 
 class AverageLearner(BaseLearner):
@@ -236,6 +238,8 @@ class AverageLearner(BaseLearner):
             return _INF
         # std / sqrt(n), with std as in the property (inlined: this runs on every ask).
         standard_error = math.sqrt(max(self._m2, 0.0) / (npoints - 1) / n)
+        if standard_error == _INF:  # the sum of squares overflowed (values near 1e154 or more)
+            return _INF
         rloss = standard_error / self.rtol
         mean = self.sum_f / npoints
         if mean != 0:
@@ -315,7 +319,7 @@ class AverageLearner(BaseLearner):
         data = self.data
         if seed in data:
             return
-        y = value if type(value) is float else _as_value(value)
+        y = value if type(value) is float and value - value == 0.0 else _as_value(value)
         data[seed] = value
         self.pending_points.discard(seed)
         self.sum_f += y
@@ -338,7 +342,7 @@ class AverageLearner(BaseLearner):
         ys
             The values at those seeds, in the same order.
         """
-        pairs = [(_as_seed(x), y) for x, y in zip(xs, ys, strict=True)]
+        pairs = [(_as_seed(x), y) for x, y in zip(*_as_lists(xs, ys), strict=True)]
         for _, y in pairs:
             _as_value(y)
         for seed, y in pairs:

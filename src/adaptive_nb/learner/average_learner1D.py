@@ -38,12 +38,18 @@ reference:
 * resampling hands out seeds that are neither told nor pending at that x (the reference counts
   from the number of samples, so it repeats pending seeds, and loops forever on a told one when
   the seeds told were not ``0..n-1``);
+* ``tell_pending`` of a sample already told does nothing, as in Learner1D (the reference
+  keeps it pending until ``remove_unfinished``);
 * ``tell_many_at_point`` ignores seeds already told (as ``tell`` does; the reference overwrote
   them and counted them twice), and updates the mean sample by sample as ``tell`` does (the
   reference's batch mean differs in the last bits), so that ``copy_from``, ``load`` and
   ``load_dataframe`` reproduce the means of a learner exactly;
 * a point outside ``bounds``, a non-finite value or a vector value is a clear error (the
   reference crashes on the second sample of an outside point, and a NaN poisons the mean);
+* a ``loss_per_interval`` that raises or returns a non-number makes ``tell`` raise
+  :class:`~adaptive_nb.exceptions.LossFunctionError` naming the loss and the interval, and
+  leaves the learner exactly as it was (a resample computes the losses of its new mean before
+  storing anything; ``tell_many``, ``tell_many_at_point`` and loads are all or nothing);
 * a lone point (no neighbour yet) that is resampled gets its rescaled error (inf) back. The
   reference skips it, so when its first samples are equal (error 0, common for functions with
   few values, e.g. counts or 0/1 outcomes) it is dropped from resampling for good;
@@ -56,18 +62,22 @@ reference:
 
 from __future__ import annotations
 
+import contextlib
 import heapq
 import math
 import numbers
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
 
+from adaptive_nb.exceptions import LossFunctionError
 from adaptive_nb.learner._average1d_data import AverageData, as_sample, as_seed_x, t_quantile
+from adaptive_nb.learner._data1d import _as_list
 from adaptive_nb.learner._learner1d_views import SortedView
-from adaptive_nb.learner._loss1d import LossFunction, Real
+from adaptive_nb.learner._loss1d import LossFunction, Real, default_loss, uniform_loss
+from adaptive_nb.learner._state1d import saved_state
 from adaptive_nb.learner.learner1D import Learner1D
 
 __all__ = ["AverageLearner1D"]
@@ -77,9 +87,27 @@ _hypot = math.hypot
 _heappush = heapq.heappush
 
 Point = tuple[int, float]
+# Returned by AverageLearner1D._move_mean when it recomputed every loss (compared by identity).
+_RECOMPUTED: dict[int, float] = {}
 # Entry of the rescaled-error heap: (-value, seq, x). `seq` grows with every write, so among
 # equal values the earliest written comes first, as in the reference's ItemSortedDict.
 _REntry = tuple[float, int, float]
+
+
+class _RecordingSet(set[float]):
+    """A copy of a set that records its ``add`` and ``discard`` calls (in ``changes``)."""
+
+    def __init__(self, original: set[float]) -> None:
+        super().__init__(original)
+        self.changes: list[tuple[bool, float]] = []
+
+    def add(self, x: float) -> None:
+        self.changes.append((True, x))
+        super().add(x)
+
+    def discard(self, x: Any) -> None:
+        self.changes.append((False, x))
+        super().discard(x)
 
 
 def _check_fraction(name: str, value: object, *, hint: str) -> float:
@@ -401,10 +429,16 @@ class AverageLearner1D(AverageData, Learner1D):  # type: ignore[misc]
         node = self._nodes.get(x)
         if node is not None:  # x is pending in the index: let Learner1D insert it afresh
             self._unlink_pending([x])
+        # Learner1D's insertion: data[x], the y-scale, the neighbours and the losses. It undoes
+        # itself when the loss function fails; x, pending before, is put back as pending.
+        try:
+            self._add_point(x, y, y)
+        except LossFunctionError:
+            if node is not None:
+                self._split_combined(*self._insert_combined(x, None))
+            raise
         if self._vdim is None:
             self._vdim = 1
-        # Learner1D's insertion: data[x], the y-scale, the neighbours and the losses.
-        self._add_point(x, y, y)
         node = self._nodes[x]
         self._data_samples[x] = {seed: y}
         self._number_samples[x] = 1
@@ -418,22 +452,69 @@ class AverageLearner1D(AverageData, Learner1D):  # type: ignore[misc]
 
     def _tell_resample(self, seed: int, x: float, y: float, samples: dict[int, float]) -> None:
         n_old = len(samples)
-        samples[seed] = y
-        data = self.data
-        old = data[x]
+        old = self.data[x]
         # The reference's running mean, operation for operation (bit-identical means).
         mean = old * n_old / (n_old + 1) + y / (n_old + 1)
-        data[x] = mean
         node = self._nodes[x]
-        self._ny[node] = mean
+        losses = self._move_mean(x, node, mean, y, y)
+        samples[seed] = y
         n = n_old + 1
         m2 = self._m2[x] + (y - old) * (y - mean)
         self._m2[x] = m2
         self._number_samples[x] = n
         self._nsamples += 1
         self._after_samples(x, node, n, m2, neighbor_rule=True)
-        self._rescale_y(y, y)
-        self._update_losses_around(node)
+        self._update_losses_around(node, losses)
+
+    def _loss_may_fail(self) -> bool:
+        """Whether the loss is a user's function (the built-in defaults cannot fail)."""
+        lf = self.loss_per_interval
+        return not (self._fast_default or lf is default_loss or lf is uniform_loss)
+
+    def _move_mean(
+        self, x: float, node: int, mean: float, lo: float, hi: float
+    ) -> dict[int, float] | None:
+        """Set the mean at x and grow the y-scale by new samples in [lo, hi].
+
+        The first step of a resample, and the only one that calls the loss function: with a
+        loss that may fail, the losses the new mean changes are computed here, before anything
+        else is stored. If one fails, the mean and the scale are put back and
+        :class:`LossFunctionError` propagates, so the learner is as it was.
+
+        Returns
+        -------
+        dict or None
+            The losses computed (and checked) for :meth:`_update_losses_around`, by left node;
+            ``_RECOMPUTED`` if the y-scale grew so that every loss was recomputed and stored
+            here; None for a loss that cannot fail (nothing computed yet).
+        """
+        if mean - mean != 0.0:  # the running mean overflowed (samples near the float limit)
+            msg = (
+                f"The mean of the samples at x={x!r} overflows (samples up to {max(-lo, hi)!r}); "
+                "AverageLearner1D needs samples well inside the float range. Rescale the "
+                "function's output."
+            )
+            raise ValueError(msg)
+        data = self.data
+        old = data[x]
+        data[x] = mean
+        self._ny[node] = mean
+        lf = self.loss_per_interval
+        if self._fast_default or lf is default_loss or lf is uniform_loss:  # cannot fail
+            self._rescale_y(lo, hi)
+            return None
+        scale = self._ymin, self._ymax, self._yscale
+        self._rescale_y(lo, hi)
+        try:
+            if self._yscale > self._recompute_losses_factor * self._old_yscale:
+                self._recompute_all()  # computes every loss before storing any
+                return _RECOMPUTED
+            return self._losses_around(node)
+        except LossFunctionError:
+            data[x] = old
+            self._ny[node] = old
+            self._ymin, self._ymax, self._yscale = scale
+            raise
 
     def _after_samples(
         self, x: float, node: int, n: int, m2: float, *, neighbor_rule: bool
@@ -472,8 +553,15 @@ class AverageLearner1D(AverageData, Learner1D):  # type: ignore[misc]
         self._ymax = max(self._ymax, hi)
         self._yscale = self._ymax - self._ymin
 
-    def _update_losses_around(self, node: int) -> None:
-        """Recompute the losses that depend on the value at ``node`` (and rescale if due)."""
+    def _update_losses_around(self, node: int, losses: dict[int, float] | None) -> None:
+        """Recompute the losses that depend on the value at ``node`` (and rescale if due).
+
+        ``losses`` are those :meth:`_move_mean` computed already, by left node
+        (``_RECOMPUTED``: it recomputed them all, so no loss is computed again here).
+        """
+        if losses is _RECOMPUTED:
+            self._compact_resc()
+            return
         # The intervals between the points nth_neighbors + 1 steps to the left and to the right
         # (fewer at the ends), as for a new point in Learner1D.
         rp = self._rp
@@ -485,7 +573,7 @@ class AverageLearner1D(AverageData, Learner1D):  # type: ignore[misc]
         u = left
         while u != right:
             v: int = rnx[u]  # type: ignore[assignment]
-            self._update_real_interval(u, v)
+            self._update_real_interval(u, v, losses)
             u = v
         if self._yscale > self._recompute_losses_factor * self._old_yscale:
             self._recompute_all()
@@ -498,6 +586,10 @@ class AverageLearner1D(AverageData, Learner1D):  # type: ignore[misc]
     def tell_many(self, xs: Iterable[Any], ys: Iterable[Any], *, force: bool = False) -> None:
         """Tell the learner many samples; all are checked before any is stored.
 
+        With a loss function of your own, the samples are told all or none: if the loss
+        function fails, :class:`~adaptive_nb.exceptions.LossFunctionError` is raised and the
+        learner is as it was.
+
         Parameters
         ----------
         xs
@@ -507,8 +599,8 @@ class AverageLearner1D(AverageData, Learner1D):  # type: ignore[misc]
         force
             Accepted for compatibility with Learner1D; without effect.
         """
-        points = [as_seed_x(p) for p in xs]
-        values = [as_sample(y) for y in ys]
+        points = [as_seed_x(p) for p in _as_list("xs", xs)]
+        values = [as_sample(y) for y in _as_list("ys", ys)]
         if len(points) != len(values):
             msg = f"xs and ys must have the same length, got {len(points)} and {len(values)}."
             raise ValueError(msg)
@@ -518,17 +610,64 @@ class AverageLearner1D(AverageData, Learner1D):  # type: ignore[misc]
                 self._check_in_bounds(x)
                 by_x[x] = {}
             by_x[x][seed] = y
-        for x, seed_y in by_x.items():
-            if len(seed_y) == 1:
-                ((seed, y),) = seed_y.items()
-                self.tell((seed, x), y)
-            else:
-                self.tell_many_at_point(x, seed_y)
+        self._tell_by_x(by_x)
+
+    def _tell_by_x(self, by_x: dict[float, dict[int, float]]) -> None:
+        """Tell checked samples ``{x: {seed: y}}``, all or none."""
+        samples = self._data_samples
+        # One known point is transactional by itself; a new one is told in two steps.
+        needed = len(by_x) > 1 or any(len(s) > 1 and x not in samples for x, s in by_x.items())
+        with self._all_or_nothing(by_x, needed):
+            for x, seed_y in by_x.items():
+                if len(seed_y) == 1:
+                    ((seed, y),) = seed_y.items()
+                    self.tell((seed, x), y)
+                else:
+                    self._tell_at_point(x, list(seed_y.items()))
+
+    @contextlib.contextmanager
+    def _all_or_nothing(self, xs: Iterable[float], needed: bool) -> Iterator[None]:
+        """Undo everything done in the block if the loss function fails in it.
+
+        Costs O(n) copies, so it is only taken when ``needed`` and the loss may fail; a single
+        sample is transactional by itself (its losses are computed before anything is stored).
+        ``xs`` are the points whose samples the block may add to.
+        """
+        if not (needed and self._loss_may_fail()):
+            yield
+            return
+        # `ask` takes the first undersampled point in the set's order, which depends on the
+        # set's history, not only on its elements: the block works on a copy that records its
+        # changes, replayed on the untouched original if the block succeeds.
+        under = self._undersampled_points
+        self._undersampled_points = recording = _RecordingSet(under)
+        restore = saved_state(self)
+        samples = self._data_samples
+        # saved_state copies containers shallowly: the samples of a point are a dict inside one.
+        inner = {x: dict(samples[x]) for x in xs if x in samples}
+        try:
+            yield
+        except LossFunctionError:
+            restore()
+            for x, seed_y in inner.items():
+                samples[x].clear()
+                samples[x].update(seed_y)
+            raise
+        else:
+            for add, x in recording.changes:
+                if add:
+                    under.add(x)
+                else:
+                    under.discard(x)
+        finally:
+            self._undersampled_points = under
 
     def tell_many_at_point(self, x: float, seed_y_mapping: dict[int, Any]) -> None:
         """Tell the learner many samples at one point x (faster than one by one).
 
-        Seeds already told at x are ignored.
+        Seeds already told at x are ignored. If the loss function fails,
+        :class:`~adaptive_nb.exceptions.LossFunctionError` is raised and the learner is as it
+        was.
 
         Parameters
         ----------
@@ -540,6 +679,13 @@ class AverageLearner1D(AverageData, Learner1D):  # type: ignore[misc]
         x = as_seed_x((0, x))[1]
         self._check_in_bounds(x)
         items = [(as_seed_x((s, x))[0], as_sample(y)) for s, y in seed_y_mapping.items()]
+        # A new point is told in two steps (its first sample, then the rest): undo the first
+        # if the second fails.
+        with self._all_or_nothing([x], len(items) > 1 and x not in self._data_samples):
+            self._tell_at_point(x, items)
+
+    def _tell_at_point(self, x: float, items: list[tuple[int, float]]) -> None:
+        """Tell checked samples ``[(seed, y)]`` at a checked x; transactional if x is known."""
         if not items:
             return
         told = self._data_samples.get(x)
@@ -550,11 +696,8 @@ class AverageLearner1D(AverageData, Learner1D):  # type: ignore[misc]
             items = items[1:]
             told = self._data_samples[x]
         items = [(s, y) for s, y in dict(items).items() if s not in told]
-        for s, _ in items:
-            self.pending_points.discard((s, x))
         if not items:
             return
-        told.update(items)
         # The running mean and sum of squares of `tell`, sample by sample in the given order:
         # the state depends on the samples and their order only, not on how they were told
         # (so copy_from and load reproduce a learner's means exactly). The reference takes a
@@ -567,20 +710,21 @@ class AverageLearner1D(AverageData, Learner1D):  # type: ignore[misc]
             m2 += (y - mean) * (y - new)
             mean = new
             k += 1
-        n = k
-        self.data[x] = mean
         node = self._nodes[x]
-        self._ny[node] = mean
-        all_ys = told.values()
+        ys = [y for _, y in items]
+        # (the y bounding box holds every sample told before: the new ones are enough)
+        losses = self._move_mean(x, node, mean, min(ys), max(ys))
+        told.update(items)
+        for s, _ in items:
+            self.pending_points.discard((s, x))
         self._m2[x] = m2
-        self._number_samples[x] = n
+        self._number_samples[x] = k
         self._nsamples += len(items)
-        self._after_samples(x, node, n, m2, neighbor_rule=False)
-        self._rescale_y(min(all_ys), max(all_ys))
-        self._update_losses_around(node)
+        self._after_samples(x, node, k, m2, neighbor_rule=False)
+        self._update_losses_around(node, losses)
 
     def tell_pending(self, x: Any) -> None:
-        """Mark the point ``(seed, x)`` as being computed.
+        """Mark the point ``(seed, x)`` as being computed (a sample told already is ignored).
 
         Parameters
         ----------
@@ -588,8 +732,13 @@ class AverageLearner1D(AverageData, Learner1D):  # type: ignore[misc]
             The point ``(seed, x)``.
         """
         seed, xv = as_seed_x(x)
+        told = self._data_samples.get(xv)
+        if told is not None:
+            if seed not in told:  # a sample told already is not pending (as in Learner1D)
+                self.pending_points.add((seed, xv))
+            return
         self.pending_points.add((seed, xv))
-        if xv in self.data or xv in self._nodes:
+        if xv in self._nodes:
             return
         lo, hi = self.bounds
         if lo <= xv <= hi:
@@ -692,8 +841,16 @@ class AverageLearner1D(AverageData, Learner1D):  # type: ignore[misc]
     # -------------------------------------------------------------------- persistence ---
 
     def _set_data(self, data: dict[float, dict[int, float]]) -> None:
+        checked: dict[float, list[tuple[int, float]]] = {}
         for x, samples in data.items():
-            self.tell_many_at_point(x, samples)
+            xv = as_seed_x((0, x))[1]
+            self._check_in_bounds(xv)
+            checked.setdefault(xv, []).extend(
+                (as_seed_x((s, xv))[0], as_sample(y)) for s, y in samples.items()
+            )
+        with self._all_or_nothing(checked, True):
+            for xv, items in checked.items():
+                self._tell_at_point(xv, items)
         # Which points still need samples, by the rule of `tell` (tell_many_at_point keeps the
         # reference's n > min_samples, which would resample every point with exactly
         # min_samples samples after a load). Added in told order, as a learner fed by tell

@@ -23,7 +23,8 @@ from adaptive_nb.learner._balancing_frames import join_frames, split_frame
 from adaptive_nb.learner._balancing_plot import plot_children
 from adaptive_nb.learner._balancing_rank import EXHAUSTED, LazyArgmin, larger_first
 from adaptive_nb.learner._balancing_undo import undo, undo_record
-from adaptive_nb.learner.base_learner import BaseLearner
+from adaptive_nb.learner._data1d import _as_lists
+from adaptive_nb.learner.base_learner import BaseLearner, _restore_point
 from adaptive_nb.utils import cache_latest, named_product
 
 if TYPE_CHECKING:
@@ -317,16 +318,25 @@ class BalancingLearner(BaseLearner):
             The values, in the same order.
         """
         groups: dict[int, tuple[list[Any], list[Any]]] = {}
-        for x, y in zip(xs, ys, strict=True):
+        for x, y in zip(*_as_lists(xs, ys), strict=True):
             index, x_child = self._split(x)
             group = groups.setdefault(index, ([], []))
             group[0].append(x_child)
             group[1].append(y)
-        for index, (cxs, cys) in groups.items():
-            try:
-                self.learners[index].tell_many(cxs, cys)
-            finally:
+        # All or nothing: a child refusing its values undoes the children told before it.
+        undo = [_restore_point(self.learners[i]) for i in groups] if len(groups) > 1 else []
+        try:
+            for index, (cxs, cys) in groups.items():
+                try:
+                    self.learners[index].tell_many(cxs, cys)
+                finally:
+                    self._changed(index)
+        except Exception:
+            for restore in undo:
+                restore()
+            for index in groups:  # their losses are back to what they were
                 self._changed(index)
+            raise
 
     def tell_pending(self, x: tuple[int, Any]) -> None:
         """Mark ``x = (learner_index, point)`` as pending in its child."""

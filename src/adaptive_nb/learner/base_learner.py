@@ -12,6 +12,7 @@ import cloudpickle
 import numpy as np
 
 from adaptive_nb._persistence import LearnerFileError, read_data, read_npz, write_data, write_npz
+from adaptive_nb.learner._data1d import _as_lists
 
 if TYPE_CHECKING:
     import pandas
@@ -146,9 +147,24 @@ class BaseLearner(abc.ABC):
             Points of the domain.
         ys
             The values at those points, in the same order.
+
+        Raises
+        ------
+        TypeError, ValueError
+            For a scalar instead of a sequence, sequences of different lengths, or a point or
+            value ``tell`` refuses; the learner is then as it was (all points or none).
         """
-        for x, y in zip(xs, ys, strict=True):
-            self.tell(x, y)
+        xs, ys = _as_lists(xs, ys)
+        if len(xs) == 1:  # a tell that raises changes nothing
+            self.tell(xs[0], ys[0])
+            return
+        restore = _restore_point(self)  # O(n): tell may refuse a point half-way
+        try:
+            for x, y in zip(xs, ys, strict=True):
+                self.tell(x, y)
+        except Exception:
+            restore()
+            raise
 
     @abc.abstractmethod
     def tell_pending(self, x: Any) -> None:

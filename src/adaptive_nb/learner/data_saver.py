@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 import cloudpickle
 
+from adaptive_nb.learner._data1d import _as_lists
 from adaptive_nb.learner.base_learner import BaseLearner
 
 if TYPE_CHECKING:
@@ -155,7 +156,7 @@ class DataSaver(BaseLearner):
         results
             The full results, in the same order.
         """
-        pairs = list(zip(xs, results, strict=True))
+        pairs = list(zip(*_as_lists(xs, results), strict=True))
         ys = [self.arg_picker(r) for _, r in pairs]
         self.learner.tell_many([x for x, _ in pairs], ys)
         self.extra_data.update(pairs)

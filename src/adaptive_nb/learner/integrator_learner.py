@@ -20,7 +20,7 @@ import math
 import pickle
 import sys
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -39,6 +39,7 @@ from adaptive_nb.learner._cquad import (
 from adaptive_nb.learner._cquad import vector_norm as _norm
 from adaptive_nb.learner._cquad_interval import DEPTHS_OF_SLOT as _DEPTHS_OF_SLOT
 from adaptive_nb.learner._cquad_interval import Interval, as_value, insert_by_rdepth, to_float
+from adaptive_nb.learner._data1d import _as_lists
 from adaptive_nb.learner._dataframe import assign_defaults, partial_function_from_dataframe
 from adaptive_nb.learner._exact_sum import Totals
 from adaptive_nb.learner.base_learner import BaseLearner
@@ -407,16 +408,7 @@ class IntegratorLearner(BaseLearner):
         DivergentIntegralError
             If the integral appears to diverge.
         """
-        # Python floats as keys: numpy scalars hash and compare several times slower.
-        key = x if type(x) is float else to_float(x)
-        if key not in self._x_ivals:
-            msg = (
-                f"x={x!r} is not a point this IntegratorLearner asked for: it can only use the "
-                "nodes of its quadrature rules, so tell it the points returned by ask()."
-            )
-            raise ValueError(msg)
-        x = key
-        value = as_value(x, y)
+        x, value = self._checked(x, y)
         self.data[x] = y
         self.pending_points.discard(x)
         if x in self._asked:
@@ -425,6 +417,34 @@ class IntegratorLearner(BaseLearner):
             # Told while still queued: it no longer needs to be asked.
             self._stack.remove(x)
         self._tell_intervals(x, y, value)
+
+    def _checked(self, x: Any, y: Any) -> tuple[float, float]:
+        """Return ``(x, y)`` as floats if ``tell(x, y)`` may store them, or raise its error."""
+        # Python floats as keys: numpy scalars hash and compare several times slower.
+        key = x if type(x) is float else to_float(x)
+        if key not in self._x_ivals:
+            msg = (
+                f"x={x!r} is not a point this IntegratorLearner asked for: it can only use the "
+                "nodes of its quadrature rules, so tell it the points returned by ask()."
+            )
+            raise ValueError(msg)
+        return key, as_value(key, y)
+
+    def tell_many(self, xs: Iterable[Any], ys: Iterable[Any]) -> None:
+        """Tell many values at once; all points and values are checked before any is told.
+
+        Parameters
+        ----------
+        xs
+            Points returned by `ask`.
+        ys
+            The integrand's values there, in the same order.
+        """
+        xs, ys = _as_lists(xs, ys)
+        for x, y in zip(xs, ys, strict=True):
+            self._checked(x, y)
+        for x, y in zip(xs, ys, strict=True):
+            self.tell(x, y)
 
     def _tell_intervals(self, x: float, y: Any, value: float) -> None:
         """Store ``y`` in every interval that has the node ``x`` and process what completes."""

@@ -46,7 +46,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from adaptive_nb.learner._data1d import _as_y
+from adaptive_nb.learner._data1d import _as_lists, _as_y
 from adaptive_nb.learner._dataframe import assign_defaults, partial_function_from_dataframe
 from adaptive_nb.learner._learner2d_views import Learner2DViews
 from adaptive_nb.learner._loss2d import _place
@@ -311,11 +311,7 @@ class Learner2D(Learner2DViews, BaseLearner):
         ys
             Their values, in the same order.
         """
-        xs = list(xs)
-        ys = list(ys)
-        if len(xs) != len(ys):
-            msg = f"tell_many got {len(xs)} points but {len(ys)} values."
-            raise ValueError(msg)
+        xs, ys = _as_lists(xs, ys)
         if self._tell_many_arrays(xs, ys):
             return
         checked: list[tuple[Point, Any, list[float]]] = []

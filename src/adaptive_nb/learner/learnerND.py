@@ -257,6 +257,8 @@ class LearnerND(DataMixin, PlotMixin, PendingMixin, BaseLearner):  # type: ignor
     def _check_point(self, point: Any) -> tuple[Any, ...]:
         try:
             p = tuple(point)
+            if any(isinstance(c, str | bytes) for c in p):  # float("0.5") would take them
+                raise TypeError
             coords = [float(c) for c in p]
         except (TypeError, ValueError):
             msg = f"LearnerND point must be a sequence of {self.ndim} numbers, got {point!r}."

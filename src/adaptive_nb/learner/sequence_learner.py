@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 import numpy as np
 from sortedcontainers import SortedDict, SortedSet
 
+from adaptive_nb.learner._data1d import _as_lists
 from adaptive_nb.learner._dataframe import (
     finish_frame,
     import_pandas,
@@ -257,7 +258,7 @@ class SequenceLearner(BaseLearner):
         ys
             The values, in the same order.
         """
-        pairs = [(self._index(x), y) for x, y in zip(xs, ys, strict=True)]
+        pairs = [(self._index(x), y) for x, y in zip(*_as_lists(xs, ys), strict=True)]
         for index, y in pairs:
             self.tell((index, None), y)
 
