@@ -622,7 +622,7 @@ def test_new_points_lie_in_their_triangle(tri: tuple[float, ...]) -> None:
                   (cx - ax) ** 2 + (cy - ay) ** 2)  # fmt: skip
     if not area2 > 1e-6 * longest:  # degenerate triangles are never refined
         return
-    px, py = _place(ax, ay, bx, by, cx, cy)
+    px, py = _place(ax, ay, bx, by, cx, cy, (-1.0, 1.0, -1.0, 1.0))
     # Barycentric coordinates, all >= 0 up to rounding: the point is in the closed triangle.
     w = [
         (bx - px) * (cy - py) - (by - py) * (cx - px),
@@ -631,10 +631,33 @@ def test_new_points_lie_in_their_triangle(tri: tuple[float, ...]) -> None:
     ]
     total = sum(w)
     assert all(wi / total >= -1e-9 for wi in w)
-    # It is the circumcentre (equidistant from the vertices) or on an edge.
+    # It is the circumcentre (equidistant from the vertices), or a fifth of the way from the
+    # longest edge's midpoint to the centroid (this box has no edge of the triangle on it).
     d = [math.dist((px, py), v) for v in ((ax, ay), (bx, by), (cx, cy))]
-    on_edge = min(abs(wi / total) for wi in w) < 1e-9
-    assert on_edge or max(d) - min(d) <= 1e-9 * max(d)
+    edges = [((ax, ay), (bx, by)), ((bx, by), (cx, cy)), ((cx, cy), (ax, ay))]
+    p, q = max(edges, key=lambda e: math.dist(*e))
+    mid = ((p[0] + q[0]) / 2, (p[1] + q[1]) / 2)
+    gx, gy = (ax + bx + cx) / 3, (ay + by + cy) / 3
+    near_mid = (mid[0] + 0.2 * (gx - mid[0]), mid[1] + 0.2 * (gy - mid[1]))
+    offset = math.dist((px, py), near_mid) <= 1e-9 * math.sqrt(longest)
+    assert offset or max(d) - min(d) <= 1e-9 * max(d)
+
+
+def test_a_triangle_with_its_longest_edge_on_the_bounds_is_split_at_its_midpoint() -> None:
+    from adaptive_nb.learner._loss2d import _place
+
+    box = (-0.5, 0.5, -0.5, 0.5)
+    # Right triangles: the hypotenuse on the boundary gets its exact midpoint (so the edges of
+    # the bounds are refined); an interior hypotenuse gets a point off it, inside the triangle.
+    assert _place(-0.5, -0.5, -0.5, 0.5, 0.0, 0.0, box) == (-0.5, 0.0)
+    assert _place(0.5, -0.5, 0.5, 0.5, 0.0, 0.0, box) == (0.5, 0.0)
+    assert _place(-0.5, -0.5, 0.0, 0.0, 0.5, -0.5, box) == (0.0, -0.5)
+    px, py = _place(-0.25, -0.25, 0.25, -0.25, 0.25, 0.25, box)  # an interior hypotenuse
+    assert px == pytest.approx(0.2 / 12)  # a fifth of the way to the centroid (1/12, -1/12)
+    assert py == pytest.approx(-0.2 / 12)
+    px, py = _place(-0.5, -0.5, -0.5, 0.5, 0.5, 0.5, box)  # hypotenuse: the diagonal
+    assert (px, py) != (0.0, 0.0)
+    assert px < py  # on the triangle's side of the diagonal
 
 
 def peaks_np(x: np.ndarray, y: np.ndarray) -> np.ndarray:

@@ -7,9 +7,10 @@ Points are rescaled so the bounds become a square of side 1 centred at 0 (divide
 pending points inside the bounds are vertices of one Delaunay triangulation of the rectangle
 (:mod:`adaptive_nb.learner._mesh2d`; the module docstring says why it is ours). Each triangle has
 a loss and lives in a binary heap; ``ask`` takes the triangle with the largest loss and proposes
-its circumcentre if it is clearly acute, else the midpoint of its longest edge (the reference
-takes the centroid unless the triangle is very skinny; circumcentres keep the triangles better
-shaped, which lowers the interpolation error at equal N), and inserts that point into the
+its circumcentre if it is clearly acute, else a point near the midpoint of its longest edge
+(the reference takes the centroid unless the triangle is very skinny; circumcentres keep the
+triangles better shaped, which lowers the interpolation error at equal N; see
+:func:`~adaptive_nb.learner._loss2d._place`), and inserts that point into the
 triangulation as *pending*, with a value interpolated linearly from the triangle; the triangles
 it touches get new losses, so the next ``ask`` already knows about it. A tell replaces the
 provisional value with the real one and refreshes the same triangles. Nothing global is ever
@@ -468,7 +469,10 @@ class Learner2D(Learner2DViews, BaseLearner):
 
     def _point_in(self, entry: Any) -> Point:
         _, ax, ay, bx, by, cx, cy, _t = entry
-        return self._unscaled_in_bounds(*_place(ax, ay, bx, by, cx, cy))
+        mx, my = self._lm.mesh.x, self._lm.mesh.y  # vertices 0 and 3: opposite corners
+        return self._unscaled_in_bounds(
+            *_place(ax, ay, bx, by, cx, cy, (mx[0], mx[3], my[0], my[3]))
+        )
 
     def _unscaled_in_bounds(self, sx: float, sy: float) -> Point:
         (x0, x1), (y0, y1) = self.bounds
