@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 import pickle
 from collections.abc import Callable
@@ -10,7 +11,7 @@ from typing import Any
 import numpy as np
 import pytest
 from adaptive.learner import learner1D as ref1d  # noqa: N813  (the reference, adaptive 1.5)
-from hypothesis import example, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from adaptive_nb.learner import learner1D
@@ -34,7 +35,14 @@ PUBLIC = [
     resolution_loss_function,
 ]
 
-xs4 = st.lists(st.floats(-1, 1), min_size=4, max_size=4, unique=True).map(sorted)
+# Neighbours at least 1e-6 apart: closer than that, the reference's triangle measure (a square
+# root of a Cayley-Menger determinant) is rounding noise (~1e-9, ~3e-5 after curvature's square
+# root) where ours is exact, and the comparison would test the reference's rounding.
+xs4 = (
+    st.lists(st.floats(-1, 1), min_size=4, max_size=4, unique=True)
+    .map(sorted)
+    .filter(lambda xs: min(b - a for a, b in itertools.pairwise(xs)) > 1e-6)
+)
 ys4 = st.lists(st.floats(-10, 10).filter(lambda y: abs(y) > 1e-6), min_size=4, max_size=4)
 vec4 = st.lists(
     st.lists(st.floats(-10, 10).filter(lambda y: abs(y) > 1e-6), min_size=3, max_size=3),
@@ -60,12 +68,6 @@ def pairs() -> list[tuple[str, Callable[..., Any], Callable[..., Any]]]:
 
 @settings(max_examples=60, deadline=None)
 @given(xs=xs4, ys=ys4, vys=vec4, edge=st.sampled_from(["none", "left", "right"]))
-@example(  # collinear points 6e-10 apart: ours is 0, the reference's rounding gives 9e-10
-    xs=[0.0, 6.358343936767092e-10, 0.25, 1.0],
-    ys=[1.0, 1.0, 1.0, 1.0],
-    vys=[[1.0, 1.0, 1.0]] * 4,
-    edge="none",
-)
 @pytest.mark.parametrize(("name", "ours", "ref"), pairs(), ids=[p[0] for p in pairs()])
 def test_losses_agree_with_the_reference(
     name: str,
@@ -88,10 +90,7 @@ def test_losses_agree_with_the_reference(
             elif edge == "right":
                 x[3] = y[3] = None
             args = (tuple(x), tuple(y))
-        # The reference measures triangles through a square root of a Cayley-Menger determinant,
-        # whose rounding leaves ~1e-9 on a degenerate (collinear) triangle; ours is exact there.
-        slack = 1e-8 if name == "triangle" else 1e-12
-        assert ours(*args) == pytest.approx(float(ref(*args)), rel=1e-9, abs=slack)
+        assert ours(*args) == pytest.approx(float(ref(*args)), rel=1e-9, abs=1e-12)
 
 
 def test_public_losses_live_under_the_reference_module_name() -> None:
