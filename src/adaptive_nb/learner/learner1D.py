@@ -299,7 +299,10 @@ class Learner1D(IntervalIndex, IntervalLosses, BulkTell, Learner1DData, BaseLear
                 loss = precomputed[ln]
             else:
                 loss = self._interval_loss(ln, rn, ysc)
-            k = _rank(loss, left, right, s)
+            if -_BIG < loss < _BIG:
+                k = -(int(loss * _ROUND + 0.5) / _ROUND)  # `rank`, inlined (HOT PATHS)
+            else:
+                k = _rank(loss, left, right, s)
         e = (k, left, right, loss, ysc)
         self._re[ln] = e
         _heappush(self._rheap, e)
@@ -323,6 +326,47 @@ class Learner1D(IntervalIndex, IntervalLosses, BulkTell, Learner1DData, BaseLear
             self._set_comb(an, b, (b - nx[an]) * loss / dx, left)
             an = bn
             bn = cn[an]  # type: ignore[assignment]
+
+    def _store_real_losses(self, losses: dict[int, float]) -> None:
+        """Store the losses of consecutive real intervals, keyed by their left nodes in order.
+
+        ``_update_real_interval`` with the loss given, its usual case (no pending point
+        inside) inlined: a told point changes ``2 + 2 * nth_neighbors`` losses at once.
+        """
+        nx = self._nx
+        rnx = self._rn
+        cn = self._cn
+        re_ = self._re
+        ce = self._ce
+        rheap = self._rheap
+        cheap = self._cheap
+        ysc = self._yscale
+        s = self._xscale
+        for ln, loss in losses.items():
+            rn: int = rnx[ln]  # type: ignore[assignment]
+            if cn[ln] != rn:  # pending points inside: the general path
+                self._update_real_interval(ln, rn, losses)
+                continue
+            left = nx[ln]
+            right = nx[rn]
+            if -_BIG < loss < _BIG:
+                k = -(int(loss * _ROUND + 0.5) / _ROUND)  # `rank`, inlined (HOT PATHS)
+            else:
+                k = _rank(loss, left, right, s)
+            e = (k, left, right, loss, ysc)
+            re_[ln] = e
+            _heappush(rheap, e)
+            dx = right - left
+            c = dx * loss / dx
+            if c != loss:  # round-off (rare): rank it separately
+                k = _rank(c, left, right, s)
+            else:
+                c = loss
+            seq = self._seq + 1
+            self._seq = seq
+            ce_ = (k, left, right, seq, c, left)
+            ce[ln] = ce_
+            _heappush(cheap, ce_)
 
     def _update_yscale(self, y: YInternal) -> None:
         if type(y) is float:
@@ -519,7 +563,11 @@ class Learner1D(IntervalIndex, IntervalLosses, BulkTell, Learner1DData, BaseLear
                     with _gc_paused():
                         self._recompute_all()  # computes every loss before storing any
                     return
-                precomputed = self._losses_around(node)
+                window = getattr(lf, "window_losses", None)
+                if window is not None and not self._vec:
+                    precomputed = self._window_losses_around(node, window)
+                else:
+                    precomputed = self._losses_around(node)
             except LossFunctionError:
                 self._undo_add(x, node, guard)
                 raise
@@ -532,6 +580,9 @@ class Learner1D(IntervalIndex, IntervalLosses, BulkTell, Learner1DData, BaseLear
                 self._update_real_interval(ln, node, precomputed)
             if rn is not None:
                 self._update_real_interval(node, rn, precomputed)
+        elif precomputed is not None:
+            # (the losses of exactly these intervals, keyed by left node in order)
+            self._store_real_losses(precomputed)
         else:
             pts = [node]
             p: int | None = node
