@@ -700,8 +700,7 @@ class Learner1D(IntervalIndex, IntervalLosses, BulkTell, Learner1DData, BaseLear
         self.pending_points = set()
         if len(self._csorted) == self._nreal:  # none inside the bounds
             return
-        lo, hi = self.bounds
-        self._unlink_pending(x for x in pending if lo <= x <= hi)
+        self._unlink_pending(pending, self.bounds)
 
     # ------------------------------------------------------------------------------ ask ---
 
