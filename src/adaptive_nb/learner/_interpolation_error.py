@@ -97,6 +97,7 @@ def _curvatures(xs: Sequence[Any], ys: Sequence[Any]) -> list[float | None]:
     operations as a triple on its own: the results are equal bit for bit).
     """
     out: list[float | None] = [None]
+    append = out.append
     prev: float | None = None  # the slope left of point j
     x0 = xs[0]
     y0 = ys[0]
@@ -107,7 +108,7 @@ def _curvatures(xs: Sequence[Any], ys: Sequence[Any]) -> list[float | None]:
         ok1 = x1 is not None and y1 - y1 == 0.0
         slope = (y1 - y0) / (x1 - x0) if ok0 and ok1 else None
         if j > 1:
-            out.append(
+            append(
                 None if prev is None or slope is None else 2.0 * (slope - prev) / (x1 - xs[j - 2])
             )
         prev = slope
@@ -138,6 +139,7 @@ def _window_losses(  # noqa: PLR0912, PLR0915, PLR0917 - the hot path: one flat 
     """
     c = _curvatures(xs, ys)
     out: list[float] = []
+    append = out.append
     for i in range(first, last):
         h: float = xs[i + 1] - xs[i]
         h2 = h * h * 0.125
@@ -151,17 +153,17 @@ def _window_losses(  # noqa: PLR0912, PLR0915, PLR0917 - the hot path: one flat 
         if not (fin0 and fin1):
             # Inside a region where f is not finite: sampled at the floor density only; at
             # its border: located like a jump.
-            out.append(loss if fin0 == fin1 else weight * h)
+            append(loss if fin0 == fin1 else weight * h)
             continue
         if dl is None or dr is None:
             # One-sided (at an edge, or next to a non-finite value): trusted. (A jump within
             # the first interval is then chased to the floating-point resolution: one point
             # per halving, about 50 at most.)
             if dl is None and dr is None:
-                out.append(loss + weight * h)
+                append(loss + weight * h)
             else:
                 d: float = dr if dl is None else dl  # type: ignore[assignment]
-                out.append(h2 * (d if d >= 0.0 else -d) + loss)
+                append(h2 * (d if d >= 0.0 else -d) + loss)
             continue
         al = dl if dl >= 0.0 else -dl
         ar = dr if dr >= 0.0 else -dr
@@ -176,7 +178,7 @@ def _window_losses(  # noqa: PLR0912, PLR0915, PLR0917 - the hot path: one flat 
             agree, disagree = 0.0, (al if al >= ar else ar)
         loss += h2 * agree
         if disagree == 0.0:
-            out.append(loss)
+            append(loss)
             continue
         err = h2 * disagree
         # Noise guard: the curvature the outer triples see. Noise shows there as much as
@@ -195,7 +197,7 @@ def _window_losses(  # noqa: PLR0912, PLR0915, PLR0917 - the hot path: one flat 
         wh = weight * h
         uniform = err if err <= wh else wh
         if err <= noise:
-            out.append(loss + uniform)
+            append(loss + uniform)
             continue
         # Isolated: a jump, a singularity or a narrow feature; counted up to the geometric
         # mean of its error and width, so that a jump is located to a fine resolution (what
@@ -204,7 +206,7 @@ def _window_losses(  # noqa: PLR0912, PLR0915, PLR0917 - the hot path: one flat 
         cap = weight * math.sqrt(h * err)
         if cap < iso:  # noqa: PLR1730 - a comparison is cheaper than min() here
             iso = cap
-        out.append(loss + (iso if iso >= uniform else uniform))
+        append(loss + (iso if iso >= uniform else uniform))
     return out
 
 

@@ -18,6 +18,7 @@ import inspect
 import itertools
 import math
 import numbers
+import operator
 from collections.abc import Callable, Sequence
 from typing import Any, TypeAlias, TypeVar
 
@@ -400,6 +401,11 @@ class IntervalLosses:
     def _window_losses_around(self, node: int, window: Any) -> dict[int, float]:
         """``_losses_around`` for a loss with the batch protocol (``window_losses``).
 
+        The protocol: ``loss.window_losses(xs, ys, first, last)`` gets a run of consecutive
+        rescaled points (``None`` beyond the edges) and returns the non-negative losses of the
+        intervals ``first .. last - 1`` of the run, equal bit for bit to ``loss`` called on
+        each interval with its ``nth`` neighbours.
+
         The ``2 * nth + 2`` intervals around ``node`` and their ``nth`` neighbours on each side
         are rescaled once and handed over in one call; the intervals the generic path treats
         specially (narrower than the resolution, a non-finite loss) are redone by it.
@@ -422,15 +428,18 @@ class IntervalLosses:
             if p is None:
                 break
             ns.append(p)
+        if len(ns) < 2:  # the only real point: no interval
+            return {}
         pad_r = 2 * reach + 1 - pad_l - len(ns)
-        s = self._xscale
         ysc = self._yscale
-        yd = ysc or 1.0
         nx = self._nx
-        ny = self._ny
+        pick = operator.itemgetter(*ns)
+        raw: tuple[float, ...] = pick(nx)
+        s = self._xscale
+        yd = ysc or 1.0
         pad: list[Any] = [None] * pad_l
-        xs = pad + [nx[i] / s for i in ns]
-        ys = pad + [ny[i] / yd for i in ns]  # type: ignore[operator]
+        xs = pad + [x / s for x in raw]  # (rescaled as _generic_loss does)
+        ys = pad + [y / yd for y in pick(self._ny)]
         if pad_r:
             xs += [None] * pad_r
             ys += [None] * pad_r
@@ -440,9 +449,14 @@ class IntervalLosses:
         first = nn if nn >= pad_l else pad_l
         last = reach + nn + 1 if pad_r <= nn else 2 * reach - pad_r
         losses = window(xs, ys, first, last)
-        out: dict[int, float] = {}
         eps = self._dx_eps
         i = first - pad_l
+        # The usual case, checked at C speed: every loss finite and every width resolved.
+        # (A window loss is never negative, so a finite sum below _BIG bounds every loss.)
+        total = sum(losses)
+        if 0.0 <= total < _BIG and min(map(operator.sub, raw[1:], raw[:-1])) >= eps:
+            return dict(zip(ns[i : i + len(losses)], losses, strict=True))
+        out: dict[int, float] = {}
         for loss in losses:
             u = ns[i]
             i += 1
