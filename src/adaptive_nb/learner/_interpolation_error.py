@@ -30,11 +30,15 @@ its error estimate ``err`` (``h**2 / 8`` times the disagreement) is not trusted 
   ever) is located to a resolution that lowers its RMS error below the rest's, a narrow
   feature seen from one side gets points fast, and neither absorbs every point.
 
-A floor ``min_curvature * h**2 / 8`` is added everywhere, so that regions that look exactly
-linear (or a function that is) keep being sampled at a low density and ``ask`` never piles
-points on one spot. Inside a region where ``f`` is not finite only the floor counts; an
-interval with one non-finite end counts ``unresolved_weight * h`` (its border is located like
-a kink).
+An exploration term ``exploration * h**3`` is added everywhere: where the function looks
+linear it keeps a spacing that shrinks as the error level does, but slower than the spacing
+curvature asks for, so a narrow peak whose tails show only between two far-apart points is
+found early (at 200 points, the tails of a peak 0.1% of the domain wide) at a cost of a few
+percent of max error at 1000 points. A floor ``min_curvature * h**2 / 8`` is also added, so
+that regions that look exactly linear (or a function that is) keep being sampled at a low
+density and ``ask`` never piles points on one spot. Inside a region where ``f`` is not
+finite only these two terms count; an interval with one non-finite end counts
+``unresolved_weight * h`` (its border is located like a kink).
 
 What the estimate is worth: on smooth functions ``learner.loss()`` matches the true max error
 within a few percent once a few dozen points resolve the function (benchmarks/bench_sampling.py
@@ -43,6 +47,11 @@ max error stays half its height at any resolution), at a singularity such as ``s
 cap above; measured 10-50x under), under noise (the error against the noiseless function is
 the noise itself, which no sampling lowers), and where a feature narrower than the spacing
 has not been found yet.
+
+Cost: a told point changes the losses of the 6 intervals whose 6-point stencil contains it.
+The loss carries a batch form (``window_losses``) that Learner1D calls once for the run of 11
+points around the new one, sharing slopes and curvatures between the intervals; it is the
+same arithmetic as the per-interval loss, so both agree bit for bit.
 
 Vector-valued functions: the largest estimate over the components (the learner rescales all
 components by one y-scale, the largest of their ranges).
