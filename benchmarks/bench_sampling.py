@@ -288,7 +288,8 @@ def per_point_us(make: Callable[[], Any], f: Callable[[float], float], n: int) -
 
 @uses_nth_neighbors(2)
 def _width_nth2(xs: Any, ys: Any) -> float:
-    """The cheapest loss with two neighbours: what the learner's generic loss path costs."""
+    """The cheapest loss with two neighbours and no batch protocol (``window_losses``): what
+    the learner's generic path (one call per interval) costs."""
     return float(xs[3] - xs[2])
 
 
@@ -318,9 +319,9 @@ def bench_cost(n: int, repeats: int) -> None:
     ie = best["ours, interpolation_error_loss"]
     print(
         f"  interpolation_error / our default: {ie / best['ours, default loss']:.2f}x;"
-        f" / reference default: {ie / best['reference, default loss']:.2f}x (target <= 2);"
-        f" of its cost, {best['ours, a trivial nth=2 loss'] / ie:.0%} is the learner's"
-        " generic loss path (the trivial loss)"
+        f" / reference default: {ie / best['reference, default loss']:.2f}x (target <= 2"
+        " against our default); the trivial nth=2 loss through the generic path (one call"
+        f" per interval): {best['ours, a trivial nth=2 loss'] / ie:.2f}x the loss's cost"
     )
 
 

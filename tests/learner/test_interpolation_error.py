@@ -127,12 +127,57 @@ def test_factory_rejects_bad_parameters(kwargs: dict[str, Any], error: type) -> 
 
 def test_loss_is_the_estimated_error_of_a_parabola() -> None:
     # f = x**2 in rescaled units: f'' = 2, so the error on a width h is h**2 * 2 / 8, plus
-    # the floor; both neighbouring triples agree exactly.
+    # the floor and the exploration term; both neighbouring triples agree exactly.
     xs = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5)
     ys = tuple(x * x for x in xs)
-    floor = 1e-3
-    loss = interpolation_error_loss_function(min_curvature=floor)
-    assert loss(xs, ys) == pytest.approx(0.1**2 / 8 * (2 + floor), rel=1e-12)
+    floor, explore = 1e-3, 0.25
+    loss = interpolation_error_loss_function(min_curvature=floor, exploration=explore)
+    expected = 0.1**2 / 8 * (2 + floor) + explore * 0.1**3
+    assert loss(xs, ys) == pytest.approx(expected, rel=1e-12)
+
+
+@SETTINGS
+@given(
+    ys=st.lists(
+        st.floats(-1e3, 1e3) | st.sampled_from([math.nan, math.inf]), min_size=9, max_size=9
+    ),
+    gaps=st.lists(st.floats(1e-6, 1.0), min_size=8, max_size=8),
+    missing_left=st.integers(0, 3),
+    missing_right=st.integers(0, 3),
+)
+def test_the_batch_of_a_run_equals_the_losses_one_by_one(
+    ys: list[float], gaps: list[float], missing_left: int, missing_right: int
+) -> None:
+    # The learner computes the losses around a new point in one call (window_losses); it
+    # must agree bit for bit with the per-interval loss, which the invariant check uses.
+    xs: list[float | None] = [0.0, *np.cumsum(gaps).tolist()]
+    sy: list[float | None] = list(ys)
+    for k in range(missing_left):
+        xs[k] = sy[k] = None
+    for k in range(missing_right):
+        xs[8 - k] = sy[8 - k] = None
+    first, last = max(2, missing_left), min(6, 8 - missing_right)
+    batch = interpolation_error_loss.window_losses(xs, sy, first, last)  # type: ignore[attr-defined]
+    one_by_one = [
+        interpolation_error_loss(tuple(xs[i - 2 : i + 4]), tuple(sy[i - 2 : i + 4]))
+        for i in range(first, last)
+    ]
+    assert len(batch) == len(one_by_one)
+    for a, b in zip(batch, one_by_one, strict=True):
+        assert a == b or (math.isnan(a) and math.isnan(b))
+
+
+@pytest.mark.parametrize("f", [peak, jump, noisy, nan_region], ids=lambda f: f.__name__)
+def test_the_learner_stores_the_losses_the_generic_path_computes(
+    f: Callable[[float], float],
+) -> None:
+    learner = Learner1D(f, (-1, 1), loss_per_interval=interpolation_error_loss)
+    for k in range(150):
+        (x,), _ = learner.ask(1)
+        learner.tell(x, f(x))
+        if k % 37 == 0:
+            learner._check_invariants()  # each stored loss against _interval_loss
+    learner._check_invariants()
 
 
 def test_vector_output_is_the_largest_component() -> None:

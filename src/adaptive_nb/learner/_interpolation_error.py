@@ -30,11 +30,15 @@ its error estimate ``err`` (``h**2 / 8`` times the disagreement) is not trusted 
   ever) is located to a resolution that lowers its RMS error below the rest's, a narrow
   feature seen from one side gets points fast, and neither absorbs every point.
 
-A floor ``min_curvature * h**2 / 8`` is added everywhere, so that regions that look exactly
-linear (or a function that is) keep being sampled at a low density and ``ask`` never piles
-points on one spot. Inside a region where ``f`` is not finite only the floor counts; an
-interval with one non-finite end counts ``unresolved_weight * h`` (its border is located like
-a kink).
+An exploration term ``exploration * h**3`` is added everywhere: where the function looks
+linear it keeps a spacing that shrinks as the error level does, but slower than the spacing
+curvature asks for, so a narrow peak whose tails show only between two far-apart points is
+found early (at 200 points, the tails of a peak 0.1% of the domain wide) at a cost of a few
+percent of max error at 1000 points. A floor ``min_curvature * h**2 / 8`` is also added, so
+that regions that look exactly linear (or a function that is) keep being sampled at a low
+density and ``ask`` never piles points on one spot. Inside a region where ``f`` is not
+finite only these two terms count; an interval with one non-finite end counts
+``unresolved_weight * h`` (its border is located like a kink).
 
 What the estimate is worth: on smooth functions ``learner.loss()`` matches the true max error
 within a few percent once a few dozen points resolve the function (benchmarks/bench_sampling.py
@@ -43,6 +47,11 @@ max error stays half its height at any resolution), at a singularity such as ``s
 cap above; measured 10-50x under), under noise (the error against the noiseless function is
 the noise itself, which no sampling lowers), and where a feature narrower than the spacing
 has not been found yet.
+
+Cost: a told point changes the losses of the 6 intervals whose 6-point stencil contains it.
+The loss carries a batch form (``window_losses``) that Learner1D calls once for the run of 11
+points around the new one, sharing slopes and curvatures between the intervals; it is the
+same arithmetic as the per-interval loss, so both agree bit for bit.
 
 Vector-valued functions: the largest estimate over the components (the learner rescales all
 components by one y-scale, the largest of their ranges).
@@ -71,24 +80,10 @@ LossFunction = Callable[[Sequence[Any], Sequence[Any]], float]
 _UNRESOLVED_WEIGHT = 1.0
 _MIN_CURVATURE = 1e-3
 _NOISE_MARGIN = 2.0
-
-
-def _curvature(  # noqa: PLR0917 - three points as six scalars: the hot path
-    xa: Any, ya: Any, xb: Any, yb: Any, xc: Any, yc: Any
-) -> float | None:
-    """Twice the second divided difference: f'' of the parabola through three points.
-
-    ``None`` when a point is missing (beyond the edges) or its value is not finite.
-    """
-    if xa is None or xb is None or xc is None or ya is None or yb is None or yc is None:
-        return None
-    ya = float(ya)
-    yb = float(yb)
-    yc = float(yc)
-    if not (ya - ya == 0.0 and yb - yb == 0.0 and yc - yc == 0.0):
-        return None
-    d: float = 2.0 * ((yc - yb) / (xc - xb) - (yb - ya) / (xb - xa)) / (xc - xa)
-    return d
+# 0.05: at 200 points, enough to find the tails of a peak 0.1% of the domain wide (0.01 is
+# not; 0.02 is, just), and at 1000 points it costs the smooth functions under 5% of max error
+# (0.1 costs 5%, reaching 2.0x the optimal knots on the peak function).
+_EXPLORATION = 0.05
 
 
 def _check_weight(name: str, value: object) -> float:
@@ -102,8 +97,132 @@ def _check_weight(name: str, value: object) -> float:
     return v
 
 
+def _curvatures(xs: Sequence[Any], ys: Sequence[Any]) -> list[float | None]:
+    """Twice the second divided difference at every inner point of a run of points.
+
+    Entry ``j`` is f'' of the parabola through points ``j - 1, j, j + 1``; ``None`` at the
+    ends, where a point is missing (``None``, beyond the edges) or a value is not finite.
+    Each slope is computed once and shared by the two triples that contain it (the same
+    operations as a triple on its own: the results are equal bit for bit).
+    """
+    out: list[float | None] = [None]
+    append = out.append
+    prev: float | None = None  # the slope left of point j
+    x0 = xs[0]
+    y0 = ys[0]
+    ok0 = x0 is not None and y0 - y0 == 0.0
+    for j in range(1, len(xs)):
+        x1 = xs[j]
+        y1 = ys[j]
+        ok1 = x1 is not None and y1 - y1 == 0.0
+        slope = (y1 - y0) / (x1 - x0) if ok0 and ok1 else None
+        if j > 1:
+            append(
+                None if prev is None or slope is None else 2.0 * (slope - prev) / (x1 - xs[j - 2])
+            )
+        prev = slope
+        x0 = x1
+        y0 = y1
+        ok0 = ok1
+    out.append(None)
+    return out
+
+
+def _window_losses(  # noqa: PLR0912, PLR0915, PLR0917 - the hot path: one flat loop
+    xs: Sequence[Any],
+    ys: Sequence[Any],
+    first: int,
+    last: int,
+    weight: float,
+    floor: float,
+    explore: float,
+) -> list[float]:
+    """Losses of the intervals ``(xs[i], xs[i + 1])`` for ``first <= i < last``.
+
+    ``xs`` and ``ys`` are a run of consecutive rescaled points (``None`` beyond the edges),
+    with two points on either side of the intervals asked for. An interval's loss depends on
+    its width, its ends' values and four curvatures: ``dl``/``dr`` of the triples ending /
+    starting at its ends, ``da``/``db`` of the triples one point further out. Computing a
+    run at once shares the curvatures between neighbouring intervals; the per-interval loss
+    is this function on a run of one, so both agree bit for bit.
+    """
+    c = _curvatures(xs, ys)
+    out: list[float] = []
+    append = out.append
+    for i in range(first, last):
+        h: float = xs[i + 1] - xs[i]
+        h2 = h * h * 0.125
+        loss: float = h2 * floor + explore * h * h * h
+        y0 = ys[i]
+        y1 = ys[i + 1]
+        fin0 = y0 - y0 == 0.0
+        fin1 = y1 - y1 == 0.0
+        dl = c[i]
+        dr = c[i + 1]
+        if not (fin0 and fin1):
+            # Inside a region where f is not finite: sampled at the floor density only; at
+            # its border: located like a jump.
+            append(loss if fin0 == fin1 else weight * h)
+            continue
+        if dl is None or dr is None:
+            # One-sided (at an edge, or next to a non-finite value): trusted. (A jump within
+            # the first interval is then chased to the floating-point resolution: one point
+            # per halving, about 50 at most.)
+            if dl is None and dr is None:
+                append(loss + weight * h)
+            else:
+                d: float = dr if dl is None else dl  # type: ignore[assignment]
+                append(h2 * (d if d >= 0.0 else -d) + loss)
+            continue
+        al = dl if dl >= 0.0 else -dl
+        ar = dr if dr >= 0.0 else -dr
+        # The part on which both sides agree is trusted as curvature; the rest (a jump,
+        # noise, a feature not resolved yet) is not.
+        if dl * dr >= 0.0:
+            if al <= ar:
+                agree, disagree = al, ar - al
+            else:
+                agree, disagree = ar, al - ar
+        else:
+            agree, disagree = 0.0, (al if al >= ar else ar)
+        loss += h2 * agree
+        if disagree == 0.0:
+            append(loss)
+            continue
+        err = h2 * disagree
+        # Noise guard: the curvature the outer triples see. Noise shows there as much as
+        # here; a jump or a singularity stands out above its surroundings.
+        da = c[i - 1]
+        db = c[i + 2]
+        if da is not None and da < 0.0:
+            da = -da
+        if db is not None and db < 0.0:
+            db = -db
+        if da is None:
+            da = 0.0 if db is None else db
+        elif db is not None and db < da:
+            da = db
+        noise = da * h2 * _NOISE_MARGIN
+        wh = weight * h
+        uniform = err if err <= wh else wh
+        if err <= noise:
+            append(loss + uniform)
+            continue
+        # Isolated: a jump, a singularity or a narrow feature; counted up to the geometric
+        # mean of its error and width, so that a jump is located to a fine resolution (what
+        # lowers its RMS error) without absorbing every point.
+        iso = err - noise
+        cap = weight * math.sqrt(h * err)
+        if cap < iso:  # noqa: PLR1730 - a comparison is cheaper than min() here
+            iso = cap
+        append(loss + (iso if iso >= uniform else uniform))
+    return out
+
+
 def interpolation_error_loss_function(
-    unresolved_weight: float = _UNRESOLVED_WEIGHT, min_curvature: float = _MIN_CURVATURE
+    unresolved_weight: float = _UNRESOLVED_WEIGHT,
+    min_curvature: float = _MIN_CURVATURE,
+    exploration: float = _EXPLORATION,
 ) -> LossFunction:
     """Make a loss that estimates each interval's error of linear interpolation.
 
@@ -123,6 +242,12 @@ def interpolation_error_loss_function(
     min_curvature
         Curvature (in units of the y-range over the squared width of the bounds) assumed
         everywhere, so that regions that look linear are still sampled, at a low density.
+    exploration
+        Weight of a term ``exploration * h**3`` (``h``: the interval's width relative to
+        the bounds) added to every interval's loss: regions that look linear are sampled
+        at a density that grows with the number of points, but slower than the points
+        spent on curvature (as ``n**(2/3)`` against ``n``), so features not seen yet (a
+        narrow peak between two points) are found early and cost little later.
 
     Returns
     -------
@@ -137,66 +262,10 @@ def interpolation_error_loss_function(
     """
     weight = _check_weight("unresolved_weight", unresolved_weight)
     floor = _check_weight("min_curvature", min_curvature)
+    explore = _check_weight("exploration", exploration)
 
     def scalar_loss(xs: Sequence[Any], ys: Sequence[Any]) -> float:
-        # Unpacked and inlined: this runs for 6 intervals per told point.
-        xa, xb, x0, x1, xc, xd = xs
-        ya, yb, y0, y1, yc, yd = ys
-        h: float = x1 - x0
-        h2 = h * h * 0.125
-        fin0 = y0 - y0 == 0.0
-        fin1 = y1 - y1 == 0.0
-        if not (fin0 and fin1):
-            # Inside a region where f is not finite: sampled at the floor density only; at its
-            # border: located like a jump.
-            return h2 * floor if fin0 == fin1 else weight * h
-        s01 = (y1 - y0) / h
-        dl: float | None = (
-            None
-            if yb is None or yb - yb != 0.0
-            else 2.0 * (s01 - (y0 - yb) / (x0 - xb)) / (x1 - xb)
-        )
-        dr: float | None = (
-            None
-            if yc is None or yc - yc != 0.0
-            else 2.0 * ((yc - y1) / (xc - x1) - s01) / (xc - x0)
-        )
-        if dl is None or dr is None:
-            # One-sided (at an edge, or next to a non-finite value): trusted. (A jump within
-            # the first interval is then chased to the floating-point resolution: one point
-            # per halving, about 50 at most.)
-            if dl is None and dr is None:
-                return h2 * floor + weight * h
-            return h2 * (abs(dr if dl is None else dl) + floor)  # type: ignore[arg-type]
-        al = abs(dl)
-        ar = abs(dr)
-        if dl * dr >= 0.0:
-            if al <= ar:
-                agree, disagree = al, ar - al
-            else:
-                agree, disagree = ar, al - ar
-        else:
-            agree, disagree = 0.0, max(al, ar)
-        loss: float = h2 * (agree + floor)
-        if disagree == 0.0:
-            return loss
-        err = h2 * disagree
-        # Noise guard: the curvature the outer triples see. Noise shows there as much as
-        # here; a jump or a singularity stands out above its surroundings.
-        da = _curvature(xa, ya, xb, yb, x0, y0)
-        db = _curvature(x1, y1, xc, yc, xd, yd)
-        if da is None:
-            noise = 0.0 if db is None else abs(db)
-        else:
-            noise = abs(da) if db is None else min(abs(da), abs(db))
-        noise *= h2 * _NOISE_MARGIN
-        uniform = min(err, weight * h)
-        if err <= noise:
-            return loss + uniform
-        # Isolated: a jump, a singularity or a narrow feature; counted up to the geometric
-        # mean of its error and width, so that a jump is located to a fine resolution (what
-        # lowers its RMS error) without absorbing every point.
-        return loss + max(min(err - noise, weight * math.sqrt(h * err)), uniform)
+        return _window_losses(xs, ys, 2, 3, weight, floor, explore)[0]
 
     @uses_nth_neighbors(2)
     def interpolation_error_loss(xs: Sequence[Any], ys: Sequence[Any]) -> float:
@@ -214,6 +283,12 @@ def interpolation_error_loss_function(
             worst = max(worst, loss)
         return worst
 
+    def window(xs: Sequence[Any], ys: Sequence[Any], first: int, last: int) -> list[float]:
+        return _window_losses(xs, ys, first, last, weight, floor, explore)
+
+    # The learner's batch protocol (see learner/_loss1d.py): the losses of a run of
+    # intervals of scalar values in one call, equal bit for bit to calls one by one.
+    interpolation_error_loss.window_losses = window  # type: ignore[attr-defined]
     return interpolation_error_loss
 
 

@@ -260,9 +260,10 @@ class IntervalIndex:
     def _compact_heaps(self) -> None:
         # There is one combined interval per combined point but the last, and likewise for the
         # real ones; freed nodes hold no entries, so the live entries are the non-None ones.
-        if heap_overfull(len(self._cheap), max(len(self._nodes) - 1, 0)):
+        # (`heap_overfull`, inlined: every remove_unfinished ends here)
+        if len(self._cheap) > 2 * len(self._nodes) + 62:
             _refill_heap(self._cheap, [e for e in self._ce if e is not None])
-        if heap_overfull(len(self._rheap), max(self._nreal - 1, 0)):
+        if len(self._rheap) > 2 * self._nreal + 62:
             _refill_heap(self._rheap, [e for e in self._re if e is not None])
 
     def _top_comb(self) -> CEntry | None:
@@ -421,11 +422,16 @@ class IntervalIndex:
         if bn is not None:
             self._set_comb(node, nx[bn], _INF, None)
 
-    def _unlink_pending(self, xs: Iterable[float]) -> None:
-        """Remove the pending points ``xs`` (all in the index), restoring the intervals they split.
+    def _unlink_pending(
+        self, xs: Iterable[float], bounds: tuple[float, float] = (-_INF, _INF)
+    ) -> None:
+        """Remove the pending points ``xs`` in ``bounds``, restoring the intervals they split.
 
+        Points outside ``bounds`` are skipped (they are not indexed); the others must be in the
+        index. Taking the bounds here spares remove_unfinished a generator (its hot path).
         Each restored combined interval gets the loss and rank a full rebuild would give it.
         """
+        lo, hi = bounds
         cs = self._csorted
         nodes = self._nodes
         nx = self._nx
@@ -433,6 +439,8 @@ class IntervalIndex:
         cn = self._cn
         ce = self._ce
         for x in xs:
+            if not lo <= x <= hi:
+                continue
             cs.remove(x)
             node = nodes.pop(x)
             an = cp[node]

@@ -18,6 +18,7 @@ import inspect
 import itertools
 import math
 import numbers
+import operator
 from collections.abc import Callable, Sequence
 from typing import Any, TypeAlias, TypeVar
 
@@ -397,6 +398,74 @@ class IntervalLosses:
             "interval), then tell the points again."
         )
 
+    def _window_losses_around(self, node: int, window: Any) -> dict[int, float]:
+        """``_losses_around`` for a loss with the batch protocol (``window_losses``).
+
+        The protocol: ``loss.window_losses(xs, ys, first, last)`` gets a run of consecutive
+        rescaled points (``None`` beyond the edges) and returns the non-negative losses of the
+        intervals ``first .. last - 1`` of the run, equal bit for bit to ``loss`` called on
+        each interval with its ``nth`` neighbours.
+
+        The ``2 * nth + 2`` intervals around ``node`` and their ``nth`` neighbours on each side
+        are rescaled once and handed over in one call; the intervals the generic path treats
+        specially (narrower than the resolution, a non-finite loss) are redone by it.
+        """
+        reach = 2 * self.nth_neighbors + 1
+        rp = self._rp
+        rnx = self._rn
+        ns = [node]
+        p: int | None = node
+        for _ in range(reach):
+            p = rp[p]  # type: ignore[index]
+            if p is None:
+                break
+            ns.append(p)
+        pad_l = reach + 1 - len(ns)
+        ns.reverse()
+        p = node
+        for _ in range(reach):
+            p = rnx[p]
+            if p is None:
+                break
+            ns.append(p)
+        if len(ns) < 2:  # the only real point: no interval
+            return {}
+        pad_r = 2 * reach + 1 - pad_l - len(ns)
+        ysc = self._yscale
+        nx = self._nx
+        pick = operator.itemgetter(*ns)
+        raw: tuple[float, ...] = pick(nx)
+        s = self._xscale
+        yd = ysc or 1.0
+        pad: list[Any] = [None] * pad_l
+        xs = pad + [x / s for x in raw]  # (rescaled as _generic_loss does)
+        ys = pad + [y / yd for y in pick(self._ny)]
+        if pad_r:
+            xs += [None] * pad_r
+            ys += [None] * pad_r
+        # Intervals from nth + 1 points left of node to nth + 1 points right of it, clipped
+        # to the points that exist.
+        nn = self.nth_neighbors
+        first = nn if nn >= pad_l else pad_l
+        last = reach + nn + 1 if pad_r <= nn else 2 * reach - pad_r
+        losses = window(xs, ys, first, last)
+        eps = self._dx_eps
+        i = first - pad_l
+        # The usual case, checked at C speed: every loss finite and every width resolved.
+        # (A window loss is never negative, so a finite sum below _BIG bounds every loss.)
+        total = sum(losses)
+        if 0.0 <= total < _BIG and min(map(operator.sub, raw[1:], raw[:-1])) >= eps:
+            return dict(zip(ns[i : i + len(losses)], losses, strict=True))
+        out: dict[int, float] = {}
+        for loss in losses:
+            u = ns[i]
+            i += 1
+            if -_BIG < loss < _BIG and nx[ns[i]] - nx[u] >= eps:
+                out[u] = loss
+            else:
+                out[u] = self._interval_loss(u, ns[i], ysc)
+        return out
+
     def _losses_around(self, node: int) -> dict[int, float]:
         """Losses of the real intervals a new real ``node`` changes, by their left node.
 
@@ -439,6 +508,9 @@ class IntervalLosses:
         n = len(reals)
         if n < 2:
             return []
+        window = getattr(self.loss_per_interval, "window_losses", None)
+        if window is not None and not self._vec:
+            return self._window_losses_of(window, rnodes, reals, ysc)
         if not (self._fast_default or self.loss_per_interval is uniform_loss):
             return [self._interval_loss(a, b, ysc) for a, b in itertools.pairwise(rnodes)]
         # numpy's elementwise / and - are the same IEEE operations as Python's on floats, and
@@ -466,3 +538,21 @@ class IntervalLosses:
         for i in odd.tolist():
             losses[i] = self._interval_loss(rnodes[i], rnodes[i + 1], ysc)
         return losses
+
+    def _window_losses_of(
+        self, window: Any, rnodes: list[int], reals: list[float], ysc: float
+    ) -> list[float]:
+        """All real losses with the batch protocol, equal to ``_interval_loss`` one by one."""
+        nn = self.nth_neighbors
+        s = self._xscale
+        yd = ysc or 1.0
+        ny = self._ny
+        pad: list[Any] = [None] * nn
+        xs = pad + [x / s for x in reals] + pad
+        ys = pad + [ny[i] / yd for i in rnodes] + pad  # type: ignore[operator]
+        losses = window(xs, ys, nn, nn + len(reals) - 1)
+        eps = self._dx_eps
+        for i, loss in enumerate(losses):
+            if not -_BIG < loss < _BIG or reals[i + 1] - reals[i] < eps:
+                losses[i] = self._interval_loss(rnodes[i], rnodes[i + 1], ysc)
+        return losses  # type: ignore[no-any-return]

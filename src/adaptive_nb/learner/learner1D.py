@@ -9,10 +9,13 @@ not yet told) cut the real intervals into *combined* intervals; a combined inter
 real interval ``(l, r)`` carries the share ``(b - a) / (r - l)`` of that interval's loss, and one
 outside the hull of the real points carries an infinite loss.
 
-This module holds the sampling itself (state, tell, ask, loss, pickling). Its parts, each a
-private module beside it whose public names are re-exported here under the reference
-library's names:
+This module holds the learner's state and how points come in (tell, tell_pending,
+remove_unfinished, pickling). Its parts, each a private module beside it whose public names are
+re-exported here under the reference library's names:
 
+* ``_ask1d.py``: choosing points (``ask``) and the learner's ``loss()``;
+* ``_update1d.py``: keeping the interval entries equal to the losses (the intervals a tell
+  changes, and the full rescale);
 * ``_interval_index.py``: the points, their neighbours and the intervals ranked by loss
   (O(log n) per point, where the reference's sorted dicts cost more), and the rank rule;
 * ``_loss1d.py``: the loss functions, the check of a user's loss, and the evaluation of the
@@ -49,10 +52,8 @@ learner has shape ``(0, 1 + vdim)``; bad input raises errors that say how to fix
 
 from __future__ import annotations
 
-import heapq
 import itertools
 import math
-import numbers
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -60,6 +61,7 @@ import numpy as np
 
 from adaptive_nb.exceptions import LossFunctionError
 from adaptive_nb.learner import _learner1d_views as _views
+from adaptive_nb.learner._ask1d import Asking, _linspace  # noqa: F401
 
 # (`noqa: F401`: these names stay importable from this module, where code and pickles reach them.)
 from adaptive_nb.learner._bulk1d import BulkTell, _gc_paused
@@ -96,8 +98,6 @@ from adaptive_nb.learner._interval_index import (  # noqa: F401
     _sorted_list,
     heap_overfull,
 )
-from adaptive_nb.learner._interval_index import rank as _rank
-from adaptive_nb.learner._interval_index import ranks as _ranks
 from adaptive_nb.learner._learner1d_views import SortedView
 from adaptive_nb.learner._loss1d import (  # noqa: F401
     _LOSS_FACTORIES,
@@ -116,6 +116,7 @@ from adaptive_nb.learner._loss1d import (  # noqa: F401
     uniform_loss,
 )
 from adaptive_nb.learner._state1d import Snapshot, check_invariants, saved_state
+from adaptive_nb.learner._update1d import LossUpdates, _heappush  # noqa: F401
 from adaptive_nb.learner.base_learner import BaseLearner, uses_nth_neighbors
 
 __all__ = [
@@ -131,22 +132,16 @@ __all__ = [
     "uses_nth_neighbors",
 ]
 
-# HOT PATHS (ask(1), tell, and the pending points of ask(n)) inline the finite branch of
-# `rank` and the test of `heap_overfull`, both defined in _interval_index: a call costs about 4%
-# of the instructions per point. `_check_invariants` holds every entry's key to `rank`.
-_heappush = heapq.heappush
+# HOT PATHS (tell, here; ask(1) and the loss updates in _ask1d and _update1d) inline the test of
+# `heap_overfull` and the finite branch of `rank`, both defined in _interval_index: a call costs
+# about 4% of the instructions per point. `_check_invariants` holds every entry's key to `rank`.
 _INF = math.inf
 _EPS = float(np.finfo(float).eps)
 
 
-def _linspace(a: float, b: float, n: int) -> list[float]:
-    # The n - 1 interior points of n equal parts of (a, b), computed as the reference does so
-    # that both libraries return bit-identical points.
-    step = (b - a) / n
-    return [a + step * i for i in range(1, n)]
-
-
-class Learner1D(IntervalIndex, IntervalLosses, BulkTell, Learner1DData, BaseLearner):  # type: ignore[misc]
+class Learner1D(  # type: ignore[misc]
+    Asking, LossUpdates, IntervalIndex, IntervalLosses, BulkTell, Learner1DData, BaseLearner
+):
     """Learns and predicts a function ``f: R -> R^N``.
 
     Parameters
@@ -267,110 +262,6 @@ class Learner1D(IntervalIndex, IntervalLosses, BulkTell, Learner1DData, BaseLear
     def losses_combined(self) -> SortedView:
         """``{(a, b): loss}`` of the intervals between evaluated or pending points (snapshot)."""
         return _views.losses_combined(self)
-
-    # ----------------------------------------------------------------------------- losses ---
-
-    def _update_real_interval(
-        self, ln: int, rn: int, precomputed: dict[int, float] | None = None
-    ) -> None:
-        """Recompute the loss of the real interval (ln, rn) and of the combined parts in it.
-
-        ``precomputed`` maps left nodes to losses already computed (and checked) for them.
-        """
-        nx = self._nx
-        left = nx[ln]
-        right = nx[rn]
-        ysc = self._yscale
-        dx = right - left
-        s = self._xscale
-        loss: float
-        if self._fast_default and dx >= self._dx_eps:
-            # Inlined default_loss on scalars (the hot path): identical to _interval_loss.
-            yd = ysc or 1.0
-            ny = self._ny
-            loss = math.hypot(right / s - left / s, ny[rn] / yd - ny[ln] / yd)  # type: ignore[operator]
-            if -_BIG < loss < _BIG:
-                k = -(int(loss * _ROUND + 0.5) / _ROUND)  # `rank`, inlined (HOT PATHS)
-            else:
-                loss = self._interval_loss(ln, rn, ysc)
-                k = _rank(loss, left, right, s)
-        else:
-            if precomputed is not None and ln in precomputed:
-                loss = precomputed[ln]
-            else:
-                loss = self._interval_loss(ln, rn, ysc)
-            k = _rank(loss, left, right, s)
-        e = (k, left, right, loss, ysc)
-        self._re[ln] = e
-        _heappush(self._rheap, e)
-        cn = self._cn
-        bn: int = cn[ln]  # type: ignore[assignment]
-        if bn == rn:  # no pending point inside: one combined interval (inlined _set_comb)
-            c = dx * loss / dx
-            if c != loss:  # round-off (rare): rank it separately
-                k = _rank(c, left, right, s)
-            else:
-                c = loss  # the same value: share the float object (memory per point)
-            seq = self._seq + 1
-            self._seq = seq
-            ce = (k, left, right, seq, c, left)
-            self._ce[ln] = ce
-            _heappush(self._cheap, ce)
-            return
-        an = ln
-        while an != rn:
-            b = nx[bn]
-            self._set_comb(an, b, (b - nx[an]) * loss / dx, left)
-            an = bn
-            bn = cn[an]  # type: ignore[assignment]
-
-    def _update_yscale(self, y: YInternal) -> None:
-        if type(y) is float:
-            if y - y == 0.0:  # finite
-                self._ymin = min(self._ymin, y)
-                self._ymax = max(self._ymax, y)
-                self._yscale = self._ymax - self._ymin
-            return
-        if not isinstance(self._ymin, list):
-            self._ymin = [_INF] * len(y)  # type: ignore[arg-type]
-            self._ymax = [-_INF] * len(y)  # type: ignore[arg-type]
-        lo: list[float] = self._ymin
-        hi: list[float] = self._ymax
-        for i, c in enumerate(y):  # type: ignore[arg-type]
-            if c - c == 0.0:
-                lo[i] = min(lo[i], c)
-                hi[i] = max(hi[i], c)
-        self._yscale = max((h - m for m, h in zip(lo, hi, strict=True) if h >= m), default=0.0)
-
-    def _recompute_all(
-        self,
-        rnodes: list[int] | None = None,
-        reals: list[float] | None = None,
-        xs_sorted: np.ndarray[Any, Any] | None = None,
-        ys_sorted: np.ndarray[Any, Any] | None = None,
-    ) -> None:
-        """Recompute every loss with the current y-scale and rebuild both heaps (O(n)).
-
-        ``rnodes`` are the real nodes in order and ``reals`` their points, if the caller has
-        them (and, for the bulk path, as arrays with their scalar values).
-        """
-        if rnodes is None:
-            rnodes = self._real_nodes()
-        if reals is None:
-            nx = self._nx
-            reals = [nx[i] for i in rnodes]
-        ysc = self._yscale
-        lefts = reals[:-1]
-        rights = reals[1:]
-        losses = self._losses_of(rnodes, reals, ysc, xs_sorted, ys_sorted)
-        keys = _ranks(losses, lefts, rights, self._xscale)
-        entries = list(zip(keys, lefts, rights, losses, itertools.repeat(ysc), strict=False))
-        re_ = self._re
-        for i, e in zip(rnodes, entries, strict=False):
-            re_[i] = e
-        _refill_heap(self._rheap, entries)
-        self._rebuild_combined_entries(rnodes, reals, losses, keys)
-        self._old_yscale = ysc
 
     # ----------------------------------------------------------------------------- tell ---
 
@@ -519,7 +410,11 @@ class Learner1D(IntervalIndex, IntervalLosses, BulkTell, Learner1DData, BaseLear
                     with _gc_paused():
                         self._recompute_all()  # computes every loss before storing any
                     return
-                precomputed = self._losses_around(node)
+                window = getattr(lf, "window_losses", None)
+                if window is not None and not self._vec:
+                    precomputed = self._window_losses_around(node, window)
+                else:
+                    precomputed = self._losses_around(node)
             except LossFunctionError:
                 self._undo_add(x, node, guard)
                 raise
@@ -532,6 +427,9 @@ class Learner1D(IntervalIndex, IntervalLosses, BulkTell, Learner1DData, BaseLear
                 self._update_real_interval(ln, node, precomputed)
             if rn is not None:
                 self._update_real_interval(node, rn, precomputed)
+        elif precomputed is not None:
+            # (the losses of exactly these intervals, keyed by left node in order)
+            self._store_real_losses(precomputed)
         else:
             pts = [node]
             p: int | None = node
@@ -649,234 +547,7 @@ class Learner1D(IntervalIndex, IntervalLosses, BulkTell, Learner1DData, BaseLear
         self.pending_points = set()
         if len(self._csorted) == self._nreal:  # none inside the bounds
             return
-        lo, hi = self.bounds
-        self._unlink_pending(x for x in pending if lo <= x <= hi)
-
-    # ------------------------------------------------------------------------------ ask ---
-
-    def ask(self, n: int, tell_pending: bool = True) -> tuple[list[float], list[float]]:  # noqa: PLR0915
-        """Return ``n`` points that are expected to reduce the loss the most.
-
-        Parameters
-        ----------
-        n
-            Number of points, ``n >= 0``.
-        tell_pending
-            Mark the points as pending (default). With False the learner is not changed.
-
-        Returns
-        -------
-        points, loss_improvements
-            The points, and the loss improvement expected from each.
-
-        Notes
-        -----
-        O(n log n) (O(log n) amortised for ``n == 1``).
-        """
-        if type(n) is not int:
-            if isinstance(n, bool) or not isinstance(n, numbers.Integral):
-                msg = f"n must be a non-negative int, got {n!r}."
-                raise TypeError(msg)
-            n = int(n)
-        if n < 0:
-            msg = f"n must be >= 0 (the number of points to ask for), got {n}."
-            raise ValueError(msg)
-        if n == 1 and self._have_bounds:
-            # The hot path of a runner: halve the interval with the largest loss.
-            heap = self._cheap
-            nodes = self._nodes
-            ce = self._ce
-            while heap:
-                top = heap[0]
-                a = top[1]
-                an = nodes.get(a)
-                if an is not None and ce[an] is top:
-                    b = top[2]
-                    x = a + (b - a) / 2
-                    if tell_pending and a < x < b:
-                        # x falls between two neighbouring combined points, so it is new:
-                        # link it directly instead of searching for its neighbours.
-                        self._csorted.add(x)
-                        cn = self._cn
-                        bn: int = cn[an]  # type: ignore[assignment]
-                        node = self._alloc(x, None)
-                        nodes[x] = node
-                        cn[an] = node
-                        self._cp[node] = an
-                        cn[node] = bn
-                        self._cp[bn] = node
-                        gap = top[5]
-                        self.pending_points.add(x)
-                        if gap is None:
-                            self._split_combined(node, an, bn)
-                        else:  # inlined _split_combined for x inside the real hull
-                            gn = an if gap == a else nodes[gap]
-                            e: REntry = self._re[gn]  # type: ignore[assignment]
-                            loss = e[3]
-                            dx = e[2] - gap
-                            c1 = (x - a) * loss / dx
-                            c2 = (b - x) * loss / dx
-                            # `rank`, inlined (HOT PATHS)
-                            k1 = (
-                                -(int(c1 * _ROUND + 0.5) / _ROUND)
-                                if -_BIG < c1 < _BIG
-                                else _rank(c1, a, x, self._xscale)
-                            )
-                            k2 = (
-                                -(int(c2 * _ROUND + 0.5) / _ROUND)
-                                if -_BIG < c2 < _BIG
-                                else _rank(c2, x, b, self._xscale)
-                            )
-                            seq = self._seq + 2
-                            self._seq = seq
-                            e1 = (k1, a, x, seq - 1, c1, gap)
-                            e2 = (k2, x, b, seq, c2, gap)
-                            ce[an] = e1
-                            ce[node] = e2
-                            # `top` is replaced: pop it and push e1 in one sift.
-                            heapq.heapreplace(heap, e1)
-                            heapq.heappush(heap, e2)
-                    elif tell_pending:
-                        self.tell_pending(x)
-                    return [x], [top[4] / 2]
-                heapq.heappop(heap)
-        points, improvements = self._ask_points(n)
-        if tell_pending:
-            for p in points:
-                self.tell_pending(p)
-        return points, improvements
-
-    def _missing_bounds(self) -> list[float]:
-        if self._have_bounds:
-            return []
-        data = self.data
-        lo, hi = self.bounds
-        if lo in data and hi in data:
-            self._have_bounds = True
-            return []
-        pend = self.pending_points
-        return [b for b in self.bounds if b not in data and b not in pend]
-
-    def _ask_points(self, n: int) -> tuple[list[float], list[float]]:  # noqa: PLR0912, PLR0915
-        if n == 0:
-            return [], []
-        missing = self._missing_bounds()
-        if len(missing) >= n:
-            return missing[:n], [_INF] * n
-        if not self._csorted:
-            lo, hi = self.bounds
-            return np.linspace(lo, hi, n).tolist(), [_INF] * n
-        if n == 1 and not missing:  # the hot path of a runner
-            top = self._top_comb()
-            if top is not None:
-                a, b = top[1], top[2]
-                return [a + (b - a) / 2], [top[4] / 2]
-
-        # Split the intervals into parts: repeatedly either take the next interval (in order of
-        # loss) and halve it, or split the best already-taken interval into one more part,
-        # whichever has the larger loss per part. The order of comparisons and ties is the
-        # reference library's, so both return the same points.
-        quals: list[tuple[float, float, float, int, float]] = []
-        xscale = self._xscale
-        if missing:
-            cs = self._csorted
-            lo, hi = self.bounds
-            if lo in missing:
-                quals.append((_rank(_INF, lo, cs[0], xscale), lo, cs[0], 1, _INF))
-            if hi in missing:
-                quals.append((_rank(_INF, cs[-1], hi, xscale), cs[-1], hi, 1, _INF))
-            heapq.heapify(quals)
-        heap = self._cheap
-        nodes = self._nodes
-        ce = self._ce
-        popped: list[CEntry] = []
-
-        def next_comb() -> CEntry | None:
-            while heap:
-                e = heapq.heappop(heap)
-                nd = nodes.get(e[1])
-                if nd is not None and ce[nd] is e:
-                    popped.append(e)
-                    return e
-            return None
-
-        cand = next_comb()
-        try:
-            for _ in range(n - len(missing)):
-                if quals:
-                    q = quals[0]
-                    # (loss, interval) >= (loss, (a, b, parts)), compared as the reference does
-                    take = cand is not None and (-cand[0], (cand[1], cand[2])) >= (  # type: ignore[operator]
-                        -q[0],
-                        (q[1], q[2], q[3]),
-                    )
-                else:
-                    if cand is None:  # nothing left to split (cannot happen in bounds)
-                        break
-                    take = True
-                if take:
-                    assert cand is not None
-                    a, b, loss = cand[1], cand[2], cand[4] / 2
-                    heapq.heappush(quals, (_rank(loss, a, b, xscale, 2), a, b, 2, loss))
-                    cand = next_comb()
-                else:
-                    _, a, b, m, loss = heapq.heappop(quals)
-                    loss = loss * m / (m + 1)
-                    heapq.heappush(quals, (_rank(loss, a, b, xscale, m + 1), a, b, m + 1, loss))
-        finally:
-            for e in popped:
-                heapq.heappush(heap, e)
-
-        points = list(missing)
-        improvements = [_INF] * len(missing)
-        for _, a, b, m, loss in sorted(quals):
-            if m > 1:
-                points.extend(_linspace(a, b, m))
-                improvements.extend([loss] * (m - 1))
-        return points, improvements
-
-    # ----------------------------------------------------------------------------- loss ---
-
-    def loss(self, real: bool = True) -> float:
-        """Return the largest interval loss.
-
-        Parameters
-        ----------
-        real
-            If True (default), the loss of the evaluated data; infinite until both bounds
-            are evaluated. If False, include the pending points (the loss expected once they
-            arrive); infinite while a bound is neither evaluated nor pending.
-
-        Returns
-        -------
-        float
-            The loss.
-
-        Notes
-        -----
-        O(1) amortised. The result is also stored in ``learner._cache["loss"]``, where code
-        written for the reference library (its ``live_info``) reads the latest loss.
-        """
-        loss = self._real_loss() if real else self._combined_loss()
-        self._cache["loss"] = loss
-        return loss
-
-    def _real_loss(self) -> float:
-        lo, hi = self.bounds
-        data = self.data
-        if lo not in data or hi not in data:
-            return _INF
-        top = self._top_real()
-        return _INF if top is None else top[3]
-
-    def _combined_loss(self) -> float:
-        lo, hi = self.bounds
-        data = self.data
-        pend = self.pending_points
-        if (lo not in data and lo not in pend) or (hi not in data and hi not in pend):
-            return _INF
-        top = self._top_comb()
-        return _INF if top is None else top[4]
+        self._unlink_pending(pending, self.bounds)
 
     # ---------------------------------------------------------------------- persistence ---
 
