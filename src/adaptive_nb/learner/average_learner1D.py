@@ -58,56 +58,37 @@ reference:
 * ``ask(0)`` returns ``([], [])`` (the reference divides by zero);
 * ``rescaled_error`` is a read-only snapshot ordered like the reference's, ``error`` a plain
   dict; ``to_dataframe(mean=True)`` names only ``x`` as its input.
+
+Where the code lives
+--------------------
+This module is the public API (parameters, ``tell``, ``ask``, persistence hooks). The rules for
+which point is resampled and the rescaled-error heap are in ``_average1d_resample``; how a
+sample updates the mean, the losses and the y-scale, all or nothing, in ``_average1d_tell``;
+checks of points and values, the t quantiles and the data views in ``_average1d_data``.
 """
 
 from __future__ import annotations
 
-import contextlib
 import heapq
 import math
 import numbers
 import sys
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import numpy as np
 
-from adaptive_nb.exceptions import LossFunctionError
-from adaptive_nb.learner._average1d_data import AverageData, as_sample, as_seed_x, t_quantile
+from adaptive_nb.learner._average1d_data import AverageData, as_sample, as_seed_x
+from adaptive_nb.learner._average1d_resample import Point
+from adaptive_nb.learner._average1d_tell import SampleTells
 from adaptive_nb.learner._data1d import _as_list
 from adaptive_nb.learner._learner1d_views import SortedView
-from adaptive_nb.learner._loss1d import LossFunction, Real, default_loss, uniform_loss
-from adaptive_nb.learner._state1d import saved_state
+from adaptive_nb.learner._loss1d import LossFunction, Real
 from adaptive_nb.learner.learner1D import Learner1D
 
 __all__ = ["AverageLearner1D"]
 
 _INF = math.inf
-_hypot = math.hypot
-_heappush = heapq.heappush
-
-Point = tuple[int, float]
-# Returned by AverageLearner1D._move_mean when it recomputed every loss (compared by identity).
-_RECOMPUTED: dict[int, float] = {}
-# Entry of the rescaled-error heap: (-value, seq, x). `seq` grows with every write, so among
-# equal values the earliest written comes first, as in the reference's ItemSortedDict.
-_REntry = tuple[float, int, float]
-
-
-class _RecordingSet(set[float]):
-    """A copy of a set that records its ``add`` and ``discard`` calls (in ``changes``)."""
-
-    def __init__(self, original: set[float]) -> None:
-        super().__init__(original)
-        self.changes: list[tuple[bool, float]] = []
-
-    def add(self, x: float) -> None:
-        self.changes.append((True, x))
-        super().add(x)
-
-    def discard(self, x: Any) -> None:
-        self.changes.append((False, x))
-        super().discard(x)
 
 
 def _check_fraction(name: str, value: object, *, hint: str) -> float:
@@ -117,7 +98,7 @@ def _check_fraction(name: str, value: object, *, hint: str) -> float:
     return float(value)
 
 
-class AverageLearner1D(AverageData, Learner1D):  # type: ignore[misc]
+class AverageLearner1D(SampleTells, AverageData, Learner1D):  # type: ignore[misc]
     """Learns a noisy function ``f: R -> R`` from repeated samples at each point.
 
     Parameters
@@ -164,12 +145,6 @@ class AverageLearner1D(AverageData, Learner1D):  # type: ignore[misc]
     """
 
     _pending_undo_is_exact = True
-    min_samples: int
-    alpha: float
-    neighbor_sampling: float
-    _delta: float
-    _min_error: float
-    _max_samples: int
 
     def __init__(  # noqa: PLR0917 (the reference's signature)
         self,
@@ -215,20 +190,20 @@ class AverageLearner1D(AverageData, Learner1D):  # type: ignore[misc]
 
     def _reset(self) -> None:
         super()._reset()
-        self.pending_points: set[Point] = set()  # type: ignore[assignment]
-        self._data_samples: dict[float, dict[int, float]] = {}
-        self._number_samples: dict[float, int] = {}
-        self._m2: dict[float, float] = {}  # sum of squared deviations from the mean, per x
+        self.pending_points = set()
+        self._data_samples = {}
+        self._number_samples = {}
+        self._m2 = {}  # sum of squared deviations from the mean, per x
         self._nsamples = 0
         # Points with fewer than min_samples samples or a small share of their neighbours'.
         # A set, iterated as the reference's: the same adds and discards give the same order.
-        self._undersampled_points: set[float] = set()
-        self.error: dict[float, float] = {}
+        self._undersampled_points = set()
+        self.error = {}
         # {x_left: distance in the x-y plane (unscaled) from x_left to its right neighbour}
-        self._distances: dict[float, float] = {}
+        self._distances = {}
         # x -> its entry in _resc_heap, for the points that may still be resampled.
-        self._resc: dict[float, _REntry] = {}
-        self._resc_heap: list[_REntry] = []
+        self._resc = {}
+        self._resc_heap = []
         self._resc_seq = 0
 
     def new(self) -> AverageLearner1D:
@@ -290,17 +265,6 @@ class AverageLearner1D(AverageData, Learner1D):  # type: ignore[misc]
         self._max_samples = int(value)
         self._refresh_resampling()
 
-    def _refresh_resampling(self) -> None:
-        """Apply ``min_error`` and ``max_samples`` to every point (O(n log n))."""
-        if "_resc" not in self.__dict__:  # during __init__
-            return
-        for x, n in self._number_samples.items():
-            if n >= 2 and (self.error[x] <= self._min_error or n >= self._max_samples):
-                self._resc.pop(x, None)
-            elif x not in self._resc:
-                self._set_resc(x, self._rescaled(x))
-        self._compact_resc()
-
     # ------------------------------------------------------------------------- counts ---
 
     @property
@@ -321,76 +285,6 @@ class AverageLearner1D(AverageData, Learner1D):  # type: ignore[misc]
         """
         entries = sorted(self._resc.values())
         return SortedView([e[2] for e in entries], [-e[0] for e in entries])
-
-    # ------------------------------------------------------------ rescaled error heap ---
-
-    def _set_resc(self, x: float, value: float) -> None:
-        seq = self._resc_seq + 1
-        self._resc_seq = seq
-        e = (-value, seq, x)
-        self._resc[x] = e
-        _heappush(self._resc_heap, e)
-
-    def _top_resc(self) -> _REntry | None:
-        heap = self._resc_heap
-        resc = self._resc
-        while heap:
-            e = heap[0]
-            if resc.get(e[2]) is e:
-                return e
-            heapq.heappop(heap)
-        return None
-
-    def _compact_resc(self) -> None:
-        if len(self._resc_heap) > 2 * len(self._resc) + 64:
-            self._resc_heap[:] = self._resc.values()
-            heapq.heapify(self._resc_heap)
-
-    def _norm(self, x: float) -> float:
-        """Distance from x to its nearest real neighbour in the x-y plane (inf without one)."""
-        node = self._nodes[x]
-        left = self._rp[node]
-        d = _INF if self._rn[node] is None else self._distances[x]
-        if left is not None:
-            d = min(self._distances[self._nx[left]], d)
-        return d
-
-    def _rescaled(self, x: float) -> float:
-        d = self._norm(x)
-        e = self.error[x]
-        if d == _INF:  # a single point: nothing to compare its error with
-            return _INF
-        return e / d if d > 0 else (_INF if e > 0 else 0.0)
-
-    def _update_rescaled_around(self, node: int, resampled: bool) -> None:
-        """Refresh the rescaled errors of x and of its real neighbours, as the reference does."""
-        nx = self._nx
-        x = nx[node]
-        ln = self._rp[node]
-        rn = self._rn[node]
-        resc = self._resc
-        if ln is not None and nx[ln] in resc:
-            xl = nx[ln]
-            self._set_resc(xl, self._rescaled(xl))
-        if rn is not None and nx[rn] in resc:
-            xr = nx[rn]
-            self._set_resc(xr, self._rescaled(xr))
-        if resampled:
-            self._set_resc(x, self._rescaled(x))
-
-    def _update_distances(self, node: int) -> None:
-        nx = self._nx
-        x = nx[node]
-        data = self.data
-        y = data[x]
-        ln = self._rp[node]
-        rn = self._rn[node]
-        if ln is not None:
-            xl = nx[ln]
-            self._distances[xl] = _hypot(x - xl, y - data[xl])
-        if rn is not None:
-            xr = nx[rn]
-            self._distances[x] = _hypot(xr - x, data[xr] - y)
 
     # --------------------------------------------------------------------------- tell ---
 
@@ -415,173 +309,6 @@ class AverageLearner1D(AverageData, Learner1D):  # type: ignore[misc]
         elif seed not in samples:
             self._tell_resample(seed, xv, yv, samples)
         self.pending_points.discard((seed, xv))
-
-    def _check_in_bounds(self, x: float) -> None:
-        lo, hi = self.bounds
-        if not lo <= x <= hi:
-            msg = (
-                f"x={x!r} is outside the bounds {self.bounds} of the learner; remove it or "
-                "make a learner with wider bounds."
-            )
-            raise ValueError(msg)
-
-    def _tell_new(self, seed: int, x: float, y: float) -> None:
-        node = self._nodes.get(x)
-        if node is not None:  # x is pending in the index: let Learner1D insert it afresh
-            self._unlink_pending([x])
-        # Learner1D's insertion: data[x], the y-scale, the neighbours and the losses. It undoes
-        # itself when the loss function fails; x, pending before, is put back as pending.
-        try:
-            self._add_point(x, y, y)
-        except LossFunctionError:
-            if node is not None:
-                self._split_combined(*self._insert_combined(x, None))
-            raise
-        if self._vdim is None:
-            self._vdim = 1
-        node = self._nodes[x]
-        self._data_samples[x] = {seed: y}
-        self._number_samples[x] = 1
-        self._m2[x] = 0.0
-        self._nsamples += 1
-        self._undersampled_points.add(x)
-        self.error[x] = _INF
-        self._set_resc(x, _INF)
-        self._update_distances(node)
-        self._update_rescaled_around(node, resampled=False)
-
-    def _tell_resample(self, seed: int, x: float, y: float, samples: dict[int, float]) -> None:
-        n_old = len(samples)
-        old = self.data[x]
-        # The reference's running mean, operation for operation (bit-identical means).
-        mean = old * n_old / (n_old + 1) + y / (n_old + 1)
-        node = self._nodes[x]
-        losses = self._move_mean(x, node, mean, y, y)
-        samples[seed] = y
-        n = n_old + 1
-        m2 = self._m2[x] + (y - old) * (y - mean)
-        self._m2[x] = m2
-        self._number_samples[x] = n
-        self._nsamples += 1
-        self._after_samples(x, node, n, m2, neighbor_rule=True)
-        self._update_losses_around(node, losses)
-
-    def _loss_may_fail(self) -> bool:
-        """Whether the loss is a user's function (the built-in defaults cannot fail)."""
-        lf = self.loss_per_interval
-        return not (self._fast_default or lf is default_loss or lf is uniform_loss)
-
-    def _move_mean(
-        self, x: float, node: int, mean: float, lo: float, hi: float
-    ) -> dict[int, float] | None:
-        """Set the mean at x and grow the y-scale by new samples in [lo, hi].
-
-        The first step of a resample, and the only one that calls the loss function: with a
-        loss that may fail, the losses the new mean changes are computed here, before anything
-        else is stored. If one fails, the mean and the scale are put back and
-        :class:`LossFunctionError` propagates, so the learner is as it was.
-
-        Returns
-        -------
-        dict or None
-            The losses computed (and checked) for :meth:`_update_losses_around`, by left node;
-            ``_RECOMPUTED`` if the y-scale grew so that every loss was recomputed and stored
-            here; None for a loss that cannot fail (nothing computed yet).
-        """
-        if mean - mean != 0.0:  # the running mean overflowed (samples near the float limit)
-            msg = (
-                f"The mean of the samples at x={x!r} overflows (samples up to {max(-lo, hi)!r}); "
-                "AverageLearner1D needs samples well inside the float range. Rescale the "
-                "function's output."
-            )
-            raise ValueError(msg)
-        data = self.data
-        old = data[x]
-        data[x] = mean
-        self._ny[node] = mean
-        lf = self.loss_per_interval
-        if self._fast_default or lf is default_loss or lf is uniform_loss:  # cannot fail
-            self._rescale_y(lo, hi)
-            return None
-        scale = self._ymin, self._ymax, self._yscale
-        self._rescale_y(lo, hi)
-        try:
-            if self._yscale > self._recompute_losses_factor * self._old_yscale:
-                self._recompute_all()  # computes every loss before storing any
-                return _RECOMPUTED
-            return self._losses_around(node)
-        except LossFunctionError:
-            data[x] = old
-            self._ny[node] = old
-            self._ymin, self._ymax, self._yscale = scale
-            raise
-
-    def _after_samples(
-        self, x: float, node: int, n: int, m2: float, *, neighbor_rule: bool
-    ) -> None:
-        """Undersampling, error, distances and rescaled errors after new samples at x."""
-        if x in self._undersampled_points:
-            if neighbor_rule:
-                if n >= self.min_samples and n > self.neighbor_sampling * self._neighbor_n(node):
-                    self._undersampled_points.discard(x)
-            elif n > self.min_samples:  # tell_many_at_point: the reference's rule there
-                self._undersampled_points.discard(x)
-        err = t_quantile(self.alpha, n) * (max(m2, 0.0) / (n - 1) / n) ** 0.5
-        self.error[x] = err
-        self._update_distances(node)
-        self._update_rescaled_around(node, resampled=True)
-        if err <= self._min_error or n >= self._max_samples:
-            self._resc.pop(x, None)
-
-    def _neighbor_n(self, node: int) -> float:
-        """Mean number of samples of the real neighbours (0 without any)."""
-        ns = self._number_samples
-        nx = self._nx
-        ln = self._rp[node]
-        rn = self._rn[node]
-        if ln is not None and rn is not None:
-            return (ns[nx[ln]] + ns[nx[rn]]) / 2
-        if ln is not None:
-            return ns[nx[ln]]
-        if rn is not None:
-            return ns[nx[rn]]
-        return 0
-
-    def _rescale_y(self, lo: float, hi: float) -> None:
-        """Grow the y bounding box by samples in [lo, hi] (the scale follows the samples)."""
-        self._ymin = min(self._ymin, lo)
-        self._ymax = max(self._ymax, hi)
-        self._yscale = self._ymax - self._ymin
-
-    def _update_losses_around(self, node: int, losses: dict[int, float] | None) -> None:
-        """Recompute the losses that depend on the value at ``node`` (and rescale if due).
-
-        ``losses`` are those :meth:`_move_mean` computed already, by left node
-        (``_RECOMPUTED``: it recomputed them all, so no loss is computed again here).
-        """
-        if losses is _RECOMPUTED:
-            self._compact_resc()
-            return
-        # The intervals between the points nth_neighbors + 1 steps to the left and to the right
-        # (fewer at the ends), as for a new point in Learner1D.
-        rp = self._rp
-        rnx = self._rn
-        left = right = node
-        for _ in range(self.nth_neighbors + 1):
-            left = rp[left] if rp[left] is not None else left  # type: ignore[assignment]
-            right = rnx[right] if rnx[right] is not None else right  # type: ignore[assignment]
-        u = left
-        while u != right:
-            v: int = rnx[u]  # type: ignore[assignment]
-            self._update_real_interval(u, v, losses)
-            u = v
-        if self._yscale > self._recompute_losses_factor * self._old_yscale:
-            self._recompute_all()
-        elif (
-            len(self._rheap) > 2 * self._nreal + 62 or len(self._cheap) > 2 * len(self._nodes) + 62
-        ):
-            self._compact_heaps()
-        self._compact_resc()
 
     def tell_many(self, xs: Iterable[Any], ys: Iterable[Any], *, force: bool = False) -> None:
         """Tell the learner many samples; all are checked before any is stored.
@@ -612,56 +339,6 @@ class AverageLearner1D(AverageData, Learner1D):  # type: ignore[misc]
             by_x[x][seed] = y
         self._tell_by_x(by_x)
 
-    def _tell_by_x(self, by_x: dict[float, dict[int, float]]) -> None:
-        """Tell checked samples ``{x: {seed: y}}``, all or none."""
-        samples = self._data_samples
-        # One known point is transactional by itself; a new one is told in two steps.
-        needed = len(by_x) > 1 or any(len(s) > 1 and x not in samples for x, s in by_x.items())
-        with self._all_or_nothing(by_x, needed):
-            for x, seed_y in by_x.items():
-                if len(seed_y) == 1:
-                    ((seed, y),) = seed_y.items()
-                    self.tell((seed, x), y)
-                else:
-                    self._tell_at_point(x, list(seed_y.items()))
-
-    @contextlib.contextmanager
-    def _all_or_nothing(self, xs: Iterable[float], needed: bool) -> Iterator[None]:
-        """Undo everything done in the block if the loss function fails in it.
-
-        Costs O(n) copies, so it is only taken when ``needed`` and the loss may fail; a single
-        sample is transactional by itself (its losses are computed before anything is stored).
-        ``xs`` are the points whose samples the block may add to.
-        """
-        if not (needed and self._loss_may_fail()):
-            yield
-            return
-        # `ask` takes the first undersampled point in the set's order, which depends on the
-        # set's history, not only on its elements: the block works on a copy that records its
-        # changes, replayed on the untouched original if the block succeeds.
-        under = self._undersampled_points
-        self._undersampled_points = recording = _RecordingSet(under)
-        restore = saved_state(self)
-        samples = self._data_samples
-        # saved_state copies containers shallowly: the samples of a point are a dict inside one.
-        inner = {x: dict(samples[x]) for x in xs if x in samples}
-        try:
-            yield
-        except LossFunctionError:
-            restore()
-            for x, seed_y in inner.items():
-                samples[x].clear()
-                samples[x].update(seed_y)
-            raise
-        else:
-            for add, x in recording.changes:
-                if add:
-                    under.add(x)
-                else:
-                    under.discard(x)
-        finally:
-            self._undersampled_points = under
-
     def tell_many_at_point(self, x: float, seed_y_mapping: dict[int, Any]) -> None:
         """Tell the learner many samples at one point x (faster than one by one).
 
@@ -683,45 +360,6 @@ class AverageLearner1D(AverageData, Learner1D):  # type: ignore[misc]
         # if the second fails.
         with self._all_or_nothing([x], len(items) > 1 and x not in self._data_samples):
             self._tell_at_point(x, items)
-
-    def _tell_at_point(self, x: float, items: list[tuple[int, float]]) -> None:
-        """Tell checked samples ``[(seed, y)]`` at a checked x; transactional if x is known."""
-        if not items:
-            return
-        told = self._data_samples.get(x)
-        if told is None:
-            seed, y = items[0]
-            self._tell_new(seed, x, y)
-            self.pending_points.discard((seed, x))
-            items = items[1:]
-            told = self._data_samples[x]
-        items = [(s, y) for s, y in dict(items).items() if s not in told]
-        if not items:
-            return
-        # The running mean and sum of squares of `tell`, sample by sample in the given order:
-        # the state depends on the samples and their order only, not on how they were told
-        # (so copy_from and load reproduce a learner's means exactly). The reference takes a
-        # batch mean here, which differs from this in the last bits.
-        mean = self.data[x]
-        m2 = self._m2[x]
-        k = self._number_samples[x]
-        for _, y in items:
-            new = mean * k / (k + 1) + y / (k + 1)
-            m2 += (y - mean) * (y - new)
-            mean = new
-            k += 1
-        node = self._nodes[x]
-        ys = [y for _, y in items]
-        # (the y bounding box holds every sample told before: the new ones are enough)
-        losses = self._move_mean(x, node, mean, min(ys), max(ys))
-        told.update(items)
-        for s, _ in items:
-            self.pending_points.discard((s, x))
-        self._m2[x] = m2
-        self._number_samples[x] = k
-        self._nsamples += len(items)
-        self._after_samples(x, node, k, m2, neighbor_rule=False)
-        self._update_losses_around(node, losses)
 
     def tell_pending(self, x: Any) -> None:
         """Mark the point ``(seed, x)`` as being computed (a sample told already is ignored).
@@ -795,29 +433,6 @@ class AverageLearner1D(AverageData, Learner1D):  # type: ignore[misc]
             for p in points:
                 self.tell_pending(p)
         return points, improvements
-
-    def _more_samples(self, x: float, n: int) -> tuple[list[Point], list[float]]:
-        n_existing = self._number_samples.get(x, 0)
-        told = self._data_samples[x]
-        pending = self.pending_points
-        seeds: list[int] = []
-        seed = n_existing
-        while len(seeds) < n:
-            if seed not in told and (seed, x) not in pending:
-                seeds.append(seed)
-            seed += 1
-        node = self._nodes[x]
-        ce = self._ce
-        an = self._cp[node]
-        left = _INF if an is None else ce[an][4]  # type: ignore[index]
-        right_e = ce[node]
-        right = _INF if right_e is None else right_e[4]
-        loss = (left + right) / 2
-        if math.isinf(loss):
-            gain = _INF
-        else:
-            gain = loss - loss * math.sqrt(n_existing) / math.sqrt(n_existing + n)
-        return [(s, x) for s in seeds], [gain / n] * n
 
     def _new_point(self, n: int) -> tuple[list[Point], list[float]]:
         (x,), (gain,) = self._ask_points(1)
