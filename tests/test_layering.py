@@ -40,6 +40,27 @@ def test_import_loads_no_notebook_or_cluster_stack() -> None:
     assert loaded.isdisjoint(CLUSTER_STACK), loaded & CLUSTER_STACK
 
 
+# Each costs 0.1-0.4 s to import: the learners import them inside the functions that need them
+# (Qhull, interpolators, the CQUAD tables, the t quantiles), so `import adaptive_nb` stays fast.
+HEAVY_SCIPY = {
+    "scipy.interpolate",
+    "scipy.linalg",
+    "scipy.optimize",
+    "scipy.spatial",
+    "scipy.stats",
+}
+
+
+def test_import_loads_no_heavy_scipy_submodule() -> None:
+    out = subprocess.run(
+        [sys.executable, "-c", "import sys, adaptive_nb\nprint(*sys.modules)"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    assert HEAVY_SCIPY.isdisjoint(out), HEAVY_SCIPY & set(out)
+
+
 WIDGET_STACK = {"anywidget", "ipywidgets", "traitlets"}
 
 RUN_BOTH_RUNNERS = """

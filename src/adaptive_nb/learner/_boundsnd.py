@@ -11,8 +11,6 @@ import itertools
 import math
 from typing import Any
 
-import scipy.spatial
-
 __all__ = ["Domain", "parse_bounds"]
 
 # (the corners, sorted; the bounding box; a Delaunay triangulation of a hull's corners or None)
@@ -27,6 +25,8 @@ def parse_bounds(bounds: Any) -> Domain:
     TypeError, ValueError
         If ``bounds`` is neither a hull nor a list of finite (min, max) pairs with min < max.
     """
+    import scipy.spatial  # here, not at module level: `import adaptive_nb` must stay light
+
     if isinstance(bounds, scipy.spatial.ConvexHull):
         hull_points = bounds.points[bounds.vertices]
         corners = sorted(map(tuple, hull_points.tolist()))

@@ -23,7 +23,6 @@ from fractions import Fraction
 from typing import Any
 
 import numpy as np
-import scipy.linalg
 
 __all__ = ["NS", "Tables", "coefficients", "tables"]
 
@@ -170,6 +169,8 @@ def tables() -> Tables:
     Tables
         The cached tables.
     """
+    import scipy.linalg  # here, not at module level: `import adaptive_nb` must stay light
+
     xi = tuple(_chebyshev_nodes(n) for n in NS)
     v = [_legendre_vandermonde(x, n) for x, n in zip(xi, NS, strict=True)]
     v_inv = tuple(scipy.linalg.inv(m) for m in v)
@@ -249,4 +250,6 @@ def vector_norm(x: Vector) -> float:
 
 @functools.cache
 def _nrm2() -> Any:
+    import scipy.linalg  # cached: vector_norm, called per completed rule, imports nothing
+
     return scipy.linalg.get_blas_funcs("nrm2", dtype=np.float64, ilp64="preferred")

@@ -11,13 +11,13 @@ import warnings
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from scipy.interpolate import LinearNDInterpolator
 
 from adaptive_nb.learner._holoviews import holoviews_with_backend
 from adaptive_nb.learner._loss2d_ip import areas
 
 if TYPE_CHECKING:
     import holoviews
+    from scipy.interpolate import LinearNDInterpolator
 
 __all__ = ["Learner2DViews"]
 
@@ -75,6 +75,8 @@ class Learner2DViews:
             raise ValueError(msg)
         if scaled:
             pts = self._scale(pts)
+        from scipy.interpolate import LinearNDInterpolator  # heavy (~0.3 s): only when asked
+
         return LinearNDInterpolator(pts, vals)
 
     def ip(self) -> LinearNDInterpolator:

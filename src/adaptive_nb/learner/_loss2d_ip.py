@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from scipy.interpolate import CloughTocher2DInterpolator, LinearNDInterpolator
 
 from adaptive_nb.learner._loss2d import LocalKind
+
+if TYPE_CHECKING:
+    from scipy.interpolate import LinearNDInterpolator
 
 __all__ = [
     "areas",
@@ -52,6 +54,9 @@ def deviations(ip: LinearNDInterpolator) -> np.ndarray[Any, Any]:
         Shape ``(vdim, ntriangles)``: for each output component, the sum over a triangle's
         vertices of the largest deviation of that vertex's gradient estimate at the others.
     """
+    # (imported here, as in generic_losses: scipy.interpolate is too heavy for import time)
+    from scipy.interpolate import CloughTocher2DInterpolator
+
     values = ip.values / (np.ptp(ip.values, axis=0).max() or 1)
     grads = CloughTocher2DInterpolator(ip.tri, values, tol=1e-6).grad
     simplices = ip.tri.simplices

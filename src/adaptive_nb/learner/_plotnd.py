@@ -14,13 +14,13 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import scipy.spatial
-from scipy import interpolate
 
 from adaptive_nb._hooks import in_kernel
 from adaptive_nb.learner._holoviews import holoviews_with_backend
 
 if TYPE_CHECKING:
+    from scipy import interpolate
+
     from adaptive_nb.learner.triangulation import Triangulation
 
 __all__ = ["PlotMixin", "ensure_plotly"]
@@ -125,6 +125,8 @@ class PlotMixin:
         cached = _INTERPOLATORS.get(self)
         if cached is not None and cached[0] is self._tri and cached[1] == len(self._vvals):
             return cached[2]
+        from scipy import interpolate  # heavy: imported when a plot needs it
+
         pts, vals = self._mesh_points()
         ip = interpolate.LinearNDInterpolator(pts, vals)
         _INTERPOLATORS[self] = (self._tri, len(self._vvals), ip)
@@ -403,6 +405,8 @@ class PlotMixin:
         return None
 
     def _get_hull_mesh(self, opacity: float = 0.2) -> Any:
+        import scipy.spatial
+
         plotly = ensure_plotly()
         hull = scipy.spatial.ConvexHull(np.asarray(self._bounds_points, dtype=float))
         rng = random.Random(0)  # colours only; a fixed seed keeps plots reproducible

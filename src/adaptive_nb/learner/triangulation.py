@@ -46,7 +46,6 @@ from itertools import chain, combinations
 from typing import Any
 
 import numpy as np
-import scipy.spatial
 
 from adaptive_nb.learner._simplex_geometry import (
     EPS,
@@ -191,6 +190,8 @@ class Triangulation:
         # Qhull gives the initial Delaunay triangulation (the reference library starts the same
         # way, so both start from the same mesh). Points Qhull leaves out (duplicates, or
         # coplanar ones it drops) are inserted afterwards.
+        import scipy.spatial  # here: Qhull's module is too heavy to load with adaptive_nb
+
         initial = scipy.spatial.Delaunay(np.asarray(pts))
         for p in pts:
             self._append_vertex(p)
