@@ -250,6 +250,6 @@ def vector_norm(x: Vector) -> float:
 
 @functools.cache
 def _nrm2() -> Any:
-    import scipy.linalg  # cached: vector_norm, called per completed rule, imports nothing
+    import scipy.linalg  # runs once (cached): vector_norm, per completed rule, imports nothing
 
     return scipy.linalg.get_blas_funcs("nrm2", dtype=np.float64, ilp64="preferred")
