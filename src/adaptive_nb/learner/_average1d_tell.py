@@ -7,7 +7,7 @@ sample is transactional by itself. A batch (``tell_many``, ``tell_many_at_point`
 touches several points, or a new point with several samples, is made all or nothing by
 :meth:`SampleTells._all_or_nothing`, which snapshots the learner (O(n)) only when that is needed.
 
-:class:`SampleTells` is a base class of AverageLearner1D, after :class:`Resampling`.
+:class:`SampleTells` is a base class of AverageLearner1D, built on :class:`Resampling`.
 """
 
 from __future__ import annotations
