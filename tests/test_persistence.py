@@ -561,13 +561,19 @@ def test_npz_damage_and_foreign_files(tmp_path: Path) -> None:
     filled(100).save(fname, format="npz")
     raw = fname.read_bytes()
 
+    def open_files() -> int:
+        return len(os.listdir("/proc/self/fd"))
+
     def expect(match: str) -> None:
         learner = filled(7)
         before = snapshot(learner)
+        files = open_files()
         with pytest.raises(LearnerFileError, match=match) as info:
             learner.load(fname, format="npz")
         assert str(fname) in str(info.value)
         assert snapshot(learner) == before
+        # closed by now, although the traceback (alive in `info`) still holds numpy's frames
+        assert open_files() == files
 
     for cut in (0, 10, len(raw) // 2, len(raw) - 1):
         fname.write_bytes(raw[:cut])

@@ -432,7 +432,8 @@ def read_npz(
     """
     path = Path(fname).expanduser()
     try:
-        with np.load(path, allow_pickle=False) as npz:
+        # Our own handle: np.load leaks the one it opens when the zip directory is damaged.
+        with open(path, "rb") as fh, np.load(fh, allow_pickle=False) as npz:
             points, values, header = npz["points"], npz["values"], str(npz["settings"])
         settings = json.loads(header)
     except FileNotFoundError:
