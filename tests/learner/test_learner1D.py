@@ -22,6 +22,7 @@ from adaptive_nb.learner.learner1D import (
     abs_min_log_loss,
     curvature_loss_function,
     default_loss,
+    interpolation_error_loss,
     resolution_loss_function,
     triangle_loss,
     uniform_loss,
@@ -519,6 +520,39 @@ def test_custom_loss_with_neighbours_sees_them() -> None:
     assert all(len(xs) == 6 for xs in seen)
     assert any(xs[0] is None for xs in seen)
     assert any(None not in xs for xs in seen)
+
+
+def test_a_tell_keeps_the_entries_of_intervals_whose_loss_is_unchanged() -> None:
+    # With nth_neighbors=1 a tell recomputes four losses, but this loss changes only for the
+    # two intervals the new point splits: the other two keep their heap entries. (The bounds
+    # fix the y-scale of a linear function, so no loss is redone for a new scale.)
+    @uses_nth_neighbors(1)
+    def width(xs: tuple[Any, ...], ys: tuple[Any, ...]) -> float:
+        return float(xs[2] - xs[1])
+
+    learner = Learner1D(lambda x: x, (-1, 1), loss_per_interval=width)
+    run(learner, 10)
+    rng = random.Random(3)
+    for _ in range(30):
+        xs, _ = learner.ask(3)
+        rng.shuffle(xs)
+        for x in xs:
+            before = len(learner._rheap)
+            learner.tell(x, x)
+            assert len(learner._rheap) - before <= 2 or len(learner._rheap) < before
+            learner._check_invariants()
+
+
+def test_skipped_entries_stay_exact_with_pending_points_around() -> None:
+    learner = Learner1D(peak, (-1, 1), loss_per_interval=interpolation_error_loss)
+    rng = random.Random(5)
+    run(learner, 20)
+    for _ in range(40):
+        xs, _ = learner.ask(rng.randint(1, 4))
+        rng.shuffle(xs)
+        for x in xs[: rng.randint(1, len(xs))]:
+            learner.tell(x, peak(x))
+            learner._check_invariants()
 
 
 # ---------------------------------------------------------------------------- vector output ---

@@ -131,11 +131,18 @@ class LossUpdates(IntervalIndex):
         s = self._xscale
         for ln, loss in losses.items():
             rn: int = rnx[ln]  # type: ignore[assignment]
+            right = nx[rn]
+            old = re_[ln]
+            if old is not None and old[3] == loss and old[2] == right and old[4] == ysc:
+                # The same interval with the same loss at the same scale: its entry and the
+                # combined ones inside it (derived from it whenever pending points change)
+                # are still exact. A loss that reads the new point only through an outer
+                # neighbour often keeps its value; skipping saves the heap pushes.
+                continue
             if cn[ln] != rn:  # pending points inside: the general path
                 self._update_real_interval(ln, rn, losses)
                 continue
             left = nx[ln]
-            right = nx[rn]
             if -_BIG < loss < _BIG:
                 k = -(int(loss * _ROUND + 0.5) / _ROUND)  # `rank`, inlined (HOT PATHS)
             else:
