@@ -499,6 +499,12 @@ class Learner1D(  # type: ignore[misc]
         (more than half the number already known, or ``force=True``) every structure is rebuilt
         in one O(n log n) pass, with all losses computed at the final y-scale.
 
+        One deliberate difference from the reference: when such a rebuild happens while a
+        pending point lies left of every evaluated point, the reference marks the pending parts
+        of the evaluated intervals that follow as unknown (infinite combined loss), so its next
+        ``ask`` may re-explore them; here they get the interpolated loss of their evaluated
+        interval, as after single tells.
+
         Parameters
         ----------
         xs
