@@ -10,7 +10,8 @@ nothing else changes) and its code cells run one after the other in a fresh ipyk
 ``PYTHONPATH`` starts with this checkout's ``src``. Per page it prints ``ok`` or the first failing
 cell with its error, and the run time. ``--reference`` runs the pages unchanged against the
 installed reference library as well, for the side-by-side run times, and lists the cells whose
-outputs are of a different kind (mime types) in the two runs.
+outputs are of a different kind (mime types) in the two runs and those a second or more slower
+with adaptive_nb.
 
 Usage::
 
@@ -62,6 +63,7 @@ class PageResult:
     error: str | None = None
     # per executed code cell: the kinds of its outputs ("error", "stream", or mime types)
     output_kinds: list[list[str]] = field(default_factory=list)
+    cell_seconds: list[float] = field(default_factory=list)  # per executed code cell
 
 
 def _output_kinds(cell: Any) -> list[str]:
@@ -109,9 +111,11 @@ def run_page(path: Path, *, reference: bool, timeout: int) -> PageResult:
             resources={"metadata": {"path": workdir}},
         )
         kinds: list[list[str]] = []
+        times: list[float] = []
         t0 = time.perf_counter()
         with client.setup_kernel(env=env):
             for index, cell in enumerate(nb.cells):
+                t_cell = time.perf_counter()
                 try:
                     client.execute_cell(cell, index)
                 except (CellExecutionError, CellTimeoutError) as exc:
@@ -122,13 +126,25 @@ def run_page(path: Path, *, reference: bool, timeout: int) -> PageResult:
                         path.stem, library, "failed", seconds, len(code),
                         index, cell.source, error, kinds,
                     )  # fmt: skip
+                times.append(time.perf_counter() - t_cell)
                 kinds.append(_output_kinds(cell))
         seconds = time.perf_counter() - t0
-        return PageResult(path.stem, library, "ok", seconds, len(code), output_kinds=kinds)
+        return PageResult(
+            path.stem, library, "ok", seconds, len(code), output_kinds=kinds, cell_seconds=times
+        )
 
 
 def _page_name(path: Path) -> str:
     return path.stem.removeprefix("tutorial.")
+
+
+def _slower_cells(ours: PageResult, ref: PageResult, margin: float = 1.0) -> list[str]:
+    """List the cells that took ``margin`` seconds or more longer with adaptive_nb."""
+    return [
+        f"    code cell {index}: adaptive_nb {a:.1f}s / adaptive {b:.1f}s (slower)"
+        for index, (a, b) in enumerate(zip(ours.cell_seconds, ref.cell_seconds, strict=False))
+        if a - b >= margin
+    ]
 
 
 def _kind_differences(ours: PageResult, ref: PageResult) -> list[str]:
@@ -183,7 +199,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"{page.removeprefix('tutorial.'):18} {ours.status:6} {ours.seconds:6.1f}s"
                 f"  {ref.status:6} {ref.seconds:6.1f}s"
             )
-            for line in _kind_differences(ours, ref):
+            for line in _kind_differences(ours, ref) + _slower_cells(ours, ref):
                 print(line)
     if args.json:
         args.json.write_text(json.dumps([asdict(r) for r in results], indent=2))
