@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import heapq
 import math
-import numbers
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -23,6 +22,7 @@ from adaptive_nb.learner._interval_index import (
     REntry,
 )
 from adaptive_nb.learner._interval_index import rank as _rank
+from adaptive_nb.learner.base_learner import check_n
 
 __all__ = ["Asking"]
 
@@ -70,14 +70,8 @@ class Asking(IntervalIndex):
         -----
         O(n log n) (O(log n) amortised for ``n == 1``).
         """
-        if type(n) is not int:
-            if isinstance(n, bool) or not isinstance(n, numbers.Integral):
-                msg = f"n must be a non-negative int, got {n!r}."
-                raise TypeError(msg)
-            n = int(n)
-        if n < 0:
-            msg = f"n must be >= 0 (the number of points to ask for), got {n}."
-            raise ValueError(msg)
+        if type(n) is not int or n < 0:  # the checked call only off the hot path
+            n = check_n(n)
         if n == 1 and self._have_bounds:
             # The hot path of a runner: halve the interval with the largest loss.
             heap = self._cheap

@@ -35,8 +35,7 @@ from adaptive_nb.learner._dataframe import (
     require_columns,
 )
 from adaptive_nb.learner._holoviews import holoviews_with_backend
-from adaptive_nb.learner.balancing_learner import _check_n
-from adaptive_nb.learner.base_learner import BaseLearner
+from adaptive_nb.learner.base_learner import BaseLearner, check_n
 
 if TYPE_CHECKING:
     import holoviews
@@ -280,7 +279,7 @@ class AverageLearner(BaseLearner):
             all ``n`` shared equally).
         """
         if type(n) is not int or n < 2:
-            n = _check_n(n)
+            n = check_n(n)
             if n == 0:
                 return [], []
             if tell_pending:  # n == 1, a runner's usual call: the seed at the cursor

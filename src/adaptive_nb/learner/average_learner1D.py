@@ -84,6 +84,7 @@ from adaptive_nb.learner._average1d_tell import SampleTells
 from adaptive_nb.learner._data1d import _as_list
 from adaptive_nb.learner._learner1d_views import SortedView
 from adaptive_nb.learner._loss1d import LossFunction, Real
+from adaptive_nb.learner.base_learner import check_n
 from adaptive_nb.learner.learner1D import Learner1D
 
 __all__ = ["AverageLearner1D"]
@@ -410,13 +411,7 @@ class AverageLearner1D(SampleTells, AverageData, Learner1D):  # type: ignore[mis
         points, loss_improvements
             ``n`` seeds at one x, and the loss improvement expected from each.
         """
-        if isinstance(n, bool) or not isinstance(n, numbers.Integral):
-            msg = f"n must be a non-negative int, got {n!r}."
-            raise TypeError(msg)
-        n = int(n)
-        if n < 0:
-            msg = f"n must be >= 0 (the number of points to ask for), got {n}."
-            raise ValueError(msg)
+        n = check_n(n)
         if n == 0:
             return [], []
         if self._undersampled_points:

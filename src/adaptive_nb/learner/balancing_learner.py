@@ -24,7 +24,7 @@ from adaptive_nb.learner._balancing_plot import plot_children
 from adaptive_nb.learner._balancing_rank import EXHAUSTED, LazyArgmin, larger_first
 from adaptive_nb.learner._balancing_undo import undo, undo_record
 from adaptive_nb.learner._data1d import _as_lists
-from adaptive_nb.learner.base_learner import BaseLearner, _restore_point
+from adaptive_nb.learner.base_learner import BaseLearner, _restore_point, check_n
 from adaptive_nb.utils import cache_latest, named_product
 
 if TYPE_CHECKING:
@@ -50,20 +50,6 @@ def dispatch(child_functions: Sequence[Callable[[Any], Any]], arg: tuple[int, An
     """
     index, x = arg
     return child_functions[index](x)
-
-
-def _check_n(n: Any) -> int:
-    try:
-        if isinstance(n, bool):
-            raise TypeError  # True is not a number of points
-        n = operator.index(n)
-    except TypeError:
-        msg = f"n must be a non-negative int, got {n!r}."
-        raise TypeError(msg) from None
-    if n < 0:
-        msg = f"n must be a non-negative int, got {n}."
-        raise ValueError(msg)
-    return int(n)
 
 
 class BalancingLearner(BaseLearner):
@@ -400,7 +386,7 @@ class BalancingLearner(BaseLearner):
         ``ask(1)`` costs one ``ask(1, tell_pending=False)`` of the child that changed last and
         O(log n) heap work, not a scan of all n children.
         """
-        n = _check_n(n)
+        n = check_n(n)
         if n == 0:
             return [], []
         cycle_pos = self._cycle_pos

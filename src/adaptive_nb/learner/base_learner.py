@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import abc
 import contextlib
+import numbers
 import os
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
@@ -56,6 +57,26 @@ def uses_nth_neighbors(n: int) -> Callable[[F], F]:
         return loss_per_interval
 
     return _tag
+
+
+def check_n(n: object) -> int:
+    """Return ``ask``'s ``n`` as an int, or raise the error every learner gives for a bad one.
+
+    Raises
+    ------
+    TypeError
+        If ``n`` is not an integer (booleans included: True is not a number of points).
+    ValueError
+        If ``n`` is negative.
+    """
+    if isinstance(n, bool) or not isinstance(n, numbers.Integral):
+        msg = f"n must be a non-negative int, got {n!r}."
+        raise TypeError(msg)
+    n = int(n)
+    if n < 0:
+        msg = f"n must be a non-negative int (>= 0, the number of points to ask for), got {n}."
+        raise ValueError(msg)
+    return n
 
 
 def _check_fname(fname: object) -> str | os.PathLike[str]:

@@ -54,7 +54,6 @@ from __future__ import annotations
 
 import heapq
 import math
-import numbers
 import random
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -79,7 +78,7 @@ from adaptive_nb.learner._lossnd import (
 from adaptive_nb.learner._pendingnd import PendingMixin
 from adaptive_nb.learner._plotnd import PlotMixin, ensure_plotly
 from adaptive_nb.learner._queuend import LAZY, REAL, QueueEntry, Simplex, priority
-from adaptive_nb.learner.base_learner import BaseLearner, uses_nth_neighbors
+from adaptive_nb.learner.base_learner import BaseLearner, check_n, uses_nth_neighbors
 from adaptive_nb.learner.triangulation import (
     Triangulation,
     circumsphere,
@@ -569,13 +568,7 @@ class LearnerND(DataMixin, PlotMixin, PendingMixin, BaseLearner):  # type: ignor
         tell_pending
             Mark the points as pending (default). With False the learner is not changed.
         """
-        if isinstance(n, bool) or not isinstance(n, numbers.Integral):
-            msg = f"n must be a non-negative int, got {n!r}."
-            raise TypeError(msg)
-        n = int(n)
-        if n < 0:
-            msg = f"n must be >= 0 (the number of points to ask for), got {n}."
-            raise ValueError(msg)
+        n = check_n(n)
         if n == 0:
             return [], []
         if tell_pending:

@@ -33,8 +33,7 @@ from adaptive_nb.learner._dataframe import (
     partial_function_from_dataframe,
     require_columns,
 )
-from adaptive_nb.learner.balancing_learner import _check_n
-from adaptive_nb.learner.base_learner import BaseLearner
+from adaptive_nb.learner.base_learner import BaseLearner, check_n
 
 if TYPE_CHECKING:
     import pandas
@@ -212,7 +211,7 @@ class SequenceLearner(BaseLearner):
             self.pending_points.add(index)
             self._mark_taken(index)
             return [(index, self.sequence[index])], [1 / self._ntotal]
-        n = _check_n(n)
+        n = check_n(n)
         if n == 0 or self._ntotal == 0:
             return [], []
         indices = self._next_indices(n)
