@@ -496,3 +496,37 @@ def test_short_evaluations_get_a_deeper_queue() -> None:
         assert slow_runner._executor.auto_ntasks == 8  # one queued point per worker, plus a few
     finally:
         ex.shutdown()
+
+
+def test_long_evaluations_keep_one_point_per_worker_and_leave_nothing_queued_on_cancel(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from adaptive_nb.runner._executors import _base
+
+    monkeypatch.setattr(_base, "_LONG_TASK", 0.05)  # "long" is 50 ms here, to stay quick
+
+    def slow(x: float) -> float:
+        time.sleep(0.1)
+        return x
+
+    ex = _PoolLikeExecutor(2)
+
+    async def run() -> tuple[list[int], list[Any]]:
+        runner = AsyncRunner(Learner1D(slow, (-1, 1)), executor=ex)
+        in_flight = []
+        for _ in range(12):
+            await asyncio.sleep(0.05)
+            in_flight.append(len(runner.pending_points))
+        futures = [f for f, _ in runner.pending_points]
+        runner.cancel()
+        await asyncio.sleep(0.01)
+        return in_flight, futures
+
+    try:
+        in_flight, futures = asyncio.run(run())
+    finally:
+        ex.shutdown()
+    # From the start (nothing measured yet) to the end, as many points as workers: a queued
+    # point would only outlive cancel() and hold up the next runner on this pool.
+    assert max(in_flight) == 2
+    assert all(f.done() or f.running() for f in futures)

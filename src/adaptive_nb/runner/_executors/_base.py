@@ -23,6 +23,11 @@ _RECOUNT_INTERVAL = 2.0
 # Evaluations shorter than this (seconds per worker) get a deeper queue of points in flight
 # and, on process pools, are sent several points per task.
 _SHORT_TASK = 0.002
+# Evaluations at least this long (seconds) get exactly one point per worker, as the reference:
+# a queued point would hide only the round trip (milliseconds, under a percent of such an
+# evaluation), while every queued point is chosen with less information and, once a pool has
+# handed it to a worker's call queue, outlives cancel() and delays the next runner on the pool.
+_LONG_TASK = 1.0
 
 
 class Adapter:
@@ -79,15 +84,23 @@ class Adapter:
             self._nworkers_time = now
         nworkers = self._nworkers
         ntasks = self.default_ntasks(nworkers)
-        if self.prefetches and latency is not None and latency * nworkers < _SHORT_TASK * ntasks:
-            # Little's law: each worker spends latency * nworkers / ntasks per evaluation. For
-            # evaluations this short the executor's round trip is the bottleneck, and a deeper
-            # queue lets every wake-up of the runner collect and submit more at once (measured:
-            # 2 process workers, trivial function, 8 in flight: 3800 points/s, 16: 6700).
+        self._short_tasks = False
+        if not self.prefetches:
+            self.auto_ntasks = ntasks
+            return ntasks
+        # Little's law: with auto_ntasks in flight, one evaluation takes about
+        # latency * nworkers / auto_ntasks (the latency includes the wait in the queue).
+        if latency is None or latency * nworkers >= _LONG_TASK * (self.auto_ntasks or ntasks):
+            # One point per worker while nothing is measured (a quick function's first results
+            # arrive within milliseconds and deepen the queue) and for long evaluations.
+            ntasks = min(ntasks, max(nworkers, 1))
+        elif latency * nworkers < _SHORT_TASK * ntasks:
+            # For evaluations this short the executor's round trip is the bottleneck, and a
+            # deeper queue lets every wake-up of the runner collect and submit more at once
+            # (measured: 2 process workers, trivial function, 8 in flight: 3800 points/s, 16:
+            # 6700).
             ntasks *= 2
             self._short_tasks = True
-        else:
-            self._short_tasks = False
         self.auto_ntasks = ntasks
         return ntasks
 
