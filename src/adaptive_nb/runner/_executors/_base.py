@@ -24,10 +24,12 @@ _RECOUNT_INTERVAL = 2.0
 # and, on process pools, are sent several points per task.
 _SHORT_TASK = 0.002
 # Evaluations at least this long (seconds) get exactly one point per worker, as the reference:
-# a queued point would hide only the round trip (milliseconds, under a percent of such an
-# evaluation), while every queued point is chosen with less information and, once a pool has
-# handed it to a worker's call queue, outlives cancel() and delays the next runner on the pool.
-_LONG_TASK = 1.0
+# a queued point would hide only the round trip (1-10 ms), while every queued point is chosen
+# with less information, and one that a pool has handed to a worker's call queue outlives
+# cancel() and holds up the next runner on the pool. Measured on the reference's DataSaver page
+# (0.5 s evaluations on 2 workers, loss_goal=0.1): 8 in flight needed 39-44 points (11-14 s),
+# one per worker 34-35 (8-10 s), the reference 33 (8-10 s).
+_LONG_TASK = 0.1
 
 
 class Adapter:
@@ -63,7 +65,8 @@ class Adapter:
         get a queued point per worker plus a few more, so that one wake-up of the runner
         collects several results (measured on 2 workers: 4 in flight gave 0.73 dask efficiency
         for a 20 ms function, 8 gave 0.80, more gave nothing). Thread pools and the sequential
-        executor, whose round trip is nearly free, get exactly one point per worker.
+        executor, whose round trip is nearly free, get exactly one point per worker, and so
+        does every executor for evaluations of ``_LONG_TASK`` or more (see :meth:`max_tasks`).
         """
         if not self.prefetches:
             return nworkers
