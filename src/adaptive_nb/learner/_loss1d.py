@@ -398,7 +398,9 @@ class IntervalLosses:
             "interval), then tell the points again."
         )
 
-    def _window_losses_around(self, node: int, window: Any) -> dict[int, float]:
+    def _window_losses_around(  # noqa: PLR0912, PLR0915 - a hot path: one flat function
+        self, node: int, window: Any
+    ) -> tuple[list[int], list[float]]:
         """``_losses_around`` for a loss with the batch protocol (``window_losses``).
 
         The protocol: ``loss.window_losses(xs, ys, first, last)`` gets a run of consecutive
@@ -408,28 +410,39 @@ class IntervalLosses:
 
         The ``2 * nth + 2`` intervals around ``node`` and their ``nth`` neighbours on each side
         are rescaled once and handed over in one call; the intervals the generic path treats
-        specially (narrower than the resolution, a non-finite loss) are redone by it.
+        specially (narrower than the resolution, a non-finite loss) are redone by it. Returns
+        the left nodes of the intervals, in order, and their losses.
         """
-        reach = 2 * self.nth_neighbors + 1
+        nn = self.nth_neighbors
+        reach = 2 * nn + 1
         rp = self._rp
         rnx = self._rn
-        ns = [node]
-        p: int | None = node
-        for _ in range(reach):
-            p = rp[p]  # type: ignore[index]
-            if p is None:
-                break
-            ns.append(p)
-        pad_l = reach + 1 - len(ns)
-        ns.reverse()
-        p = node
-        for _ in range(reach):
-            p = rnx[p]
-            if p is None:
-                break
-            ns.append(p)
-        if len(ns) < 2:  # the only real point: no interval
-            return {}
+        ns: list[int] = []
+        if nn == 2:
+            # The usual case, unrolled: five real points on either side (past an edge, rp or
+            # rnx of None raises TypeError, or the fifth is None; the loops below handle it).
+            try:
+                a1 = rp[node]
+                a2 = rp[a1]  # type: ignore[index]
+                a3 = rp[a2]  # type: ignore[index]
+                a4 = rp[a3]  # type: ignore[index]
+                a5 = rp[a4]  # type: ignore[index]
+                b1 = rnx[node]
+                b2 = rnx[b1]  # type: ignore[index]
+                b3 = rnx[b2]  # type: ignore[index]
+                b4 = rnx[b3]  # type: ignore[index]
+                b5 = rnx[b4]  # type: ignore[index]
+            except TypeError:
+                pass
+            else:
+                if a5 is not None and b5 is not None:
+                    ns = [a5, a4, a3, a2, a1, node, b1, b2, b3, b4, b5]  # type: ignore[list-item]
+        if ns:
+            pad_l = 0
+        else:
+            ns, pad_l = self._real_run(node, reach)
+            if len(ns) < 2:  # the only real point: no interval
+                return [], []
         pad_r = 2 * reach + 1 - pad_l - len(ns)
         ysc = self._yscale
         nx = self._nx
@@ -437,34 +450,65 @@ class IntervalLosses:
         raw: tuple[float, ...] = pick(nx)
         s = self._xscale
         yd = ysc or 1.0
-        pad: list[Any] = [None] * pad_l
-        xs = pad + [x / s for x in raw]  # (rescaled as _generic_loss does)
-        ys = pad + [y / yd for y in pick(self._ny)]
+        xs: list[Any] = [x / s for x in raw]  # (rescaled as _generic_loss does)
+        ys: list[Any] = [y / yd for y in pick(self._ny)]
+        if pad_l:
+            pad: list[Any] = [None] * pad_l
+            xs = pad + xs
+            ys = pad + ys
         if pad_r:
             xs += [None] * pad_r
             ys += [None] * pad_r
         # Intervals from nth + 1 points left of node to nth + 1 points right of it, clipped
         # to the points that exist.
-        nn = self.nth_neighbors
         first = nn if nn >= pad_l else pad_l
         last = reach + nn + 1 if pad_r <= nn else 2 * reach - pad_r
-        losses = window(xs, ys, first, last)
-        eps = self._dx_eps
+        losses: list[float] = window(xs, ys, first, last)
         i = first - pad_l
-        # The usual case, checked at C speed: every loss finite and every width resolved.
-        # (A window loss is never negative, so a finite sum below _BIG bounds every loss.)
-        total = sum(losses)
-        if 0.0 <= total < _BIG and min(map(operator.sub, raw[1:], raw[:-1])) >= eps:
-            return dict(zip(ns[i : i + len(losses)], losses, strict=True))
-        out: dict[int, float] = {}
-        for loss in losses:
-            u = ns[i]
-            i += 1
-            if -_BIG < loss < _BIG and nx[ns[i]] - nx[u] >= eps:
-                out[u] = loss
+        lefts = ns[i : i + len(losses)]
+        eps = self._dx_eps
+        # The usual case: every loss finite and every width resolved. (A window loss is never
+        # negative, so a finite sum below _BIG bounds every loss. A plain loop over the widths
+        # costs half of min(map(operator.sub, ...)) on these short runs.)
+        if 0.0 <= sum(losses) < _BIG:
+            a = raw[0]
+            for b in raw[1:]:
+                if b - a < eps:
+                    break
+                a = b
             else:
-                out[u] = self._interval_loss(u, ns[i], ysc)
-        return out
+                return lefts, losses
+        for j, u in enumerate(lefts):
+            v = ns[i + j + 1]
+            loss = losses[j]
+            if not (-_BIG < loss < _BIG and nx[v] - nx[u] >= eps):
+                losses[j] = self._interval_loss(u, v, ysc)
+        return lefts, losses
+
+    def _real_run(self, node: int, reach: int) -> tuple[list[int], int]:
+        """Return the real nodes up to ``reach`` steps left and right of ``node``, in order.
+
+        And how many of the ``reach`` on the left are missing (past the first real point).
+        """
+        rp = self._rp
+        rnx = self._rn
+        ns: list[int] = []
+        p: int | None = node
+        for _ in range(reach):
+            p = rp[p]  # type: ignore[index]
+            if p is None:
+                break
+            ns.append(p)
+        pad_l = reach - len(ns)
+        ns.reverse()
+        ns.append(node)
+        p = node
+        for _ in range(reach):
+            p = rnx[p]
+            if p is None:
+                break
+            ns.append(p)
+        return ns, pad_l
 
     def _losses_around(self, node: int) -> dict[int, float]:
         """Losses of the real intervals a new real ``node`` changes, by their left node.
