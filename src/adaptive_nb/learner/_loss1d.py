@@ -320,6 +320,7 @@ class IntervalLosses:
     _fast_default: bool
     _yscale: float
     _nx: list[float]
+    _nxr: list[float]
     _ny: list[YInternal | None]
     _rp: list[int | None]
     _rn: list[int | None]
@@ -448,17 +449,12 @@ class IntervalLosses:
         nx = self._nx
         pick = operator.itemgetter(*ns)
         raw: tuple[float, ...] = pick(nx)
-        s = self._xscale
         yd = ysc or 1.0
-        xs: list[Any] = [x / s for x in raw]  # (rescaled as _generic_loss does)
+        xs: Sequence[Any] = pick(self._nxr)  # (x / s, as _generic_loss rescales)
         ys: list[Any] = [y / yd for y in pick(self._ny)]
-        if pad_l:
-            pad: list[Any] = [None] * pad_l
-            xs = pad + xs
-            ys = pad + ys
-        if pad_r:
-            xs += [None] * pad_r
-            ys += [None] * pad_r
+        if pad_l or pad_r:
+            xs = [None] * pad_l + list(xs) + [None] * pad_r
+            ys = [None] * pad_l + ys + [None] * pad_r
         # Intervals from nth + 1 points left of node to nth + 1 points right of it, clipped
         # to the points that exist.
         first = nn if nn >= pad_l else pad_l
