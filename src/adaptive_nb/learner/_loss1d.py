@@ -463,12 +463,12 @@ class IntervalLosses:
         i = first - pad_l
         lefts = ns[i : i + len(losses)]
         eps = self._dx_eps
-        # The usual case: every loss finite and every width resolved. (A window loss is never
-        # negative, so a finite sum below _BIG bounds every loss. A plain loop over the widths
-        # costs half of min(map(operator.sub, ...)) on these short runs.)
+        # The usual case: every loss finite and every width of these intervals resolved. (A
+        # window loss is never negative, so a finite sum below _BIG bounds every loss. A plain
+        # loop over the widths costs half of min(map(operator.sub, ...)) on these short runs.)
         if 0.0 <= sum(losses) < _BIG:
-            a = raw[0]
-            for b in raw[1:]:
+            a = raw[i]
+            for b in raw[i + 1 : i + len(losses) + 1]:
                 if b - a < eps:
                     break
                 a = b
