@@ -399,9 +399,7 @@ class IntervalLosses:
             "interval), then tell the points again."
         )
 
-    def _window_losses_around(  # noqa: PLR0912, PLR0915 - a hot path: one flat function
-        self, node: int, window: Any
-    ) -> tuple[list[int], list[float]]:
+    def _window_losses_around(self, node: int, window: Any) -> tuple[list[int], list[float]]:
         """``_losses_around`` for a loss with the batch protocol (``window_losses``).
 
         The protocol: ``loss.window_losses(xs, ys, first, last)`` gets a run of consecutive
@@ -414,47 +412,74 @@ class IntervalLosses:
         specially (narrower than the resolution, a non-finite loss) are redone by it. Returns
         the left nodes of the intervals, in order, and their losses.
         """
+        if self.nth_neighbors != 2:
+            return self._window_losses_of_run(node, window)
+        # The usual case written out (nth_neighbors == 2, five real points on either side,
+        # every loss finite, every width resolved): explicit subscripts of the node columns
+        # cost a third of itemgetter picks and comprehensions. Anything else (past an edge,
+        # rp or rnx of None raises TypeError, or the fifth point is None) takes the general
+        # path below, which gives the same losses.
+        # (Any: the links are ints here, past the None checks; the values floats)
+        rp: Any = self._rp
+        rnx: Any = self._rn
+        try:
+            a1 = rp[node]
+            a2 = rp[a1]
+            a3 = rp[a2]
+            a4 = rp[a3]
+            a5 = rp[a4]
+            b1 = rnx[node]
+            b2 = rnx[b1]
+            b3 = rnx[b2]
+            b4 = rnx[b3]
+            b5 = rnx[b4]
+        except TypeError:
+            return self._window_losses_of_run(node, window)
+        if a5 is None or b5 is None:
+            return self._window_losses_of_run(node, window)
+        xr: Any = self._nxr
+        ny: Any = self._ny
+        yd = self._yscale or 1.0
+        # (rescaled as _generic_loss does: x / _xscale, y / y-scale)
+        xs = [xr[a5], xr[a4], xr[a3], xr[a2], xr[a1], xr[node]]
+        xs += [xr[b1], xr[b2], xr[b3], xr[b4], xr[b5]]
+        ys = [ny[a5] / yd, ny[a4] / yd, ny[a3] / yd, ny[a2] / yd, ny[a1] / yd, ny[node] / yd]
+        ys += [ny[b1] / yd, ny[b2] / yd, ny[b3] / yd, ny[b4] / yd, ny[b5] / yd]
+        losses: list[float] = window(xs, ys, 2, 8)
+        # (A window loss is never negative, so a finite sum below _BIG bounds every loss.)
+        if 0.0 <= sum(losses) < _BIG:
+            nx: Any = self._nx
+            eps = self._dx_eps
+            x = nx[node]
+            xa1 = nx[a1]
+            xa2 = nx[a2]
+            xb1 = nx[b1]
+            xb2 = nx[b2]
+            if (
+                xa2 - nx[a3] >= eps
+                and xa1 - xa2 >= eps
+                and x - xa1 >= eps
+                and xb1 - x >= eps
+                and xb2 - xb1 >= eps
+                and nx[b3] - xb2 >= eps
+            ):
+                return [a3, a2, a1, node, b1, b2], losses
+        return self._window_losses_of_run(node, window)
+
+    def _window_losses_of_run(self, node: int, window: Any) -> tuple[list[int], list[float]]:
+        """``_window_losses_around`` in general: any ``nth_neighbors``, edges, special cases."""
         nn = self.nth_neighbors
         reach = 2 * nn + 1
-        rp = self._rp
-        rnx = self._rn
-        ns: list[int] = []
-        if nn == 2:
-            # The usual case, unrolled: five real points on either side (past an edge, rp or
-            # rnx of None raises TypeError, or the fifth is None; the loops below handle it).
-            try:
-                a1 = rp[node]
-                a2 = rp[a1]  # type: ignore[index]
-                a3 = rp[a2]  # type: ignore[index]
-                a4 = rp[a3]  # type: ignore[index]
-                a5 = rp[a4]  # type: ignore[index]
-                b1 = rnx[node]
-                b2 = rnx[b1]  # type: ignore[index]
-                b3 = rnx[b2]  # type: ignore[index]
-                b4 = rnx[b3]  # type: ignore[index]
-                b5 = rnx[b4]  # type: ignore[index]
-            except TypeError:
-                pass
-            else:
-                if a5 is not None and b5 is not None:
-                    ns = [a5, a4, a3, a2, a1, node, b1, b2, b3, b4, b5]  # type: ignore[list-item]
-        if ns:
-            pad_l = 0
-        else:
-            ns, pad_l = self._real_run(node, reach)
-            if len(ns) < 2:  # the only real point: no interval
-                return [], []
+        ns, pad_l = self._real_run(node, reach)
+        if len(ns) < 2:  # the only real point: no interval
+            return [], []
         pad_r = 2 * reach + 1 - pad_l - len(ns)
         ysc = self._yscale
         nx = self._nx
         pick = operator.itemgetter(*ns)
-        raw: tuple[float, ...] = pick(nx)
         yd = ysc or 1.0
-        xs: Sequence[Any] = pick(self._nxr)  # (x / s, as _generic_loss rescales)
-        ys: list[Any] = [y / yd for y in pick(self._ny)]
-        if pad_l or pad_r:
-            xs = [None] * pad_l + list(xs) + [None] * pad_r
-            ys = [None] * pad_l + ys + [None] * pad_r
+        xs: list[Any] = [None] * pad_l + list(pick(self._nxr)) + [None] * pad_r
+        ys: list[Any] = [None] * pad_l + [y / yd for y in pick(self._ny)] + [None] * pad_r
         # Intervals from nth + 1 points left of node to nth + 1 points right of it, clipped
         # to the points that exist.
         first = nn if nn >= pad_l else pad_l
@@ -463,17 +488,6 @@ class IntervalLosses:
         i = first - pad_l
         lefts = ns[i : i + len(losses)]
         eps = self._dx_eps
-        # The usual case: every loss finite and every width of these intervals resolved. (A
-        # window loss is never negative, so a finite sum below _BIG bounds every loss. A plain
-        # loop over the widths costs half of min(map(operator.sub, ...)) on these short runs.)
-        if 0.0 <= sum(losses) < _BIG:
-            a = raw[i]
-            for b in raw[i + 1 : i + len(losses) + 1]:
-                if b - a < eps:
-                    break
-                a = b
-            else:
-                return lefts, losses
         for j, u in enumerate(lefts):
             v = ns[i + j + 1]
             loss = losses[j]
