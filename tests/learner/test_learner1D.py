@@ -555,6 +555,31 @@ def test_skipped_entries_stay_exact_with_pending_points_around() -> None:
             learner._check_invariants()
 
 
+def test_window_losses_of_intervals_below_the_resolution_are_those_of_the_generic_path() -> None:
+    # The batch path (window_losses) hands intervals narrower than the floating-point
+    # resolution back to the generic path (loss 0), wherever they lie in the run of points.
+    learner = Learner1D(peak, (-1, 1), loss_per_interval=interpolation_error_loss)
+    learner._recompute_losses_factor = 1
+    for x in np.linspace(-1, 1, 41).tolist():
+        learner.tell(x, peak(x))
+    x0 = 0.3
+    tiny = [x0]
+    for _ in range(3):
+        tiny.append(math.nextafter(tiny[-1], 1.0))
+    for x in tiny[1:]:
+        learner.tell(x, peak(x))
+        learner._check_invariants()
+    # (grid spacing 0.05) 0.375: the tiny interval (tiny[2], tiny[3]) is the first of the
+    # intervals whose losses the new point changes; 0.225: (x0, tiny[1]) is the last; then
+    # closer points
+    for x in [0.375, 0.225, x0 + 0.02, x0 - 0.02, x0 + 0.01, x0 - 0.01, x0 + 0.005]:
+        learner.tell(x, peak(x))
+        learner._check_invariants()
+        assert learner.losses[tiny[1], tiny[2]] == 0.0
+    run(learner, 40)
+    learner._check_invariants()
+
+
 # ---------------------------------------------------------------------------- vector output ---
 
 

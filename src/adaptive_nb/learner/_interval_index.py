@@ -6,8 +6,9 @@ in a binary heap per kind (real, combined) ordered by rank.
 
 Representation (this is where Learner1D's speed over the reference library comes from):
 
-* ``_nodes`` maps each point to its *node*, an index into parallel lists (``_nx``, ``_ny``,
-  ``_rp``/``_rn``, ``_cp``/``_cn``, ``_re``, ``_ce``) holding its value, its left/right
+* ``_nodes`` maps each point to its *node*, an index into parallel lists (``_nx``, ``_nxr``,
+  ``_ny``, ``_rp``/``_rn``, ``_cp``/``_cn``, ``_re``, ``_ce``) holding the point, the point
+  rescaled as loss functions see it (``x / _xscale``), its value, its left/right
   neighbours among the real points and among the combined points (as node indices), and the
   entries of the intervals starting there. A tell or ask hashes x about once and follows
   indices otherwise: the points are mostly dyadic fractions, whose float hashes have all low
@@ -73,6 +74,7 @@ _NODE_STATE = frozenset(
     [
         "_nodes",
         "_nx",
+        "_nxr",
         "_ny",
         "_rp",
         "_rn",
@@ -169,6 +171,7 @@ class IntervalIndex:
     _xscale: float
     _nodes: dict[float, int]
     _nx: list[float]
+    _nxr: list[float]
     _ny: list[YInternal | None]
     _rp: list[int | None]
     _rn: list[int | None]
@@ -190,6 +193,7 @@ class IntervalIndex:
         # lists below. Links are node indices or None.
         self._nodes = {}
         self._nx = []  # the point
+        self._nxr = []  # the point rescaled, x / _xscale (what a loss function is handed)
         self._ny = []  # its internal value, None while pending
         self._rp = []  # previous / next real node (real nodes only)
         self._rn = []
@@ -211,10 +215,12 @@ class IntervalIndex:
         if self._free:
             i = self._free.pop()
             self._nx[i] = x
+            self._nxr[i] = x / self._xscale
             self._ny[i] = y
             return i  # (a freed node was cleared by _unlink_pending)
         i = len(self._nx)
         self._nx.append(x)
+        self._nxr.append(x / self._xscale)
         self._ny.append(y)
         self._rp.append(None)
         self._rn.append(None)
@@ -518,6 +524,8 @@ class IntervalIndex:
         rprev: list[int | None] = [None, *range(n - 1)] if n else []
         rnext: list[int | None] = [*range(1, n), None] if n else []
         self._nx = reals + pending
+        s = self._xscale
+        self._nxr = [x / s for x in self._nx]
         self._ny = [*ys, *([None] * len(pending))]
         self._rp = rprev + [None] * len(pending)
         self._rn = rnext + [None] * len(pending)
@@ -571,6 +579,8 @@ class IntervalIndex:
         m = len(ys)
         # Node i is the i-th combined point; the real ones are linked among themselves.
         self._nx = list(cs)
+        s = self._xscale
+        self._nxr = [x / s for x in self._nx]
         self._ny = ys
         self._re = rentries
         self._ce = centries
@@ -616,9 +626,10 @@ class IntervalIndex:
         nx, ny, re_, ce = self._nx, self._ny, self._re, self._ce
         rp, rn, cp, cn = self._rp, self._rn, self._cp, self._cn
         size = len(nx)
-        assert all(len(col) == size for col in (ny, rp, rn, cp, cn, re_, ce))
+        assert all(len(col) == size for col in (self._nxr, ny, rp, rn, cp, cn, re_, ce))
         for x, nd in nodes.items():
             assert nx[nd] == x
+            assert self._nxr[nd] == x / self._xscale
         free = set(self._free)
         assert len(free) == len(self._free), "a node is freed twice"
         assert free.isdisjoint(nodes.values()), "a freed node is in use"

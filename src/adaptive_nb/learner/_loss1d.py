@@ -320,6 +320,7 @@ class IntervalLosses:
     _fast_default: bool
     _yscale: float
     _nx: list[float]
+    _nxr: list[float]
     _ny: list[YInternal | None]
     _rp: list[int | None]
     _rn: list[int | None]
@@ -398,7 +399,7 @@ class IntervalLosses:
             "interval), then tell the points again."
         )
 
-    def _window_losses_around(self, node: int, window: Any) -> dict[int, float]:
+    def _window_losses_around(self, node: int, window: Any) -> tuple[list[int], list[float]]:
         """``_losses_around`` for a loss with the batch protocol (``window_losses``).
 
         The protocol: ``loss.window_losses(xs, ys, first, last)`` gets a run of consecutive
@@ -408,63 +409,116 @@ class IntervalLosses:
 
         The ``2 * nth + 2`` intervals around ``node`` and their ``nth`` neighbours on each side
         are rescaled once and handed over in one call; the intervals the generic path treats
-        specially (narrower than the resolution, a non-finite loss) are redone by it.
+        specially (narrower than the resolution, a non-finite loss) are redone by it. Returns
+        the left nodes of the intervals, in order, and their losses.
         """
-        reach = 2 * self.nth_neighbors + 1
+        if self.nth_neighbors != 2:
+            return self._window_losses_of_run(node, window)
+        # The usual case written out (nth_neighbors == 2, five real points on either side,
+        # every loss finite, every width resolved): explicit subscripts of the node columns
+        # cost a third of itemgetter picks and comprehensions. Anything else (past an edge,
+        # rp or rnx of None raises TypeError, or the fifth point is None) takes the general
+        # path below, which gives the same losses.
+        # (Any: the links are ints here, past the None checks; the values floats)
+        rp: Any = self._rp
+        rnx: Any = self._rn
+        try:
+            a1 = rp[node]
+            a2 = rp[a1]
+            a3 = rp[a2]
+            a4 = rp[a3]
+            a5 = rp[a4]
+            b1 = rnx[node]
+            b2 = rnx[b1]
+            b3 = rnx[b2]
+            b4 = rnx[b3]
+            b5 = rnx[b4]
+        except TypeError:
+            return self._window_losses_of_run(node, window)
+        if a5 is None or b5 is None:
+            return self._window_losses_of_run(node, window)
+        xr: Any = self._nxr
+        ny: Any = self._ny
+        yd = self._yscale or 1.0
+        # (rescaled as _generic_loss does: x / _xscale, y / y-scale)
+        xs = [xr[a5], xr[a4], xr[a3], xr[a2], xr[a1], xr[node]]
+        xs += [xr[b1], xr[b2], xr[b3], xr[b4], xr[b5]]
+        ys = [ny[a5] / yd, ny[a4] / yd, ny[a3] / yd, ny[a2] / yd, ny[a1] / yd, ny[node] / yd]
+        ys += [ny[b1] / yd, ny[b2] / yd, ny[b3] / yd, ny[b4] / yd, ny[b5] / yd]
+        losses: list[float] = window(xs, ys, 2, 8)
+        # (A window loss is never negative, so a finite sum below _BIG bounds every loss.)
+        if 0.0 <= sum(losses) < _BIG:
+            nx: Any = self._nx
+            eps = self._dx_eps
+            x = nx[node]
+            xa1 = nx[a1]
+            xa2 = nx[a2]
+            xb1 = nx[b1]
+            xb2 = nx[b2]
+            if (
+                xa2 - nx[a3] >= eps
+                and xa1 - xa2 >= eps
+                and x - xa1 >= eps
+                and xb1 - x >= eps
+                and xb2 - xb1 >= eps
+                and nx[b3] - xb2 >= eps
+            ):
+                return [a3, a2, a1, node, b1, b2], losses
+        return self._window_losses_of_run(node, window)
+
+    def _window_losses_of_run(self, node: int, window: Any) -> tuple[list[int], list[float]]:
+        """``_window_losses_around`` in general: any ``nth_neighbors``, edges, special cases."""
+        nn = self.nth_neighbors
+        reach = 2 * nn + 1
+        ns, pad_l = self._real_run(node, reach)
+        if len(ns) < 2:  # the only real point: no interval
+            return [], []
+        pad_r = 2 * reach + 1 - pad_l - len(ns)
+        ysc = self._yscale
+        nx = self._nx
+        pick = operator.itemgetter(*ns)
+        yd = ysc or 1.0
+        xs: list[Any] = [None] * pad_l + list(pick(self._nxr)) + [None] * pad_r
+        ys: list[Any] = [None] * pad_l + [y / yd for y in pick(self._ny)] + [None] * pad_r
+        # Intervals from nth + 1 points left of node to nth + 1 points right of it, clipped
+        # to the points that exist.
+        first = nn if nn >= pad_l else pad_l
+        last = reach + nn + 1 if pad_r <= nn else 2 * reach - pad_r
+        losses: list[float] = window(xs, ys, first, last)
+        i = first - pad_l
+        lefts = ns[i : i + len(losses)]
+        eps = self._dx_eps
+        for j, u in enumerate(lefts):
+            v = ns[i + j + 1]
+            loss = losses[j]
+            if not (-_BIG < loss < _BIG and nx[v] - nx[u] >= eps):
+                losses[j] = self._interval_loss(u, v, ysc)
+        return lefts, losses
+
+    def _real_run(self, node: int, reach: int) -> tuple[list[int], int]:
+        """Return the real nodes up to ``reach`` steps left and right of ``node``, in order.
+
+        And how many of the ``reach`` on the left are missing (past the first real point).
+        """
         rp = self._rp
         rnx = self._rn
-        ns = [node]
+        ns: list[int] = []
         p: int | None = node
         for _ in range(reach):
             p = rp[p]  # type: ignore[index]
             if p is None:
                 break
             ns.append(p)
-        pad_l = reach + 1 - len(ns)
+        pad_l = reach - len(ns)
         ns.reverse()
+        ns.append(node)
         p = node
         for _ in range(reach):
             p = rnx[p]
             if p is None:
                 break
             ns.append(p)
-        if len(ns) < 2:  # the only real point: no interval
-            return {}
-        pad_r = 2 * reach + 1 - pad_l - len(ns)
-        ysc = self._yscale
-        nx = self._nx
-        pick = operator.itemgetter(*ns)
-        raw: tuple[float, ...] = pick(nx)
-        s = self._xscale
-        yd = ysc or 1.0
-        pad: list[Any] = [None] * pad_l
-        xs = pad + [x / s for x in raw]  # (rescaled as _generic_loss does)
-        ys = pad + [y / yd for y in pick(self._ny)]
-        if pad_r:
-            xs += [None] * pad_r
-            ys += [None] * pad_r
-        # Intervals from nth + 1 points left of node to nth + 1 points right of it, clipped
-        # to the points that exist.
-        nn = self.nth_neighbors
-        first = nn if nn >= pad_l else pad_l
-        last = reach + nn + 1 if pad_r <= nn else 2 * reach - pad_r
-        losses = window(xs, ys, first, last)
-        eps = self._dx_eps
-        i = first - pad_l
-        # The usual case, checked at C speed: every loss finite and every width resolved.
-        # (A window loss is never negative, so a finite sum below _BIG bounds every loss.)
-        total = sum(losses)
-        if 0.0 <= total < _BIG and min(map(operator.sub, raw[1:], raw[:-1])) >= eps:
-            return dict(zip(ns[i : i + len(losses)], losses, strict=True))
-        out: dict[int, float] = {}
-        for loss in losses:
-            u = ns[i]
-            i += 1
-            if -_BIG < loss < _BIG and nx[ns[i]] - nx[u] >= eps:
-                out[u] = loss
-            else:
-                out[u] = self._interval_loss(u, ns[i], ysc)
-        return out
+        return ns, pad_l
 
     def _losses_around(self, node: int) -> dict[int, float]:
         """Losses of the real intervals a new real ``node`` changes, by their left node.

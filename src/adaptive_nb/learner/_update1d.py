@@ -114,8 +114,8 @@ class LossUpdates(IntervalIndex):
             an = bn
             bn = cn[an]  # type: ignore[assignment]
 
-    def _store_real_losses(self, losses: dict[int, float]) -> None:
-        """Store the losses of consecutive real intervals, keyed by their left nodes in order.
+    def _store_real_losses(self, lefts: list[int], losses: list[float]) -> None:
+        """Store the ``losses`` of consecutive real intervals, whose left nodes are ``lefts``.
 
         ``_update_real_interval`` with the loss given, its usual case (no pending point
         inside) inlined: a told point changes ``2 + 2 * nth_neighbors`` losses at once.
@@ -129,7 +129,7 @@ class LossUpdates(IntervalIndex):
         cheap = self._cheap
         ysc = self._yscale
         s = self._xscale
-        for ln, loss in losses.items():
+        for ln, loss in zip(lefts, losses, strict=True):
             rn: int = rnx[ln]  # type: ignore[assignment]
             right = nx[rn]
             old = re_[ln]
@@ -140,7 +140,7 @@ class LossUpdates(IntervalIndex):
                 # neighbour often keeps its value; skipping saves the heap pushes.
                 continue
             if cn[ln] != rn:  # pending points inside: the general path
-                self._update_real_interval(ln, rn, losses)
+                self._update_real_interval(ln, rn, {ln: loss})
                 continue
             left = nx[ln]
             if -_BIG < loss < _BIG:

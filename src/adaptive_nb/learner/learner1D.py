@@ -403,7 +403,11 @@ class Learner1D(  # type: ignore[misc]
         else:
             self._rlast = node
 
-        precomputed: dict[int, float] | None = None
+        # The losses the point changes, computed (and so checked) before any is stored: by
+        # the batch protocol (left nodes in order and their losses) or one by one.
+        lefts: list[int] | None = None
+        losses: list[float] = []
+        around: dict[int, float] | None = None
         if guard is not None:
             try:
                 if self._yscale > self._recompute_losses_factor * self._old_yscale:
@@ -412,9 +416,9 @@ class Learner1D(  # type: ignore[misc]
                     return
                 window = getattr(lf, "window_losses", None)
                 if window is not None and not self._vec:
-                    precomputed = self._window_losses_around(node, window)
+                    lefts, losses = self._window_losses_around(node, window)
                 else:
-                    precomputed = self._losses_around(node)
+                    around = self._losses_around(node)
             except LossFunctionError:
                 self._undo_add(x, node, guard)
                 raise
@@ -422,14 +426,16 @@ class Learner1D(  # type: ignore[misc]
         # Recompute the intervals whose loss depends on x: those between the points
         # nth_neighbors + 1 steps to its left and to its right.
         nn = self.nth_neighbors
-        if nn == 0:
+        if lefts is not None:
+            self._store_real_losses(lefts, losses)
+        elif nn == 0:
             if ln is not None:
-                self._update_real_interval(ln, node, precomputed)
+                self._update_real_interval(ln, node, around)
             if rn is not None:
-                self._update_real_interval(node, rn, precomputed)
-        elif precomputed is not None:
+                self._update_real_interval(node, rn, around)
+        elif around is not None:
             # (the losses of exactly these intervals, keyed by left node in order)
-            self._store_real_losses(precomputed)
+            self._store_real_losses(list(around), list(around.values()))
         else:
             pts = [node]
             p: int | None = node
@@ -445,7 +451,7 @@ class Learner1D(  # type: ignore[misc]
                     break
                 pts.append(p)
             for u, v in itertools.pairwise(pts):
-                self._update_real_interval(u, v, precomputed)
+                self._update_real_interval(u, v)
         # Combined intervals outside the hull of the real points have an infinite loss.
         if ln is None and an is not None:
             self._set_comb(an, x, _INF, None)
