@@ -19,9 +19,12 @@ from typing import Any
 import pytest
 
 from _support.aio import asyncio_test
+from _support.cluster import dask_cluster
 from adaptive_nb import Learner1D
 from adaptive_nb.runner import AsyncRunner, BlockingRunner, EvaluationError, SequentialExecutor
 from adaptive_nb.runner._executors import adapt_executor
+
+__all__ = ["dask_cluster"]  # the fixture, imported for pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -171,20 +174,6 @@ def test_unsupported_executor_is_explained() -> None:
 
 
 # -- dask -------------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def dask_cluster() -> Iterator[Any]:
-    distributed = pytest.importorskip("distributed")
-    with distributed.LocalCluster(
-        n_workers=2,
-        threads_per_worker=1,
-        processes=True,
-        host="127.0.0.1",
-        dashboard_address=None,
-        silence_logs=40,
-    ) as cluster:
-        yield cluster
 
 
 def assert_released(client: Any, seconds: float) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import secrets
 import signal
 import subprocess
@@ -169,6 +170,17 @@ CELL_OUTPUT_JS = """(i) =>
 SAVE_JS = """async () => { await window.jupyterapp.commands.execute('docmanager:save'); }"""
 
 SHUTDOWN_JS = """async () => { await window.__panel?.sessionContext?.shutdown(); }"""
+
+
+def assert_offline_and_clean(page: Any, ours: str) -> None:
+    """Assert that no request of ``page`` left 127.0.0.1 and no page error matches ``ours``.
+
+    ``ours`` is a regular expression of the names in our own scripts and messages; errors of
+    JupyterLab or Notebook themselves are not ours to assert on.
+    """
+    assert page.external() == [], f"requests left 127.0.0.1: {page.external()}"
+    errors = [e for e in page.errors if re.search(ours, e)]
+    assert errors == [], errors
 
 
 def open_notebook(page: Any, url: str) -> str:

@@ -14,14 +14,12 @@ from __future__ import annotations
 
 import itertools
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from jupyter_harness import (
     Server,
-    jupyter_server,
     open_notebook,
     run_cell,
     shutdown_kernel,
@@ -94,12 +92,6 @@ PLOTS = {
     "balancing": ("an-learner-points-balancing-", "-0", "balancing"),
     "monitor": ("an-history", "", "monitor"),
 }
-
-
-@pytest.fixture(scope="module", params=["lab", "notebook"])
-def server(request: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    with jupyter_server(tmp_path_factory.mktemp(f"jupyter-{request.param}"), request.param) as srv:
-        yield srv
 
 
 def _drawn(page: Any, plot: str) -> int:

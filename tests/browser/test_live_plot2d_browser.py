@@ -8,15 +8,14 @@ hover read-out, output and axis selectors, small multiples) and that a reload re
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from jupyter_harness import (
     Server,
+    assert_offline_and_clean,
     cell_output,
-    jupyter_server,
     open_notebook,
     run_cell,
     shutdown_kernel,
@@ -51,18 +50,6 @@ PIXELS_JS = """(canvas) => {
   }
   return { colour, red, white, hash };
 }"""
-
-
-@pytest.fixture(scope="module", params=["lab", "notebook"])
-def server(request: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    with jupyter_server(tmp_path_factory.mktemp(f"jupyter-{request.param}"), request.param) as srv:
-        yield srv
-
-
-def _assert_offline_and_clean(page: Any) -> None:
-    assert page.external() == [], f"requests left 127.0.0.1: {page.external()}"
-    ours = [e for e in page.errors if re.search(r"anb|live_|adaptive|elaunator", e)]
-    assert ours == [], ours
 
 
 def _wait_npoints(pg: Any, n: int, nth: int = 0) -> None:
@@ -159,7 +146,7 @@ def test_heat_map_with_mesh_hover_components_and_reload(
     _wait_npoints(pg, int(done.group(1)))
     pg.wait_for_timeout(200)
     assert pg.locator(".anb-canvas").evaluate(PIXELS_JS)["colour"] > 0.5 * w * h
-    _assert_offline_and_clean(page)
+    assert_offline_and_clean(page, r"anb|live_|adaptive|elaunator")
     shutdown_kernel(pg)
 
 
@@ -219,5 +206,5 @@ def test_small_multiples_and_3d_projection(server: Server, page: Any, artifacts:
     render_ms = float(pg.locator(".anb-plot").nth(2).get_attribute("data-render-ms"))
     print(f"[{server.flavor}] heat map of 10k points (mesh + raster + draw): {render_ms:.1f} ms")
     assert render_ms < 1000  # loose: the machine is shared; typical values are printed
-    _assert_offline_and_clean(page)
+    assert_offline_and_clean(page, r"anb|live_|adaptive|elaunator")
     shutdown_kernel(pg)

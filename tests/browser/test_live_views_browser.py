@@ -13,15 +13,14 @@ import csv
 import io
 import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from jupyter_harness import (
     Server,
+    assert_offline_and_clean,
     cell_output,
-    jupyter_server,
     open_notebook,
     run_cell,
     shutdown_kernel,
@@ -82,12 +81,6 @@ COLOUR_JS = """(canvas) => {
   }
   return colour;
 }"""
-
-
-@pytest.fixture(scope="module", params=["lab", "notebook"])
-def server(request: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    with jupyter_server(tmp_path_factory.mktemp(f"jupyter-{request.param}"), request.param) as srv:
-        yield srv
 
 
 def _wait_npoints(pg: Any, nth: int, n: int) -> None:
@@ -186,7 +179,5 @@ def test_learner_views_and_goal_progress(server: Server, page: Any, artifacts: P
     assert open_notebook(pg, pg.url) == "idle"
     for nth, n in enumerate(counts):
         _wait_npoints(pg, nth, n)
-    assert page.external() == [], page.external()
-    ours = [e for e in page.errors if re.search(r"anb|live_|adaptive", e)]
-    assert ours == [], ours
+    assert_offline_and_clean(page, r"anb|live_|adaptive")
     shutdown_kernel(pg)

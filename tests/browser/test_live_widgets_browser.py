@@ -11,15 +11,14 @@ import json
 import re
 import struct
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from jupyter_harness import (
     Server,
+    assert_offline_and_clean,
     cell_output,
-    jupyter_server,
     open_notebook,
     run_cell,
     shutdown_kernel,
@@ -60,18 +59,6 @@ CLICK_AND_WATCH_JS = """() => {
   document.querySelector('.anb-cancel').click();
   return t;
 }"""
-
-
-@pytest.fixture(scope="module", params=["lab", "notebook"])
-def server(request: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    with jupyter_server(tmp_path_factory.mktemp(f"jupyter-{request.param}"), request.param) as srv:
-        yield srv
-
-
-def _assert_offline_and_clean(page: Any) -> None:
-    assert page.external() == [], f"requests left 127.0.0.1: {page.external()}"
-    ours = [e for e in page.errors if re.search(r"anb|live_|adaptive|Bokeh", e)]
-    assert ours == [], ours
 
 
 def test_live_info_updates_and_cancel_works_while_a_cell_awaits(
@@ -170,7 +157,7 @@ def test_live_info_updates_and_cancel_works_while_a_cell_awaits(
     assert "CancelledError" in cell_output(pg, 2)  # `await runner.task` ended by the click
     pg.wait_for_selector(".anb-plot-status:has-text('runner cancelled')", timeout=5_000)
     pg.locator(".jp-Notebook").screenshot(path=str(artifacts / f"live_info-{server.flavor}.png"))
-    _assert_offline_and_clean(page)
+    assert_offline_and_clean(page, r"anb|live_|adaptive|Bokeh")
     shutdown_kernel(pg)
 
 
@@ -275,5 +262,5 @@ def test_small_multiples_plotter_idle_cancel_and_reload(
         timeout=30_000,
     )
     assert pg.locator(".anb-canvas").first.evaluate(COUNT_INK_JS) > 3000
-    _assert_offline_and_clean(page)
+    assert_offline_and_clean(page, r"anb|live_|adaptive|Bokeh")
     shutdown_kernel(pg)

@@ -24,6 +24,7 @@ from typing import Any
 import pytest
 
 from _support.aio import asyncio_test
+from _support.cluster import local_cluster
 from adaptive_nb import Learner1D
 from adaptive_nb.exceptions import EvaluationError, RunnerWarning
 from adaptive_nb.runner import AsyncRunner, BlockingRunner, SequentialExecutor, simple
@@ -170,17 +171,9 @@ def test_a_broken_user_pool_with_several_points_in_flight_names_the_suspects() -
 def fragile_cluster() -> Iterator[Any]:
     """A LocalCluster whose scheduler gives up on a task after one worker death."""
     dask = pytest.importorskip("dask")
-    distributed = pytest.importorskip("distributed")
     with (
         dask.config.set({"distributed.scheduler.allowed-failures": 0}),
-        distributed.LocalCluster(
-            n_workers=2,
-            threads_per_worker=1,
-            processes=True,
-            host="127.0.0.1",
-            dashboard_address=None,
-            silence_logs=50,
-        ) as cluster,
+        local_cluster(silence_logs=50) as cluster,
     ):
         yield cluster
 

@@ -18,7 +18,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from adaptive_nb.learner._data1d import _as_x
-from adaptive_nb.learner._dataframe import assign_defaults, partial_function_from_dataframe
+from adaptive_nb.learner._dataframe import (
+    finish_frame,
+    import_pandas,
+    partial_function_from_dataframe,
+    require_columns,
+)
 from adaptive_nb.learner._holoviews import accept_legacy_opts, holoviews_with_backend
 
 if TYPE_CHECKING:
@@ -225,11 +230,7 @@ class AverageData:
         ImportError
             If pandas is not installed.
         """
-        try:
-            import pandas
-        except ModuleNotFoundError as e:
-            msg = "to_dataframe needs pandas: pip install pandas"
-            raise ImportError(msg) from e
+        pandas = import_pandas("to_dataframe")
         if mean:
             df = pandas.DataFrame(sorted(self.data.items()), columns=[x_name, y_name])
             df = df.astype({x_name: float, y_name: float})
@@ -243,11 +244,8 @@ class AverageData:
             df = pandas.DataFrame(rows, columns=[seed_name, x_name, y_name])
             df = df.astype({seed_name: int, x_name: float, y_name: float})
             inputs = [seed_name, x_name]
-        df.attrs["inputs"] = inputs
-        df.attrs["output"] = y_name
-        if with_default_function_args:
-            assign_defaults(self.function, df, function_prefix)
-        return df
+        function = self.function if with_default_function_args else None
+        return finish_frame(df, inputs, y_name, function, function_prefix)
 
     def load_dataframe(  # noqa: PLR0917 (the reference's signature)
         self,
@@ -272,14 +270,12 @@ class AverageData:
         seed_name, x_name, y_name
             Column names, as used in ``to_dataframe``.
         """
-        for name in (seed_name, x_name, y_name):
-            if name not in df.columns:
-                msg = (
-                    f"The DataFrame has no column {name!r} (columns: {list(df.columns)}); pass "
-                    "seed_name=/x_name=/y_name= as used in to_dataframe (a frame made with "
-                    "mean=True has no samples to load)."
-                )
-                raise KeyError(msg)
+        require_columns(
+            df,
+            (seed_name, x_name, y_name),
+            "pass seed_name=/x_name=/y_name= as used in to_dataframe (a frame made with "
+            "mean=True has no samples to load)",
+        )
         # lists, not a 2-column array: that would turn the int seeds into floats
         points = [
             as_seed_x(p) for p in zip(df[seed_name].tolist(), df[x_name].tolist(), strict=True)

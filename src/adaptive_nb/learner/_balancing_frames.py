@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, cast
 
+from adaptive_nb.learner._dataframe import import_pandas
 from adaptive_nb.learner.base_learner import BaseLearner
 
 if TYPE_CHECKING:
@@ -20,18 +21,14 @@ def join_frames(
     learners: Sequence[BaseLearner], index_name: str, kwargs: dict[str, Any]
 ) -> pandas.DataFrame:
     """Return the children's ``to_dataframe(**kwargs)`` stacked, with column ``index_name``."""
-    try:
-        import pandas as pd
-    except ModuleNotFoundError as e:  # pragma: no cover - pandas is in the test extras
-        msg = "to_dataframe needs pandas: pip install pandas"
-        raise ImportError(msg) from e
+    pd = import_pandas("to_dataframe")
     frames = []
     for i, lrn in enumerate(learners):
         df = lrn.to_dataframe(**kwargs)
         df.insert(0, index_name, i)
         frames.append(df)
     attrs = dict(frames[0].attrs) if frames else {}
-    out = pd.concat(frames, axis=0, ignore_index=True)
+    out: pandas.DataFrame = pd.concat(frames, axis=0, ignore_index=True)
     out.attrs.update(attrs)  # concat drops attrs that differ; children share theirs
     return out
 

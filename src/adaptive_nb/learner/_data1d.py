@@ -15,7 +15,12 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from adaptive_nb.learner._dataframe import assign_defaults, partial_function_from_dataframe
+from adaptive_nb.learner._dataframe import (
+    finish_frame,
+    import_pandas,
+    partial_function_from_dataframe,
+    require_columns,
+)
 from adaptive_nb.learner._holoviews import accept_legacy_opts, holoviews_with_backend
 from adaptive_nb.learner._interval_index import YInternal
 
@@ -256,11 +261,7 @@ class Learner1DData:
         ImportError
             If pandas is not installed.
         """
-        try:
-            import pandas
-        except ModuleNotFoundError as e:
-            msg = "to_dataframe needs pandas: pip install pandas"
-            raise ImportError(msg) from e
+        pandas = import_pandas("to_dataframe")
         xs, ys = self._sorted_data()
         df = pandas.DataFrame({x_name: xs})
         if self._vec:
@@ -269,11 +270,8 @@ class Learner1DData:
             df[y_name] = col
         else:
             df[y_name] = ys
-        df.attrs["inputs"] = [x_name]
-        df.attrs["output"] = y_name
-        if with_default_function_args:
-            assign_defaults(self.function, df, function_prefix)
-        return df
+        function = self.function if with_default_function_args else None
+        return finish_frame(df, [x_name], y_name, function, function_prefix)
 
     def load_dataframe(
         self,
@@ -299,13 +297,7 @@ class Learner1DData:
         y_name
             Name of the output column.
         """
-        for name in (x_name, y_name):
-            if name not in df.columns:
-                msg = (
-                    f"The DataFrame has no column {name!r} (columns: {list(df.columns)}); "
-                    "pass x_name=/y_name= as used in to_dataframe."
-                )
-                raise KeyError(msg)
+        require_columns(df, (x_name, y_name), "pass x_name=/y_name= as used in to_dataframe")
         self.tell_many(df[x_name].to_numpy(), df[y_name].to_numpy())
         if with_default_function_args:
             self.function = partial_function_from_dataframe(self.function, df, function_prefix)

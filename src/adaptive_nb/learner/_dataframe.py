@@ -26,18 +26,30 @@ __all__ = [
 ]
 
 
-def import_pandas() -> Any:
+def import_pandas(method: str | None = None) -> Any:
     """Import pandas, or say how to install it.
+
+    Parameters
+    ----------
+    method
+        The method that needs pandas, named in the error; None names both
+        ``to_dataframe`` and ``load_dataframe``.
 
     Returns
     -------
     module
         ``pandas``.
+
+    Raises
+    ------
+    ImportError
+        If pandas is not installed.
     """
     try:
         import pandas
     except ModuleNotFoundError as e:  # pragma: no cover - pandas is in the test extras
-        msg = "to_dataframe/load_dataframe need pandas: pip install pandas"
+        needs = f"{method} needs" if method else "to_dataframe/load_dataframe need"
+        msg = f"{needs} pandas: pip install pandas"
         raise ImportError(msg) from e
     return pandas
 

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from adaptive_nb.learner._dataframe import assign_defaults, partial_function_from_dataframe
+from adaptive_nb.learner._dataframe import finish_frame, partial_function_from_dataframe
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -92,11 +92,8 @@ class DataMixin:
             raise ValueError(msg)
         rows = [(*p, v) for p, v in self.data.items()]
         df = pandas.DataFrame(rows, columns=[*point_names, value_name])
-        df.attrs["inputs"] = list(point_names)
-        df.attrs["output"] = value_name
-        if with_default_function_args:
-            assign_defaults(self.function, df, function_prefix)
-        return df
+        function = self.function if with_default_function_args else None
+        return finish_frame(df, list(point_names), value_name, function, function_prefix)
 
     def load_dataframe(
         self,

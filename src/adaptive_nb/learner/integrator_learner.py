@@ -32,7 +32,7 @@ from adaptive_nb.exceptions import DivergentIntegralError
 from adaptive_nb.learner._cquad_interval import Interval, as_value, to_float
 from adaptive_nb.learner._cquad_tree import IntervalTree
 from adaptive_nb.learner._data1d import _as_lists
-from adaptive_nb.learner._dataframe import assign_defaults, partial_function_from_dataframe
+from adaptive_nb.learner._dataframe import finish_frame, partial_function_from_dataframe
 from adaptive_nb.learner._exact_sum import Totals
 
 if TYPE_CHECKING:
@@ -399,11 +399,8 @@ class IntegratorLearner(IntervalTree):
         import pandas
 
         df = pandas.DataFrame(sorted(self.data.items()), columns=[x_name, y_name])
-        df.attrs["inputs"] = [x_name]
-        df.attrs["output"] = y_name
-        if with_default_function_args:
-            assign_defaults(self.function, df, function_prefix)
-        return df
+        function = self.function if with_default_function_args else None
+        return finish_frame(df, [x_name], y_name, function, function_prefix)
 
     def load_dataframe(  # type: ignore[override]
         self,

@@ -48,7 +48,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from adaptive_nb.learner._data1d import _as_lists, _as_y
-from adaptive_nb.learner._dataframe import assign_defaults, partial_function_from_dataframe
+from adaptive_nb.learner._dataframe import (
+    finish_frame,
+    import_pandas,
+    partial_function_from_dataframe,
+    require_columns,
+)
 from adaptive_nb.learner._learner2d_views import Learner2DViews
 from adaptive_nb.learner._loss2d import _place
 from adaptive_nb.learner._loss2d_ip import (
@@ -637,18 +642,11 @@ class Learner2D(Learner2DViews, BaseLearner):
         pandas.DataFrame
             With ``df.attrs["inputs"] == [x_name, y_name]`` and ``df.attrs["output"] == z_name``.
         """
-        try:
-            import pandas
-        except ModuleNotFoundError as e:
-            msg = "to_dataframe needs pandas: pip install pandas"
-            raise ImportError(msg) from e
+        pandas = import_pandas("to_dataframe")
         rows = sorted((x, y, z) for (x, y), z in self.data.items())
         df = pandas.DataFrame(rows, columns=[x_name, y_name, z_name])
-        df.attrs["inputs"] = [x_name, y_name]
-        df.attrs["output"] = z_name
-        if with_default_function_args:
-            assign_defaults(self.function, df, function_prefix)
-        return df
+        function = self.function if with_default_function_args else None
+        return finish_frame(df, [x_name, y_name], z_name, function, function_prefix)
 
     def load_dataframe(  # type: ignore[override]  # noqa: PLR0917  (the reference's API)
         self,
@@ -672,13 +670,9 @@ class Learner2D(Learner2DViews, BaseLearner):
         x_name, y_name, z_name
             Column names used in ``to_dataframe``.
         """
-        for name in (x_name, y_name, z_name):
-            if name not in df.columns:
-                msg = (
-                    f"The DataFrame has no column {name!r} (columns: {list(df.columns)}); "
-                    "pass x_name=/y_name=/z_name= as used in to_dataframe."
-                )
-                raise KeyError(msg)
+        require_columns(
+            df, (x_name, y_name, z_name), "pass x_name=/y_name=/z_name= as used in to_dataframe"
+        )
         pts = list(zip(df[x_name].tolist(), df[y_name].tolist(), strict=True))
         self.tell_many(pts, list(df[z_name]))
         if with_default_function_args:
