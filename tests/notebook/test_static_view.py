@@ -19,6 +19,7 @@ from widget_helpers import finished_runner
 import adaptive_nb as adaptive
 from adaptive_nb.notebook import LiveInfo, LivePlot
 from adaptive_nb.notebook._static_view import (
+    _ANCHORS,
     PlotPanel,
     _fill_triangles,
     encode_png,
@@ -28,6 +29,16 @@ from adaptive_nb.notebook._static_view import (
 from adaptive_nb.runner import SequentialExecutor
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+COLORMAP_TS = SRC.parent / "js" / "src" / "plot" / "colormap.ts"
+
+
+def test_the_static_heat_map_uses_the_live_plots_colour_anchors() -> None:
+    # The saved-notebook view (Python) and the live plot (TypeScript) draw the same heat map:
+    # their two copies of the anchor colours must not drift apart.
+    table = COLORMAP_TS.read_text().split("const ANCHORS", 1)[1].split("];", 1)[0]
+    ts_anchors = [[int(v) for v in row] for row in re.findall(r"\[(\d+), (\d+), (\d+)\]", table)]
+    assert len(ts_anchors) >= 2
+    assert ts_anchors == _ANCHORS.astype(int).tolist()
 
 
 # -- drawing ----------------------------------------------------------------------------------
