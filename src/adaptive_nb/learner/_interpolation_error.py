@@ -26,7 +26,8 @@ its error estimate ``err`` (``h**2 / 8`` times the disagreement) is not trusted 
   "error" that no refinement lowers; measured against the width it stops attracting points;
 * where the four curvatures of the stencil do not follow a straight line (an inner one
   strays from the line through its outer neighbours by more than half the largest of the
-  four; a resolved smooth ``f`` strays by ``~(h / feature width)**2``), the interval is
+  four; a resolved smooth ``f`` strays by ``~(h / feature width)**2``; tested only where
+  the disagreement's error exceeds 1% of ``unresolved_weight * h``), the interval is
   taken for noise, and what counts is what a new point would lower. Against the noiseless
   function, interpolating noisy values errs by about the noise whatever the spacing (the
   uniform grid is as good as any), except that splitting an interval whose two ends err in
@@ -102,6 +103,9 @@ _NOISE_MARGIN = 2.0
 # seeds at 200 and 1000 points) and the width 5% of unresolved_weight (0.02 or 0.2: less
 # uniform, a few percent worse).
 _ROUGHNESS = 0.5
+# Only a disagreement above 1% of the width weight is tested for roughness: smaller ones
+# (smooth functions once resolved, round-off) are counted as is, and skip the test's cost.
+_ROUGH_FLOOR = 0.01
 _ROUGH_AGREEMENT = 5.0
 _ROUGH_EXTRA = _ROUGH_AGREEMENT - 1.0  # on top of the agreement counted for every interval
 _NOISE_SHARE = 0.05
@@ -230,7 +234,8 @@ def _window_losses(  # noqa: PLR0912, PLR0915, PLR0917 - the hot path: one flat 
         wh = weight * h
         uniform = err if err <= wh else wh
         if err <= noise:
-            if ca is None and cb is None:
+            if err < _ROUGH_FLOOR * wh or (ca is None and cb is None):
+                # Too small to be noise that matters (and the test costs): counted as is.
                 append(loss + uniform)
                 continue
             # Rough: the four curvatures do not follow a straight line (noise; a smooth f
@@ -241,19 +246,22 @@ def _window_losses(  # noqa: PLR0912, PLR0915, PLR0917 - the hot path: one flat 
             big = outer if outer >= al else al
             if ar > big:  # noqa: PLR1730 - cheaper than max()/min() (hot path)
                 big = ar
-            rough = 0.0
+            big *= _ROUGHNESS
+            # (each test multiplied out by the positive span of its triples' centres)
+            rough = False
             if ca is not None:
                 x0 = xs[i - 2]
-                r = dl - ca - (dr - ca) * (xs[i + 1] - x0) / (xs[i + 2] - x0)
-                rough = r if r >= 0.0 else -r
-            if cb is not None:
+                span = xs[i + 2] - x0
+                r = (dl - ca) * span - (dr - ca) * (xs[i + 1] - x0)
+                lim = big * span
+                rough = r > lim or r < -lim
+            if not rough and cb is not None:
                 x1 = xs[i - 1]
-                r = dr - dl - (cb - dl) * (xs[i + 2] - x1) / (xs[i + 3] - x1)
-                if r < 0.0:
-                    r = -r
-                if r > rough:  # noqa: PLR1730 - cheaper than max()/min() (hot path)
-                    rough = r
-            if rough <= _ROUGHNESS * big:
+                span = xs[i + 3] - x1
+                r = (dr - dl) * span - (cb - dl) * (xs[i + 2] - x1)
+                lim = big * span
+                rough = r > lim or r < -lim
+            if not rough:
                 append(loss + uniform)
                 continue
             # Noise. A new point lowers the error of linear interpolation through noisy
