@@ -37,14 +37,15 @@ its error estimate ``err`` (``h**2 / 8`` times the disagreement) is not trusted 
   counts only ``0.05 * unresolved_weight * h`` (a near-uniform spacing), the agreement 5
   times (the extra capped at ``unresolved_weight * h``, so that it shrinks with refinement
   and ``learner.loss()`` keeps falling) and the rest of the mean curvature once. On
-  ``sin(3x)`` plus 1% noise this lands 2-7% below a uniform grid's RMS error;
-* if the disagreement stands out above the curvature the outer triples see (two neighbours
-  further out, the larger of the two; noise shows there as much as here, a jump or a
-  singularity does not), its excess counts up to ``unresolved_weight * sqrt(h * err)``: a
-  jump (``err ~ J / 8`` for ever) is located to a resolution that lowers its RMS error below
-  the rest's, a narrow feature seen from one side gets points fast, and neither absorbs
-  every point. (The smaller of the two would take noise for isolated at random spots and
-  pile points there.)
+  ``sin(3x)`` plus 1% noise this lands 3-7% below a uniform grid's RMS error (over 32
+  noise draws, at 200 and 1000 points);
+* if the disagreement's error stands out above the errors the outer triples see (two
+  neighbours further out, each with its own spacing; the larger of the two, times 3; noise
+  shows there as much as here, a jump or a singularity does not), its excess counts up to
+  ``unresolved_weight * sqrt(h * err)``: a jump (``err ~ J / 8`` for ever) is located to a
+  resolution that lowers its RMS error below the rest's, a narrow feature seen from one
+  side gets points fast, and neither absorbs every point. (The smaller of the two would
+  take noise for isolated at random spots and pile points there.)
 
 An exploration term ``exploration * h**3`` is added everywhere: where the function looks
 linear it keeps a spacing that shrinks as the error level does, but slower than the spacing
@@ -92,16 +93,18 @@ LossFunction = Callable[[Sequence[Any], Sequence[Any]], float]
 # do). 1: unresolved regions are refined to a width equal to the error level elsewhere;
 # 1e-3: a floor density that costs the smooth functions a few percent of max error at most
 # (0.1 finds narrow features sooner but costs up to 20%). A disagreement is "isolated" when
-# it exceeds twice the larger of what the two outer triples see.
+# its error exceeds 3 times the larger of the errors the two outer triples see (2 took noise
+# for isolated more often: 1-2% more RMS error on sin(3x) + 1% noise; 4 misses more of a
+# singularity at 200 points).
 _UNRESOLVED_WEIGHT = 1.0
 _MIN_CURVATURE = 1e-3
-_NOISE_MARGIN = 2.0
+_NOISE_MARGIN = 3.0
 # A stencil is "rough" (noise) when an inner curvature strays from the line through its
 # outer neighbours by more than half the largest curvature; a resolved smooth f strays by
-# ~(h / feature width)**2. In a rough interval the agreement counts 5 times (1: RMS error on
-# sin(3x) + 1% noise 1-2% above a uniform grid's, 3-9: 2-7% below, measured over 32 noise
-# seeds at 200 and 1000 points) and the width 5% of unresolved_weight (0.02 or 0.2: less
-# uniform, a few percent worse).
+# ~(h / feature width)**2. In a rough interval the agreement counts 5 times (measured with
+# the isolation margin 2: once, RMS error on sin(3x) + 1% noise 1-2% above a uniform grid's;
+# 3-9 times, 2-7% below; over 32 noise seeds at 200 and 1000 points) and the width 5% of
+# unresolved_weight (0.02 or 0.2: less uniform, a few percent worse).
 _ROUGHNESS = 0.5
 # Only a disagreement above 1% of the width weight is tested for roughness: smaller ones
 # (smooth functions once resolved, round-off) are counted as is, and skip the test's cost.
@@ -219,18 +222,28 @@ def _window_losses(  # noqa: PLR0912, PLR0915, PLR0917 - the hot path: one flat 
             append(loss)
             continue
         err = h2 * disagree
-        # Noise guard: the curvature the outer triples see. Noise shows there as much as
-        # here (on at least one side); a jump or a singularity stands out above both.
+        # Noise guard: the errors the outer triples see (each curvature times its own
+        # triple's squared half-span / 8, as err is this interval's). Noise shows there as
+        # much as here, on both sides, at any spacing; a jump or a singularity stands out
+        # above both (the larger is the test: with the smaller, noise looked isolated at
+        # random spots and piled points there).
         ca = c[i - 1]
         cb = c[i + 2]
         outer = 0.0
+        noise = 0.0
         if ca is not None:
             outer = ca if ca >= 0.0 else -ca
+            w = xs[i] - xs[i - 2]
+            noise = outer * w * w
         if cb is not None:
             ab = cb if cb >= 0.0 else -cb
             if ab > outer:  # noqa: PLR1730 - cheaper than max()/min() (hot path)
                 outer = ab
-        noise = outer * h2 * _NOISE_MARGIN
+            w = xs[i + 3] - xs[i + 1]
+            w *= w * ab
+            if w > noise:  # noqa: PLR1730 - cheaper than max()/min() (hot path)
+                noise = w
+        noise *= 0.03125 * _NOISE_MARGIN  # 0.03125: (span / 2)**2 / 8
         wh = weight * h
         uniform = err if err <= wh else wh
         if err <= noise:
