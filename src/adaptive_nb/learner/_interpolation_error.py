@@ -106,8 +106,8 @@ _NOISE_MARGIN = 3.0
 # 3-9 times, 2-7% below; over 32 noise seeds at 200 and 1000 points) and the width 5% of
 # unresolved_weight (0.02 or 0.2: less uniform, a few percent worse).
 _ROUGHNESS = 0.5
-# Only a disagreement above 1% of the width weight is tested for roughness: smaller ones
-# (smooth functions once resolved, round-off) are counted as is, and skip the test's cost.
+# Only a disagreement above 1% of the width weight is tested (for isolation and roughness):
+# smaller ones (smooth functions once resolved, round-off) are counted as is, at no cost.
 _ROUGH_FLOOR = 0.01
 _ROUGH_AGREEMENT = 5.0
 _ROUGH_EXTRA = _ROUGH_AGREEMENT - 1.0  # on top of the agreement counted for every interval
@@ -222,6 +222,12 @@ def _window_losses(  # noqa: PLR0912, PLR0915, PLR0917 - the hot path: one flat 
             append(loss)
             continue
         err = h2 * disagree
+        wh = weight * h
+        if err < _ROUGH_FLOOR * wh:
+            # Below the width cap, so counted as is whatever follows (an isolated share is
+            # at most err too); and too small to be noise that matters.
+            append(loss + err)
+            continue
         # Noise guard: the errors the outer triples see (each curvature times its own
         # triple's squared half-span / 8, as err is this interval's). Noise shows there as
         # much as here, on both sides, at any spacing; a jump or a singularity stands out
@@ -244,11 +250,9 @@ def _window_losses(  # noqa: PLR0912, PLR0915, PLR0917 - the hot path: one flat 
             if w > noise:  # noqa: PLR1730 - cheaper than max()/min() (hot path)
                 noise = w
         noise *= 0.03125 * _NOISE_MARGIN  # 0.03125: (span / 2)**2 / 8
-        wh = weight * h
         uniform = err if err <= wh else wh
         if err <= noise:
-            if err < _ROUGH_FLOOR * wh or (ca is None and cb is None):
-                # Too small to be noise that matters (and the test costs): counted as is.
+            if ca is None and cb is None:
                 append(loss + uniform)
                 continue
             # Rough: the four curvatures do not follow a straight line (noise; a smooth f
@@ -307,6 +311,13 @@ def _window_losses(  # noqa: PLR0912, PLR0915, PLR0917 - the hot path: one flat 
         if cap < iso:  # noqa: PLR1730 - a comparison is cheaper than min() here
             iso = cap
         append(loss + (iso if iso >= uniform else uniform))
+    if math.isnan(sum(out)):
+        # NaN: spacings so small (or values so large) that a squared width underflows to 0
+        # while a curvature overflows to inf; such an interval counts like an unresolved
+        # one, by its width.
+        for k, v in enumerate(out):
+            if math.isnan(v):
+                out[k] = weight * (xs[first + k + 1] - xs[first + k])
     return out
 
 
