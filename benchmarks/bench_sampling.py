@@ -24,7 +24,12 @@ Printed:
     The "sawtooth noise" is the shader hash frac(sin(12.9898 x) 43758.5453): a function with
     a jump every ~2e-6. For the NaN function, the error is on the finite part, with the
     interpolant through the finite values. The needle (width 0.002, invisible from outside)
-    is found only when a point lands near it: a limit of any sampling that is not uniform;
+    is found only when a point lands near it: a limit of any sampling that is not uniform.
+    Where ie's RMS loses to the better of ref and uni at N <= 256 (a function without
+    noise), the least RMS error that any Learner1D loss can reach is printed too: ask(1)
+    splits intervals at their middles, and an exhaustive search over those point sets
+    (``best_bisection_knots``) gives the limit (sin(30x) at 200 points: above the uniform
+    grid's, which no bisection reproduces);
 (b) how well ``learner.loss()`` estimates the max error relative to the y-range (item 2 of
     issue 15): estimate / true, per function and N;
 (c) the cost per point of the ask(1) + tell loop with the new loss against the default loss
@@ -196,6 +201,59 @@ def optimal_knots(case: Case, n: int) -> Array:
     return np.interp(np.linspace(0.0, cum[-1], n), cum, x)
 
 
+def best_bisection_knots(case: Case, n: int) -> Array:
+    """The n points with the least RMS error among all that midpoint bisection can make.
+
+    ``ask(1)`` splits an interval at its middle, so every learner's points lie on a dyadic
+    tree over [-1, 1]; this searches all of its subtrees with n leaves' ends (dynamic
+    programming over the tree, depth ``log2(8 n)``; the squared error of an interval by a
+    129-point trapezoid rule). A limit that no Learner1D loss can beat.
+    """
+    truth = case.truth or case.f
+    depth_max = math.ceil(math.log2(8 * n))
+
+    def sq_error(a: float, b: float) -> float:
+        t = np.linspace(a, b, 129)
+        fa, fb = truth(np.array([a, b]))
+        e = truth(t) - (fa + (fb - fa) * (t - a) / (b - a))
+        return float(np.trapezoid(e * e, t))
+
+    def solve(
+        a: float, b: float, depth: int, most: int
+    ) -> tuple[Array, Callable[[int], list[float]]]:
+        # best[m]: least squared error with m intervals; points(m): their ends
+        most = min(most, 2 ** (depth_max - depth))
+        best = np.full(most + 1, np.inf)
+        best[1] = sq_error(a, b)
+        split: dict[int, tuple[int, int]] = {}
+        left_points: Callable[[int], list[float]] | None = None
+        right_points: Callable[[int], list[float]] | None = None
+        if depth < depth_max and most > 1:
+            m = 0.5 * (a + b)
+            left, left_points = solve(a, m, depth + 1, most - 1)
+            right, right_points = solve(m, b, depth + 1, most - 1)
+            for i in range(1, len(left)):
+                k = min(len(right) - 1, most - i)
+                if k < 1 or not np.isfinite(left[i]):
+                    continue
+                total = left[i] + right[1 : k + 1]
+                better = np.nonzero(total < best[i + 1 : i + k + 1])[0]
+                best[i + 1 + better] = total[better]
+                for j in better:
+                    split[i + 1 + int(j)] = (i, 1 + int(j))
+
+        def points(count: int) -> list[float]:
+            if count not in split or left_points is None or right_points is None:
+                return [a, b]
+            i, j = split[count]
+            return left_points(i)[:-1] + right_points(j)
+
+        return best, points
+
+    _, points = solve(-1.0, 1.0, 0, n - 1)
+    return np.array(points(n - 1))
+
+
 def y_range(case: Case) -> float:
     t = case.f(GRID)
     t = t[np.isfinite(t)]
@@ -218,6 +276,7 @@ def bench_quality(sizes: list[int]) -> list[tuple[Case, int, float, float]]:
     worst_issue = dict.fromkeys(sizes, 0.0)
     worst_rms = dict.fromkeys(sizes, 0.0)
     worst_rms_loose = dict.fromkeys(sizes, 0.0)
+    limits: list[tuple[Case, int, float, float]] = []
     for case in CASES:
         for n in sizes:
             runs = []  # per realisation: (ref, uni, ie) max and RMS errors
@@ -242,6 +301,8 @@ def bench_quality(sizes: list[int]) -> list[tuple[Case, int, float, float]]:
             if case.issue:
                 worst_issue[n] = max(worst_issue[n], ratio)
             worst_rms[n] = max(worst_rms[n], rms_ratio)
+            if rms_ratio > 1 and n <= 256 and not case.others and case.truth is None:
+                limits.append((case, n, errors(case, best_bisection_knots(case, n))[1], r_uni))
             worst_rms_loose[n] = max(worst_rms_loose[n], r_ie / max(r_ref, r_uni))
             estimates.append((case, n, estimate, runs[0][2][0] / y_range(case)))
             print(
@@ -251,6 +312,11 @@ def bench_quality(sizes: list[int]) -> list[tuple[Case, int, float, float]]:
             )
     print("  * not smooth: the optimal-knot column is a yardstick, not a limit")
     print("  ie/best: RMS of ie over the better of ref and uni; noise: mean over 8 seeds")
+    for case, n, best, uni in limits:
+        print(
+            f"  {case.name} at N={n}: the best RMS that midpoint bisection can reach (any loss)"
+            f" is {best:.4e}, {best / uni:.5f}x the uniform grid's"
+        )
     for n in sizes:
         print(
             f"  N={n}: worst ie/opt (max error) on the issue's smooth functions "
