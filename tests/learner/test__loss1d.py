@@ -6,12 +6,13 @@ import itertools
 import math
 import pickle
 from collections.abc import Callable
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
 import pytest
 from adaptive.learner import learner1D as ref1d  # noqa: N813  (the reference, adaptive 1.5)
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from adaptive_nb.learner import learner1D
@@ -51,6 +52,21 @@ vec4 = st.lists(
 )
 
 
+def _nearly_collinear(xs: list[float], ys: list[float]) -> bool:
+    """Whether three consecutive points are collinear, or within 1e-6 of it (exact arithmetic).
+
+    There the reference's triangle areas (a Cayley-Menger square root) are rounding noise of
+    order 1e-5 where ours are exact; the comparison would test the reference's rounding.
+    """
+    for i in range(len(xs) - 2):
+        fx = [Fraction(v) for v in xs[i : i + 3]]
+        fy = [Fraction(v) for v in ys[i : i + 3]]
+        cross = (fx[1] - fx[0]) * (fy[2] - fy[0]) - (fy[1] - fy[0]) * (fx[2] - fx[0])
+        if abs(cross) <= Fraction(1, 10**6):
+            return True
+    return False
+
+
 def pairs() -> list[tuple[str, Callable[..., Any], Callable[..., Any]]]:
     return [
         ("uniform", uniform_loss, ref1d.uniform_loss),
@@ -79,6 +95,9 @@ def test_losses_agree_with_the_reference(
     edge: str,
 ) -> None:
     assert ours.nth_neighbors == ref.nth_neighbors  # type: ignore[attr-defined]
+    if name in ("triangle", "curvature"):
+        assume(not _nearly_collinear(xs, ys))
+        assume(not any(_nearly_collinear(xs, [v[k] for v in vys]) for k in range(3)))
     for values in (ys, [np.array(v) for v in vys]):
         if ours.nth_neighbors == 0:  # type: ignore[attr-defined]
             args: tuple[tuple[Any, ...], tuple[Any, ...]] = (tuple(xs[1:3]), tuple(values[1:3]))
