@@ -171,6 +171,10 @@ def test_a_broken_user_pool_with_several_points_in_flight_names_the_suspects() -
 def fragile_cluster() -> Iterator[Any]:
     """A LocalCluster whose scheduler gives up on a task after one worker death."""
     dask = pytest.importorskip("dask")
+    # distributed adds its defaults to dask's config when first imported: import it before
+    # config.set saves the config, or leaving the block restores one without them and every
+    # later cluster fails (KeyError: 'distributed').
+    pytest.importorskip("distributed")
     with (
         dask.config.set({"distributed.scheduler.allowed-failures": 0}),
         local_cluster(silence_logs=50) as cluster,
