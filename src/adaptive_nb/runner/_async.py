@@ -54,8 +54,9 @@ class AsyncRunner(_PeriodicSaving, _BaseRunner):
         As for :class:`BlockingRunner`. ``async def`` functions run on the event loop and
         take no executor.
     ntasks : int, optional
-        How many points to evaluate at once (default: workers plus a prefetch; short
-        evaluations then travel several points per task, see :class:`BlockingRunner`).
+        How many points to evaluate at once (default: workers plus a prefetch for
+        evaluations under 0.1 s; short ones then travel several points per task, see
+        :class:`BlockingRunner`).
     log : bool
         Record the learner calls in ``runner.log`` (see :func:`replay_log`).
     shutdown_executor : bool

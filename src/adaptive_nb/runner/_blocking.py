@@ -48,9 +48,11 @@ class BlockingRunner(_BaseRunner):
         ``ipyparallel.Client``.
     ntasks : int, optional
         How many points to evaluate at once; by default the number of workers, plus a
-        prefetch for process pools and clusters so workers never wait for the next point.
-        With the default, evaluations much shorter than the executor's round trip (process
-        pools: under ~2 ms; dask: under ~50 ms) travel several points per task, each point
+        prefetch for process pools and clusters so workers never wait for the next point
+        (not for evaluations of 0.1 s or more, nor before the first result: there a queued
+        point saves nothing and is chosen with less information). With the default,
+        evaluations much shorter than the executor's round trip (process pools: under
+        ~2 ms; dask: under ~50 ms) travel several points per task, each point
         still with its own result, error and retries; an explicit ``ntasks`` sends one point
         per task.
     log : bool
