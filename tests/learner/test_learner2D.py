@@ -3,6 +3,7 @@ bad input, persistence (including files of the reference library), plotting."""
 
 from __future__ import annotations
 
+import json
 import math
 import pickle
 import random
@@ -780,3 +781,21 @@ def test_losses_pickled_under_their_former_module_still_load() -> None:
         assert pickle.loads(data) is fn
     with pytest.raises(AttributeError, match="no attribute 'nope'"):
         _loss2d.nope  # noqa: B018
+
+
+def test_a_learner_pickled_before_the_bucketed_loss_queue_loads_and_asks_the_same_points() -> None:
+    # Made by old_pickles/make_learner2d_pickle.py with adaptive_nb 877cee9, whose loss queue
+    # was one binary heap: today's queue rebuilds itself from the pickled entries.
+    folder = Path(__file__).parent / "old_pickles"
+    meta = json.loads((folder / "learner2d_877cee9.json").read_text())
+    with open(folder / "learner2d_877cee9.pickle", "rb") as f:
+        learner = pickle.load(f)
+    assert learner.npoints == meta["npoints"]
+    nxt, _ = learner.ask(5)
+    assert [list(p) for p in nxt] == meta["next"]
+    assert learner.loss() == meta["loss"]
+    learner._lm.check()
+    for p in nxt:  # and it goes on learning
+        learner.tell(p, 0.0)
+    learner.ask(10)
+    learner._lm.check()

@@ -36,6 +36,7 @@ binary heap.
 
 from __future__ import annotations
 
+import itertools
 import math
 from heapq import heapify, heappop, heappush
 from typing import Any
@@ -205,6 +206,23 @@ class LazyHeap:
         self._size -= len(live)  # _push counts them again
         for e in live:
             self._push(e)
+
+    def __setstate__(self, state: Any) -> None:
+        slots = state[1] if isinstance(state, tuple) else state
+        if "hot" in slots:
+            for name, value in slots.items():
+                setattr(self, name, value)
+            return
+        # Pickled before the queue was bucketed (one binary heap "new", and "old" while it was
+        # being migrated): rebuilt from the entries that represent their slots.
+        rep = slots["rep"]
+        seen: set[int] = set()
+        live = []
+        for e in itertools.chain(slots["new"], slots["old"]):
+            if rep[e[-1]] is e and id(e) not in seen:
+                seen.add(id(e))
+                live.append(e)
+        self.__init__(live, len(rep))  # type: ignore[misc]
 
     def copy(self) -> LazyHeap:
         """Return an independent structure holding the same (shared, immutable) entries."""
