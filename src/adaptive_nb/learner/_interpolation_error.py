@@ -168,6 +168,7 @@ def _window_losses(  # noqa: PLR0912, PLR0915, PLR0917 - the hot path: one flat 
     weight: float,
     floor: float,
     explore: float,
+    reads: list[int] | None = None,
 ) -> list[float]:
     """Losses of the intervals ``(xs[i], xs[i + 1])`` for ``first <= i < last``.
 
@@ -177,6 +178,10 @@ def _window_losses(  # noqa: PLR0912, PLR0915, PLR0917 - the hot path: one flat 
     starting at its ends, ``da``/``db`` of the triples one point further out. Computing a
     run at once shares the curvatures between neighbouring intervals; the per-interval loss
     is this function on a run of one, so both agree bit for bit.
+
+    ``reads``, if given, gets the ``i`` of every interval whose loss read the outer
+    curvatures ``da``/``db`` (or the points beyond its own two triples): the loss of any
+    other interval depends only on its two ends and their two neighbours.
     """
     c = _curvatures(xs, ys)
     out: list[float] = []
@@ -233,6 +238,8 @@ def _window_losses(  # noqa: PLR0912, PLR0915, PLR0917 - the hot path: one flat 
         # much as here, on both sides, at any spacing; a jump or a singularity stands out
         # above both (the larger is the test: with the smaller, noise looked isolated at
         # random spots and piled points there).
+        if reads is not None:
+            reads.append(i)
         ca = c[i - 1]
         cb = c[i + 2]
         outer = 0.0
@@ -389,9 +396,17 @@ def interpolation_error_loss_function(
     def window(xs: Sequence[Any], ys: Sequence[Any], first: int, last: int) -> list[float]:
         return _window_losses(xs, ys, first, last, weight, floor, explore)
 
+    def window_local(
+        xs: Sequence[Any], ys: Sequence[Any], first: int, last: int
+    ) -> tuple[list[float], list[int]]:
+        reads: list[int] = []
+        return _window_losses(xs, ys, first, last, weight, floor, explore, reads), reads
+
     # The learner's batch protocol (see learner/_loss1d.py): the losses of a run of
-    # intervals of scalar values in one call, equal bit for bit to calls one by one.
+    # intervals of scalar values in one call, equal bit for bit to calls one by one; and
+    # the same with the intervals whose loss read beyond its ends' neighbours.
     interpolation_error_loss.window_losses = window  # type: ignore[attr-defined]
+    interpolation_error_loss.window_losses_local = window_local  # type: ignore[attr-defined]
     return interpolation_error_loss
 
 

@@ -82,6 +82,7 @@ _NODE_STATE = frozenset(
         "_cn",
         "_re",
         "_ce",
+        "_rloc",
         "_free",
         "_rfirst",
         "_rlast",
@@ -179,6 +180,7 @@ class IntervalIndex:
     _cn: list[int | None]
     _re: list[REntry | None]
     _ce: list[CEntry | None]
+    _rloc: list[REntry | None]
     _free: list[int]
     _nreal: int
     _rfirst: int | None
@@ -201,6 +203,10 @@ class IntervalIndex:
         self._cn = []
         self._re = []  # entry of the real interval starting here
         self._ce = []  # entry of the combined interval starting here
+        # _re's entry again if its loss depends on no point beyond the two ends' neighbours
+        # (known by the batch protocol's window_losses_local), else None: a tell two points
+        # away then leaves it as it is. Compared by identity, so any new entry voids it.
+        self._rloc = []
         self._free = []  # nodes of removed pending points, to be reused
         self._nreal = 0  # number of real nodes
         self._rfirst = None
@@ -228,6 +234,7 @@ class IntervalIndex:
         self._cn.append(None)
         self._re.append(None)
         self._ce.append(None)
+        self._rloc.append(None)
         return i
 
     def _set_comb(self, an: int, b: float, loss: float, gap: float | None) -> None:
@@ -508,7 +515,7 @@ class IntervalIndex:
             cn[an] = bn
         if bn is not None:
             cp[bn] = an
-        cp[node] = cn[node] = self._ce[node] = self._re[node] = None
+        cp[node] = cn[node] = self._ce[node] = self._re[node] = self._rloc[node] = None
         self._free.append(node)
 
     def _rebuild_neighbours(
@@ -531,6 +538,7 @@ class IntervalIndex:
         self._rn = rnext + [None] * len(pending)
         self._re = [None] * m
         self._ce = [None] * m
+        self._rloc = [None] * m
         self._free = []
         self._rfirst = 0 if n else None
         self._rlast = n - 1 if n else None
@@ -584,6 +592,7 @@ class IntervalIndex:
         self._ny = ys
         self._re = rentries
         self._ce = centries
+        self._rloc = [None] * m
         self._cp = [None, *range(m - 1)] if m else []
         self._cn = [*range(1, m), None] if m else []
         self._free = []

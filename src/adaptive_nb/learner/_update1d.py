@@ -162,6 +162,24 @@ class LossUpdates(IntervalIndex):
             ce[ln] = ce_
             _heappush(cheap, ce_)
 
+    def _mark_local(self, lefts: list[int], reads: list[int] | None) -> None:
+        """Record which of the losses just stored for ``lefts`` are local (see ``_rloc``).
+
+        ``reads``: the positions in ``lefts`` of the losses that read beyond their ends'
+        neighbours; None when not known (then none counts as local). A left node whose entry
+        was kept (the same loss) is marked too: the mark describes the latest computation.
+        """
+        loc = self._rloc
+        if reads is None:
+            for ln in lefts:
+                loc[ln] = None
+            return
+        re_ = self._re
+        for ln in lefts:
+            loc[ln] = re_[ln]
+        for j in reads:
+            loc[lefts[j]] = None
+
     def _update_yscale(self, y: YInternal) -> None:
         if type(y) is float:
             if y - y == 0.0:  # finite
