@@ -137,6 +137,30 @@ def _curvatures(xs: Sequence[Any], ys: Sequence[Any]) -> list[float | None]:
     Each slope is computed once and shared by the two triples that contain it (the same
     operations as a triple on its own: the results are equal bit for bit).
     """
+    try:
+        total = sum(ys)
+    except TypeError:  # a missing point (None)
+        total = math.nan
+    if total - total == 0.0 and len(xs) > 1:
+        # Every point there and every value finite (a sum of finite values can only
+        # overflow, to inf): the same operations without the checks.
+        curv: list[float | None] = [None]
+        add = curv.append
+        xa = xs[0]
+        xb = xs[1]
+        yb = ys[1]
+        last = (yb - ys[0]) / (xb - xa)
+        for j in range(2, len(xs)):
+            xc = xs[j]
+            yc = ys[j]
+            slope = (yc - yb) / (xc - xb)
+            add(2.0 * (slope - last) / (xc - xa))
+            xa = xb
+            xb = xc
+            yb = yc
+            last = slope
+        add(None)
+        return curv
     out: list[float | None] = [None]
     append = out.append
     prev: float | None = None  # the slope left of point j
@@ -190,18 +214,19 @@ def _window_losses(  # noqa: PLR0912, PLR0915, PLR0917 - the hot path: one flat 
         h: float = xs[i + 1] - xs[i]
         h2 = h * h * 0.125
         loss: float = h2 * floor + explore * h * h * h
-        y0 = ys[i]
-        y1 = ys[i + 1]
-        fin0 = y0 - y0 == 0.0
-        fin1 = y1 - y1 == 0.0
         dl = c[i]
         dr = c[i + 1]
-        if not (fin0 and fin1):
-            # Inside a region where f is not finite: sampled at the floor density only; at
-            # its border: located like a jump.
-            append(loss if fin0 == fin1 else weight * h)
-            continue
         if dl is None or dr is None:
+            # (Both ends' values are finite where dl or dr is known.)
+            y0 = ys[i]
+            y1 = ys[i + 1]
+            fin0 = y0 - y0 == 0.0
+            fin1 = y1 - y1 == 0.0
+            if not (fin0 and fin1):
+                # Inside a region where f is not finite: sampled at the floor density only;
+                # at its border: located like a jump.
+                append(loss if fin0 == fin1 else weight * h)
+                continue
             # One-sided (at an edge, or next to a non-finite value): trusted. (A jump within
             # the first interval is then chased to the floating-point resolution: one point
             # per halving, about 50 at most.)
