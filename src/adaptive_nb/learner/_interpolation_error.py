@@ -129,59 +129,62 @@ def _check_weight(name: str, value: object) -> float:
     return v
 
 
-def _curvatures(xs: Sequence[Any], ys: Sequence[Any]) -> list[float | None]:
-    """Twice the second divided difference at every inner point of a run of points.
+def _curvatures(xs: Sequence[Any], ys: Sequence[Any], lo: int, hi: int) -> list[float | None]:
+    """Twice the second divided difference at the points ``lo .. hi`` of a run of points.
 
-    Entry ``j`` is f'' of the parabola through points ``j - 1, j, j + 1``; ``None`` at the
-    ends, where a point is missing (``None``, beyond the edges) or a value is not finite.
-    Each slope is computed once and shared by the two triples that contain it (the same
-    operations as a triple on its own: the results are equal bit for bit).
+    Entry ``j`` (``lo <= j <= hi``, ``0 < lo``, ``hi < len(xs) - 1``) is ``_curvature(xs, ys,
+    j)``; the other entries are None (not computed). Each slope is computed once and shared
+    by the two triples that contain it: the same operations as a triple on its own, so the
+    results are equal bit for bit.
     """
     try:
         total = sum(ys)
     except TypeError:  # a missing point (None)
         total = math.nan
-    if total - total == 0.0 and len(xs) > 1:
-        # Every point there and every value finite (a sum of finite values can only
-        # overflow, to inf): the same operations without the checks.
-        curv: list[float | None] = [None]
-        add = curv.append
-        xa = xs[0]
-        xb = xs[1]
-        yb = ys[1]
-        last = (yb - ys[0]) / (xb - xa)
-        for j in range(2, len(xs)):
-            xc = xs[j]
-            yc = ys[j]
-            slope = (yc - yb) / (xc - xb)
-            add(2.0 * (slope - last) / (xc - xa))
-            xa = xb
-            xb = xc
-            yb = yc
-            last = slope
-        add(None)
-        return curv
-    out: list[float | None] = [None]
-    append = out.append
-    prev: float | None = None  # the slope left of point j
-    x0 = xs[0]
-    y0 = ys[0]
-    ok0 = x0 is not None and y0 - y0 == 0.0
-    for j in range(1, len(xs)):
-        x1 = xs[j]
-        y1 = ys[j]
-        ok1 = x1 is not None and y1 - y1 == 0.0
-        slope = (y1 - y0) / (x1 - x0) if ok0 and ok1 else None
-        if j > 1:
-            append(
-                None if prev is None or slope is None else 2.0 * (slope - prev) / (x1 - xs[j - 2])
-            )
-        prev = slope
-        x0 = x1
-        y0 = y1
-        ok0 = ok1
-    out.append(None)
-    return out
+    if not total - total == 0.0:
+        out: list[float | None] = [None] * len(xs)
+        for j in range(lo, hi + 1):
+            out[j] = _curvature(xs, ys, j)
+        return out
+    # Every point there and every value finite (a sum of finite values can only overflow,
+    # to inf): no checks.
+    curv: list[float | None] = [None] * lo
+    add = curv.append
+    xa = xs[lo - 1]
+    xb = xs[lo]
+    yb = ys[lo]
+    last = (yb - ys[lo - 1]) / (xb - xa)
+    for j in range(lo + 1, hi + 2):
+        xc = xs[j]
+        yc = ys[j]
+        slope = (yc - yb) / (xc - xb)
+        add(2.0 * (slope - last) / (xc - xa))
+        xa = xb
+        xb = xc
+        yb = yc
+        last = slope
+    curv += [None] * (len(xs) - 1 - hi)
+    return curv
+
+
+def _curvature(xs: Sequence[Any], ys: Sequence[Any], j: int) -> float | None:
+    """F'' of the parabola through the points ``j - 1, j, j + 1`` of a run.
+
+    None at the ends of the run, where a point is missing (None, beyond the edges) or a
+    value is not finite.
+    """
+    if j < 1 or j >= len(xs) - 1:
+        return None
+    x0 = xs[j - 1]
+    x1 = xs[j]
+    x2 = xs[j + 1]
+    y0 = ys[j - 1]
+    y1 = ys[j]
+    y2 = ys[j + 1]
+    if x0 is None or x2 is None or not (y0 - y0 == 0.0 and y1 - y1 == 0.0 and y2 - y2 == 0.0):
+        return None
+    left = (y1 - y0) / (x1 - x0)
+    return 2.0 * ((y2 - y1) / (x2 - x1) - left) / (x2 - x0)  # type: ignore[no-any-return]
 
 
 def _window_losses(  # noqa: PLR0912, PLR0915, PLR0917 - the hot path: one flat loop
@@ -207,7 +210,7 @@ def _window_losses(  # noqa: PLR0912, PLR0915, PLR0917 - the hot path: one flat 
     curvatures ``da``/``db`` (or the points beyond its own two triples): the loss of any
     other interval depends only on its two ends and their two neighbours.
     """
-    c = _curvatures(xs, ys)
+    c = _curvatures(xs, ys, first, last)
     out: list[float] = []
     append = out.append
     for i in range(first, last):
@@ -265,8 +268,9 @@ def _window_losses(  # noqa: PLR0912, PLR0915, PLR0917 - the hot path: one flat 
         # random spots and piled points there).
         if reads is not None:
             reads.append(i)
-        ca = c[i - 1]
-        cb = c[i + 2]
+        # (beyond the curvatures the run's losses share: computed here, as rarely needed)
+        ca = c[i - 1] if i > first else _curvature(xs, ys, i - 1)
+        cb = c[i + 2] if i + 2 <= last else _curvature(xs, ys, i + 2)
         outer = 0.0
         noise = 0.0
         if ca is not None:

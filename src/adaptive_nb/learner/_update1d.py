@@ -114,12 +114,18 @@ class LossUpdates(IntervalIndex):
             an = bn
             bn = cn[an]  # type: ignore[assignment]
 
-    def _store_real_losses(self, lefts: list[int], losses: list[float]) -> None:
+    def _store_real_losses(
+        self, lefts: list[int], losses: list[float], reads: list[int] | None = None
+    ) -> None:
         """Store the ``losses`` of consecutive real intervals, whose left nodes are ``lefts``.
 
         ``_update_real_interval`` with the loss given, its usual case (no pending point
         inside) inlined: a told point changes ``2 + 2 * nth_neighbors`` losses at once.
+        ``reads``: the positions in ``lefts`` of the losses that read beyond their ends'
+        neighbours, None when not known (then none counts as local; see ``_rloc``). A kept
+        entry (the same loss) is marked too: the mark describes the latest computation.
         """
+        loc = self._rloc
         nx = self._nx
         rnx = self._rn
         cn = self._cn
@@ -138,9 +144,11 @@ class LossUpdates(IntervalIndex):
                 # combined ones inside it (derived from it whenever pending points change)
                 # are still exact. A loss that reads the new point only through an outer
                 # neighbour often keeps its value; skipping saves the heap pushes.
+                loc[ln] = old
                 continue
             if cn[ln] != rn:  # pending points inside: the general path
                 self._update_real_interval(ln, rn, {ln: loss})
+                loc[ln] = re_[ln]
                 continue
             left = nx[ln]
             if -_BIG < loss < _BIG:
@@ -148,7 +156,7 @@ class LossUpdates(IntervalIndex):
             else:
                 k = _rank(loss, left, right, s)
             e = (k, left, right, loss, ysc)
-            re_[ln] = e
+            re_[ln] = loc[ln] = e
             _heappush(rheap, e)
             dx = right - left
             c = dx * loss / dx
@@ -161,24 +169,12 @@ class LossUpdates(IntervalIndex):
             ce_ = (k, left, right, seq, c, left)
             ce[ln] = ce_
             _heappush(cheap, ce_)
-
-    def _mark_local(self, lefts: list[int], reads: list[int] | None) -> None:
-        """Record which of the losses just stored for ``lefts`` are local (see ``_rloc``).
-
-        ``reads``: the positions in ``lefts`` of the losses that read beyond their ends'
-        neighbours; None when not known (then none counts as local). A left node whose entry
-        was kept (the same loss) is marked too: the mark describes the latest computation.
-        """
-        loc = self._rloc
         if reads is None:
             for ln in lefts:
                 loc[ln] = None
-            return
-        re_ = self._re
-        for ln in lefts:
-            loc[ln] = re_[ln]
-        for j in reads:
-            loc[lefts[j]] = None
+        else:
+            for j in reads:
+                loc[lefts[j]] = None
 
     def _update_yscale(self, y: YInternal) -> None:
         if type(y) is float:

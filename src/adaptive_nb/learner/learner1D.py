@@ -428,8 +428,7 @@ class Learner1D(  # type: ignore[misc]
         # nth_neighbors + 1 steps to its left and to its right.
         nn = self.nth_neighbors
         if lefts is not None:
-            self._store_real_losses(lefts, losses)
-            self._mark_local(lefts, reads)
+            self._store_real_losses(lefts, losses, reads)
         elif nn == 0:
             if ln is not None:
                 self._update_real_interval(ln, node, around)
