@@ -76,6 +76,7 @@ components by one y-scale, the largest of their ranges).
 
 from __future__ import annotations
 
+import functools
 import math
 import numbers
 from collections.abc import Callable, Sequence
@@ -141,7 +142,7 @@ def _curvatures(xs: Sequence[Any], ys: Sequence[Any], lo: int, hi: int) -> list[
         total = sum(ys)
     except TypeError:  # a missing point (None)
         total = math.nan
-    if not total - total == 0.0:
+    if total - total != 0.0:
         out: list[float | None] = [None] * len(xs)
         for j in range(lo, hi + 1):
             out[j] = _curvature(xs, ys, j)
@@ -188,13 +189,13 @@ def _curvature(xs: Sequence[Any], ys: Sequence[Any], j: int) -> float | None:
 
 
 def _window_losses(  # noqa: PLR0912, PLR0915, PLR0917 - the hot path: one flat loop
+    weight: float,
+    floor: float,
+    explore: float,
     xs: Sequence[Any],
     ys: Sequence[Any],
     first: int,
     last: int,
-    weight: float,
-    floor: float,
-    explore: float,
     reads: list[int] | None = None,
 ) -> list[float]:
     """Losses of the intervals ``(xs[i], xs[i + 1])`` for ``first <= i < last``.
@@ -404,7 +405,7 @@ def interpolation_error_loss_function(
     explore = _check_weight("exploration", exploration)
 
     def scalar_loss(xs: Sequence[Any], ys: Sequence[Any]) -> float:
-        return _window_losses(xs, ys, 2, 3, weight, floor, explore)[0]
+        return _window_losses(weight, floor, explore, xs, ys, 2, 3)[0]
 
     @uses_nth_neighbors(2)
     def interpolation_error_loss(xs: Sequence[Any], ys: Sequence[Any]) -> float:
@@ -422,20 +423,15 @@ def interpolation_error_loss_function(
             worst = max(worst, loss)
         return worst
 
-    def window(xs: Sequence[Any], ys: Sequence[Any], first: int, last: int) -> list[float]:
-        return _window_losses(xs, ys, first, last, weight, floor, explore)
-
-    def window_local(
-        xs: Sequence[Any], ys: Sequence[Any], first: int, last: int
-    ) -> tuple[list[float], list[int]]:
-        reads: list[int] = []
-        return _window_losses(xs, ys, first, last, weight, floor, explore, reads), reads
+    # (a partial: no Python frame between the learner and the loop)
+    window = functools.partial(_window_losses, weight, floor, explore)
 
     # The learner's batch protocol (see learner/_loss1d.py): the losses of a run of
     # intervals of scalar values in one call, equal bit for bit to calls one by one; and
-    # the same with the intervals whose loss read beyond its ends' neighbours.
+    # with a fifth argument, a list to append the intervals whose loss read beyond its
+    # ends' neighbours to.
     interpolation_error_loss.window_losses = window  # type: ignore[attr-defined]
-    interpolation_error_loss.window_losses_local = window_local  # type: ignore[attr-defined]
+    interpolation_error_loss.window_losses_local = window  # type: ignore[attr-defined]
     return interpolation_error_loss
 
 

@@ -324,6 +324,8 @@ class IntervalLosses:
     _ny: list[YInternal | None]
     _rp: list[int | None]
     _rn: list[int | None]
+    _re: list[Any]
+    _rloc: list[Any]
 
     def _interval_loss(self, ln: int, rn: int, yscale: float) -> float:
         """Loss of the real interval between nodes ``ln`` and ``rn``, rescaled by ``yscale``."""
@@ -399,7 +401,7 @@ class IntervalLosses:
             "interval), then tell the points again."
         )
 
-    def _window_losses_around(
+    def _window_losses_around(  # noqa: PLR0911, PLR0915 - the hot path, written out
         self, node: int, window: Any
     ) -> tuple[list[int], list[float], list[int] | None]:
         """``_losses_around`` for a loss with the batch protocol (``window_losses``).
@@ -408,9 +410,9 @@ class IntervalLosses:
         rescaled points (``None`` beyond the edges) and returns the non-negative losses of the
         intervals ``first .. last - 1`` of the run, equal bit for bit to ``loss`` called on
         each interval with its ``nth`` neighbours. Optionally, ``loss.window_losses_local``
-        takes the same arguments and returns the losses and the list of those ``i`` whose
-        loss read a point beyond its two ends' neighbours (``xs[i - 2]``, ``xs[i + 3]``):
-        every other loss depends on points ``i - 1 .. i + 2`` only.
+        takes the same arguments and a list, returns the same losses and appends to the list
+        every ``i`` whose loss read a point beyond its two ends' neighbours (``xs[i - 2]``,
+        ``xs[i + 3]``): every other loss depends on points ``i - 1 .. i + 2`` only.
 
         The ``2 * nth + 2`` intervals around ``node`` and their ``nth`` neighbours on each side
         are rescaled once and handed over in one call; the intervals the generic path treats
@@ -500,7 +502,8 @@ class IntervalLosses:
             xs.append(xr[b5])
             ys.append(ny[b5] / yd)
             lefts.append(b2)
-        losses, reads = local(xs, ys, 2, 2 + len(lefts))
+        reads: list[int] = []
+        losses = local(xs, ys, 2, 2 + len(lefts), reads)
         if 0.0 <= sum(losses) < _BIG:
             return lefts, losses, [i - 2 for i in reads] if reads else reads
         return (*self._window_losses_of_run(node, window), None)
