@@ -401,7 +401,7 @@ class IntervalLosses:
             "interval), then tell the points again."
         )
 
-    def _window_losses_around(  # noqa: PLR0911, PLR0915 - the hot path, written out
+    def _window_losses_around(
         self, node: int, window: Any
     ) -> tuple[list[int], list[float], list[int] | None]:
         """``_losses_around`` for a loss with the batch protocol (``window_losses``).
@@ -419,12 +419,13 @@ class IntervalLosses:
         specially (narrower than the resolution, a non-finite loss) are redone by it. Returns
         the left nodes of the intervals, in order, their losses, and the positions (in
         those lists) of the losses that read beyond their neighbours, or None (not known: all
-        may have). With ``window_losses_local``, the two outer intervals are left out when
-        their stored loss is local (``_rloc``) at the current y-scale: their neighbours are
-        not the new point, so their loss is the same.
+        may have).
         """
         if self.nth_neighbors != 2:
             return (*self._window_losses_of_run(node, window), None)
+        local = getattr(self.loss_per_interval, "window_losses_local", None)
+        if local is not None:
+            return self._local_losses_around(node, window, local)
         # The usual case written out (nth_neighbors == 2, five real points on either side,
         # every loss finite, every width resolved): explicit subscripts of the node columns
         # cost a third of itemgetter picks and comprehensions. Anything else (past an edge,
@@ -448,6 +449,69 @@ class IntervalLosses:
             return (*self._window_losses_of_run(node, window), None)
         if a5 is None or b5 is None:
             return (*self._window_losses_of_run(node, window), None)
+        xr: Any = self._nxr
+        ny: Any = self._ny
+        yd = self._yscale or 1.0
+        # (rescaled as _generic_loss does: x / _xscale, y / y-scale)
+        xs = [xr[a5], xr[a4], xr[a3], xr[a2], xr[a1], xr[node]]
+        xs += [xr[b1], xr[b2], xr[b3], xr[b4], xr[b5]]
+        ys = [ny[a5] / yd, ny[a4] / yd, ny[a3] / yd, ny[a2] / yd, ny[a1] / yd, ny[node] / yd]
+        ys += [ny[b1] / yd, ny[b2] / yd, ny[b3] / yd, ny[b4] / yd, ny[b5] / yd]
+        losses: list[float] = window(xs, ys, 2, 8)
+        # (A window loss is never negative, so a finite sum below _BIG bounds every loss.)
+        if 0.0 <= sum(losses) < _BIG:
+            nx: Any = self._nx
+            eps = self._dx_eps
+            x = nx[node]
+            xa1 = nx[a1]
+            xa2 = nx[a2]
+            xb1 = nx[b1]
+            xb2 = nx[b2]
+            if (
+                xa2 - nx[a3] >= eps
+                and xa1 - xa2 >= eps
+                and x - xa1 >= eps
+                and xb1 - x >= eps
+                and xb2 - xb1 >= eps
+                and nx[b3] - xb2 >= eps
+            ):
+                return [a3, a2, a1, node, b1, b2], losses, None
+        return (*self._window_losses_of_run(node, window), None)
+
+    def _local_losses_around(  # noqa: PLR0911, PLR0915 - the hot path, written out
+        self, node: int, window: Any, local: Any
+    ) -> tuple[list[int], list[float], list[int] | None]:
+        """``_window_losses_around`` with ``window_losses_local``: the usual case written out.
+
+        The two outer intervals (``a3``-``a2`` and ``b2``-``b3``) are left out when their
+        entry is marked local (``_rloc``) and has the current y-scale: their ends and their
+        ends' neighbours are not the new point, so the loss is the same, and
+        ``_store_real_losses`` would keep the entry (the outer points are then not needed).
+        A mark is set only on losses this path computed, so such an interval was wide enough.
+        """
+        # (Any: the links are ints here, past the None checks; the values floats)
+        rp: Any = self._rp
+        rnx: Any = self._rn
+        try:
+            a1 = rp[node]
+            a2 = rp[a1]
+            a3 = rp[a2]
+            a4 = rp[a3]
+            b1 = rnx[node]
+            b2 = rnx[b1]
+            b3 = rnx[b2]
+            b4 = rnx[b3]
+        except TypeError:
+            return (*self._window_losses_of_run(node, window), None)
+        if a4 is None or b4 is None:
+            return (*self._window_losses_of_run(node, window), None)
+        ysc = self._yscale
+        re_: Any = self._re
+        loc: Any = self._rloc
+        e = re_[a3]
+        keep_a = loc[a3] is e and e is not None and e[4] == ysc
+        e = re_[b2]
+        keep_b = loc[b2] is e and e is not None and e[4] == ysc
         nx: Any = self._nx
         eps = self._dx_eps
         x = nx[node]
@@ -455,55 +519,33 @@ class IntervalLosses:
         xa2 = nx[a2]
         xb1 = nx[b1]
         xb2 = nx[b2]
-        if not (
-            xa2 - nx[a3] >= eps
-            and xa1 - xa2 >= eps
-            and x - xa1 >= eps
-            and xb1 - x >= eps
-            and xb2 - xb1 >= eps
-            and nx[b3] - xb2 >= eps
-        ):
+        if not (xa1 - xa2 >= eps and x - xa1 >= eps and xb1 - x >= eps and xb2 - xb1 >= eps):
             return (*self._window_losses_of_run(node, window), None)
         xr: Any = self._nxr
         ny: Any = self._ny
-        ysc = self._yscale
         yd = ysc or 1.0
-        local = getattr(self.loss_per_interval, "window_losses_local", None)
-        if local is None:
-            # (rescaled as _generic_loss does: x / _xscale, y / y-scale)
-            xs = [xr[a5], xr[a4], xr[a3], xr[a2], xr[a1], xr[node]]
-            xs += [xr[b1], xr[b2], xr[b3], xr[b4], xr[b5]]
-            ys = [ny[a5] / yd, ny[a4] / yd, ny[a3] / yd, ny[a2] / yd, ny[a1] / yd]
-            ys += [ny[node] / yd, ny[b1] / yd, ny[b2] / yd, ny[b3] / yd, ny[b4] / yd]
-            ys.append(ny[b5] / yd)
-            losses: list[float] = window(xs, ys, 2, 8)
-            # (A window loss is never negative, so a finite sum below _BIG bounds every loss.)
-            if 0.0 <= sum(losses) < _BIG:
-                return [a3, a2, a1, node, b1, b2], losses, None
-            return (*self._window_losses_of_run(node, window), None)
-        # An outer interval's ends and their neighbours are not the new point: if its stored
-        # loss read nothing further out, it is the same loss (and a new one is computed
-        # exactly when _store_real_losses would have replaced the entry).
-        re_: Any = self._re
-        loc: Any = self._rloc
-        e = re_[a3]
-        keep_a = loc[a3] is e and e is not None and e[4] == ysc
-        e = re_[b2]
-        keep_b = loc[b2] is e and e is not None and e[4] == ysc
+        # (rescaled as _generic_loss does: x / _xscale, y / y-scale)
         xs = [xr[a4], xr[a3], xr[a2], xr[a1], xr[node], xr[b1], xr[b2], xr[b3], xr[b4]]
         ys = [ny[a4] / yd, ny[a3] / yd, ny[a2] / yd, ny[a1] / yd, ny[node] / yd]
         ys += [ny[b1] / yd, ny[b2] / yd, ny[b3] / yd, ny[b4] / yd]
         lefts = [a2, a1, node, b1]
         if not keep_a:
+            a5 = rp[a4]
+            if a5 is None or xa2 - nx[a3] < eps:
+                return (*self._window_losses_of_run(node, window), None)
             xs.insert(0, xr[a5])
             ys.insert(0, ny[a5] / yd)
             lefts.insert(0, a3)
         if not keep_b:
+            b5 = rnx[b4]
+            if b5 is None or nx[b3] - xb2 < eps:
+                return (*self._window_losses_of_run(node, window), None)
             xs.append(xr[b5])
             ys.append(ny[b5] / yd)
             lefts.append(b2)
         reads: list[int] = []
-        losses = local(xs, ys, 2, 2 + len(lefts), reads)
+        losses: list[float] = local(xs, ys, 2, 2 + len(lefts), reads)
+        # (A window loss is never negative, so a finite sum below _BIG bounds every loss.)
         if 0.0 <= sum(losses) < _BIG:
             return lefts, losses, [i - 2 for i in reads] if reads else reads
         return (*self._window_losses_of_run(node, window), None)
