@@ -517,3 +517,17 @@ def test_beats_the_default_loss_and_a_uniform_grid(f: Callable[[float], float]) 
         errors[name] = max_error(vf, sorted_data(learner)[0])
     errors["uniform"] = max_error(vf, np.linspace(-1, 1, 300))
     assert errors["ours"] * 5 < min(errors["default"], errors["uniform"])
+
+
+@pytest.mark.parametrize("f", [peak, noisy, nan_region], ids=lambda f: f.__name__)
+def test_a_full_recomputation_marks_the_local_losses(f: Callable[[float], float]) -> None:
+    # tell_many's bulk path (a full recomputation) sets the locality marks as a tell does;
+    # the invariant check recomputes every marked loss and holds it to being local.
+    learner = Learner1D(f, (-1, 1), loss_per_interval=interpolation_error_loss)
+    xs = np.linspace(-1, 1, 301).tolist()
+    learner.tell_many(xs, [f(x) for x in xs])
+    marks = [e is not None and m is e for e, m in zip(learner._re, learner._rloc, strict=True)]
+    assert sum(marks) > 0
+    learner._check_invariants()
+    run(learner, 50)
+    learner._check_invariants()

@@ -641,14 +641,21 @@ class IntervalLosses:
         ysc: float,
         xs_sorted: np.ndarray[Any, Any] | None = None,
         ys_sorted: np.ndarray[Any, Any] | None = None,
+        *,
+        reads: list[int] | None = None,
     ) -> list[float]:
-        """Losses of all real intervals, equal bit for bit to ``_interval_loss``."""
+        """Losses of all real intervals, equal bit for bit to ``_interval_loss``.
+
+        ``reads``: given only for a loss with ``window_losses`` and ``window_losses_local``
+        (and ``nth_neighbors == 2``, scalar values); gets the indices of the losses that are
+        not local (see ``_window_losses_around``).
+        """
         n = len(reals)
         if n < 2:
             return []
         window = getattr(self.loss_per_interval, "window_losses", None)
         if window is not None and not self._vec:
-            return self._window_losses_of(window, rnodes, reals, ysc)
+            return self._window_losses_of(window, rnodes, reals, ysc, reads)
         if not (self._fast_default or self.loss_per_interval is uniform_loss):
             return [self._interval_loss(a, b, ysc) for a, b in itertools.pairwise(rnodes)]
         # numpy's elementwise / and - are the same IEEE operations as Python's on floats, and
@@ -678,9 +685,17 @@ class IntervalLosses:
         return losses
 
     def _window_losses_of(
-        self, window: Any, rnodes: list[int], reals: list[float], ysc: float
+        self,
+        window: Any,
+        rnodes: list[int],
+        reals: list[float],
+        ysc: float,
+        reads: list[int] | None = None,
     ) -> list[float]:
-        """All real losses with the batch protocol, equal to ``_interval_loss`` one by one."""
+        """All real losses with the batch protocol, equal to ``_interval_loss`` one by one.
+
+        ``reads`` as for ``_losses_of``.
+        """
         nn = self.nth_neighbors
         s = self._xscale
         yd = ysc or 1.0
@@ -688,9 +703,16 @@ class IntervalLosses:
         pad: list[Any] = [None] * nn
         xs = pad + [x / s for x in reals] + pad
         ys = pad + [ny[i] / yd for i in rnodes] + pad  # type: ignore[operator]
-        losses = window(xs, ys, nn, nn + len(reals) - 1)
+        if reads is None:
+            losses = window(xs, ys, nn, nn + len(reals) - 1)
+        else:
+            local = self.loss_per_interval.window_losses_local  # type: ignore[attr-defined]
+            losses = local(xs, ys, nn, nn + len(reals) - 1, reads)
+            reads[:] = [i - nn for i in reads]
         eps = self._dx_eps
         for i, loss in enumerate(losses):
             if not -_BIG < loss < _BIG or reals[i + 1] - reals[i] < eps:
                 losses[i] = self._interval_loss(rnodes[i], rnodes[i + 1], ysc)
+                if reads is not None:
+                    reads.append(i)  # (not computed by the batch: no mark)
         return losses  # type: ignore[no-any-return]

@@ -43,6 +43,9 @@ class LossUpdates(IntervalIndex):
     _ymax: Any
     _fast_default: bool
     _dx_eps: float
+    _vec: bool
+    nth_neighbors: int
+    loss_per_interval: Any
 
     if TYPE_CHECKING:
 
@@ -55,6 +58,8 @@ class LossUpdates(IntervalIndex):
             ysc: float,
             xs_sorted: np.ndarray[Any, Any] | None = None,
             ys_sorted: np.ndarray[Any, Any] | None = None,
+            *,
+            reads: list[int] | None = None,
         ) -> list[float]: ...
 
     def _update_real_interval(
@@ -214,12 +219,28 @@ class LossUpdates(IntervalIndex):
         ysc = self._yscale
         lefts = reals[:-1]
         rights = reals[1:]
-        losses = self._losses_of(rnodes, reals, ysc, xs_sorted, ys_sorted)
+        lf = self.loss_per_interval
+        # The locality marks (_rloc) too, where the loss can tell them.
+        reads: list[int] | None = (
+            []
+            if self.nth_neighbors == 2
+            and not self._vec
+            and hasattr(lf, "window_losses")
+            and hasattr(lf, "window_losses_local")
+            else None
+        )
+        losses = self._losses_of(rnodes, reals, ysc, xs_sorted, ys_sorted, reads=reads)
         keys = _ranks(losses, lefts, rights, self._xscale)
         entries = list(zip(keys, lefts, rights, losses, itertools.repeat(ysc), strict=False))
         re_ = self._re
         for i, e in zip(rnodes, entries, strict=False):
             re_[i] = e
+        if reads is not None:
+            loc = self._rloc
+            for i, e in zip(rnodes, entries, strict=False):
+                loc[i] = e
+            for j in reads:
+                loc[rnodes[j]] = None
         _refill_heap(self._rheap, entries)
         self._rebuild_combined_entries(rnodes, reals, losses, keys)
         self._old_yscale = ysc
