@@ -65,10 +65,17 @@ cap above; measured 10-50x under), under noise (the error against the noiseless 
 the noise itself, which no sampling lowers), and where a feature narrower than the spacing
 has not been found yet.
 
-Cost: a told point changes the losses of the 6 intervals whose 6-point stencil contains it.
-The loss carries a batch form (``window_losses``) that Learner1D calls once for the run of 11
-points around the new one, sharing slopes and curvatures between the intervals; it is the
-same arithmetic as the per-interval loss, so both agree bit for bit.
+Cost: a told point can change the losses of the 6 intervals whose 6-point stencil contains
+it. The loss carries a batch form (``window_losses``) that Learner1D calls once for the run
+of points around the new one, sharing slopes and curvatures between the intervals; it is the
+same arithmetic as the per-interval loss, so both agree bit for bit. Its second form
+(``window_losses_local``) also reports which losses read past the shortcut for a small
+disagreement, the only path that reads the outer curvatures ``da``/``db``: every other
+loss depends on its ends and their neighbours only, so the learner keeps it when a point
+is told two points away (usually both outer intervals: 4 losses from a run of 9 points).
+Measured with benchmarks/bench_sampling.py's ``bench_cost(2000, 5)`` (ask(1) + tell on the
+peak function, to 2000 points): 2.25x the wall time per point of the default loss; in
+instructions (cachegrind, the points from 1000 to 3000) 134k against 68k, 1.95x.
 
 Vector-valued functions: the largest estimate over the components (the learner rescales all
 components by one y-scale, the largest of their ranges).
