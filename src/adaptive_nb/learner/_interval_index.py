@@ -10,7 +10,9 @@ Representation (this is where Learner1D's speed over the reference library comes
   ``_ny``, ``_rp``/``_rn``, ``_cp``/``_cn``, ``_re``, ``_ce``) holding the point, the point
   rescaled as loss functions see it (``x / _xscale``), its value, its left/right
   neighbours among the real points and among the combined points (as node indices), and the
-  entries of the intervals starting there. A tell or ask hashes x about once and follows
+  entries of the intervals starting there (and ``_rloc``, the real entry again where its loss
+  is known not to read beyond its ends' neighbours; see ``Learner1D._local_losses_around``;
+  not pickled: the marks start empty on load). A tell or ask hashes x about once and follows
   indices otherwise: the points are mostly dyadic fractions, whose float hashes have all low
   bits zero, so every lookup in an x-keyed dict walks a long probe chain. The nodes are columns
   of lists rather than one object each because every object with references is tracked by the
