@@ -165,6 +165,91 @@ def test_the_batch_of_a_run_equals_the_losses_one_by_one(
     assert len(batch) == len(one_by_one)
     for a, b in zip(batch, one_by_one, strict=True):
         assert a == b or (math.isnan(a) and math.isnan(b))
+    reads: list[int] = []
+    local = interpolation_error_loss.window_losses_local(xs, sy, first, last, reads)  # type: ignore[attr-defined]
+    assert repr(local) == repr(batch)
+    assert reads == sorted(set(reads))
+    assert set(reads) <= set(range(first, last))
+
+
+@SETTINGS
+@given(
+    ys=st.lists(st.floats(-1e3, 1e3) | st.just(math.nan), min_size=6, max_size=6),
+    gaps=st.lists(st.floats(1e-6, 1.0), min_size=5, max_size=5),
+    outer=st.tuples(st.floats(-1e3, 1e3), st.floats(-1e3, 1e3)),
+    reach=st.tuples(st.floats(1e-6, 1.0), st.floats(1e-6, 1.0)),
+    missing=st.tuples(st.booleans(), st.booleans()),
+)
+def test_a_loss_not_reported_as_reading_far_points_does_not_depend_on_them(
+    ys: list[float],
+    gaps: list[float],
+    outer: tuple[float, float],
+    reach: tuple[float, float],
+    missing: tuple[bool, bool],
+) -> None:
+    # The learner keeps such a loss when a point is told beyond its ends' neighbours (see
+    # Learner1D's _rloc): moving, changing or removing the points 2 away must not change it.
+    xs: list[float | None] = [0.0, *np.cumsum(gaps).tolist()]
+    sy: list[float | None] = list(ys)
+    reads: list[int] = []
+    (loss,) = interpolation_error_loss.window_losses_local(xs, sy, 2, 3, reads)  # type: ignore[attr-defined]
+    if reads:
+        assert reads == [2]
+        return
+    moved_x = list(xs)
+    moved_y = list(sy)
+    for k, (end, ref, step) in enumerate(((0, 1, -1), (5, 4, 1))):
+        if missing[k]:
+            moved_x[end] = moved_y[end] = None
+        else:
+            moved_x[end] = xs[ref] + step * reach[k]  # type: ignore[operator]
+            moved_y[end] = outer[k]
+    again = interpolation_error_loss.window_losses(moved_x, moved_y, 2, 3)  # type: ignore[attr-defined]
+    assert repr(again) == repr([loss])
+
+
+class _WithoutLocality:
+    """interpolation_error_loss without ``window_losses_local``: the learner recomputes
+    every loss a tell may change, as before the locality marks."""
+
+    nth_neighbors = 2
+
+    def __init__(self) -> None:
+        self.window_losses = interpolation_error_loss.window_losses  # type: ignore[attr-defined]
+
+    def __call__(self, xs: Any, ys: Any) -> float:
+        return interpolation_error_loss(xs, ys)
+
+
+@pytest.mark.parametrize("f", [peak, jump, noisy, nan_region], ids=lambda f: f.__name__)
+def test_keeping_local_losses_changes_no_point_and_no_loss(f: Callable[[float], float]) -> None:
+    # Learners with and without the locality marks, driven the same way (pending points,
+    # peeks, bulk tells, a pickle round trip, y-range growth): the same answers every step.
+    import pickle
+
+    learners = [
+        Learner1D(f, (-1, 1), loss_per_interval=loss)
+        for loss in (interpolation_error_loss, _WithoutLocality())
+    ]
+    rng = random.Random(7)
+    more = [rng.uniform(-1, 1) for _ in range(30)]
+    for step in range(120):
+        outs = []
+        for learner in learners:
+            xs, _ = learner.ask(3 if step % 5 == 0 else 1)
+            for x in xs[:2]:
+                learner.tell(x, f(x))
+            if step == 60:
+                learner.tell_many(more, [5.0 * f(x) for x in more])  # grows the y-range
+            peek = learner.ask(2, tell_pending=False)
+            outs.append((xs, peek, learner.loss(), learner.loss(real=False), learner.losses))
+        assert repr(outs[0]) == repr(outs[1])
+        if step == 90:
+            learners[0] = pickle.loads(pickle.dumps(learners[0]))
+    a = learners[0]
+    a._check_invariants()
+    kept = sum(e is not None and m is e for e, m in zip(a._re, a._rloc, strict=True))
+    assert kept > 0  # the marks are in use (the pickle round trip cleared them)
 
 
 @pytest.mark.parametrize("f", [peak, jump, noisy, nan_region], ids=lambda f: f.__name__)
@@ -432,3 +517,17 @@ def test_beats_the_default_loss_and_a_uniform_grid(f: Callable[[float], float]) 
         errors[name] = max_error(vf, sorted_data(learner)[0])
     errors["uniform"] = max_error(vf, np.linspace(-1, 1, 300))
     assert errors["ours"] * 5 < min(errors["default"], errors["uniform"])
+
+
+@pytest.mark.parametrize("f", [peak, noisy, nan_region], ids=lambda f: f.__name__)
+def test_a_full_recomputation_marks_the_local_losses(f: Callable[[float], float]) -> None:
+    # tell_many's bulk path (a full recomputation) sets the locality marks as a tell does;
+    # the invariant check recomputes every marked loss and holds it to being local.
+    learner = Learner1D(f, (-1, 1), loss_per_interval=interpolation_error_loss)
+    xs = np.linspace(-1, 1, 301).tolist()
+    learner.tell_many(xs, [f(x) for x in xs])
+    marks = [e is not None and m is e for e, m in zip(learner._re, learner._rloc, strict=True)]
+    assert sum(marks) > 0
+    learner._check_invariants()
+    run(learner, 50)
+    learner._check_invariants()

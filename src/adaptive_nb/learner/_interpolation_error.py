@@ -65,10 +65,17 @@ cap above; measured 10-50x under), under noise (the error against the noiseless 
 the noise itself, which no sampling lowers), and where a feature narrower than the spacing
 has not been found yet.
 
-Cost: a told point changes the losses of the 6 intervals whose 6-point stencil contains it.
-The loss carries a batch form (``window_losses``) that Learner1D calls once for the run of 11
-points around the new one, sharing slopes and curvatures between the intervals; it is the
-same arithmetic as the per-interval loss, so both agree bit for bit.
+Cost: a told point can change the losses of the 6 intervals whose 6-point stencil contains
+it. The loss carries a batch form (``window_losses``) that Learner1D calls once for the run
+of points around the new one, sharing slopes and curvatures between the intervals; it is the
+same arithmetic as the per-interval loss, so both agree bit for bit. Its second form
+(``window_losses_local``) also reports which losses read past the shortcut for a small
+disagreement, the only path that reads the outer curvatures ``da``/``db``: every other
+loss depends on its ends and their neighbours only, so the learner keeps it when a point
+is told two points away (usually both outer intervals: 4 losses from a run of 9 points).
+Measured with benchmarks/bench_sampling.py's ``bench_cost(2000, 5)`` (ask(1) + tell on the
+peak function, to 2000 points): 2.25x the wall time per point of the default loss; in
+instructions (cachegrind, the points from 1000 to 3000) 134k against 68k, 1.95x.
 
 Vector-valued functions: the largest estimate over the components (the learner rescales all
 components by one y-scale, the largest of their ranges).
@@ -76,6 +83,7 @@ components by one y-scale, the largest of their ranges).
 
 from __future__ import annotations
 
+import functools
 import math
 import numbers
 from collections.abc import Callable, Sequence
@@ -129,45 +137,73 @@ def _check_weight(name: str, value: object) -> float:
     return v
 
 
-def _curvatures(xs: Sequence[Any], ys: Sequence[Any]) -> list[float | None]:
-    """Twice the second divided difference at every inner point of a run of points.
+def _curvatures(xs: Sequence[Any], ys: Sequence[Any], lo: int, hi: int) -> list[float | None]:
+    """Twice the second divided difference at the points ``lo .. hi`` of a run of points.
 
-    Entry ``j`` is f'' of the parabola through points ``j - 1, j, j + 1``; ``None`` at the
-    ends, where a point is missing (``None``, beyond the edges) or a value is not finite.
-    Each slope is computed once and shared by the two triples that contain it (the same
-    operations as a triple on its own: the results are equal bit for bit).
+    Entry ``j`` (``lo <= j <= hi``, ``0 < lo``, ``hi < len(xs) - 1``) is ``_curvature(xs, ys,
+    j)``; the other entries are None (not computed). Each slope is computed once and shared
+    by the two triples that contain it: the same operations as a triple on its own, so the
+    results are equal bit for bit.
     """
-    out: list[float | None] = [None]
-    append = out.append
-    prev: float | None = None  # the slope left of point j
-    x0 = xs[0]
-    y0 = ys[0]
-    ok0 = x0 is not None and y0 - y0 == 0.0
-    for j in range(1, len(xs)):
-        x1 = xs[j]
-        y1 = ys[j]
-        ok1 = x1 is not None and y1 - y1 == 0.0
-        slope = (y1 - y0) / (x1 - x0) if ok0 and ok1 else None
-        if j > 1:
-            append(
-                None if prev is None or slope is None else 2.0 * (slope - prev) / (x1 - xs[j - 2])
-            )
-        prev = slope
-        x0 = x1
-        y0 = y1
-        ok0 = ok1
-    out.append(None)
-    return out
+    try:
+        total = sum(ys)
+    except TypeError:  # a missing point (None)
+        total = math.nan
+    if total - total != 0.0:
+        out: list[float | None] = [None] * len(xs)
+        for j in range(lo, hi + 1):
+            out[j] = _curvature(xs, ys, j)
+        return out
+    # Every point there and every value finite (a sum of finite values can only overflow,
+    # to inf): no checks.
+    curv: list[float | None] = [None] * lo
+    add = curv.append
+    xa = xs[lo - 1]
+    xb = xs[lo]
+    yb = ys[lo]
+    last = (yb - ys[lo - 1]) / (xb - xa)
+    for j in range(lo + 1, hi + 2):
+        xc = xs[j]
+        yc = ys[j]
+        slope = (yc - yb) / (xc - xb)
+        add(2.0 * (slope - last) / (xc - xa))
+        xa = xb
+        xb = xc
+        yb = yc
+        last = slope
+    curv += [None] * (len(xs) - 1 - hi)
+    return curv
+
+
+def _curvature(xs: Sequence[Any], ys: Sequence[Any], j: int) -> float | None:
+    """F'' of the parabola through the points ``j - 1, j, j + 1`` of a run.
+
+    None at the ends of the run, where a point is missing (None, beyond the edges) or a
+    value is not finite.
+    """
+    if j < 1 or j >= len(xs) - 1:
+        return None
+    x0 = xs[j - 1]
+    x1 = xs[j]
+    x2 = xs[j + 1]
+    y0 = ys[j - 1]
+    y1 = ys[j]
+    y2 = ys[j + 1]
+    if x0 is None or x2 is None or not (y0 - y0 == 0.0 and y1 - y1 == 0.0 and y2 - y2 == 0.0):
+        return None
+    left = (y1 - y0) / (x1 - x0)
+    return 2.0 * ((y2 - y1) / (x2 - x1) - left) / (x2 - x0)  # type: ignore[no-any-return]
 
 
 def _window_losses(  # noqa: PLR0912, PLR0915, PLR0917 - the hot path: one flat loop
+    weight: float,
+    floor: float,
+    explore: float,
     xs: Sequence[Any],
     ys: Sequence[Any],
     first: int,
     last: int,
-    weight: float,
-    floor: float,
-    explore: float,
+    reads: list[int] | None = None,
 ) -> list[float]:
     """Losses of the intervals ``(xs[i], xs[i + 1])`` for ``first <= i < last``.
 
@@ -177,26 +213,31 @@ def _window_losses(  # noqa: PLR0912, PLR0915, PLR0917 - the hot path: one flat 
     starting at its ends, ``da``/``db`` of the triples one point further out. Computing a
     run at once shares the curvatures between neighbouring intervals; the per-interval loss
     is this function on a run of one, so both agree bit for bit.
+
+    ``reads``, if given, gets the ``i`` of every interval whose loss read the outer
+    curvatures ``da``/``db`` (or the points beyond its own two triples): the loss of any
+    other interval depends only on its two ends and their two neighbours.
     """
-    c = _curvatures(xs, ys)
+    c = _curvatures(xs, ys, first, last)
     out: list[float] = []
     append = out.append
     for i in range(first, last):
         h: float = xs[i + 1] - xs[i]
         h2 = h * h * 0.125
         loss: float = h2 * floor + explore * h * h * h
-        y0 = ys[i]
-        y1 = ys[i + 1]
-        fin0 = y0 - y0 == 0.0
-        fin1 = y1 - y1 == 0.0
         dl = c[i]
         dr = c[i + 1]
-        if not (fin0 and fin1):
-            # Inside a region where f is not finite: sampled at the floor density only; at
-            # its border: located like a jump.
-            append(loss if fin0 == fin1 else weight * h)
-            continue
         if dl is None or dr is None:
+            # (Both ends' values are finite where dl or dr is known.)
+            y0 = ys[i]
+            y1 = ys[i + 1]
+            fin0 = y0 - y0 == 0.0
+            fin1 = y1 - y1 == 0.0
+            if not (fin0 and fin1):
+                # Inside a region where f is not finite: sampled at the floor density only;
+                # at its border: located like a jump.
+                append(loss if fin0 == fin1 else weight * h)
+                continue
             # One-sided (at an edge, or next to a non-finite value): trusted. (A jump within
             # the first interval is then chased to the floating-point resolution: one point
             # per halving, about 50 at most.)
@@ -233,8 +274,11 @@ def _window_losses(  # noqa: PLR0912, PLR0915, PLR0917 - the hot path: one flat 
         # much as here, on both sides, at any spacing; a jump or a singularity stands out
         # above both (the larger is the test: with the smaller, noise looked isolated at
         # random spots and piled points there).
-        ca = c[i - 1]
-        cb = c[i + 2]
+        if reads is not None:
+            reads.append(i)
+        # (beyond the curvatures the run's losses share: computed here, as rarely needed)
+        ca = c[i - 1] if i > first else _curvature(xs, ys, i - 1)
+        cb = c[i + 2] if i + 2 <= last else _curvature(xs, ys, i + 2)
         outer = 0.0
         noise = 0.0
         if ca is not None:
@@ -368,7 +412,7 @@ def interpolation_error_loss_function(
     explore = _check_weight("exploration", exploration)
 
     def scalar_loss(xs: Sequence[Any], ys: Sequence[Any]) -> float:
-        return _window_losses(xs, ys, 2, 3, weight, floor, explore)[0]
+        return _window_losses(weight, floor, explore, xs, ys, 2, 3)[0]
 
     @uses_nth_neighbors(2)
     def interpolation_error_loss(xs: Sequence[Any], ys: Sequence[Any]) -> float:
@@ -386,12 +430,15 @@ def interpolation_error_loss_function(
             worst = max(worst, loss)
         return worst
 
-    def window(xs: Sequence[Any], ys: Sequence[Any], first: int, last: int) -> list[float]:
-        return _window_losses(xs, ys, first, last, weight, floor, explore)
+    # (a partial: no Python frame between the learner and the loop)
+    window = functools.partial(_window_losses, weight, floor, explore)
 
     # The learner's batch protocol (see learner/_loss1d.py): the losses of a run of
-    # intervals of scalar values in one call, equal bit for bit to calls one by one.
+    # intervals of scalar values in one call, equal bit for bit to calls one by one; and
+    # with a fifth argument, a list to append the intervals whose loss read beyond its
+    # ends' neighbours to.
     interpolation_error_loss.window_losses = window  # type: ignore[attr-defined]
+    interpolation_error_loss.window_losses_local = window  # type: ignore[attr-defined]
     return interpolation_error_loss
 
 

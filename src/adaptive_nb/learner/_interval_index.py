@@ -10,7 +10,9 @@ Representation (this is where Learner1D's speed over the reference library comes
   ``_ny``, ``_rp``/``_rn``, ``_cp``/``_cn``, ``_re``, ``_ce``) holding the point, the point
   rescaled as loss functions see it (``x / _xscale``), its value, its left/right
   neighbours among the real points and among the combined points (as node indices), and the
-  entries of the intervals starting there. A tell or ask hashes x about once and follows
+  entries of the intervals starting there (and ``_rloc``, the real entry again where its loss
+  is known not to read beyond its ends' neighbours; see ``Learner1D._local_losses_around``;
+  not pickled: the marks start empty on load). A tell or ask hashes x about once and follows
   indices otherwise: the points are mostly dyadic fractions, whose float hashes have all low
   bits zero, so every lookup in an x-keyed dict walks a long probe chain. The nodes are columns
   of lists rather than one object each because every object with references is tracked by the
@@ -82,6 +84,7 @@ _NODE_STATE = frozenset(
         "_cn",
         "_re",
         "_ce",
+        "_rloc",
         "_free",
         "_rfirst",
         "_rlast",
@@ -179,6 +182,7 @@ class IntervalIndex:
     _cn: list[int | None]
     _re: list[REntry | None]
     _ce: list[CEntry | None]
+    _rloc: list[REntry | None]
     _free: list[int]
     _nreal: int
     _rfirst: int | None
@@ -201,6 +205,10 @@ class IntervalIndex:
         self._cn = []
         self._re = []  # entry of the real interval starting here
         self._ce = []  # entry of the combined interval starting here
+        # _re's entry again if its loss depends on no point beyond the two ends' neighbours
+        # (known by the batch protocol's window_losses_local), else None: a tell two points
+        # away then leaves it as it is. Compared by identity, so any new entry voids it.
+        self._rloc = []
         self._free = []  # nodes of removed pending points, to be reused
         self._nreal = 0  # number of real nodes
         self._rfirst = None
@@ -228,6 +236,7 @@ class IntervalIndex:
         self._cn.append(None)
         self._re.append(None)
         self._ce.append(None)
+        self._rloc.append(None)
         return i
 
     def _set_comb(self, an: int, b: float, loss: float, gap: float | None) -> None:
@@ -508,7 +517,7 @@ class IntervalIndex:
             cn[an] = bn
         if bn is not None:
             cp[bn] = an
-        cp[node] = cn[node] = self._ce[node] = self._re[node] = None
+        cp[node] = cn[node] = self._ce[node] = self._re[node] = self._rloc[node] = None
         self._free.append(node)
 
     def _rebuild_neighbours(
@@ -531,6 +540,7 @@ class IntervalIndex:
         self._rn = rnext + [None] * len(pending)
         self._re = [None] * m
         self._ce = [None] * m
+        self._rloc = [None] * m
         self._free = []
         self._rfirst = 0 if n else None
         self._rlast = n - 1 if n else None
@@ -584,6 +594,7 @@ class IntervalIndex:
         self._ny = ys
         self._re = rentries
         self._ce = centries
+        self._rloc = [None] * m
         self._cp = [None, *range(m - 1)] if m else []
         self._cn = [*range(1, m), None] if m else []
         self._free = []

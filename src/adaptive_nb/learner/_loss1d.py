@@ -324,6 +324,8 @@ class IntervalLosses:
     _ny: list[YInternal | None]
     _rp: list[int | None]
     _rn: list[int | None]
+    _re: list[Any]
+    _rloc: list[Any]
 
     def _interval_loss(self, ln: int, rn: int, yscale: float) -> float:
         """Loss of the real interval between nodes ``ln`` and ``rn``, rescaled by ``yscale``."""
@@ -399,21 +401,31 @@ class IntervalLosses:
             "interval), then tell the points again."
         )
 
-    def _window_losses_around(self, node: int, window: Any) -> tuple[list[int], list[float]]:
+    def _window_losses_around(
+        self, node: int, window: Any
+    ) -> tuple[list[int], list[float], list[int] | None]:
         """``_losses_around`` for a loss with the batch protocol (``window_losses``).
 
         The protocol: ``loss.window_losses(xs, ys, first, last)`` gets a run of consecutive
         rescaled points (``None`` beyond the edges) and returns the non-negative losses of the
         intervals ``first .. last - 1`` of the run, equal bit for bit to ``loss`` called on
-        each interval with its ``nth`` neighbours.
+        each interval with its ``nth`` neighbours. Optionally, ``loss.window_losses_local``
+        takes the same arguments and a list, returns the same losses and appends to the list
+        every ``i`` whose loss read a point beyond its two ends' neighbours (``xs[i - 2]``,
+        ``xs[i + 3]``): every other loss depends on points ``i - 1 .. i + 2`` only.
 
         The ``2 * nth + 2`` intervals around ``node`` and their ``nth`` neighbours on each side
         are rescaled once and handed over in one call; the intervals the generic path treats
         specially (narrower than the resolution, a non-finite loss) are redone by it. Returns
-        the left nodes of the intervals, in order, and their losses.
+        the left nodes of the intervals, in order, their losses, and the positions (in
+        those lists) of the losses that read beyond their neighbours, or None (not known: all
+        may have).
         """
         if self.nth_neighbors != 2:
-            return self._window_losses_of_run(node, window)
+            return (*self._window_losses_of_run(node, window), None)
+        local = getattr(self.loss_per_interval, "window_losses_local", None)
+        if local is not None:
+            return self._local_losses_around(node, window, local)
         # The usual case written out (nth_neighbors == 2, five real points on either side,
         # every loss finite, every width resolved): explicit subscripts of the node columns
         # cost a third of itemgetter picks and comprehensions. Anything else (past an edge,
@@ -434,9 +446,9 @@ class IntervalLosses:
             b4 = rnx[b3]
             b5 = rnx[b4]
         except TypeError:
-            return self._window_losses_of_run(node, window)
+            return (*self._window_losses_of_run(node, window), None)
         if a5 is None or b5 is None:
-            return self._window_losses_of_run(node, window)
+            return (*self._window_losses_of_run(node, window), None)
         xr: Any = self._nxr
         ny: Any = self._ny
         yd = self._yscale or 1.0
@@ -463,8 +475,80 @@ class IntervalLosses:
                 and xb2 - xb1 >= eps
                 and nx[b3] - xb2 >= eps
             ):
-                return [a3, a2, a1, node, b1, b2], losses
-        return self._window_losses_of_run(node, window)
+                return [a3, a2, a1, node, b1, b2], losses, None
+        return (*self._window_losses_of_run(node, window), None)
+
+    def _local_losses_around(  # noqa: PLR0911, PLR0915 - the hot path, written out
+        self, node: int, window: Any, local: Any
+    ) -> tuple[list[int], list[float], list[int] | None]:
+        """``_window_losses_around`` with ``window_losses_local``: the usual case written out.
+
+        The two outer intervals (``a3``-``a2`` and ``b2``-``b3``) are left out when their
+        entry is marked local (``_rloc``) and has the current y-scale: their ends and their
+        ends' neighbours are not the new point, so the loss is the same, and
+        ``_store_real_losses`` would keep the entry (the outer points are then not needed).
+        A mark is set only on losses this path computed, so such an interval was wide enough.
+        """
+        # (Any: the links are ints here, past the None checks; the values floats)
+        rp: Any = self._rp
+        rnx: Any = self._rn
+        try:
+            a1 = rp[node]
+            a2 = rp[a1]
+            a3 = rp[a2]
+            a4 = rp[a3]
+            b1 = rnx[node]
+            b2 = rnx[b1]
+            b3 = rnx[b2]
+            b4 = rnx[b3]
+        except TypeError:
+            return (*self._window_losses_of_run(node, window), None)
+        if a4 is None or b4 is None:
+            return (*self._window_losses_of_run(node, window), None)
+        ysc = self._yscale
+        re_: Any = self._re
+        loc: Any = self._rloc
+        e = re_[a3]
+        keep_a = loc[a3] is e and e is not None and e[4] == ysc
+        e = re_[b2]
+        keep_b = loc[b2] is e and e is not None and e[4] == ysc
+        nx: Any = self._nx
+        eps = self._dx_eps
+        x = nx[node]
+        xa1 = nx[a1]
+        xa2 = nx[a2]
+        xb1 = nx[b1]
+        xb2 = nx[b2]
+        if not (xa1 - xa2 >= eps and x - xa1 >= eps and xb1 - x >= eps and xb2 - xb1 >= eps):
+            return (*self._window_losses_of_run(node, window), None)
+        xr: Any = self._nxr
+        ny: Any = self._ny
+        yd = ysc or 1.0
+        # (rescaled as _generic_loss does: x / _xscale, y / y-scale)
+        xs = [xr[a4], xr[a3], xr[a2], xr[a1], xr[node], xr[b1], xr[b2], xr[b3], xr[b4]]
+        ys = [ny[a4] / yd, ny[a3] / yd, ny[a2] / yd, ny[a1] / yd, ny[node] / yd]
+        ys += [ny[b1] / yd, ny[b2] / yd, ny[b3] / yd, ny[b4] / yd]
+        lefts = [a2, a1, node, b1]
+        if not keep_a:
+            a5 = rp[a4]
+            if a5 is None or xa2 - nx[a3] < eps:
+                return (*self._window_losses_of_run(node, window), None)
+            xs.insert(0, xr[a5])
+            ys.insert(0, ny[a5] / yd)
+            lefts.insert(0, a3)
+        if not keep_b:
+            b5 = rnx[b4]
+            if b5 is None or nx[b3] - xb2 < eps:
+                return (*self._window_losses_of_run(node, window), None)
+            xs.append(xr[b5])
+            ys.append(ny[b5] / yd)
+            lefts.append(b2)
+        reads: list[int] = []
+        losses: list[float] = local(xs, ys, 2, 2 + len(lefts), reads)
+        # (A window loss is never negative, so a finite sum below _BIG bounds every loss.)
+        if 0.0 <= sum(losses) < _BIG:
+            return lefts, losses, [i - 2 for i in reads] if reads else reads
+        return (*self._window_losses_of_run(node, window), None)
 
     def _window_losses_of_run(self, node: int, window: Any) -> tuple[list[int], list[float]]:
         """``_window_losses_around`` in general: any ``nth_neighbors``, edges, special cases."""
@@ -557,14 +641,21 @@ class IntervalLosses:
         ysc: float,
         xs_sorted: np.ndarray[Any, Any] | None = None,
         ys_sorted: np.ndarray[Any, Any] | None = None,
+        *,
+        reads: list[int] | None = None,
     ) -> list[float]:
-        """Losses of all real intervals, equal bit for bit to ``_interval_loss``."""
+        """Losses of all real intervals, equal bit for bit to ``_interval_loss``.
+
+        ``reads``: given only for a loss with ``window_losses`` and ``window_losses_local``
+        (and ``nth_neighbors == 2``, scalar values); gets the indices of the losses that are
+        not local (see ``_window_losses_around``).
+        """
         n = len(reals)
         if n < 2:
             return []
         window = getattr(self.loss_per_interval, "window_losses", None)
         if window is not None and not self._vec:
-            return self._window_losses_of(window, rnodes, reals, ysc)
+            return self._window_losses_of(window, rnodes, reals, ysc, reads)
         if not (self._fast_default or self.loss_per_interval is uniform_loss):
             return [self._interval_loss(a, b, ysc) for a, b in itertools.pairwise(rnodes)]
         # numpy's elementwise / and - are the same IEEE operations as Python's on floats, and
@@ -594,9 +685,17 @@ class IntervalLosses:
         return losses
 
     def _window_losses_of(
-        self, window: Any, rnodes: list[int], reals: list[float], ysc: float
+        self,
+        window: Any,
+        rnodes: list[int],
+        reals: list[float],
+        ysc: float,
+        reads: list[int] | None = None,
     ) -> list[float]:
-        """All real losses with the batch protocol, equal to ``_interval_loss`` one by one."""
+        """All real losses with the batch protocol, equal to ``_interval_loss`` one by one.
+
+        ``reads`` as for ``_losses_of``.
+        """
         nn = self.nth_neighbors
         s = self._xscale
         yd = ysc or 1.0
@@ -604,9 +703,16 @@ class IntervalLosses:
         pad: list[Any] = [None] * nn
         xs = pad + [x / s for x in reals] + pad
         ys = pad + [ny[i] / yd for i in rnodes] + pad  # type: ignore[operator]
-        losses = window(xs, ys, nn, nn + len(reals) - 1)
+        if reads is None:
+            losses = window(xs, ys, nn, nn + len(reals) - 1)
+        else:
+            local = self.loss_per_interval.window_losses_local  # type: ignore[attr-defined]
+            losses = local(xs, ys, nn, nn + len(reals) - 1, reads)
+            reads[:] = [i - nn for i in reads]
         eps = self._dx_eps
         for i, loss in enumerate(losses):
             if not -_BIG < loss < _BIG or reals[i + 1] - reals[i] < eps:
                 losses[i] = self._interval_loss(rnodes[i], rnodes[i + 1], ysc)
+                if reads is not None:
+                    reads.append(i)  # (not computed by the batch: no mark)
         return losses  # type: ignore[no-any-return]

@@ -121,3 +121,30 @@ def check_invariants(learner: Learner1D) -> None:
         assert learner._old_yscale <= scale <= learner._yscale
         again = learner._interval_loss(nodes[left], nodes[right], scale)
         assert _same_float(loss, again), (left, right, loss, again)
+    _check_locality_marks(learner)
+
+
+def _check_locality_marks(learner: Learner1D) -> None:
+    """Assert that every real entry marked local (``_rloc``) is.
+
+    Its loss, recomputed at its scale by the batch protocol, reads no point beyond its ends'
+    neighbours.
+    """
+    local = getattr(learner.loss_per_interval, "window_losses_local", None)
+    re_ = learner._re
+    nxr = learner._nxr
+    ny: list[Any] = learner._ny
+    for node, mark in enumerate(learner._rloc):
+        if mark is None or mark is not re_[node]:
+            continue  # (an entry replaced since voids its mark)
+        assert local is not None, "a locality mark without window_losses_local"
+        assert not learner._vec
+        ns, pad_l = learner._real_run(node, 3)
+        pad_r = 7 - pad_l - len(ns)
+        yd = mark[4] or 1.0
+        xs = [None] * pad_l + [nxr[i] for i in ns] + [None] * pad_r
+        ys = [None] * pad_l + [ny[i] / yd for i in ns] + [None] * pad_r
+        reads: list[int] = []
+        (loss,) = local(xs, ys, 3, 4, reads)
+        assert not reads, ("a loss marked local reads further", mark)
+        assert _same_float(loss, mark[3]), (mark, loss)

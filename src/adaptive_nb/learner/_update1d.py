@@ -43,6 +43,9 @@ class LossUpdates(IntervalIndex):
     _ymax: Any
     _fast_default: bool
     _dx_eps: float
+    _vec: bool
+    nth_neighbors: int
+    loss_per_interval: Any
 
     if TYPE_CHECKING:
 
@@ -55,6 +58,8 @@ class LossUpdates(IntervalIndex):
             ysc: float,
             xs_sorted: np.ndarray[Any, Any] | None = None,
             ys_sorted: np.ndarray[Any, Any] | None = None,
+            *,
+            reads: list[int] | None = None,
         ) -> list[float]: ...
 
     def _update_real_interval(
@@ -114,12 +119,18 @@ class LossUpdates(IntervalIndex):
             an = bn
             bn = cn[an]  # type: ignore[assignment]
 
-    def _store_real_losses(self, lefts: list[int], losses: list[float]) -> None:
+    def _store_real_losses(
+        self, lefts: list[int], losses: list[float], reads: list[int] | None = None
+    ) -> None:
         """Store the ``losses`` of consecutive real intervals, whose left nodes are ``lefts``.
 
         ``_update_real_interval`` with the loss given, its usual case (no pending point
         inside) inlined: a told point changes ``2 + 2 * nth_neighbors`` losses at once.
+        ``reads``: the positions in ``lefts`` of the losses that read beyond their ends'
+        neighbours, None when not known (then none counts as local; see ``_rloc``). A kept
+        entry (the same loss) is marked too: the mark describes the latest computation.
         """
+        loc = self._rloc
         nx = self._nx
         rnx = self._rn
         cn = self._cn
@@ -138,9 +149,11 @@ class LossUpdates(IntervalIndex):
                 # combined ones inside it (derived from it whenever pending points change)
                 # are still exact. A loss that reads the new point only through an outer
                 # neighbour often keeps its value; skipping saves the heap pushes.
+                loc[ln] = old
                 continue
             if cn[ln] != rn:  # pending points inside: the general path
                 self._update_real_interval(ln, rn, {ln: loss})
+                loc[ln] = re_[ln]
                 continue
             left = nx[ln]
             if -_BIG < loss < _BIG:
@@ -148,7 +161,7 @@ class LossUpdates(IntervalIndex):
             else:
                 k = _rank(loss, left, right, s)
             e = (k, left, right, loss, ysc)
-            re_[ln] = e
+            re_[ln] = loc[ln] = e
             _heappush(rheap, e)
             dx = right - left
             c = dx * loss / dx
@@ -161,6 +174,12 @@ class LossUpdates(IntervalIndex):
             ce_ = (k, left, right, seq, c, left)
             ce[ln] = ce_
             _heappush(cheap, ce_)
+        if reads is None:
+            for ln in lefts:
+                loc[ln] = None
+        else:
+            for j in reads:
+                loc[lefts[j]] = None
 
     def _update_yscale(self, y: YInternal) -> None:
         if type(y) is float:
@@ -200,12 +219,28 @@ class LossUpdates(IntervalIndex):
         ysc = self._yscale
         lefts = reals[:-1]
         rights = reals[1:]
-        losses = self._losses_of(rnodes, reals, ysc, xs_sorted, ys_sorted)
+        lf = self.loss_per_interval
+        # The locality marks (_rloc) too, where the loss can tell them.
+        reads: list[int] | None = (
+            []
+            if self.nth_neighbors == 2
+            and not self._vec
+            and hasattr(lf, "window_losses")
+            and hasattr(lf, "window_losses_local")
+            else None
+        )
+        losses = self._losses_of(rnodes, reals, ysc, xs_sorted, ys_sorted, reads=reads)
         keys = _ranks(losses, lefts, rights, self._xscale)
         entries = list(zip(keys, lefts, rights, losses, itertools.repeat(ysc), strict=False))
         re_ = self._re
         for i, e in zip(rnodes, entries, strict=False):
             re_[i] = e
+        if reads is not None:
+            loc = self._rloc
+            for i, e in zip(rnodes, entries, strict=False):
+                loc[i] = e
+            for j in reads:
+                loc[rnodes[j]] = None
         _refill_heap(self._rheap, entries)
         self._rebuild_combined_entries(rnodes, reals, losses, keys)
         self._old_yscale = ysc

@@ -407,6 +407,7 @@ class Learner1D(  # type: ignore[misc]
         # the batch protocol (left nodes in order and their losses) or one by one.
         lefts: list[int] | None = None
         losses: list[float] = []
+        reads: list[int] | None = None
         around: dict[int, float] | None = None
         if guard is not None:
             try:
@@ -416,7 +417,7 @@ class Learner1D(  # type: ignore[misc]
                     return
                 window = getattr(lf, "window_losses", None)
                 if window is not None and not self._vec:
-                    lefts, losses = self._window_losses_around(node, window)
+                    lefts, losses, reads = self._window_losses_around(node, window)
                 else:
                     around = self._losses_around(node)
             except LossFunctionError:
@@ -427,7 +428,7 @@ class Learner1D(  # type: ignore[misc]
         # nth_neighbors + 1 steps to its left and to its right.
         nn = self.nth_neighbors
         if lefts is not None:
-            self._store_real_losses(lefts, losses)
+            self._store_real_losses(lefts, losses, reads)
         elif nn == 0:
             if ln is not None:
                 self._update_real_interval(ln, node, around)
