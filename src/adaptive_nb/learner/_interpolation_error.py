@@ -73,9 +73,12 @@ same arithmetic as the per-interval loss, so both agree bit for bit. Its second 
 disagreement, the only path that reads the outer curvatures ``da``/``db``: every other
 loss depends on its ends and their neighbours only, so the learner keeps it when a point
 is told two points away (usually both outer intervals: 4 losses from a run of 9 points).
-Measured with benchmarks/bench_sampling.py's ``bench_cost(2000, 5)`` (ask(1) + tell on the
-peak function, to 2000 points): 2.25x the wall time per point of the default loss; in
-instructions (cachegrind, the points from 1000 to 3000) 134k against 68k, 1.95x.
+Where every value is finite, the slopes and curvatures roll through the loop (each
+computed once, with ``_curvature``'s operations). Measured with benchmarks/bench_sampling.py's
+``bench_cost(2000, 7)`` (ask(1) + tell on the peak function, to 2000 points): 2.13x the wall
+time per point of the default loss; in instructions (cachegrind, the points from 1000 to
+3000) 125k against 68k, 1.83x, of which the loss itself is 25k: the rest is the learner
+assembling the stencil and keeping 4 entries per tell up to date against the default's 2.
 
 Vector-valued functions: the largest estimate over the components (the learner rescales all
 components by one y-scale, the largest of their ranges).
@@ -312,12 +315,12 @@ def _window_losses(  # noqa: PLR0912, PLR0915, PLR0917 - the hot path: one flat 
         if reads is not None:
             reads.append(i)
         # (beyond the curvatures the run's losses share: computed here, as rarely needed)
-        if c is None:  # (recomputed: the same operations, and a rare path)
-            ca = _curvature(xs, ys, i - 1)
-            cb = _curvature(xs, ys, i + 2)
-        else:
-            ca = c[i - 1] if i > first else _curvature(xs, ys, i - 1)
-            cb = c[i + 2] if i + 2 <= last else _curvature(xs, ys, i + 2)
+        if c is None:
+            # The run's curvatures, as a list from here on (the same values): this path
+            # is rarer than the loop, and the outer ones are needed.
+            c = _curvatures(xs, ys, first, last)
+        ca = c[i - 1] if i > first else _curvature(xs, ys, i - 1)
+        cb = c[i + 2] if i + 2 <= last else _curvature(xs, ys, i + 2)
         outer = 0.0
         noise = 0.0
         if ca is not None:
