@@ -73,9 +73,12 @@ same arithmetic as the per-interval loss, so both agree bit for bit. Its second 
 disagreement, the only path that reads the outer curvatures ``da``/``db``: every other
 loss depends on its ends and their neighbours only, so the learner keeps it when a point
 is told two points away (usually both outer intervals: 4 losses from a run of 9 points).
-Measured with benchmarks/bench_sampling.py's ``bench_cost(2000, 5)`` (ask(1) + tell on the
-peak function, to 2000 points): 2.25x the wall time per point of the default loss; in
-instructions (cachegrind, the points from 1000 to 3000) 134k against 68k, 1.95x.
+Where every value is finite, the slopes and curvatures roll through the loop (each
+computed once, with ``_curvature``'s operations). Measured with benchmarks/bench_sampling.py's
+``bench_cost(2000, 7)`` (ask(1) + tell on the peak function, to 2000 points): 2.13x the wall
+time per point of the default loss; in instructions (cachegrind, the points from 1000 to
+3000) 125k against 68k, 1.83x, of which the loss itself is 25k: the rest is the learner
+assembling the stencil and keeping 4 entries per tell up to date against the default's 2.
 
 Vector-valued functions: the largest estimate over the components (the learner rescales all
 components by one y-scale, the largest of their ranges).
@@ -218,15 +221,50 @@ def _window_losses(  # noqa: PLR0912, PLR0915, PLR0917 - the hot path: one flat 
     curvatures ``da``/``db`` (or the points beyond its own two triples): the loss of any
     other interval depends only on its two ends and their two neighbours.
     """
-    c = _curvatures(xs, ys, first, last)
+    try:
+        total = sum(ys)
+    except TypeError:  # a missing point (None)
+        total = math.nan
+    # Every point there and every value finite (a sum of finite values can only overflow,
+    # to inf): the curvatures are computed on the fly, each slope once, with the same
+    # operations as `_curvature` (so bit for bit equal); else from the checked list `c`.
+    c: list[float | None] | None = None
+    dl: float | None
+    dr: float | None = None
+    xl = xr = yr = sr = 0.0
+    if total - total == 0.0:
+        xl = xs[first]
+        xr = xs[first + 1]
+        yr = ys[first + 1]
+        xp = xs[first - 1]
+        yl = ys[first]
+        sr = (yr - yl) / (xr - xl)
+        dr = 2.0 * (sr - (yl - ys[first - 1]) / (xl - xp)) / (xr - xp)
+    else:
+        c = _curvatures(xs, ys, first, last)
     out: list[float] = []
     append = out.append
     for i in range(first, last):
-        h: float = xs[i + 1] - xs[i]
+        h: float
+        if c is None:
+            # (xl, xr: the interval's ends; sr its slope; dr, about to become dl, the
+            # curvature at xl)
+            dl = dr
+            xn = xs[i + 2]
+            yn = ys[i + 2]
+            sn = (yn - yr) / (xn - xr)
+            dr = 2.0 * (sn - sr) / (xn - xl)
+            h = xr - xl
+            xl = xr
+            xr = xn
+            yr = yn
+            sr = sn
+        else:
+            h = xs[i + 1] - xs[i]
+            dl = c[i]
+            dr = c[i + 1]
         h2 = h * h * 0.125
         loss: float = h2 * floor + explore * h * h * h
-        dl = c[i]
-        dr = c[i + 1]
         if dl is None or dr is None:
             # (Both ends' values are finite where dl or dr is known.)
             y0 = ys[i]
@@ -277,6 +315,10 @@ def _window_losses(  # noqa: PLR0912, PLR0915, PLR0917 - the hot path: one flat 
         if reads is not None:
             reads.append(i)
         # (beyond the curvatures the run's losses share: computed here, as rarely needed)
+        if c is None:
+            # The run's curvatures, as a list from here on (the same values): this path
+            # is rarer than the loop, and the outer ones are needed.
+            c = _curvatures(xs, ys, first, last)
         ca = c[i - 1] if i > first else _curvature(xs, ys, i - 1)
         cb = c[i + 2] if i + 2 <= last else _curvature(xs, ys, i + 2)
         outer = 0.0

@@ -412,7 +412,8 @@ class IntervalLosses:
         each interval with its ``nth`` neighbours. Optionally, ``loss.window_losses_local``
         takes the same arguments and a list, returns the same losses and appends to the list
         every ``i`` whose loss read a point beyond its two ends' neighbours (``xs[i - 2]``,
-        ``xs[i + 3]``): every other loss depends on points ``i - 1 .. i + 2`` only.
+        ``xs[i + 3]``): every other loss depends on points ``i - 1 .. i + 2`` only. (A tell
+        with such a loss and ``nth == 2`` calls ``_local_losses_around`` instead.)
 
         The ``2 * nth + 2`` intervals around ``node`` and their ``nth`` neighbours on each side
         are rescaled once and handed over in one call; the intervals the generic path treats
@@ -423,9 +424,6 @@ class IntervalLosses:
         """
         if self.nth_neighbors != 2:
             return (*self._window_losses_of_run(node, window), None)
-        local = getattr(self.loss_per_interval, "window_losses_local", None)
-        if local is not None:
-            return self._local_losses_around(node, window, local)
         # The usual case written out (nth_neighbors == 2, five real points on either side,
         # every loss finite, every width resolved): explicit subscripts of the node columns
         # cost a third of itemgetter picks and comprehensions. Anything else (past an edge,
@@ -478,7 +476,7 @@ class IntervalLosses:
                 return [a3, a2, a1, node, b1, b2], losses, None
         return (*self._window_losses_of_run(node, window), None)
 
-    def _local_losses_around(  # noqa: PLR0911, PLR0915 - the hot path, written out
+    def _local_losses_around(  # noqa: PLR0911 - the hot path, written out
         self, node: int, window: Any, local: Any
     ) -> tuple[list[int], list[float], list[int] | None]:
         """``_window_losses_around`` with ``window_losses_local``: the usual case written out.
@@ -526,8 +524,17 @@ class IntervalLosses:
         yd = ysc or 1.0
         # (rescaled as _generic_loss does: x / _xscale, y / y-scale)
         xs = [xr[a4], xr[a3], xr[a2], xr[a1], xr[node], xr[b1], xr[b2], xr[b3], xr[b4]]
-        ys = [ny[a4] / yd, ny[a3] / yd, ny[a2] / yd, ny[a1] / yd, ny[node] / yd]
-        ys += [ny[b1] / yd, ny[b2] / yd, ny[b3] / yd, ny[b4] / yd]
+        ys = [
+            ny[a4] / yd,
+            ny[a3] / yd,
+            ny[a2] / yd,
+            ny[a1] / yd,
+            ny[node] / yd,
+            ny[b1] / yd,
+            ny[b2] / yd,
+            ny[b3] / yd,
+            ny[b4] / yd,
+        ]
         lefts = [a2, a1, node, b1]
         if not keep_a:
             a5 = rp[a4]

@@ -338,12 +338,9 @@ class Learner1D(  # type: ignore[misc]
         guard: tuple[Any, ...] | None = None
         if not (self._fast_default or lf is default_loss or lf is uniform_loss):
             ymin, ymax = self._ymin, self._ymax
-            guard = (
-                list(ymin) if isinstance(ymin, list) else ymin,
-                list(ymax) if isinstance(ymax, list) else ymax,
-                self._yscale,
-                node is not None or x in self.pending_points,
-            )
+            if type(ymin) is list:  # vector values: the bounds are updated in place
+                ymin, ymax = list(ymin), list(ymax)
+            guard = (ymin, ymax, self._yscale, node is not None or x in self.pending_points)
         self.data[x] = stored
         self._log_x.append(x)
         self._log_y.append(stored)
@@ -417,7 +414,12 @@ class Learner1D(  # type: ignore[misc]
                     return
                 window = getattr(lf, "window_losses", None)
                 if window is not None and not self._vec:
-                    lefts, losses, reads = self._window_losses_around(node, window)
+                    # (dispatched here, not in _window_losses_around: a call less per tell)
+                    local = getattr(lf, "window_losses_local", None)
+                    if local is not None and self.nth_neighbors == 2:
+                        lefts, losses, reads = self._local_losses_around(node, window, local)
+                    else:
+                        lefts, losses, reads = self._window_losses_around(node, window)
                 else:
                     around = self._losses_around(node)
             except LossFunctionError:
