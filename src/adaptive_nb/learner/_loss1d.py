@@ -422,58 +422,6 @@ class IntervalLosses:
         those lists) of the losses that read beyond their neighbours, or None (not known: all
         may have).
         """
-        if self.nth_neighbors != 2:
-            return (*self._window_losses_of_run(node, window), None)
-        # The usual case written out (nth_neighbors == 2, five real points on either side,
-        # every loss finite, every width resolved): explicit subscripts of the node columns
-        # cost a third of itemgetter picks and comprehensions. Anything else (past an edge,
-        # rp or rnx of None raises TypeError, or the fifth point is None) takes the general
-        # path below, which gives the same losses.
-        # (Any: the links are ints here, past the None checks; the values floats)
-        rp: Any = self._rp
-        rnx: Any = self._rn
-        try:
-            a1 = rp[node]
-            a2 = rp[a1]
-            a3 = rp[a2]
-            a4 = rp[a3]
-            a5 = rp[a4]
-            b1 = rnx[node]
-            b2 = rnx[b1]
-            b3 = rnx[b2]
-            b4 = rnx[b3]
-            b5 = rnx[b4]
-        except TypeError:
-            return (*self._window_losses_of_run(node, window), None)
-        if a5 is None or b5 is None:
-            return (*self._window_losses_of_run(node, window), None)
-        xr: Any = self._nxr
-        ny: Any = self._ny
-        yd = self._yscale or 1.0
-        # (rescaled as _generic_loss does: x / _xscale, y / y-scale)
-        xs = [xr[a5], xr[a4], xr[a3], xr[a2], xr[a1], xr[node]]
-        xs += [xr[b1], xr[b2], xr[b3], xr[b4], xr[b5]]
-        ys = [ny[a5] / yd, ny[a4] / yd, ny[a3] / yd, ny[a2] / yd, ny[a1] / yd, ny[node] / yd]
-        ys += [ny[b1] / yd, ny[b2] / yd, ny[b3] / yd, ny[b4] / yd, ny[b5] / yd]
-        losses: list[float] = window(xs, ys, 2, 8)
-        # (A window loss is never negative, so a finite sum below _BIG bounds every loss.)
-        if 0.0 <= sum(losses) < _BIG:
-            nx: Any = self._nx
-            eps = self._dx_eps
-            x = nx[node]
-            xa1 = nx[a1]
-            xa2 = nx[a2]
-            xb1 = nx[b1]
-            xb2 = nx[b2]
-            if (
-                xa2 - nx[a3] >= eps
-                and xa1 - xa2 >= eps
-                and x - xa1 >= eps
-                and xb1 - x >= eps
-                and xb2 - xb1 >= eps
-                and nx[b3] - xb2 >= eps
-            ):
-                return [a3, a2, a1, node, b1, b2], losses, None
         return (*self._window_losses_of_run(node, window), None)
 
     def _local_losses_around(  # noqa: PLR0911 - the hot path, written out
