@@ -174,6 +174,30 @@ def test_the_batch_of_a_run_equals_the_losses_one_by_one(
 
 @SETTINGS
 @given(
+    ys=st.lists(st.floats(-1e3, 1e3), min_size=9, max_size=9),
+    gaps=st.lists(st.floats(1e-6, 1.0), min_size=8, max_size=8),
+    bad=st.sampled_from([math.nan, math.inf, -math.inf]),
+)
+def test_curvatures_on_the_fly_equal_the_checked_ones(
+    ys: list[float], gaps: list[float], bad: float
+) -> None:
+    # Where every value of the run is finite, the loss rolls its curvatures through the
+    # loop; one non-finite value anywhere makes it take the checked list of curvatures. A
+    # non-finite point prepended beyond the reach of every interval asked for must change
+    # neither the losses nor which of them read far points.
+    xs: list[float | None] = [0.0, *np.cumsum(gaps).tolist()]
+    sy: list[float | None] = list(ys)
+    local = interpolation_error_loss.window_losses_local  # type: ignore[attr-defined]
+    reads: list[int] = []
+    fast = local(xs, sy, 2, 6, reads)
+    reads_checked: list[int] = []
+    checked = local([-2.0, -1.0, *xs], [bad, 0.0, *sy], 4, 8, reads_checked)
+    assert repr(checked) == repr(fast)
+    assert [i - 2 for i in reads_checked] == reads
+
+
+@SETTINGS
+@given(
     ys=st.lists(st.floats(-1e3, 1e3) | st.just(math.nan), min_size=6, max_size=6),
     gaps=st.lists(st.floats(1e-6, 1.0), min_size=5, max_size=5),
     outer=st.tuples(st.floats(-1e3, 1e3), st.floats(-1e3, 1e3)),
