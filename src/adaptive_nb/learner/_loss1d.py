@@ -401,33 +401,10 @@ class IntervalLosses:
             "interval), then tell the points again."
         )
 
-    def _window_losses_around(
-        self, node: int, window: Any
-    ) -> tuple[list[int], list[float], list[int] | None]:
-        """``_losses_around`` for a loss with the batch protocol (``window_losses``).
-
-        The protocol: ``loss.window_losses(xs, ys, first, last)`` gets a run of consecutive
-        rescaled points (``None`` beyond the edges) and returns the non-negative losses of the
-        intervals ``first .. last - 1`` of the run, equal bit for bit to ``loss`` called on
-        each interval with its ``nth`` neighbours. Optionally, ``loss.window_losses_local``
-        takes the same arguments and a list, returns the same losses and appends to the list
-        every ``i`` whose loss read a point beyond its two ends' neighbours (``xs[i - 2]``,
-        ``xs[i + 3]``): every other loss depends on points ``i - 1 .. i + 2`` only. (A tell
-        with such a loss and ``nth == 2`` calls ``_local_losses_around`` instead.)
-
-        The ``2 * nth + 2`` intervals around ``node`` and their ``nth`` neighbours on each side
-        are rescaled once and handed over in one call; the intervals the generic path treats
-        specially (narrower than the resolution, a non-finite loss) are redone by it. Returns
-        the left nodes of the intervals, in order, their losses, and the positions (in
-        those lists) of the losses that read beyond their neighbours, or None (not known: all
-        may have).
-        """
-        return (*self._window_losses_of_run(node, window), None)
-
     def _local_losses_around(  # noqa: PLR0911 - the hot path, written out
         self, node: int, window: Any, local: Any
     ) -> tuple[list[int], list[float], list[int] | None]:
-        """``_window_losses_around`` with ``window_losses_local``: the usual case written out.
+        """``_window_losses_of_run`` with ``window_losses_local``: the usual case written out.
 
         The two outer intervals (``a3``-``a2`` and ``b2``-``b3``) are left out when their
         entry is marked local (``_rloc``) and has the current y-scale: their ends and their
@@ -506,7 +483,23 @@ class IntervalLosses:
         return (*self._window_losses_of_run(node, window), None)
 
     def _window_losses_of_run(self, node: int, window: Any) -> tuple[list[int], list[float]]:
-        """``_window_losses_around`` in general: any ``nth_neighbors``, edges, special cases."""
+        """``_losses_around`` for a loss with the batch protocol (``window_losses``), in general.
+
+        The protocol: ``loss.window_losses(xs, ys, first, last)`` gets a run of consecutive
+        rescaled points (``None`` beyond the edges) and returns the non-negative losses of the
+        intervals ``first .. last - 1`` of the run, equal bit for bit to ``loss`` called on
+        each interval with its ``nth`` neighbours. Optionally, ``loss.window_losses_local``
+        takes the same arguments and a list, returns the same losses and appends to the list
+        every ``i`` whose loss read a point beyond its two ends' neighbours (``xs[i - 2]``,
+        ``xs[i + 3]``): every other loss depends on points ``i - 1 .. i + 2`` only. (A tell
+        with such a loss and ``nth == 2`` calls ``_local_losses_around`` instead.)
+
+        The ``2 * nth + 2`` intervals around ``node`` and their ``nth`` neighbours on each side
+        are rescaled once and handed over in one call; the intervals the generic path treats
+        specially (narrower than the resolution, a non-finite loss) are redone by it. Any
+        ``nth_neighbors``, the edges and the special cases: returns the left nodes of the
+        intervals, in order, and their losses.
+        """
         nn = self.nth_neighbors
         reach = 2 * nn + 1
         ns, pad_l = self._real_run(node, reach)
@@ -603,7 +596,7 @@ class IntervalLosses:
 
         ``reads``: given only for a loss with ``window_losses`` and ``window_losses_local``
         (and ``nth_neighbors == 2``, scalar values); gets the indices of the losses that are
-        not local (see ``_window_losses_around``).
+        not local (see ``_window_losses_of_run``).
         """
         n = len(reals)
         if n < 2:

@@ -414,12 +414,11 @@ class Learner1D(  # type: ignore[misc]
                     return
                 window = getattr(lf, "window_losses", None)
                 if window is not None and not self._vec:
-                    # (dispatched here, not in _window_losses_around: a call less per tell)
                     local = getattr(lf, "window_losses_local", None)
                     if local is not None and self.nth_neighbors == 2:
                         lefts, losses, reads = self._local_losses_around(node, window, local)
                     else:
-                        lefts, losses, reads = self._window_losses_around(node, window)
+                        lefts, losses = self._window_losses_of_run(node, window)
                 else:
                     around = self._losses_around(node)
             except LossFunctionError:
