@@ -74,11 +74,14 @@ disagreement, the only path that reads the outer curvatures ``da``/``db``: every
 loss depends on its ends and their neighbours only, so the learner keeps it when a point
 is told two points away (usually both outer intervals: 4 losses from a run of 9 points).
 Where every value is finite, the slopes and curvatures roll through the loop (each
-computed once, with ``_curvature``'s operations). Measured with benchmarks/bench_sampling.py's
-``bench_cost(2000, 7)`` (ask(1) + tell on the peak function, to 2000 points): 2.13x the wall
-time per point of the default loss; in instructions (cachegrind, the points from 1000 to
-3000) 125k against 68k, 1.83x, of which the loss itself is 25k: the rest is the learner
-assembling the stencil and keeping 4 entries per tell up to date against the default's 2.
+computed once, with ``_curvature``'s operations), the noise guard's outer ones included.
+Measured with benchmarks/bench_sampling.py's ``bench_cost(2000, 7)`` (ask(1) + tell on the
+peak function, to 2000 points): 2.07-2.13x the wall time per point of the default loss, of
+which the first 500 points (the peak not resolved yet: most intervals take the noise guard,
+about 0.7 us each) are 2.2-2.4x and the later ones 1.9-2.0x; in instructions (cachegrind,
+the points from 1000 to 3000) 125k against 68k, 1.83x, of which the loss itself is 25k: the
+rest is the learner assembling the stencil and keeping 4 entries per tell up to date against
+the default's 2.
 
 Vector-valued functions: the largest estimate over the components (the learner rescales all
 components by one y-scale, the largest of their ranges).
@@ -229,8 +232,9 @@ def _window_losses(  # noqa: PLR0912, PLR0915, PLR0917 - the hot path: one flat 
     # to inf): the curvatures are computed on the fly, each slope once, with the same
     # operations as `_curvature` (so bit for bit equal); else from the checked list `c`.
     c: list[float | None] | None = None
-    dl: float | None
+    dl: float | None = None
     dr: float | None = None
+    dp: float | None = None  # rolled: the curvature at xs[i - 1] (the last interval's dl)
     xl = xr = yr = sr = 0.0
     if total - total == 0.0:
         xl = xs[first]
@@ -249,6 +253,7 @@ def _window_losses(  # noqa: PLR0912, PLR0915, PLR0917 - the hot path: one flat 
         if c is None:
             # (xl, xr: the interval's ends; sr its slope; dr, about to become dl, the
             # curvature at xl)
+            dp = dl
             dl = dr
             xn = xs[i + 2]
             yn = ys[i + 2]
@@ -316,11 +321,15 @@ def _window_losses(  # noqa: PLR0912, PLR0915, PLR0917 - the hot path: one flat 
             reads.append(i)
         # (beyond the curvatures the run's losses share: computed here, as rarely needed)
         if c is None:
-            # The run's curvatures, as a list from here on (the same values): this path
-            # is rarer than the loop, and the outer ones are needed.
-            c = _curvatures(xs, ys, first, last)
-        ca = c[i - 1] if i > first else _curvature(xs, ys, i - 1)
-        cb = c[i + 2] if i + 2 <= last else _curvature(xs, ys, i + 2)
+            # Rolled (every value finite, two points beyond the intervals): ca is the last
+            # interval's dl; cb, one triple ahead of the loop, with the loop's operations
+            # (xl, xr: xs[i + 1], xs[i + 2]; sr their slope), so the value it will have.
+            ca = dp if i > first else _curvature(xs, ys, i - 1)
+            x3 = xs[i + 3]
+            cb = 2.0 * ((ys[i + 3] - yr) / (x3 - xr) - sr) / (x3 - xl)
+        else:
+            ca = c[i - 1] if i > first else _curvature(xs, ys, i - 1)
+            cb = c[i + 2] if i + 2 <= last else _curvature(xs, ys, i + 2)
         outer = 0.0
         noise = 0.0
         if ca is not None:
