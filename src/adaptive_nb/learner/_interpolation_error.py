@@ -75,13 +75,14 @@ loss depends on its ends and their neighbours only, so the learner keeps it when
 is told two points away (usually both outer intervals: 4 losses from a run of 9 points).
 Where every value is finite, the slopes and curvatures roll through the loop (each
 computed once, with ``_curvature``'s operations), the noise guard's outer ones included.
-Measured with benchmarks/bench_sampling.py's ``bench_cost(2000, 7)`` (ask(1) + tell on the
-peak function, to 2000 points): 2.07-2.13x the wall time per point of the default loss, of
-which the first 500 points (the peak not resolved yet: most intervals take the noise guard,
-about 0.7 us each) are 2.2-2.4x and the later ones 1.9-2.0x; in instructions (cachegrind,
-the points from 1000 to 3000) 125k against 68k, 1.83x, of which the loss itself is 25k: the
-rest is the learner assembling the stencil and keeping 4 entries per tell up to date against
-the default's 2.
+Measured with benchmarks/bench_sampling.py's ``bench_cost`` (ask(1) + tell on the peak
+function, to 2000 points): 2.07-2.13x the wall time per point of the default loss (the
+scatter between runs on a shared machine is several percent), of which the first 500
+points (the peak not resolved yet: most intervals take the noise guard, about 0.7 us each)
+are 2.2-2.4x and the later ones 1.9-2.1x; in instructions (cachegrind) 1.91x over the first
+2000 points and 1.83x from point 1000 to 3000 (125k against 68k), of which the loss itself
+is 25k: the rest is the learner assembling the stencil and keeping 4 entries per tell up to
+date against the default's 2.
 
 Vector-valued functions: the largest estimate over the components (the learner rescales all
 components by one y-scale, the largest of their ranges).
