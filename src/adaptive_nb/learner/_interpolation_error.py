@@ -144,44 +144,6 @@ def _check_weight(name: str, value: object) -> float:
     return v
 
 
-def _curvatures(xs: Sequence[Any], ys: Sequence[Any], lo: int, hi: int) -> list[float | None]:
-    """Twice the second divided difference at the points ``lo .. hi`` of a run of points.
-
-    Entry ``j`` (``lo <= j <= hi``, ``0 < lo``, ``hi < len(xs) - 1``) is ``_curvature(xs, ys,
-    j)``; the other entries are None (not computed). Each slope is computed once and shared
-    by the two triples that contain it: the same operations as a triple on its own, so the
-    results are equal bit for bit.
-    """
-    try:
-        total = sum(ys)
-    except TypeError:  # a missing point (None)
-        total = math.nan
-    if total - total != 0.0:
-        out: list[float | None] = [None] * len(xs)
-        for j in range(lo, hi + 1):
-            out[j] = _curvature(xs, ys, j)
-        return out
-    # Every point there and every value finite (a sum of finite values can only overflow,
-    # to inf): no checks.
-    curv: list[float | None] = [None] * lo
-    add = curv.append
-    xa = xs[lo - 1]
-    xb = xs[lo]
-    yb = ys[lo]
-    last = (yb - ys[lo - 1]) / (xb - xa)
-    for j in range(lo + 1, hi + 2):
-        xc = xs[j]
-        yc = ys[j]
-        slope = (yc - yb) / (xc - xb)
-        add(2.0 * (slope - last) / (xc - xa))
-        xa = xb
-        xb = xc
-        yb = yc
-        last = slope
-    curv += [None] * (len(xs) - 1 - hi)
-    return curv
-
-
 def _curvature(xs: Sequence[Any], ys: Sequence[Any], j: int) -> float | None:
     """F'' of the parabola through the points ``j - 1, j, j + 1`` of a run.
 
@@ -246,7 +208,9 @@ def _window_losses(  # noqa: PLR0912, PLR0915, PLR0917 - the hot path: one flat 
         sr = (yr - yl) / (xr - xl)
         dr = 2.0 * (sr - (yl - ys[first - 1]) / (xl - xp)) / (xr - xp)
     else:
-        c = _curvatures(xs, ys, first, last)
+        c = [None] * len(xs)
+        for j in range(first, last + 1):
+            c[j] = _curvature(xs, ys, j)
     out: list[float] = []
     append = out.append
     for i in range(first, last):
